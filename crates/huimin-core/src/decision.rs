@@ -1,0 +1,176 @@
+//! What an evaluation returns: a [`Decision`], serialised to JSON in a stable shape (amounts as
+//! strings such as `"170.00"`). The bindings pass exactly this shape.
+
+use crate::money::Money;
+use crate::pack::Period;
+use crate::text::Text;
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The decision for one participant as of one date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Decision {
+    /// The pack's id.
+    pub pack: String,
+    /// The participant's id, if given.
+    pub participant: Option<String>,
+    /// The evaluation date.
+    pub as_of: NaiveDate,
+    /// The period the amounts are for.
+    pub period: Period,
+    /// Whether the participant is served.
+    pub eligible: bool,
+    /// The unmet requirements, when not eligible.
+    pub reasons: Vec<Reason>,
+    /// The matched category, if the pack has categories.
+    pub category: Option<String>,
+    /// The priority groups matched, in the pack's order.
+    pub priority_groups: Vec<String>,
+    /// Each charge.
+    pub fees: Vec<Line>,
+    /// The sum of the charges.
+    pub gross_fee: Money,
+    /// Each reduction applied.
+    pub reductions: Vec<Line>,
+    /// The sum of the reductions applied.
+    pub reduction_total: Money,
+    /// What the fee payer pays: gross fee less reductions.
+    pub net_fee: Money,
+    /// Each subsidy due.
+    pub subsidies: Vec<Line>,
+    /// The sum of the subsidies due.
+    pub subsidy_total: Money,
+    /// What each payer pays for this participant (every payer of the pack, zero included).
+    pub payers: BTreeMap<String, Money>,
+    /// How each amount splits between payers.
+    pub splits: Vec<Allocation>,
+    /// Counted entitlements (services, not money).
+    pub entitlements: Vec<Entitlement>,
+    /// The explanation: every rule considered, in order.
+    pub steps: Vec<Step>,
+}
+
+/// An amount produced by a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Line {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's name.
+    pub label: Text,
+    /// The amount.
+    pub amount: Money,
+}
+
+/// An unmet eligibility requirement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Reason {
+    /// The requirement's id.
+    pub rule: String,
+    /// Why the participant is not served.
+    pub message: Text,
+    /// Where the requirement comes from.
+    pub cite: Option<Citation>,
+}
+
+/// The split of one amount between payers; the parts sum exactly to the amount.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Allocation {
+    /// The rule whose amount is split (`fee` for the net fee).
+    pub rule: String,
+    /// The split arrangement's id (or the single payer's).
+    pub split: String,
+    /// The amount split.
+    pub amount: Money,
+    /// Each payer's part.
+    pub parts: BTreeMap<String, Money>,
+}
+
+/// A counted entitlement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Entitlement {
+    /// The rule's id.
+    pub rule: String,
+    /// The service.
+    pub label: Text,
+    /// How many.
+    #[schemars(with = "String")]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub count: rust_decimal::Decimal,
+    /// Whether the count is a minimum.
+    pub at_least: bool,
+    /// Per what period.
+    pub per: Period,
+}
+
+/// One step of the explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Step {
+    /// The rule's id (or the parameter's).
+    pub rule: String,
+    /// What kind of rule it is.
+    pub kind: StepKind,
+    /// The rule's name.
+    pub label: Text,
+    /// The inputs and parameters it read, with their values.
+    pub inputs: BTreeMap<String, String>,
+    /// What it produced: `true`/`false` for conditions, an amount for money rules.
+    pub value: String,
+    /// How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170.00`.
+    pub detail: Option<String>,
+    /// Where the rule comes from.
+    pub cite: Option<Citation>,
+}
+
+/// Kinds of explanation step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// A parameter's value in force on the date.
+    Parameter,
+    /// An eligibility requirement.
+    Eligibility,
+    /// A category test.
+    Category,
+    /// A priority-group test.
+    Priority,
+    /// A charge.
+    Fee,
+    /// A reduction.
+    Reduction,
+    /// A subsidy.
+    Subsidy,
+    /// A split between payers.
+    Split,
+    /// An entitlement.
+    Entitlement,
+}
+
+/// A cited clause of a source document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Citation {
+    /// The clause's id in the pack.
+    pub id: String,
+    /// The document: title and number (文号).
+    pub document: String,
+    /// The clause as numbered in the document.
+    pub clause: String,
+    /// The source text, verbatim.
+    pub text: String,
+    /// An English gloss.
+    pub en: Option<String>,
+}
+
+impl std::fmt::Display for Citation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}：「{}」", self.document, self.clause, self.text)
+    }
+}
+
+impl Decision {
+    /// The decision as JSON, in the documented shape.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}

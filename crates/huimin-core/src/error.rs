@@ -1,0 +1,188 @@
+//! Errors: a bad pack names file, line and column; bad participant data names the field path.
+
+use crate::text::Text;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Anything that can go wrong loading a pack or evaluating a participant.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Error {
+    /// The pack could not be read or compiled; every problem found is listed.
+    #[error("{0}")]
+    Pack(PackErrors),
+    /// The participant does not fit the pack's input schema; every problem found is listed.
+    #[error("{}", InputErrors(.errors))]
+    Input {
+        /// Each problem, with its field path.
+        errors: Vec<InputError>,
+    },
+    /// The participant is valid but the pack cannot decide for it.
+    #[error("{0}")]
+    Eval(EvalError),
+}
+
+/// Every problem found in one pack, in source order. Serialises as `{"errors": [...]}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackErrors(pub Vec<PackError>);
+
+impl Serialize for PackErrors {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("PackErrors", 1)?;
+        st.serialize_field("errors", &self.0)?;
+        st.end()
+    }
+}
+
+impl std::fmt::Display for PackErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem in a pack, located at `file:line:column` (1-based; 0 when unknown).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("{file}:{line}:{column}: {severity}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+pub struct PackError {
+    /// The file name given when loading (or `<input>`).
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code for tools (`yaml`, `json`, `schema`, `expr_syntax`, `expr_type`, `unknown_name`, `invalid`, `limit`).
+    pub code: &'static str,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// A one-line suggestion, such as "did you mean `monthly_cap`?".
+    pub hint: Option<String>,
+}
+
+/// How serious a pack problem is: errors stop the pack from loading, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The pack cannot be used.
+    Error,
+    /// The pack loads, but an author should look.
+    Warning,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem in a participant's data, at a field path such as `class_hours` or `tags[1]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// The field path.
+    pub path: String,
+    /// Stable code: `missing`, `wrong_type`, `out_of_range`, `unknown_tag`, `unknown_field`, `unknown_choice`.
+    pub code: &'static str,
+    /// What is wrong, for a form to show next to the field.
+    pub message: Text,
+}
+
+struct InputErrors<'a>(&'a [InputError]);
+
+impl std::fmt::Display for InputErrors<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", e.path, e.message.en)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a valid participant could not be decided.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum EvalError {
+    /// A parameter has no value in force on the date asked.
+    #[error("parameter `{parameter}` has no value in force on {date} (its first value starts {first})")]
+    NoValueInForce {
+        /// The parameter.
+        parameter: String,
+        /// The evaluation date.
+        date: NaiveDate,
+        /// Start of its earliest value.
+        first: NaiveDate,
+    },
+    /// The date is outside the pack's validity.
+    #[error("pack `{pack}` is not in force on {date} (valid {valid})")]
+    OutsideValidity {
+        /// The pack id.
+        pack: String,
+        /// The evaluation date.
+        date: NaiveDate,
+        /// The validity, as text.
+        valid: String,
+    },
+    /// Two rules under an exclusive stacking policy both apply and give different amounts.
+    #[error("rules `{first}` and `{second}` both apply under exclusive stacking and disagree ({first_amount} vs {second_amount})")]
+    Conflict {
+        /// The first rule.
+        first: String,
+        /// The second rule.
+        second: String,
+        /// What the first gives.
+        first_amount: String,
+        /// What the second gives.
+        second_amount: String,
+    },
+    /// Arithmetic left the exact range (overflow or division by zero).
+    #[error("rule `{rule}`: {what}")]
+    Arithmetic {
+        /// The rule being evaluated.
+        rule: String,
+        /// What happened.
+        what: String,
+    },
+    /// A rule's bounds contradict each other for this participant.
+    #[error("rule `{rule}`: floor {floor} is above ceiling {ceiling}")]
+    Bounds {
+        /// The rule.
+        rule: String,
+        /// Its floor.
+        floor: String,
+        /// Its ceiling.
+        ceiling: String,
+    },
+    /// An amount that must not be negative came out negative.
+    #[error("rule `{rule}` produced a negative amount {amount}")]
+    Negative {
+        /// The rule.
+        rule: String,
+        /// The amount.
+        amount: String,
+    },
+}
+
+impl From<PackErrors> for Error {
+    fn from(e: PackErrors) -> Self {
+        Error::Pack(e)
+    }
+}
+
+impl From<EvalError> for Error {
+    fn from(e: EvalError) -> Self {
+        Error::Eval(e)
+    }
+}

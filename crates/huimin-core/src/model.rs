@@ -1,0 +1,301 @@
+//! The domain model: participants, their input values, and the standard fields every pack
+//! may read (age, grade, school stage, household statuses as tags, hukou district, disability,
+//! living situation, quantities used in the period).
+
+use crate::error::InputError;
+use crate::text::Text;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One participant: an optional id, household-status tags (e.g. `dibao` for 低保), and named
+/// field values. Which fields and tags are allowed is the pack's input schema.
+///
+/// In JSON a participant is a flat object: `{"id": "s1", "grade": 3, "tags": ["dibao"],
+/// "class_hours": 60}`. Numbers may be JSON numbers or decimal strings; both are read exactly.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Participant {
+    /// Caller's identifier, echoed in the decision.
+    pub id: Option<String>,
+    /// Household statuses and other categorical facts, by the pack's tag ids.
+    pub tags: Vec<String>,
+    /// Field values by field name.
+    pub fields: BTreeMap<String, Value>,
+}
+
+/// A field value as given by the caller, before it is checked against the pack's schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A number, exact.
+    Number(Decimal),
+    /// A yes/no fact.
+    Bool(bool),
+    /// Text: a choice id, a district, or a date as `YYYY-MM-DD`.
+    Text(String),
+}
+
+impl From<Decimal> for Value {
+    fn from(d: Decimal) -> Self {
+        Value::Number(d)
+    }
+}
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Number(Decimal::from(v))
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Number(Decimal::from(v))
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Number(Decimal::from(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+
+impl Participant {
+    /// An empty participant.
+    pub fn new() -> Self {
+        Participant::default()
+    }
+
+    /// Sets the caller's identifier.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets a field.
+    pub fn with(mut self, field: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.fields.insert(field.into(), value.into());
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Reads a participant from a JSON object, reporting every bad entry by its path.
+    pub fn from_json_value(v: &serde_json::Value) -> Result<Participant, Vec<InputError>> {
+        let serde_json::Value::Object(map) = v else {
+            return Err(vec![input_error("", "wrong_type", "应为对象", "expected a JSON object")]);
+        };
+        let mut p = Participant::default();
+        let mut errors = Vec::new();
+        for (key, val) in map {
+            match (key.as_str(), val) {
+                (_, serde_json::Value::Null) => {}
+                ("id", serde_json::Value::String(s)) => p.id = Some(s.clone()),
+                ("id", serde_json::Value::Number(n)) => p.id = Some(n.to_string()),
+                ("tags", serde_json::Value::Array(items)) => {
+                    for (i, t) in items.iter().enumerate() {
+                        match t {
+                            serde_json::Value::String(s) => p.tags.push(s.clone()),
+                            _ => errors.push(input_error(
+                                &format!("tags[{i}]"),
+                                "wrong_type",
+                                "标签应为文字",
+                                "a tag must be a string",
+                            )),
+                        }
+                    }
+                }
+                ("tags", serde_json::Value::String(s)) => {
+                    // A delimited list, as CSV cells and form fields give it.
+                    p.tags.extend(s.split([';', ',', '|']).map(str::trim).filter(|t| !t.is_empty()).map(String::from));
+                }
+                ("id" | "tags", _) => errors.push(input_error(key, "wrong_type", "类型错误", "wrong type")),
+                (_, serde_json::Value::Bool(b)) => {
+                    p.fields.insert(key.clone(), Value::Bool(*b));
+                }
+                (_, serde_json::Value::String(s)) => {
+                    p.fields.insert(key.clone(), Value::Text(s.clone()));
+                }
+                (_, serde_json::Value::Number(n)) => match n.to_string().parse::<Decimal>().or_else(|_| Decimal::from_scientific(&n.to_string())) {
+                    Ok(d) => {
+                        p.fields.insert(key.clone(), Value::Number(d));
+                    }
+                    Err(_) => errors.push(input_error(key, "out_of_range", "数值超出范围", "number out of the exact range")),
+                },
+                (_, _) => errors.push(input_error(key, "wrong_type", "应为数字、文字或是非值", "expected a number, text or boolean")),
+            }
+        }
+        if errors.is_empty() {
+            Ok(p)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The participant as a JSON object (numbers as decimal strings).
+    pub fn to_json_value(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        if let Some(id) = &self.id {
+            m.insert("id".into(), id.clone().into());
+        }
+        m.insert("tags".into(), self.tags.clone().into());
+        for (k, v) in &self.fields {
+            let j = match v {
+                Value::Number(d) => serde_json::Value::String(d.to_string()),
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Text(s) => serde_json::Value::String(s.clone()),
+            };
+            m.insert(k.clone(), j);
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+impl<'de> Deserialize<'de> for Participant {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Participant::from_json_value(&v).map_err(|errs| {
+            let msg: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.path, e.message.en)).collect();
+            serde::de::Error::custom(msg.join("; "))
+        })
+    }
+}
+
+impl Serialize for Participant {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json_value().serialize(s)
+    }
+}
+
+pub(crate) fn input_error(path: &str, code: &'static str, zh: &str, en: &str) -> InputError {
+    InputError { path: path.to_owned(), code, message: Text::new(zh, en) }
+}
+
+/// The type of an input field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// A whole number (grade, age).
+    Integer,
+    /// An exact decimal (class-hours, income).
+    Decimal,
+    /// Yes or no.
+    Boolean,
+    /// Free text (a district name).
+    Text,
+    /// One of a fixed list of ids (school stage).
+    Choice,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+}
+
+/// A field every pack may read without declaring its type: the standard vocabulary.
+#[derive(Debug, Clone, Copy)]
+pub struct StandardField {
+    /// Field name.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: FieldType,
+    /// Chinese label.
+    pub zh: &'static str,
+    /// English label.
+    pub en: &'static str,
+    /// Smallest allowed value, for numbers.
+    pub min: Option<i64>,
+    /// Largest allowed value, for numbers.
+    pub max: Option<i64>,
+    /// Allowed ids with their labels, for choices.
+    pub choices: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const fn num(name: &'static str, ty: FieldType, zh: &'static str, en: &'static str, min: i64, max: Option<i64>) -> StandardField {
+    StandardField { name, ty, zh, en, min: Some(min), max, choices: &[] }
+}
+
+/// The standard fields: name, type, labels, bounds.
+pub const STANDARD_FIELDS: &[StandardField] = &[
+    num("age", FieldType::Integer, "年龄", "Age", 0, Some(150)),
+    num("grade", FieldType::Integer, "年级", "Grade", 1, Some(12)),
+    StandardField {
+        name: "stage",
+        ty: FieldType::Choice,
+        zh: "学段",
+        en: "School stage",
+        min: None,
+        max: None,
+        choices: &[("preschool", "学前", "Preschool"), ("primary", "小学", "Primary"), ("junior", "初中", "Junior secondary"), ("senior", "高中", "Senior secondary")],
+    },
+    StandardField { name: "hukou_district", ty: FieldType::Text, zh: "户籍所在区", en: "Hukou district", min: None, max: None, choices: &[] },
+    StandardField { name: "residence_district", ty: FieldType::Text, zh: "居住区", en: "District of residence", min: None, max: None, choices: &[] },
+    num("disability_grade", FieldType::Integer, "残疾等级（一级最重）", "Disability grade (1 most severe)", 1, Some(4)),
+    StandardField {
+        name: "self_care",
+        ty: FieldType::Choice,
+        zh: "自理能力",
+        en: "Self-care ability",
+        min: None,
+        max: None,
+        choices: &[("able", "能自理", "Self-reliant"), ("partly_disabled", "部分失能", "Partly disabled"), ("fully_disabled", "完全失能", "Fully disabled")],
+    },
+    StandardField {
+        name: "living_situation",
+        ty: FieldType::Choice,
+        zh: "居住状况",
+        en: "Living situation",
+        min: None,
+        max: None,
+        choices: &[
+            ("alone", "独居", "Lives alone"),
+            ("with_family", "与家人同住", "Lives with family"),
+            ("with_disabled_children", "仅与残疾子女同住", "Lives only with disabled children"),
+            ("institution", "住养老机构", "Lives in an institution"),
+        ],
+    },
+    num("class_hours", FieldType::Decimal, "课时数", "Class-hours", 0, Some(10_000)),
+    num("days", FieldType::Decimal, "天数", "Days", 0, Some(366)),
+    num("months", FieldType::Decimal, "月数", "Months", 0, Some(12)),
+    num("service_hours", FieldType::Decimal, "服务时长（小时）", "Service hours", 0, Some(10_000)),
+    num("monthly_income", FieldType::Decimal, "家庭人均月收入（元）", "Household monthly income per head (yuan)", 0, None),
+    StandardField { name: "birth_date", ty: FieldType::Date, zh: "出生日期", en: "Date of birth", min: None, max: None, choices: &[] },
+];
+
+/// Looks up a standard field by name.
+pub fn standard_field(name: &str) -> Option<&'static StandardField> {
+    STANDARD_FIELDS.iter().find(|f| f.name == name)
+}
+
+/// A field value checked against its declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scalar {
+    Num(Decimal),
+    Bool(bool),
+    Text(String),
+    Date(NaiveDate),
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Num(d) => d.normalize().fmt(f),
+            Scalar::Bool(b) => b.fmt(f),
+            Scalar::Text(s) => s.fmt(f),
+            Scalar::Date(d) => d.fmt(f),
+        }
+    }
+}

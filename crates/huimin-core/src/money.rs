@@ -1,0 +1,235 @@
+//! Exact money: decimal amounts, the pack's rounding rule, and exact allocation between payers.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in yuan, held exactly at the pack's scale (2 = to the fen).
+///
+/// Serialises as a string with exactly `scale` decimals (`"170.00"`), never as a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(Decimal);
+
+impl Money {
+    /// Zero at the given scale.
+    pub fn zero(scale: u32) -> Money {
+        let mut d = Decimal::ZERO;
+        d.rescale(scale);
+        Money(d)
+    }
+
+    /// The exact decimal value.
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// Wraps an amount that is already rounded to `scale`, padding it to exactly that scale.
+    pub(crate) fn at_scale(mut d: Decimal, scale: u32) -> Money {
+        d.rescale(scale);
+        Money(d)
+    }
+}
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let v: Decimal = s.parse().map_err(serde::de::Error::custom)?;
+        Ok(Money(v))
+    }
+}
+
+impl JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Money".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            "description": "An exact amount in yuan, as a decimal string such as \"170.00\"."
+        })
+    }
+}
+
+/// How an exact intermediate result is brought to the pack's scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Half away from zero (四舍五入): 0.125 → 0.13. The default.
+    #[default]
+    HalfUp,
+    /// Half to even (banker's rounding): 0.125 → 0.12.
+    HalfEven,
+    /// Toward zero (truncate): 0.129 → 0.12.
+    Down,
+    /// Away from zero: 0.121 → 0.13.
+    Up,
+}
+
+/// The rounding rule a pack states: to how many decimals (2 = fen), and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rounding {
+    /// Decimal places of every money result; 2 rounds to the fen, 0 to the yuan.
+    #[serde(default = "default_scale")]
+    pub scale: u32,
+    /// Rounding mode.
+    #[serde(default)]
+    pub mode: RoundingMode,
+}
+
+fn default_scale() -> u32 {
+    2
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding { scale: 2, mode: RoundingMode::HalfUp }
+    }
+}
+
+impl Rounding {
+    /// The largest scale a pack may state.
+    pub const MAX_SCALE: u32 = 8;
+
+    /// Rounds an exact value to money by this rule.
+    pub fn round(self, d: Decimal) -> Money {
+        let strategy = match self.mode {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        };
+        Money::at_scale(d.round_dp_with_strategy(self.scale, strategy), self.scale)
+    }
+
+    /// The smallest unit at this scale (0.01 for the fen).
+    fn unit(self) -> Decimal {
+        Decimal::new(1, self.scale)
+    }
+
+    /// Splits `total` between parts in proportion to `weights`, so that the parts are whole
+    /// units at this scale and **sum exactly to `total`**.
+    ///
+    /// Each part first gets its proportional share rounded toward zero; the units left over go
+    /// one each to the parts with the largest remainders (ties to the earlier part): the
+    /// largest-remainder (Hamilton) method. Weights must be non-negative with a positive sum,
+    /// and `total` must already be at this scale; otherwise `None`.
+    pub fn allocate(self, total: Money, weights: &[Decimal]) -> Option<Vec<Money>> {
+        let sum: Decimal = weights.iter().try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))?;
+        if sum <= Decimal::ZERO || weights.iter().any(|w| w.is_sign_negative()) {
+            return None;
+        }
+        let unit = self.unit();
+        let total_units = total.0.checked_div(unit)?;
+        if total_units.fract() != Decimal::ZERO {
+            return None;
+        }
+        let sign = if total_units.is_sign_negative() { Decimal::NEGATIVE_ONE } else { Decimal::ONE };
+        let abs_units = total_units.abs();
+        let mut parts = Vec::with_capacity(weights.len());
+        let mut remainders = Vec::with_capacity(weights.len());
+        let mut given = Decimal::ZERO;
+        for (i, w) in weights.iter().enumerate() {
+            let exact = abs_units.checked_mul(*w)?.checked_div(sum)?;
+            let whole = exact.trunc();
+            given += whole;
+            parts.push(whole);
+            remainders.push((exact - whole, i));
+        }
+        // Largest remainder first; on equal remainders the earlier part wins.
+        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut left = abs_units - given;
+        for (_, i) in remainders {
+            if left <= Decimal::ZERO {
+                break;
+            }
+            if let Some(p) = parts.get_mut(i) {
+                *p += Decimal::ONE;
+                left -= Decimal::ONE;
+            }
+        }
+        Some(parts.into_iter().map(|u| Money::at_scale(u * unit * sign, self.scale)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn half_up_rounds_midpoints_away_from_zero() {
+        let r = Rounding::default();
+        assert_eq!(r.round(d("0.125")).to_string(), "0.13");
+        assert_eq!(r.round(d("170")).to_string(), "170.00");
+        let even = Rounding { scale: 2, mode: RoundingMode::HalfEven };
+        assert_eq!(even.round(d("0.125")).to_string(), "0.12");
+        let down = Rounding { scale: 2, mode: RoundingMode::Down };
+        assert_eq!(down.round(d("0.129")).to_string(), "0.12");
+        let yuan = Rounding { scale: 0, mode: RoundingMode::Up };
+        assert_eq!(yuan.round(d("10.01")).to_string(), "11");
+    }
+
+    #[test]
+    fn six_four_split_of_an_odd_amount_sums_to_the_whole() {
+        // 60.01 × 6/10 = 36.006 → 36.00 (remainder .6 unit); × 4/10 = 24.004 → 24.00 (.4).
+        // One fen left goes to the larger remainder, the city: 36.01 + 24.00 = 60.01.
+        let r = Rounding::default();
+        let parts = r.allocate(r.round(d("60.01")), &[d("6"), d("4")]).unwrap();
+        assert_eq!(parts[0].to_string(), "36.01");
+        assert_eq!(parts[1].to_string(), "24.00");
+    }
+
+    #[test]
+    fn three_equal_parts_give_the_leftover_fen_to_the_first() {
+        let r = Rounding::default();
+        let parts = r.allocate(r.round(d("100")), &[d("1"), d("1"), d("1")]).unwrap();
+        let s: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        assert_eq!(s, ["33.34", "33.33", "33.33"]);
+    }
+
+    #[test]
+    fn bad_weights_are_refused() {
+        let r = Rounding::default();
+        assert!(r.allocate(r.round(d("1")), &[d("0"), d("0")]).is_none());
+        assert!(r.allocate(r.round(d("1")), &[d("2"), d("-1")]).is_none());
+        assert!(r.allocate(Money(d("1.005")), &[d("1")]).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn split_parts_sum_to_the_whole(fen in -10_000_000_000i64..10_000_000_000i64,
+                                        weights in proptest::collection::vec(0u32..1000, 1..6)) {
+            prop_assume!(weights.iter().any(|w| *w > 0));
+            let r = Rounding::default();
+            let total = Money::at_scale(Decimal::new(fen, 2), 2);
+            let ws: Vec<Decimal> = weights.iter().map(|w| Decimal::from(*w)).collect();
+            let parts = r.allocate(total, &ws).unwrap();
+            let sum: Decimal = parts.iter().map(|p| p.amount()).sum();
+            prop_assert_eq!(sum, total.amount());
+            // No part strays more than one fen from its exact share.
+            let wsum: Decimal = ws.iter().sum();
+            for (p, w) in parts.iter().zip(&ws) {
+                let exact = total.amount() * w / wsum;
+                prop_assert!((p.amount() - exact).abs() < Decimal::new(1, 2));
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Reading pack files: YAML through `serde-saphyr` (panic-free, with input budgets and source
+//! spans) and JSON, which is checked as JSON first and then read by the same YAML reader, so
+//! that both formats give line and column for every value.
+
+use super::Pack;
+use crate::error::{PackError, PackErrors, Severity};
+use serde_saphyr::{Location, Spanned};
+
+/// The largest pack text accepted by default, in bytes.
+pub const DEFAULT_MAX_PACK_BYTES: usize = 4 * 1024 * 1024;
+
+/// A place in a pack file: line and column, 1-based (0 when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub(crate) fn of<T>(s: &Spanned<T>) -> Pos {
+        Pos::from_location(&s.referenced)
+    }
+
+    fn from_location(l: &Location) -> Pos {
+        Pos { line: u32::try_from(l.line()).unwrap_or(u32::MAX), column: u32::try_from(l.column()).unwrap_or(u32::MAX) }
+    }
+
+    /// The position of the `offset`-th character inside the scalar written at `self`, skipping
+    /// an opening quote when the scalar is quoted in `text`.
+    pub(crate) fn inside(self, text: &str, offset: u32) -> Pos {
+        if self.line == 0 {
+            return self;
+        }
+        let quoted = text
+            .lines()
+            .nth(self.line as usize - 1)
+            .and_then(|l| l.chars().nth(self.column as usize - 1))
+            .is_some_and(|c| c == '"' || c == '\'');
+        Pos { line: self.line, column: self.column + offset + u32::from(quoted) }
+    }
+}
+
+/// Parses a YAML pack. `file` names the source in error messages.
+pub fn parse_yaml(text: &str, file: &str) -> Result<Pack, PackErrors> {
+    check_size(text, file)?;
+    serde_saphyr::from_str::<Pack>(text).map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml")]))
+}
+
+/// Parses a JSON pack. `file` names the source in error messages.
+pub fn parse_json(text: &str, file: &str) -> Result<Pack, PackErrors> {
+    check_size(text, file)?;
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(PackErrors(vec![PackError {
+            file: file.to_owned(),
+            line: u32::try_from(e.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(e.column()).unwrap_or(u32::MAX),
+            severity: Severity::Error,
+            code: "json",
+            message: strip_position(&e.to_string()),
+            hint: None,
+        }]));
+    }
+    serde_saphyr::from_str::<Pack>(text).map_err(|e| PackErrors(vec![from_saphyr(&e, file, "schema")]))
+}
+
+fn check_size(text: &str, file: &str) -> Result<(), PackErrors> {
+    if text.len() > DEFAULT_MAX_PACK_BYTES {
+        return Err(PackErrors(vec![PackError {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            severity: Severity::Error,
+            code: "limit",
+            message: format!("pack is {} bytes; the limit is {DEFAULT_MAX_PACK_BYTES}", text.len()),
+            hint: None,
+        }]));
+    }
+    Ok(())
+}
+
+fn from_saphyr(e: &serde_saphyr::Error, file: &str, code: &'static str) -> PackError {
+    let pos = e.location().map(|l| Pos::from_location(&l)).unwrap_or_default();
+    let message = strip_position(&e.without_snippet().to_string());
+    let code = if message.contains("unknown field") || message.contains("missing field") || message.contains("unknown variant") || message.contains("invalid type") {
+        "schema"
+    } else {
+        code
+    };
+    let hint = if message.contains("unknown field") { Some("see fixtures/pack.schema.json for the fields a pack may have".to_owned()) } else { None };
+    PackError { file: file.to_owned(), line: pos.line, column: pos.column, severity: Severity::Error, code, message, hint }
+}
+
+/// Drops a trailing " at line L column C" that the parsers append: the position is reported
+/// in its own fields.
+fn strip_position(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or(msg);
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].trim_end_matches(',').to_owned(),
+        None => first.to_owned(),
+    }
+}

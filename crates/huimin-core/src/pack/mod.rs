@@ -1,0 +1,622 @@
+//! The policy pack format: what a bureau author writes, in YAML or JSON.
+//!
+//! These types are the file's shape, checked field by field when a pack loads (unknown keys
+//! are errors). A pack is then compiled into a [`crate::Policy`]. The JSON Schema of this shape
+//! is [`json_schema`], committed as `fixtures/pack.schema.json`.
+
+mod load;
+mod program;
+
+pub use load::{parse_json, parse_yaml, DEFAULT_MAX_PACK_BYTES};
+pub(crate) use load::Pos;
+pub use program::{ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowRule};
+
+use crate::model::FieldType;
+use crate::money::Rounding;
+use crate::text::Text;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// A source text: an expression, written as a YAML/JSON string, number or boolean
+/// (`"has(dibao) or has(jianka)"`, `3.00`, `true`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source(pub String);
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Source;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an expression (a string, a number or a boolean)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Source, E> {
+                Ok(Source(v.to_owned()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Source, E> {
+                Ok(Source(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Source, E> {
+                Ok(Source(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Source, E> {
+                Ok(Source(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Source, E> {
+                // Rust prints the shortest text that reads back as the same double, which is
+                // the author's literal for any literal of up to 15 significant digits.
+                Ok(Source(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Source {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Expression".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["string", "number", "boolean"],
+            "description": "An expression in huimin's expression language, e.g. `min(rate * class_hours, monthly_cap)` or `has(dibao)`."
+        })
+    }
+}
+
+/// An expression with the place it was written.
+pub type Expr = Spanned<Source>;
+/// An identifier with the place it was written.
+pub type Id = Spanned<String>;
+
+/// A decimal read exactly from a YAML/JSON number or string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dec(pub Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Source::deserialize(d)?;
+        s.0.trim()
+            .parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(s.0.trim()))
+            .map(Dec)
+            .map_err(|_| serde::de::Error::custom(format!("expected a decimal number, found `{}`", s.0)))
+    }
+}
+
+impl JsonSchema for Dec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["number", "string"], "description": "An exact decimal number."})
+    }
+}
+
+/// A whole policy pack: one program's rules for one jurisdiction.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    /// Pack id, e.g. `chongqing-wanzhou-2020`.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// Program name.
+    pub name: Text,
+    /// What kind of program this is.
+    pub kind: ProgramKind,
+    /// Who issued it and where it applies.
+    pub jurisdiction: Text,
+    /// A paragraph for readers.
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// First day the pack is in force.
+    pub valid_from: NaiveDate,
+    /// Last day the pack is in force, if it has one.
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+    /// The period one evaluation covers: quantities are per this period, amounts are for it.
+    pub period: Period,
+    /// How money results are rounded (default: half up to the fen).
+    #[serde(default)]
+    pub rounding: Rounding,
+    /// The source documents, by id.
+    #[serde(default)]
+    pub sources: BTreeMap<String, SourceDoc>,
+    /// The clauses rules cite, by id.
+    #[serde(default)]
+    pub clauses: BTreeMap<String, Clause>,
+    /// Who pays: city, district, parents, lottery fund…
+    #[serde(default)]
+    pub payers: BTreeMap<String, Text>,
+    /// The payer of the net fee (usually `parents`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub fee_payer: Option<Id>,
+    /// The participant fields the pack reads. Standard fields (see `huimin_core::model`) need
+    /// no type; others must give one.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, FieldDecl>,
+    /// The household statuses and other tags a participant may carry.
+    #[serde(default)]
+    pub tags: BTreeMap<String, Text>,
+    /// Named numbers with effective-dated values.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParamDecl>,
+    /// Conditions a participant must all meet to be served.
+    #[serde(default)]
+    pub eligibility: Vec<Condition>,
+    /// Mutually exclusive categories, first match wins (e.g. elderly classes A/B/C).
+    #[serde(default)]
+    pub categories: Vec<Condition>,
+    /// Priority groups; every one that matches is reported.
+    #[serde(default)]
+    pub priority: Vec<Condition>,
+    /// Charges, summed into the gross fee.
+    #[serde(default)]
+    pub fees: Vec<FeeRule>,
+    /// Reductions of the fee and how they stack.
+    #[serde(default)]
+    pub reductions: Option<Group<ReductionRule>>,
+    /// Subsidies due and how they stack.
+    #[serde(default)]
+    pub subsidies: Option<Group<SubsidyRule>>,
+    /// Funding splits between payers, by id.
+    #[serde(default)]
+    pub splits: BTreeMap<String, SplitDecl>,
+    /// Entitlements that are counts of services, not money.
+    #[serde(default)]
+    pub entitlements: Vec<EntitlementRule>,
+    /// Shares of a fund reserved for a use (≥ 90% to staff).
+    #[serde(default)]
+    pub earmarks: Vec<Earmark>,
+    /// Time windows and durations a program's schedule must keep.
+    #[serde(default)]
+    pub schedule: Vec<ScheduleRule>,
+    /// Rules on who may staff a program and how they are paid.
+    #[serde(default)]
+    pub staffing: Vec<StaffingRule>,
+    /// Workflow deadlines and audits.
+    #[serde(default)]
+    pub workflow: Vec<WorkflowRule>,
+}
+
+/// The kind of program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgramKind {
+    /// 课后服务: after-school care.
+    AfterSchool,
+    /// 居家养老: home elderly care.
+    ElderlyCare,
+    /// 签约服务: family-doctor and other health contracts.
+    HealthContract,
+    /// Anything else.
+    Other,
+}
+
+/// A charging or entitlement period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// One day.
+    Day,
+    /// One week.
+    Week,
+    /// One calendar month.
+    Month,
+    /// One semester (学期).
+    Semester,
+    /// One year.
+    Year,
+    /// Once, not recurring.
+    Once,
+}
+
+impl Period {
+    /// The label of the period.
+    pub fn label(self) -> Text {
+        match self {
+            Period::Day => Text::new("每日", "per day"),
+            Period::Week => Text::new("每周", "per week"),
+            Period::Month => Text::new("每月", "per month"),
+            Period::Semester => Text::new("每学期", "per semester"),
+            Period::Year => Text::new("每年", "per year"),
+            Period::Once => Text::new("一次性", "once"),
+        }
+    }
+}
+
+/// A source document.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDoc {
+    /// Title as written.
+    pub title: String,
+    /// Document number (文号), if it has one.
+    #[serde(default)]
+    pub document: Option<String>,
+    /// Issuing body.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// Date as written.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Where in huimin's seed corpus it is, e.g. `003 篇九`.
+    #[serde(default)]
+    pub seed: Option<String>,
+}
+
+/// A cited clause: where a rule comes from, with the source text quoted.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    /// The source document's id in `sources`.
+    #[schemars(with = "String")]
+    pub source: Id,
+    /// The clause as numbered in the document, e.g. `三、（二）`.
+    pub clause: String,
+    /// The source text, quoted verbatim.
+    pub text: String,
+    /// An English gloss.
+    #[serde(default)]
+    pub en: Option<String>,
+}
+
+/// A participant field a pack reads.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDecl {
+    /// Its type; standard fields have one already.
+    #[serde(default, rename = "type")]
+    pub ty: Option<FieldType>,
+    /// Its label; standard fields have one already.
+    #[serde(default)]
+    pub label: Option<Text>,
+    /// Smallest allowed value (numbers).
+    #[serde(default)]
+    pub min: Option<Dec>,
+    /// Largest allowed value (numbers).
+    #[serde(default)]
+    pub max: Option<Dec>,
+    /// Allowed choice ids (choices), narrowing a standard field's list.
+    #[serde(default)]
+    pub choices: Option<Vec<String>>,
+    /// Labels of choice ids that the standard vocabulary does not have.
+    #[serde(default)]
+    pub choice_labels: BTreeMap<String, Text>,
+    /// The value when the participant does not give one; without it the field is required.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub default: Option<Spanned<Source>>,
+}
+
+/// A parameter: a named number whose value changes over time.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDecl {
+    /// What it is.
+    #[serde(default)]
+    pub label: Option<Text>,
+    /// Its unit, e.g. `yuan/class-hour`.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Set when the source leaves the number out (xx) and the pack supplies an assumption.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Its values, each in force from its date until the next one starts.
+    #[schemars(with = "Vec<DatedValue>")]
+    pub values: Spanned<Vec<DatedValue>>,
+}
+
+/// One value of a parameter and when it starts.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatedValue {
+    /// First day in force.
+    pub from: NaiveDate,
+    /// The value.
+    pub value: Dec,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A named condition: an eligibility requirement, a category, or a priority group.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// What it is ("enrolled pupil", "dual-worker family").
+    pub label: Text,
+    /// When it holds.
+    #[schemars(with = "Source")]
+    pub when: Expr,
+    /// For eligibility: the reason given when it does not hold.
+    #[serde(default)]
+    pub reason: Option<Text>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A charge: either `amount` (flat or a formula) or `rate` × `quantity`, bounded by `cap`
+/// and/or `floor`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// Name of the charge.
+    pub label: Text,
+    /// Charged only when this holds (default: always).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub when: Option<Expr>,
+    /// A flat amount or formula.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub amount: Option<Expr>,
+    /// Price per unit.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub rate: Option<Expr>,
+    /// Units used in the period.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub quantity: Option<Expr>,
+    /// The most charged in the period.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub cap: Option<Expr>,
+    /// The least charged in the period.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub floor: Option<Expr>,
+    /// How often it may be charged (audited for programs).
+    #[serde(default)]
+    pub charged: Option<Charging>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// How often a charge is collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Charging {
+    /// Every period (monthly charging).
+    EachPeriod,
+    /// At most once per period (collected once per semester).
+    OncePerPeriod,
+}
+
+/// How several matching rules combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stacking {
+    /// Take the single highest amount (就高不就低，不重复计算).
+    Highest,
+    /// Add them all (bounded by the group's ceiling, and for reductions by the fee).
+    #[default]
+    Add,
+    /// The first matching rule in order, alone.
+    First,
+    /// At most one may apply; two that apply with different amounts are an error.
+    Exclusive,
+}
+
+/// A group of reduction or subsidy rules with its stacking policy.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Group<R> {
+    /// How matching rules combine.
+    #[serde(default)]
+    pub stacking: Stacking,
+    /// The most the group gives in total.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub ceiling: Option<Expr>,
+    /// The rules, in order.
+    pub rules: Vec<R>,
+}
+
+/// A reduction of the fee: exactly one of `waive`, `percent`, `amount`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReductionRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// Name of the reduction.
+    pub label: Text,
+    /// Who gets it.
+    #[schemars(with = "Source")]
+    pub when: Expr,
+    /// The whole fee is waived.
+    #[serde(default)]
+    pub waive: bool,
+    /// This percentage of the fee is taken off.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub percent: Option<Expr>,
+    /// This amount is taken off (never below zero).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub amount: Option<Expr>,
+    /// The fee rules it reduces (default: all).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub applies_to: Option<Vec<Id>>,
+    /// The split that bears the amount forgone, if any payer makes it good.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub borne_by: Option<Id>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A subsidy: `amount` or `components`, then an uplift, then `floor` and `ceiling`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubsidyRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// Name of the subsidy.
+    pub label: Text,
+    /// Who gets it (default: every eligible participant).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub when: Option<Expr>,
+    /// Exclusion: not paid when this holds ("not if already receiving X").
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub unless: Option<Expr>,
+    /// The amount (per capita, or a formula).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub amount: Option<Expr>,
+    /// Parts with their own caps, summed (instead of `amount`).
+    #[serde(default)]
+    pub components: Vec<Component>,
+    /// A percentage added when a condition holds (remote areas +20%).
+    #[serde(default)]
+    pub uplift: Option<Uplift>,
+    /// The least paid ("不低于").
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub floor: Option<Expr>,
+    /// The most paid ("不高于").
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub ceiling: Option<Expr>,
+    /// The split between payers (or use `payer`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub split: Option<Id>,
+    /// The single payer (or use `split`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub payer: Option<Id>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// One capped part of a subsidy.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// Component id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// Its name.
+    pub label: Text,
+    /// The amount claimed.
+    #[schemars(with = "Source")]
+    pub amount: Expr,
+    /// The most paid for it.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub cap: Option<Expr>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A percentage uplift.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Uplift {
+    /// When it applies.
+    #[schemars(with = "Source")]
+    pub when: Expr,
+    /// The percentage added (20 = +20%).
+    #[schemars(with = "Source")]
+    pub percent: Expr,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A funding split: payers and their ratios (city 6, district 4).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitDecl {
+    /// Name of the arrangement.
+    #[serde(default)]
+    pub label: Option<Text>,
+    /// Ratio by payer id.
+    #[schemars(with = "BTreeMap<String, Dec>")]
+    pub parts: Spanned<BTreeMap<String, Dec>>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A counted entitlement (one free check-up a year).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntitlementRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// The service.
+    pub label: Text,
+    /// Who has it (default: every eligible participant).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub when: Option<Expr>,
+    /// How many.
+    #[schemars(with = "Source")]
+    pub count: Expr,
+    /// Whether `count` is a minimum ("at least 4 follow-ups").
+    #[serde(default)]
+    pub at_least: bool,
+    /// Per what period.
+    pub per: Period,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A share of a fund reserved for a use.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Earmark {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// What is reserved.
+    pub label: Text,
+    /// The least share of the fund for that use, as a fraction (0.9 = 90%).
+    pub min_share: Dec,
+    /// The use, e.g. `staff`.
+    pub for_use: String,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// The JSON Schema of the pack format.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Pack)).unwrap_or(serde_json::Value::Null)
+}

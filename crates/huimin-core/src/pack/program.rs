@@ -1,0 +1,160 @@
+//! Program-level rules a pack states: schedules, staffing and workflow. They are checked
+//! against a program's roster and timetable, not against one participant.
+
+use super::{Dec, Expr, Id, Period, Source};
+use crate::text::Text;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A time window or duration a program's sessions must keep.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// What it requires.
+    pub label: Text,
+    /// The kind of requirement.
+    pub kind: ScheduleKind,
+    /// Only for this school stage (`primary`, `junior`).
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// Only for these grades.
+    #[serde(default)]
+    pub grades: Option<Vec<u8>>,
+    /// Only for this activity (`homework`, `evening_study`, `club`…).
+    #[serde(default)]
+    pub activity: Option<String>,
+    /// A clock time, `HH:MM`.
+    #[serde(default)]
+    pub time: Option<String>,
+    /// A number of minutes, days, class-hours or periods, by kind.
+    #[serde(default)]
+    pub count: Option<Dec>,
+    /// Weekdays, `mon`…`sun`.
+    #[serde(default)]
+    pub weekdays: Option<Vec<String>>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// Kinds of schedule requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleKind {
+    /// Sessions end no later than `time`.
+    EndBy,
+    /// Sessions end no earlier than `time` (normal off-work time).
+    EndNotBefore,
+    /// Sessions start no earlier than `time`.
+    StartNotBefore,
+    /// A day's service lasts at most `count` minutes.
+    MaxMinutesPerDay,
+    /// A day's service lasts at least `count` minutes.
+    MinMinutesPerDay,
+    /// At most `count` class-hours a day.
+    MaxClassHoursPerDay,
+    /// Service on at least `count` days a week.
+    MinDaysPerWeek,
+    /// Service only on `weekdays`.
+    OnlyOn,
+    /// An activity lasts at most `count` class periods.
+    MaxPeriodsOfActivity,
+    /// No written homework for `grades`.
+    NoWrittenHomework,
+}
+
+/// A rule on who may staff a program and how they are paid.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// What it requires.
+    pub label: Text,
+    /// The kind of rule.
+    pub kind: StaffingKind,
+    /// A count (volunteers per session, students per group).
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// A rate (yuan per person per hour).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub rate: Option<Expr>,
+    /// A yes/no setting (stipend inside the performance-pay total).
+    #[serde(default)]
+    pub value: Option<bool>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// Kinds of staffing rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffingKind {
+    /// School teachers are the main staff.
+    TeachersFirst,
+    /// External hires need a qualification.
+    ExternalQualified,
+    /// External hires need a labour or service contract.
+    ExternalContracted,
+    /// Nobody with a bad record.
+    NoBadRecord,
+    /// No off-campus training institutions.
+    NoTrainingInstitutions,
+    /// At least `count` parent volunteers per class per session.
+    MinParentVolunteers,
+    /// Groups of at most `count` students.
+    MaxGroupSize,
+    /// Staff stipend at `rate` yuan per person per hour.
+    StipendPerHour,
+    /// Whether stipends count inside the performance-pay total (`value`).
+    InsidePerformancePay,
+}
+
+/// A workflow deadline or audit.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// The step.
+    pub label: Text,
+    /// The kind of rule.
+    pub kind: WorkflowKind,
+    /// Working days allowed, for deadlines.
+    #[serde(default)]
+    pub working_days: Option<u32>,
+    /// Minutes allowed, for response times.
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    /// A share, for audit samples (0.05 = 5%).
+    #[serde(default)]
+    pub share: Option<Dec>,
+    /// How often, for audits.
+    #[serde(default)]
+    pub every: Option<Period>,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// Kinds of workflow rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowKind {
+    /// A review step finishes within `working_days`.
+    ReviewDeadline,
+    /// At least `share` of cases audited `every` period.
+    AuditSample,
+    /// A service responds within `minutes`.
+    ResponseTime,
+}
