@@ -116,7 +116,9 @@ impl std::fmt::Display for InputErrors<'_> {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum EvalError {
     /// A parameter has no value in force on the date asked.
-    #[error("parameter `{parameter}` has no value in force on {date} (its first value starts {first})")]
+    #[error(
+        "parameter `{parameter}` has no value in force on {date} (its first value starts {first})"
+    )]
     NoValueInForce {
         /// The parameter.
         parameter: String,

@@ -1,6 +1,8 @@
 //! Evaluating a compiled policy for one participant as of a date.
 
-use crate::decision::{Allocation, Citation, Decision, Entitlement as EntOut, Line, Reason, Step, StepKind};
+use crate::decision::{
+    Allocation, Citation, Decision, Entitlement as EntOut, Line, Reason, Step, StepKind,
+};
 use crate::error::{Error, EvalError};
 use crate::expr::eval::{Env, Fault};
 use crate::expr::{Binding, Expression};
@@ -21,7 +23,14 @@ struct Trace<'p> {
 }
 
 impl Trace<'_> {
-    fn push(&mut self, kind: StepKind, head: &Head, env: &Env, value: String, detail: Option<String>) {
+    fn push(
+        &mut self,
+        kind: StepKind,
+        head: &Head,
+        env: &Env,
+        value: String,
+        detail: Option<String>,
+    ) {
         if !self.on {
             return;
         }
@@ -34,8 +43,14 @@ impl Trace<'_> {
                     }
                 }
                 Binding::Param(i) => {
-                    if let (Some(p), Some(Some(v))) = (self.policy.params.get(i), env.params.get(i)) {
+                    if let (Some(p), Some(Some(v))) = (self.policy.params.get(i), env.params.get(i))
+                    {
                         inputs.insert(p.name.clone(), v.to_string());
+                    }
+                }
+                Binding::Tag(t) => {
+                    if let Some((id, _)) = self.policy.tags.get(t as usize) {
+                        inputs.insert(format!("has({id})"), env.tags.contains(t).to_string());
                     }
                 }
                 Binding::AsOf => {
@@ -46,8 +61,19 @@ impl Trace<'_> {
                 }
             }
         }
-        let cite = head.cite.and_then(|i| self.policy.citations.get(i)).cloned();
-        self.steps.push(Step { rule: head.id.clone(), kind, label: head.label.clone(), inputs, value, detail, cite });
+        let cite = head
+            .cite
+            .and_then(|i| self.policy.citations.get(i))
+            .cloned();
+        self.steps.push(Step {
+            rule: head.id.clone(),
+            kind,
+            label: head.label.clone(),
+            inputs,
+            value,
+            detail,
+            cite,
+        });
     }
 }
 
@@ -65,10 +91,16 @@ impl Ctx<'_> {
                 EvalError::NoValueInForce {
                     parameter: p.map(|p| p.name.clone()).unwrap_or_default(),
                     date: self.env.as_of,
-                    first: p.and_then(|p| p.values.first()).map(|v| v.0).unwrap_or(self.env.as_of),
+                    first: p
+                        .and_then(|p| p.values.first())
+                        .map(|v| v.0)
+                        .unwrap_or(self.env.as_of),
                 }
             }
-            other => EvalError::Arithmetic { rule: rule.to_owned(), what: other.to_string() },
+            other => EvalError::Arithmetic {
+                rule: rule.to_owned(),
+                what: other.to_string(),
+            },
         }
     }
     fn num(&self, rule: &str, e: &Expression) -> Result<Decimal, EvalError> {
@@ -86,20 +118,38 @@ impl Ctx<'_> {
 }
 
 fn checked(rule: &str, v: Option<Decimal>) -> Result<Decimal, EvalError> {
-    v.ok_or_else(|| EvalError::Arithmetic { rule: rule.to_owned(), what: "arithmetic overflow".into() })
+    v.ok_or_else(|| EvalError::Arithmetic {
+        rule: rule.to_owned(),
+        what: "arithmetic overflow".into(),
+    })
 }
 
 fn non_negative(rule: &str, m: Money) -> Result<Money, EvalError> {
     if m.amount().is_sign_negative() && !m.amount().is_zero() {
-        return Err(EvalError::Negative { rule: rule.to_owned(), amount: m.to_string() });
+        return Err(EvalError::Negative {
+            rule: rule.to_owned(),
+            amount: m.to_string(),
+        });
     }
     Ok(m)
 }
 
-fn bound(rule: &str, v: Decimal, floor: Option<Decimal>, ceiling: Option<Decimal>, detail: &mut Vec<String>, floor_word: &str, cap_word: &str) -> Result<Decimal, EvalError> {
+fn bound(
+    rule: &str,
+    v: Decimal,
+    floor: Option<Decimal>,
+    ceiling: Option<Decimal>,
+    detail: &mut Vec<String>,
+    floor_word: &str,
+    cap_word: &str,
+) -> Result<Decimal, EvalError> {
     if let (Some(f), Some(c)) = (floor, ceiling) {
         if f > c {
-            return Err(EvalError::Bounds { rule: rule.to_owned(), floor: f.to_string(), ceiling: c.to_string() });
+            return Err(EvalError::Bounds {
+                rule: rule.to_owned(),
+                floor: f.to_string(),
+                ceiling: c.to_string(),
+            });
         }
     }
     let mut out = v;
@@ -125,7 +175,12 @@ impl Policy {
     }
 
     /// Evaluates a participant as of a date with the given options.
-    pub fn evaluate_with(&self, p: &Participant, as_of: NaiveDate, options: EvalOptions) -> Result<Decision, Error> {
+    pub fn evaluate_with(
+        &self,
+        p: &Participant,
+        as_of: NaiveDate,
+        options: EvalOptions,
+    ) -> Result<Decision, Error> {
         let record = self.record(p).map_err(|errors| Error::Input { errors })?;
         let params = self.params_at(as_of)?;
         Ok(self.decide(&record, p.id.clone(), &params, as_of, options.explain)?)
@@ -144,25 +199,73 @@ impl Policy {
                 },
             });
         }
-        Ok(self.params.iter().map(|p| p.values.iter().rev().find(|v| v.0 <= as_of).map(|v| v.1)).collect())
+        Ok(self
+            .params
+            .iter()
+            .map(|p| p.values.iter().rev().find(|v| v.0 <= as_of).map(|v| v.1))
+            .collect())
     }
 
-    pub(crate) fn decide(&self, record: &Record, participant: Option<String>, params: &[Option<Decimal>], as_of: NaiveDate, explain: bool) -> Result<Decision, EvalError> {
+    pub(crate) fn decide(
+        &self,
+        record: &Record,
+        participant: Option<String>,
+        params: &[Option<Decimal>],
+        as_of: NaiveDate,
+        explain: bool,
+    ) -> Result<Decision, EvalError> {
         let scale = self.rounding.scale;
         let zero = Money::zero(scale);
-        let mut trace = Trace { on: explain, steps: Vec::new(), policy: self };
-        let mut ctx = Ctx { policy: self, env: Env { fields: &record.fields, tags: &record.tags, params, as_of, category: None } };
+        let mut trace = Trace {
+            on: explain,
+            steps: Vec::new(),
+            policy: self,
+        };
+        let mut ctx = Ctx {
+            policy: self,
+            env: Env {
+                fields: &record.fields,
+                tags: &record.tags,
+                params,
+                as_of,
+                category: None,
+            },
+        };
 
         if explain {
             for (p, v) in self.params.iter().zip(params) {
                 let Some(v) = v else { continue };
-                let (from, cite) = p.values.iter().rev().find(|x| x.0 <= as_of).map(|x| (x.0, x.2)).unwrap_or((as_of, None));
-                let head = Head { id: p.name.clone(), label: p.label.clone().unwrap_or_else(|| Text::new(p.name.clone(), p.name.clone())), cite, reads: Vec::new() };
-                trace.push(StepKind::Parameter, &head, &ctx.env, v.to_string(), Some(format!("in force from {from}")));
+                let (from, cite) = p
+                    .values
+                    .iter()
+                    .rev()
+                    .find(|x| x.0 <= as_of)
+                    .map(|x| (x.0, x.2))
+                    .unwrap_or((as_of, None));
+                let head = Head {
+                    id: p.name.clone(),
+                    label: p
+                        .label
+                        .clone()
+                        .unwrap_or_else(|| Text::new(p.name.clone(), p.name.clone())),
+                    cite,
+                    reads: Vec::new(),
+                };
+                trace.push(
+                    StepKind::Parameter,
+                    &head,
+                    &ctx.env,
+                    v.to_string(),
+                    Some(format!("in force from {from}")),
+                );
             }
         }
 
-        let mut payers: BTreeMap<String, Money> = self.payers.iter().map(|(id, _)| (id.clone(), zero)).collect();
+        let mut payers: BTreeMap<String, Money> = self
+            .payers
+            .iter()
+            .map(|(id, _)| (id.clone(), zero))
+            .collect();
         let mut decision = Decision {
             pack: self.id.clone(),
             participant,
@@ -187,12 +290,27 @@ impl Policy {
 
         for c in &self.eligibility {
             let ok = ctx.truth(&c.head.id, &c.when)?;
-            trace.push(StepKind::Eligibility, &c.head, &ctx.env, ok.to_string(), Some(c.when.source.clone()));
+            trace.push(
+                StepKind::Eligibility,
+                &c.head,
+                &ctx.env,
+                ok.to_string(),
+                Some(c.when.source.clone()),
+            );
             if !ok {
                 decision.eligible = false;
-                let message = c.reason.clone().unwrap_or_else(|| Text::new(format!("不符合：{}", c.head.label.zh), format!("not met: {}", c.head.label.en)));
+                let message = c.reason.clone().unwrap_or_else(|| {
+                    Text::new(
+                        format!("不符合：{}", c.head.label.zh),
+                        format!("not met: {}", c.head.label.en),
+                    )
+                });
                 let cite = c.head.cite.and_then(|i| self.citations.get(i)).cloned();
-                decision.reasons.push(Reason { rule: c.head.id.clone(), message, cite });
+                decision.reasons.push(Reason {
+                    rule: c.head.id.clone(),
+                    message,
+                    cite,
+                });
             }
         }
         if !decision.eligible {
@@ -203,7 +321,13 @@ impl Policy {
 
         for c in &self.categories {
             let ok = ctx.truth(&c.head.id, &c.when)?;
-            trace.push(StepKind::Category, &c.head, &ctx.env, ok.to_string(), Some(c.when.source.clone()));
+            trace.push(
+                StepKind::Category,
+                &c.head,
+                &ctx.env,
+                ok.to_string(),
+                Some(c.when.source.clone()),
+            );
             if ok {
                 decision.category = Some(c.head.id.clone());
                 break;
@@ -227,7 +351,13 @@ impl Policy {
             let id = &f.head.id;
             if !ctx.holds(id, &f.when)? {
                 fee_amounts.push(zero);
-                trace.push(StepKind::Fee, &f.head, &ctx.env, zero.to_string(), Some("not charged: condition not met".into()));
+                trace.push(
+                    StepKind::Fee,
+                    &f.head,
+                    &ctx.env,
+                    zero.to_string(),
+                    Some("not charged: condition not met".into()),
+                );
                 continue;
             }
             let mut detail = Vec::new();
@@ -242,12 +372,30 @@ impl Policy {
             };
             let cap = f.cap.as_ref().map(|e| ctx.num(id, e)).transpose()?;
             let floor = f.floor.as_ref().map(|e| ctx.num(id, e)).transpose()?;
-            let v = bound(id, raw, floor, cap, &mut detail, "raised to the floor", "capped at")?;
+            let v = bound(
+                id,
+                raw,
+                floor,
+                cap,
+                &mut detail,
+                "raised to the floor",
+                "capped at",
+            )?;
             let m = non_negative(id, ctx.money(v))?;
             fee_amounts.push(m);
             gross = checked(id, gross.checked_add(m.amount()))?;
-            trace.push(StepKind::Fee, &f.head, &ctx.env, m.to_string(), (!detail.is_empty()).then(|| detail.join("; ")));
-            decision.fees.push(Line { rule: id.clone(), label: f.head.label.clone(), amount: m });
+            trace.push(
+                StepKind::Fee,
+                &f.head,
+                &ctx.env,
+                m.to_string(),
+                (!detail.is_empty()).then(|| detail.join("; ")),
+            );
+            decision.fees.push(Line {
+                rule: id.clone(),
+                label: f.head.label.clone(),
+                amount: m,
+            });
         }
         let gross = ctx.money(gross);
         decision.gross_fee = gross;
@@ -257,48 +405,114 @@ impl Policy {
         for (k, r) in self.reductions.rules.iter().enumerate() {
             let id = &r.head.id;
             if !ctx.truth(id, &r.when)? {
-                trace.push(StepKind::Reduction, &r.head, &ctx.env, zero.to_string(), Some("does not apply".into()));
+                trace.push(
+                    StepKind::Reduction,
+                    &r.head,
+                    &ctx.env,
+                    zero.to_string(),
+                    Some("does not apply".into()),
+                );
                 continue;
             }
             let base = if r.applies_to.is_empty() {
                 gross.amount()
             } else {
-                r.applies_to.iter().filter_map(|i| fee_amounts.get(*i)).map(|m| m.amount()).sum()
+                r.applies_to
+                    .iter()
+                    .filter_map(|i| fee_amounts.get(*i))
+                    .map(|m| m.amount())
+                    .sum()
             };
             let (amount, detail) = match &r.cut {
                 Cut::Waive => (base, format!("waives {}", base.normalize())),
                 Cut::Percent(p) => {
                     let pct = ctx.num(id, p)?;
-                    let v = checked(id, base.checked_mul(pct).and_then(|x| x.checked_div(Decimal::ONE_HUNDRED)))?;
-                    (v, format!("{}% of {} = {}", pct.normalize(), base.normalize(), v.normalize()))
+                    let v = checked(
+                        id,
+                        base.checked_mul(pct)
+                            .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED)),
+                    )?;
+                    (
+                        v,
+                        format!(
+                            "{}% of {} = {}",
+                            pct.normalize(),
+                            base.normalize(),
+                            v.normalize()
+                        ),
+                    )
                 }
                 Cut::Amount(a) => {
                     let v = ctx.num(id, a)?;
-                    (v.min(base), format!("{} off, at most the fee {}", v.normalize(), base.normalize()))
+                    (
+                        v.min(base),
+                        format!(
+                            "{} off, at most the fee {}",
+                            v.normalize(),
+                            base.normalize()
+                        ),
+                    )
                 }
             };
             let m = non_negative(id, ctx.money(amount))?;
-            trace.push(StepKind::Reduction, &r.head, &ctx.env, m.to_string(), Some(detail));
+            trace.push(
+                StepKind::Reduction,
+                &r.head,
+                &ctx.env,
+                m.to_string(),
+                Some(detail),
+            );
             candidates.push((k, m));
         }
-        let ceiling = self.reductions.ceiling.as_ref().map(|e| ctx.num("reductions", e)).transpose()?;
-        let applied = stack(self.reductions.stacking, &candidates, |k| self.reductions.rules.get(k).map(|r| r.head.id.as_str()).unwrap_or(""))?;
+        let ceiling = self
+            .reductions
+            .ceiling
+            .as_ref()
+            .map(|e| ctx.num("reductions", e))
+            .transpose()?;
+        let applied = stack(self.reductions.stacking, &candidates, |k| {
+            self.reductions
+                .rules
+                .get(k)
+                .map(|r| r.head.id.as_str())
+                .unwrap_or("")
+        })?;
         let mut left = ceiling.map_or(gross.amount(), |c| c.min(gross.amount()));
         let mut total = Decimal::ZERO;
         for (k, m) in applied {
-            let Some(r) = self.reductions.rules.get(k) else { continue };
+            let Some(r) = self.reductions.rules.get(k) else {
+                continue;
+            };
             let take = ctx.money(m.amount().min(left).max(Decimal::ZERO));
             left -= take.amount();
             total += take.amount();
-            decision.reductions.push(Line { rule: r.head.id.clone(), label: r.head.label.clone(), amount: take });
+            decision.reductions.push(Line {
+                rule: r.head.id.clone(),
+                label: r.head.label.clone(),
+                amount: take,
+            });
             if let Some(s) = r.borne_by {
-                allocate(self, &mut decision.splits, &mut payers, &r.head.id, Payment::Split(s), take)?;
+                allocate(
+                    self,
+                    &mut decision.splits,
+                    &mut payers,
+                    &r.head.id,
+                    Payment::Split(s),
+                    take,
+                )?;
             }
         }
         decision.reduction_total = ctx.money(total);
         decision.net_fee = ctx.money(gross.amount() - total);
         if let Some(fp) = self.fee_payer {
-            allocate(self, &mut decision.splits, &mut payers, "fee", Payment::Payer(fp), decision.net_fee)?;
+            allocate(
+                self,
+                &mut decision.splits,
+                &mut payers,
+                "fee",
+                Payment::Payer(fp),
+                decision.net_fee,
+            )?;
         }
 
         // Subsidies.
@@ -306,12 +520,24 @@ impl Policy {
         for (k, s) in self.subsidies.rules.iter().enumerate() {
             let id = &s.head.id;
             if !ctx.holds(id, &s.when)? {
-                trace.push(StepKind::Subsidy, &s.head, &ctx.env, zero.to_string(), Some("does not apply".into()));
+                trace.push(
+                    StepKind::Subsidy,
+                    &s.head,
+                    &ctx.env,
+                    zero.to_string(),
+                    Some("does not apply".into()),
+                );
                 continue;
             }
             if let Some(u) = &s.unless {
                 if ctx.truth(id, u)? {
-                    trace.push(StepKind::Subsidy, &s.head, &ctx.env, zero.to_string(), Some(format!("excluded: {}", u.source)));
+                    trace.push(
+                        StepKind::Subsidy,
+                        &s.head,
+                        &ctx.env,
+                        zero.to_string(),
+                        Some(format!("excluded: {}", u.source)),
+                    );
                     continue;
                 }
             }
@@ -323,8 +549,19 @@ impl Policy {
                     for comp in &s.components {
                         let claimed = ctx.num(id, &comp.amount)?;
                         let cap = comp.cap.as_ref().map(|e| ctx.num(id, e)).transpose()?;
-                        let paid = ctx.money(cap.map_or(claimed, |c| claimed.min(c.max(Decimal::ZERO))).max(Decimal::ZERO)).amount();
-                        detail.push(format!("{} {}{}", comp.id, paid.normalize(), cap.map(|c| format!(" (cap {})", c.normalize())).unwrap_or_default()));
+                        let paid = ctx
+                            .money(
+                                cap.map_or(claimed, |c| claimed.min(c.max(Decimal::ZERO)))
+                                    .max(Decimal::ZERO),
+                            )
+                            .amount();
+                        detail.push(format!(
+                            "{} {}{}",
+                            comp.id,
+                            paid.normalize(),
+                            cap.map(|c| format!(" (cap {})", c.normalize()))
+                                .unwrap_or_default()
+                        ));
                         sum = checked(id, sum.checked_add(paid))?;
                     }
                     sum
@@ -333,24 +570,55 @@ impl Policy {
             if let Some((when, pct)) = &s.uplift {
                 if ctx.truth(id, when)? {
                     let p = ctx.num(id, pct)?;
-                    let up = checked(id, v.checked_mul(Decimal::ONE_HUNDRED + p).and_then(|x| x.checked_div(Decimal::ONE_HUNDRED)))?;
+                    let up = checked(
+                        id,
+                        v.checked_mul(Decimal::ONE_HUNDRED + p)
+                            .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED)),
+                    )?;
                     detail.push(format!("uplift +{}% → {}", p.normalize(), up.normalize()));
                     v = up;
                 }
             }
             let floor = s.floor.as_ref().map(|e| ctx.num(id, e)).transpose()?;
             let ceiling = s.ceiling.as_ref().map(|e| ctx.num(id, e)).transpose()?;
-            let v = bound(id, v, floor, ceiling, &mut detail, "raised to the floor", "limited to the ceiling")?;
+            let v = bound(
+                id,
+                v,
+                floor,
+                ceiling,
+                &mut detail,
+                "raised to the floor",
+                "limited to the ceiling",
+            )?;
             let m = non_negative(id, ctx.money(v))?;
-            trace.push(StepKind::Subsidy, &s.head, &ctx.env, m.to_string(), (!detail.is_empty()).then(|| detail.join("; ")));
+            trace.push(
+                StepKind::Subsidy,
+                &s.head,
+                &ctx.env,
+                m.to_string(),
+                (!detail.is_empty()).then(|| detail.join("; ")),
+            );
             candidates.push((k, m));
         }
-        let ceiling = self.subsidies.ceiling.as_ref().map(|e| ctx.num("subsidies", e)).transpose()?;
-        let applied = stack(self.subsidies.stacking, &candidates, |k| self.subsidies.rules.get(k).map(|r| r.head.id.as_str()).unwrap_or(""))?;
+        let ceiling = self
+            .subsidies
+            .ceiling
+            .as_ref()
+            .map(|e| ctx.num("subsidies", e))
+            .transpose()?;
+        let applied = stack(self.subsidies.stacking, &candidates, |k| {
+            self.subsidies
+                .rules
+                .get(k)
+                .map(|r| r.head.id.as_str())
+                .unwrap_or("")
+        })?;
         let mut left = ceiling;
         let mut total = Decimal::ZERO;
         for (k, m) in applied {
-            let Some(s) = self.subsidies.rules.get(k) else { continue };
+            let Some(s) = self.subsidies.rules.get(k) else {
+                continue;
+            };
             let take = match left {
                 Some(l) => ctx.money(m.amount().min(l).max(Decimal::ZERO)),
                 None => m,
@@ -359,26 +627,65 @@ impl Policy {
                 *l -= take.amount();
             }
             total += take.amount();
-            decision.subsidies.push(Line { rule: s.head.id.clone(), label: s.head.label.clone(), amount: take });
-            allocate(self, &mut decision.splits, &mut payers, &s.head.id, s.payment.clone(), take)?;
+            decision.subsidies.push(Line {
+                rule: s.head.id.clone(),
+                label: s.head.label.clone(),
+                amount: take,
+            });
+            allocate(
+                self,
+                &mut decision.splits,
+                &mut payers,
+                &s.head.id,
+                s.payment.clone(),
+                take,
+            )?;
         }
         decision.subsidy_total = ctx.money(total);
 
         for e in &self.entitlements {
             let id = &e.head.id;
             if !ctx.holds(id, &e.when)? {
-                trace.push(StepKind::Entitlement, &e.head, &ctx.env, "0".into(), Some("does not apply".into()));
+                trace.push(
+                    StepKind::Entitlement,
+                    &e.head,
+                    &ctx.env,
+                    "0".into(),
+                    Some("does not apply".into()),
+                );
                 continue;
             }
             let count = ctx.num(id, &e.count)?.normalize();
-            trace.push(StepKind::Entitlement, &e.head, &ctx.env, count.to_string(), Some(format!("{}{}", if e.at_least { "at least, " } else { "" }, e.per.label().en)));
-            decision.entitlements.push(EntOut { rule: id.clone(), label: e.head.label.clone(), count, at_least: e.at_least, per: e.per });
+            trace.push(
+                StepKind::Entitlement,
+                &e.head,
+                &ctx.env,
+                count.to_string(),
+                Some(format!(
+                    "{}{}",
+                    if e.at_least { "at least, " } else { "" },
+                    e.per.label().en
+                )),
+            );
+            decision.entitlements.push(EntOut {
+                rule: id.clone(),
+                label: e.head.label.clone(),
+                count,
+                at_least: e.at_least,
+                per: e.per,
+            });
         }
 
         if explain {
             for a in &decision.splits {
                 let parts: Vec<String> = a.parts.iter().map(|(p, m)| format!("{p} {m}")).collect();
-                let cite: Option<Citation> = self.splits.iter().find(|s| s.id == a.split).and_then(|s| s.cite).and_then(|i| self.citations.get(i)).cloned();
+                let cite: Option<Citation> = self
+                    .splits
+                    .iter()
+                    .find(|s| s.id == a.split)
+                    .and_then(|s| s.cite)
+                    .and_then(|i| self.citations.get(i))
+                    .cloned();
                 trace.steps.push(Step {
                     rule: a.rule.clone(),
                     kind: StepKind::Split,
@@ -397,7 +704,11 @@ impl Policy {
 }
 
 /// Which candidates a stacking policy applies, in order.
-fn stack<'n>(policy: Stacking, candidates: &[(usize, Money)], name: impl Fn(usize) -> &'n str) -> Result<Vec<(usize, Money)>, EvalError> {
+fn stack<'n>(
+    policy: Stacking,
+    candidates: &[(usize, Money)],
+    name: impl Fn(usize) -> &'n str,
+) -> Result<Vec<(usize, Money)>, EvalError> {
     Ok(match policy {
         Stacking::Add => candidates.to_vec(),
         Stacking::First => candidates.first().copied().into_iter().collect(),
@@ -427,25 +738,60 @@ fn stack<'n>(policy: Stacking, candidates: &[(usize, Money)], name: impl Fn(usiz
 }
 
 /// Books an amount to its payers, recording the split.
-fn allocate(policy: &Policy, splits: &mut Vec<Allocation>, payers: &mut BTreeMap<String, Money>, rule: &str, payment: Payment, amount: Money) -> Result<(), EvalError> {
+fn allocate(
+    policy: &Policy,
+    splits: &mut Vec<Allocation>,
+    payers: &mut BTreeMap<String, Money>,
+    rule: &str,
+    payment: Payment,
+    amount: Money,
+) -> Result<(), EvalError> {
     let shares: Vec<(usize, Decimal)> = match payment {
         Payment::Unassigned => return Ok(()),
         Payment::Payer(p) => vec![(p, Decimal::ONE)],
-        Payment::Split(s) => policy.splits.get(s).map(|s| s.parts.clone()).unwrap_or_default(),
+        Payment::Split(s) => policy
+            .splits
+            .get(s)
+            .map(|s| s.parts.clone())
+            .unwrap_or_default(),
     };
     let split_name = match payment {
-        Payment::Split(s) => policy.splits.get(s).map(|s| s.id.clone()).unwrap_or_default(),
-        _ => shares.first().and_then(|(p, _)| policy.payers.get(*p)).map(|(id, _)| id.clone()).unwrap_or_default(),
+        Payment::Split(s) => policy
+            .splits
+            .get(s)
+            .map(|s| s.id.clone())
+            .unwrap_or_default(),
+        _ => shares
+            .first()
+            .and_then(|(p, _)| policy.payers.get(*p))
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default(),
     };
     let weights: Vec<Decimal> = shares.iter().map(|(_, w)| *w).collect();
-    let parts = policy.rounding.allocate(amount, &weights).ok_or_else(|| EvalError::Arithmetic { rule: rule.to_owned(), what: format!("cannot split {amount} by {split_name}") })?;
+    let parts =
+        policy
+            .rounding
+            .allocate(amount, &weights)
+            .ok_or_else(|| EvalError::Arithmetic {
+                rule: rule.to_owned(),
+                what: format!("cannot split {amount} by {split_name}"),
+            })?;
     let mut out = BTreeMap::new();
     for ((p, _), m) in shares.iter().zip(parts) {
-        let Some((pid, _)) = policy.payers.get(*p) else { continue };
-        let entry = payers.entry(pid.clone()).or_insert_with(|| Money::zero(policy.rounding.scale));
+        let Some((pid, _)) = policy.payers.get(*p) else {
+            continue;
+        };
+        let entry = payers
+            .entry(pid.clone())
+            .or_insert_with(|| Money::zero(policy.rounding.scale));
         *entry = Money::at_scale(entry.amount() + m.amount(), policy.rounding.scale);
         out.insert(pid.clone(), m);
     }
-    splits.push(Allocation { rule: rule.to_owned(), split: split_name, amount, parts: out });
+    splits.push(Allocation {
+        rule: rule.to_owned(),
+        split: split_name,
+        amount,
+        parts: out,
+    });
     Ok(())
 }

@@ -28,8 +28,17 @@
 //! assert_eq!(d.net_fee.to_string(), "170.00");
 //! ```
 #![forbid(unsafe_code)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
+pub mod budget;
 pub mod decision;
 pub mod error;
 mod evaluate;
@@ -38,11 +47,13 @@ pub mod model;
 pub mod money;
 pub mod pack;
 mod policy;
+pub mod population;
 pub mod text;
 
+pub use budget::Budget;
 pub use decision::Decision;
 pub use error::{Error, EvalError, InputError, PackError};
 pub use model::{Participant, Value};
 pub use money::{Money, Rounding, RoundingMode};
-pub use policy::{EvalOptions, Policy};
+pub use policy::{EvalOptions, FieldInfo, InputSchema, Policy, TagInfo};
 pub use text::Text;

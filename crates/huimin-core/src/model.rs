@@ -99,7 +99,12 @@ impl Participant {
     /// Reads a participant from a JSON object, reporting every bad entry by its path.
     pub fn from_json_value(v: &serde_json::Value) -> Result<Participant, Vec<InputError>> {
         let serde_json::Value::Object(map) = v else {
-            return Err(vec![input_error("", "wrong_type", "应为对象", "expected a JSON object")]);
+            return Err(vec![input_error(
+                "",
+                "wrong_type",
+                "应为对象",
+                "expected a JSON object",
+            )]);
         };
         let mut p = Participant::default();
         let mut errors = Vec::new();
@@ -123,22 +128,43 @@ impl Participant {
                 }
                 ("tags", serde_json::Value::String(s)) => {
                     // A delimited list, as CSV cells and form fields give it.
-                    p.tags.extend(s.split([';', ',', '|']).map(str::trim).filter(|t| !t.is_empty()).map(String::from));
+                    p.tags.extend(
+                        s.split([';', ',', '|'])
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(String::from),
+                    );
                 }
-                ("id" | "tags", _) => errors.push(input_error(key, "wrong_type", "类型错误", "wrong type")),
+                ("id" | "tags", _) => {
+                    errors.push(input_error(key, "wrong_type", "类型错误", "wrong type"))
+                }
                 (_, serde_json::Value::Bool(b)) => {
                     p.fields.insert(key.clone(), Value::Bool(*b));
                 }
                 (_, serde_json::Value::String(s)) => {
                     p.fields.insert(key.clone(), Value::Text(s.clone()));
                 }
-                (_, serde_json::Value::Number(n)) => match n.to_string().parse::<Decimal>().or_else(|_| Decimal::from_scientific(&n.to_string())) {
+                (_, serde_json::Value::Number(n)) => match n
+                    .to_string()
+                    .parse::<Decimal>()
+                    .or_else(|_| Decimal::from_scientific(&n.to_string()))
+                {
                     Ok(d) => {
                         p.fields.insert(key.clone(), Value::Number(d));
                     }
-                    Err(_) => errors.push(input_error(key, "out_of_range", "数值超出范围", "number out of the exact range")),
+                    Err(_) => errors.push(input_error(
+                        key,
+                        "out_of_range",
+                        "数值超出范围",
+                        "number out of the exact range",
+                    )),
                 },
-                (_, _) => errors.push(input_error(key, "wrong_type", "应为数字、文字或是非值", "expected a number, text or boolean")),
+                (_, _) => errors.push(input_error(
+                    key,
+                    "wrong_type",
+                    "应为数字、文字或是非值",
+                    "expected a number, text or boolean",
+                )),
             }
         }
         if errors.is_empty() {
@@ -171,7 +197,10 @@ impl<'de> Deserialize<'de> for Participant {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = serde_json::Value::deserialize(d)?;
         Participant::from_json_value(&v).map_err(|errs| {
-            let msg: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.path, e.message.en)).collect();
+            let msg: Vec<String> = errs
+                .iter()
+                .map(|e| format!("{}: {}", e.path, e.message.en))
+                .collect();
             serde::de::Error::custom(msg.join("; "))
         })
     }
@@ -184,7 +213,11 @@ impl Serialize for Participant {
 }
 
 pub(crate) fn input_error(path: &str, code: &'static str, zh: &str, en: &str) -> InputError {
-    InputError { path: path.to_owned(), code, message: Text::new(zh, en) }
+    InputError {
+        path: path.to_owned(),
+        code,
+        message: Text::new(zh, en),
+    }
 }
 
 /// The type of an input field.
@@ -224,8 +257,23 @@ pub struct StandardField {
     pub choices: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const fn num(name: &'static str, ty: FieldType, zh: &'static str, en: &'static str, min: i64, max: Option<i64>) -> StandardField {
-    StandardField { name, ty, zh, en, min: Some(min), max, choices: &[] }
+const fn num(
+    name: &'static str,
+    ty: FieldType,
+    zh: &'static str,
+    en: &'static str,
+    min: i64,
+    max: Option<i64>,
+) -> StandardField {
+    StandardField {
+        name,
+        ty,
+        zh,
+        en,
+        min: Some(min),
+        max,
+        choices: &[],
+    }
 }
 
 /// The standard fields: name, type, labels, bounds.
@@ -239,11 +287,39 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         en: "School stage",
         min: None,
         max: None,
-        choices: &[("preschool", "学前", "Preschool"), ("primary", "小学", "Primary"), ("junior", "初中", "Junior secondary"), ("senior", "高中", "Senior secondary")],
+        choices: &[
+            ("preschool", "学前", "Preschool"),
+            ("primary", "小学", "Primary"),
+            ("junior", "初中", "Junior secondary"),
+            ("senior", "高中", "Senior secondary"),
+        ],
     },
-    StandardField { name: "hukou_district", ty: FieldType::Text, zh: "户籍所在区", en: "Hukou district", min: None, max: None, choices: &[] },
-    StandardField { name: "residence_district", ty: FieldType::Text, zh: "居住区", en: "District of residence", min: None, max: None, choices: &[] },
-    num("disability_grade", FieldType::Integer, "残疾等级（一级最重）", "Disability grade (1 most severe)", 1, Some(4)),
+    StandardField {
+        name: "hukou_district",
+        ty: FieldType::Text,
+        zh: "户籍所在区",
+        en: "Hukou district",
+        min: None,
+        max: None,
+        choices: &[],
+    },
+    StandardField {
+        name: "residence_district",
+        ty: FieldType::Text,
+        zh: "居住区",
+        en: "District of residence",
+        min: None,
+        max: None,
+        choices: &[],
+    },
+    num(
+        "disability_grade",
+        FieldType::Integer,
+        "残疾等级（一级最重）",
+        "Disability grade (1 most severe)",
+        1,
+        Some(4),
+    ),
     StandardField {
         name: "self_care",
         ty: FieldType::Choice,
@@ -251,7 +327,11 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         en: "Self-care ability",
         min: None,
         max: None,
-        choices: &[("able", "能自理", "Self-reliant"), ("partly_disabled", "部分失能", "Partly disabled"), ("fully_disabled", "完全失能", "Fully disabled")],
+        choices: &[
+            ("able", "能自理", "Self-reliant"),
+            ("partly_disabled", "部分失能", "Partly disabled"),
+            ("fully_disabled", "完全失能", "Fully disabled"),
+        ],
     },
     StandardField {
         name: "living_situation",
@@ -263,16 +343,49 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         choices: &[
             ("alone", "独居", "Lives alone"),
             ("with_family", "与家人同住", "Lives with family"),
-            ("with_disabled_children", "仅与残疾子女同住", "Lives only with disabled children"),
+            (
+                "with_disabled_children",
+                "仅与残疾子女同住",
+                "Lives only with disabled children",
+            ),
             ("institution", "住养老机构", "Lives in an institution"),
         ],
     },
-    num("class_hours", FieldType::Decimal, "课时数", "Class-hours", 0, Some(10_000)),
+    num(
+        "class_hours",
+        FieldType::Decimal,
+        "课时数",
+        "Class-hours",
+        0,
+        Some(10_000),
+    ),
     num("days", FieldType::Decimal, "天数", "Days", 0, Some(366)),
     num("months", FieldType::Decimal, "月数", "Months", 0, Some(12)),
-    num("service_hours", FieldType::Decimal, "服务时长（小时）", "Service hours", 0, Some(10_000)),
-    num("monthly_income", FieldType::Decimal, "家庭人均月收入（元）", "Household monthly income per head (yuan)", 0, None),
-    StandardField { name: "birth_date", ty: FieldType::Date, zh: "出生日期", en: "Date of birth", min: None, max: None, choices: &[] },
+    num(
+        "service_hours",
+        FieldType::Decimal,
+        "服务时长（小时）",
+        "Service hours",
+        0,
+        Some(10_000),
+    ),
+    num(
+        "monthly_income",
+        FieldType::Decimal,
+        "家庭人均月收入（元）",
+        "Household monthly income per head (yuan)",
+        0,
+        None,
+    ),
+    StandardField {
+        name: "birth_date",
+        ty: FieldType::Date,
+        zh: "出生日期",
+        en: "Date of birth",
+        min: None,
+        max: None,
+        choices: &[],
+    },
 ];
 
 /// Looks up a standard field by name.

@@ -96,7 +96,10 @@ fn default_scale() -> u32 {
 
 impl Default for Rounding {
     fn default() -> Self {
-        Rounding { scale: 2, mode: RoundingMode::HalfUp }
+        Rounding {
+            scale: 2,
+            mode: RoundingMode::HalfUp,
+        }
     }
 }
 
@@ -128,7 +131,9 @@ impl Rounding {
     /// largest-remainder (Hamilton) method. Weights must be non-negative with a positive sum,
     /// and `total` must already be at this scale; otherwise `None`.
     pub fn allocate(self, total: Money, weights: &[Decimal]) -> Option<Vec<Money>> {
-        let sum: Decimal = weights.iter().try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))?;
+        let sum: Decimal = weights
+            .iter()
+            .try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))?;
         if sum <= Decimal::ZERO || weights.iter().any(|w| w.is_sign_negative()) {
             return None;
         }
@@ -137,7 +142,11 @@ impl Rounding {
         if total_units.fract() != Decimal::ZERO {
             return None;
         }
-        let sign = if total_units.is_sign_negative() { Decimal::NEGATIVE_ONE } else { Decimal::ONE };
+        let sign = if total_units.is_sign_negative() {
+            Decimal::NEGATIVE_ONE
+        } else {
+            Decimal::ONE
+        };
         let abs_units = total_units.abs();
         let mut parts = Vec::with_capacity(weights.len());
         let mut remainders = Vec::with_capacity(weights.len());
@@ -161,7 +170,12 @@ impl Rounding {
                 left -= Decimal::ONE;
             }
         }
-        Some(parts.into_iter().map(|u| Money::at_scale(u * unit * sign, self.scale)).collect())
+        Some(
+            parts
+                .into_iter()
+                .map(|u| Money::at_scale(u * unit * sign, self.scale))
+                .collect(),
+        )
     }
 }
 
@@ -179,11 +193,20 @@ mod tests {
         let r = Rounding::default();
         assert_eq!(r.round(d("0.125")).to_string(), "0.13");
         assert_eq!(r.round(d("170")).to_string(), "170.00");
-        let even = Rounding { scale: 2, mode: RoundingMode::HalfEven };
+        let even = Rounding {
+            scale: 2,
+            mode: RoundingMode::HalfEven,
+        };
         assert_eq!(even.round(d("0.125")).to_string(), "0.12");
-        let down = Rounding { scale: 2, mode: RoundingMode::Down };
+        let down = Rounding {
+            scale: 2,
+            mode: RoundingMode::Down,
+        };
         assert_eq!(down.round(d("0.129")).to_string(), "0.12");
-        let yuan = Rounding { scale: 0, mode: RoundingMode::Up };
+        let yuan = Rounding {
+            scale: 0,
+            mode: RoundingMode::Up,
+        };
         assert_eq!(yuan.round(d("10.01")).to_string(), "11");
     }
 
@@ -200,7 +223,9 @@ mod tests {
     #[test]
     fn three_equal_parts_give_the_leftover_fen_to_the_first() {
         let r = Rounding::default();
-        let parts = r.allocate(r.round(d("100")), &[d("1"), d("1"), d("1")]).unwrap();
+        let parts = r
+            .allocate(r.round(d("100")), &[d("1"), d("1"), d("1")])
+            .unwrap();
         let s: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
         assert_eq!(s, ["33.34", "33.33", "33.33"]);
     }

@@ -92,7 +92,10 @@ pub(crate) struct Cond {
 #[derive(Debug, Clone)]
 pub(crate) enum FeeBase {
     Amount(Expression),
-    Rate { rate: Expression, quantity: Expression },
+    Rate {
+        rate: Expression,
+        quantity: Expression,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -248,10 +251,16 @@ impl Scope for PackScope<'_> {
         }
     }
     fn tag(&self, name: &str) -> Option<u32> {
-        self.tags.iter().position(|(t, _)| t == name).and_then(|i| u32::try_from(i).ok())
+        self.tags
+            .iter()
+            .position(|(t, _)| t == name)
+            .and_then(|i| u32::try_from(i).ok())
     }
     fn choices(&self, field: &str) -> Option<&[String]> {
-        let i = self.fields.iter().position(|f| f.name == field && f.ty == FieldType::Choice)?;
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.name == field && f.ty == FieldType::Choice)?;
         self.choice_ids.get(i).map(Vec::as_slice)
     }
     fn names(&self) -> Vec<String> {
@@ -275,11 +284,27 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     fn error_at(&mut self, pos: Pos, code: &'static str, message: String, hint: Option<String>) {
-        self.errors.push(PackError { file: self.file.to_owned(), line: pos.line, column: pos.column, severity: Severity::Error, code, message, hint });
+        self.errors.push(PackError {
+            file: self.file.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            severity: Severity::Error,
+            code,
+            message,
+            hint,
+        });
     }
 
     fn warn_at(&mut self, pos: Pos, code: &'static str, message: String) {
-        self.warnings.push(PackError { file: self.file.to_owned(), line: pos.line, column: pos.column, severity: Severity::Warning, code, message, hint: None });
+        self.warnings.push(PackError {
+            file: self.file.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            severity: Severity::Warning,
+            code,
+            message,
+            hint: None,
+        });
     }
 
     fn expr(&mut self, e: &Expr, want: Type, scope: &PackScope) -> Option<Expression> {
@@ -287,13 +312,23 @@ impl Compiler<'_> {
             Ok(x) => Some(x),
             Err(err) => {
                 let pos = Pos::of(e).inside(self.text, err.offset);
-                self.error_at(pos, err.code, format!("in `{}`: {}", e.value.0, err.message), err.hint);
+                self.error_at(
+                    pos,
+                    err.code,
+                    format!("in `{}`: {}", e.value.0, err.message),
+                    err.hint,
+                );
                 None
             }
         }
     }
 
-    fn opt(&mut self, e: &Option<Expr>, want: Type, scope: &PackScope) -> Result<Option<Expression>, ()> {
+    fn opt(
+        &mut self,
+        e: &Option<Expr>,
+        want: Type,
+        scope: &PackScope,
+    ) -> Result<Option<Expression>, ()> {
         match e {
             None => Ok(None),
             Some(e) => self.expr(e, want, scope).map(Some).ok_or(()),
@@ -306,13 +341,24 @@ impl Compiler<'_> {
             Some(i) => Some(i),
             None => {
                 let hint = did_you_mean(&c.value, self.clause_ids.iter().map(String::as_str));
-                self.error_at(Pos::of(c), "unknown_name", format!("`cite: {}` names no clause in `clauses`", c.value), hint);
+                self.error_at(
+                    Pos::of(c),
+                    "unknown_name",
+                    format!("`cite: {}` names no clause in `clauses`", c.value),
+                    hint,
+                );
                 None
             }
         }
     }
 
-    fn head(&mut self, id: &Id, label: &Text, cite: &Option<Id>, exprs: &[Option<&Expression>]) -> Head {
+    fn head(
+        &mut self,
+        id: &Id,
+        label: &Text,
+        cite: &Option<Id>,
+        exprs: &[Option<&Expression>],
+    ) -> Head {
         let mut reads = Vec::new();
         for e in exprs.iter().flatten() {
             for r in &e.reads {
@@ -322,16 +368,30 @@ impl Compiler<'_> {
             }
         }
         if cite.is_none() {
-            self.warn_at(Pos::of(id), "no_citation", format!("rule `{}` cites no clause", id.value));
+            self.warn_at(
+                Pos::of(id),
+                "no_citation",
+                format!("rule `{}` cites no clause", id.value),
+            );
         }
-        Head { id: id.value.clone(), label: label.clone(), cite: self.cite(cite), reads }
+        Head {
+            id: id.value.clone(),
+            label: label.clone(),
+            cite: self.cite(cite),
+            reads,
+        }
     }
 
     fn unique_ids<'b>(&mut self, what: &str, ids: impl IntoIterator<Item = &'b Id>) {
         let mut seen: Vec<&str> = Vec::new();
         for id in ids {
             if seen.contains(&id.value.as_str()) {
-                self.error_at(Pos::of(id), "invalid", format!("duplicate {what} id `{}`", id.value), None);
+                self.error_at(
+                    Pos::of(id),
+                    "invalid",
+                    format!("duplicate {what} id `{}`", id.value),
+                    None,
+                );
             }
             seen.push(&id.value);
         }
@@ -356,9 +416,20 @@ impl Policy {
         let path = path.as_ref();
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Pack(PackErrors(vec![PackError { file: file.clone(), line: 0, column: 0, severity: Severity::Error, code: "io", message: e.to_string(), hint: None }]))
+            Error::Pack(PackErrors(vec![PackError {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                severity: Severity::Error,
+                code: "io",
+                message: e.to_string(),
+                hint: None,
+            }]))
         })?;
-        if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("json")) {
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        {
             Policy::from_json(&text, &file)
         } else {
             Policy::from_yaml(&text, &file)
@@ -366,35 +437,90 @@ impl Policy {
     }
 
     fn compile(pack: Pack, text: &str, file: &str) -> Result<Policy, PackErrors> {
-        let mut c = Compiler { file, text, errors: Vec::new(), warnings: Vec::new(), clause_ids: pack.clauses.keys().cloned().collect() };
+        let mut c = Compiler {
+            file,
+            text,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            clause_ids: pack.clauses.keys().cloned().collect(),
+        };
         let citations = compile_citations(&pack, &mut c);
         if pack.rounding.scale > Rounding::MAX_SCALE {
-            c.error_at(Pos::default(), "invalid", format!("rounding scale {} is above the limit {}", pack.rounding.scale, Rounding::MAX_SCALE), None);
+            c.error_at(
+                Pos::default(),
+                "invalid",
+                format!(
+                    "rounding scale {} is above the limit {}",
+                    pack.rounding.scale,
+                    Rounding::MAX_SCALE
+                ),
+                None,
+            );
         }
         if pack.valid_until.is_some_and(|u| u < pack.valid_from) {
-            c.error_at(Pos::of(&pack.id), "invalid", "valid_until is before valid_from".into(), None);
+            c.error_at(
+                Pos::of(&pack.id),
+                "invalid",
+                "valid_until is before valid_from".into(),
+                None,
+            );
         }
         let fields = compile_fields(&pack, &mut c);
-        let tags: Vec<(String, Text)> = pack.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let tags: Vec<(String, Text)> = pack
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         if tags.len() > TagSet::CAPACITY {
-            c.error_at(Pos::of(&pack.id), "limit", format!("{} tags; a pack may have at most {}", tags.len(), TagSet::CAPACITY), None);
+            c.error_at(
+                Pos::of(&pack.id),
+                "limit",
+                format!(
+                    "{} tags; a pack may have at most {}",
+                    tags.len(),
+                    TagSet::CAPACITY
+                ),
+                None,
+            );
         }
         let params = compile_params(&pack, &mut c, &fields);
-        let choice_ids = fields.iter().map(|f| f.choices.iter().map(|(id, _)| id.clone()).collect()).collect();
-        let scope = PackScope { fields: &fields, tags: &tags, params: &params, choice_ids };
+        let choice_ids = fields
+            .iter()
+            .map(|f| f.choices.iter().map(|(id, _)| id.clone()).collect())
+            .collect();
+        let scope = PackScope {
+            fields: &fields,
+            tags: &tags,
+            params: &params,
+            choice_ids,
+        };
 
-        let payers: Vec<(String, Text)> = pack.payers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let payers: Vec<(String, Text)> = pack
+            .payers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let payer_index = |c: &mut Compiler, id: &Id| -> Option<usize> {
             let i = payers.iter().position(|(p, _)| *p == id.value);
             if i.is_none() {
                 let hint = did_you_mean(&id.value, payers.iter().map(|(p, _)| p.as_str()));
-                c.error_at(Pos::of(id), "unknown_name", format!("`{}` is not a payer in `payers`", id.value), hint);
+                c.error_at(
+                    Pos::of(id),
+                    "unknown_name",
+                    format!("`{}` is not a payer in `payers`", id.value),
+                    hint,
+                );
             }
             i
         };
         let fee_payer = pack.fee_payer.as_ref().and_then(|p| payer_index(&mut c, p));
         if fee_payer.is_none() && pack.fee_payer.is_none() && !pack.fees.is_empty() {
-            c.error_at(Pos::of(&pack.id), "invalid", "a pack with fees must name its `fee_payer`".into(), None);
+            c.error_at(
+                Pos::of(&pack.id),
+                "invalid",
+                "a pack with fees must name its `fee_payer`".into(),
+                None,
+            );
         }
 
         let mut splits = Vec::new();
@@ -402,26 +528,49 @@ impl Policy {
             let mut parts = Vec::new();
             let mut total = Decimal::ZERO;
             for (payer, w) in &s.parts.value {
-                let pid = Id { value: payer.clone(), referenced: s.parts.referenced, defined: s.parts.defined };
+                let pid = Id {
+                    value: payer.clone(),
+                    referenced: s.parts.referenced,
+                    defined: s.parts.defined,
+                };
                 if let Some(i) = payer_index(&mut c, &pid) {
                     if w.0.is_sign_negative() {
-                        c.error_at(Pos::of(&s.parts), "invalid", format!("split `{id}`: payer `{payer}` has a negative share {}", w.0), None);
+                        c.error_at(
+                            Pos::of(&s.parts),
+                            "invalid",
+                            format!("split `{id}`: payer `{payer}` has a negative share {}", w.0),
+                            None,
+                        );
                     }
                     total += w.0;
                     parts.push((i, w.0));
                 }
             }
             if total <= Decimal::ZERO {
-                c.error_at(Pos::of(&s.parts), "invalid", format!("split `{id}`: the shares must add up to more than zero"), None);
+                c.error_at(
+                    Pos::of(&s.parts),
+                    "invalid",
+                    format!("split `{id}`: the shares must add up to more than zero"),
+                    None,
+                );
             }
             let cite = c.cite(&s.cite);
-            splits.push(Split { id: id.clone(), parts, cite });
+            splits.push(Split {
+                id: id.clone(),
+                parts,
+                cite,
+            });
         }
         let split_index = |c: &mut Compiler, id: &Id| -> Option<usize> {
             let i = splits.iter().position(|s| s.id == id.value);
             if i.is_none() {
                 let hint = did_you_mean(&id.value, splits.iter().map(|s| s.id.as_str()));
-                c.error_at(Pos::of(id), "unknown_name", format!("`{}` is not a split in `splits`", id.value), hint);
+                c.error_at(
+                    Pos::of(id),
+                    "unknown_name",
+                    format!("`{}` is not a split in `splits`", id.value),
+                    hint,
+                );
             }
             i
         };
@@ -432,7 +581,11 @@ impl Policy {
                 .filter_map(|x| {
                     let when = c.expr(&x.when, Type::Bool, &scope)?;
                     let head = c.head(&x.id, &x.label, &x.cite, &[Some(&when)]);
-                    Some(Cond { head, when, reason: x.reason.clone() })
+                    Some(Cond {
+                        head,
+                        when,
+                        reason: x.reason.clone(),
+                    })
                 })
                 .collect()
         };
@@ -446,29 +599,58 @@ impl Policy {
             let when = c.opt(&f.when, Type::Bool, &scope);
             let base = match (&f.amount, &f.rate, &f.quantity) {
                 (Some(a), None, None) => c.expr(a, Type::Num, &scope).map(FeeBase::Amount),
-                (None, Some(r), Some(q)) => match (c.expr(r, Type::Num, &scope), c.expr(q, Type::Num, &scope)) {
-                    (Some(rate), Some(quantity)) => Some(FeeBase::Rate { rate, quantity }),
-                    _ => None,
-                },
+                (None, Some(r), Some(q)) => {
+                    match (c.expr(r, Type::Num, &scope), c.expr(q, Type::Num, &scope)) {
+                        (Some(rate), Some(quantity)) => Some(FeeBase::Rate { rate, quantity }),
+                        _ => None,
+                    }
+                }
                 _ => {
-                    c.error_at(Pos::of(&f.id), "invalid", format!("fee `{}` needs either `amount`, or `rate` and `quantity`", f.id.value), None);
+                    c.error_at(
+                        Pos::of(&f.id),
+                        "invalid",
+                        format!(
+                            "fee `{}` needs either `amount`, or `rate` and `quantity`",
+                            f.id.value
+                        ),
+                        None,
+                    );
                     None
                 }
             };
             let cap = c.opt(&f.cap, Type::Num, &scope);
             let floor = c.opt(&f.floor, Type::Num, &scope);
             if let (Some(b), Ok(when), Ok(cap), Ok(floor)) = (base, when, cap, floor) {
-                if let (Some(cv), Some(fv)) = (cap.as_ref().and_then(Expression::constant), floor.as_ref().and_then(Expression::constant)) {
+                if let (Some(cv), Some(fv)) = (
+                    cap.as_ref().and_then(Expression::constant),
+                    floor.as_ref().and_then(Expression::constant),
+                ) {
                     if fv > cv {
-                        c.error_at(Pos::of(&f.id), "invalid", format!("fee `{}`: floor {fv} is above cap {cv}", f.id.value), None);
+                        c.error_at(
+                            Pos::of(&f.id),
+                            "invalid",
+                            format!("fee `{}`: floor {fv} is above cap {cv}", f.id.value),
+                            None,
+                        );
                     }
                 }
                 let (e1, e2) = match &b {
                     FeeBase::Amount(a) => (Some(a), None),
                     FeeBase::Rate { rate, quantity } => (Some(rate), Some(quantity)),
                 };
-                let head = c.head(&f.id, &f.label, &f.cite, &[when.as_ref(), e1, e2, cap.as_ref(), floor.as_ref()]);
-                fees.push(Fee { head, when, base: b, cap, floor });
+                let head = c.head(
+                    &f.id,
+                    &f.label,
+                    &f.cite,
+                    &[when.as_ref(), e1, e2, cap.as_ref(), floor.as_ref()],
+                );
+                fees.push(Fee {
+                    head,
+                    when,
+                    base: b,
+                    cap,
+                    floor,
+                });
             }
         }
 
@@ -476,12 +658,21 @@ impl Policy {
             let i = pack.fees.iter().position(|f| f.id.value == id.value);
             if i.is_none() {
                 let hint = did_you_mean(&id.value, pack.fees.iter().map(|f| f.id.value.as_str()));
-                c.error_at(Pos::of(id), "unknown_name", format!("`{}` is not a fee rule", id.value), hint);
+                c.error_at(
+                    Pos::of(id),
+                    "unknown_name",
+                    format!("`{}` is not a fee rule", id.value),
+                    hint,
+                );
             }
             i
         };
 
-        let mut reductions = Group { stacking: Stacking::Add, ceiling: None, rules: Vec::new() };
+        let mut reductions = Group {
+            stacking: Stacking::Add,
+            ceiling: None,
+            rules: Vec::new(),
+        };
         if let Some(g) = &pack.reductions {
             reductions.stacking = g.stacking;
             reductions.ceiling = c.opt(&g.ceiling, Type::Num, &scope).ok().flatten();
@@ -498,11 +689,26 @@ impl Policy {
                     }
                 };
                 if let Some(Cut::Percent(p)) = &cut {
-                    if p.constant().is_some_and(|v| v < Decimal::ZERO || v > Decimal::ONE_HUNDRED) {
-                        c.error_at(Pos::of(r.percent.as_ref().unwrap_or(&r.id.clone().map_source())), "invalid", format!("reduction `{}`: a percentage must be between 0 and 100", r.id.value), None);
+                    if p.constant()
+                        .is_some_and(|v| v < Decimal::ZERO || v > Decimal::ONE_HUNDRED)
+                    {
+                        c.error_at(
+                            Pos::of(r.percent.as_ref().unwrap_or(&r.id.clone().map_source())),
+                            "invalid",
+                            format!(
+                                "reduction `{}`: a percentage must be between 0 and 100",
+                                r.id.value
+                            ),
+                            None,
+                        );
                     }
                 }
-                let applies_to: Vec<usize> = r.applies_to.iter().flatten().filter_map(|id| fee_index(&mut c, id)).collect();
+                let applies_to: Vec<usize> = r
+                    .applies_to
+                    .iter()
+                    .flatten()
+                    .filter_map(|id| fee_index(&mut c, id))
+                    .collect();
                 let borne_by = r.borne_by.as_ref().and_then(|s| split_index(&mut c, s));
                 if let (Some(when), Some(cut)) = (when, cut) {
                     let cut_expr = match &cut {
@@ -510,12 +716,22 @@ impl Policy {
                         Cut::Percent(e) | Cut::Amount(e) => Some(e),
                     };
                     let head = c.head(&r.id, &r.label, &r.cite, &[Some(&when), cut_expr]);
-                    reductions.rules.push(Reduction { head, when, cut, applies_to, borne_by });
+                    reductions.rules.push(Reduction {
+                        head,
+                        when,
+                        cut,
+                        applies_to,
+                        borne_by,
+                    });
                 }
             }
         }
 
-        let mut subsidies = Group { stacking: Stacking::Add, ceiling: None, rules: Vec::new() };
+        let mut subsidies = Group {
+            stacking: Stacking::Add,
+            ceiling: None,
+            rules: Vec::new(),
+        };
         if let Some(g) = &pack.subsidies {
             subsidies.stacking = g.stacking;
             subsidies.ceiling = c.opt(&g.ceiling, Type::Num, &scope).ok().flatten();
@@ -524,8 +740,16 @@ impl Policy {
                 let when = c.opt(&s.when, Type::Bool, &scope);
                 let unless = c.opt(&s.unless, Type::Bool, &scope);
                 let amount = c.opt(&s.amount, Type::Num, &scope);
-                if s.amount.is_some() == !s.components.is_empty() {
-                    c.error_at(Pos::of(&s.id), "invalid", format!("subsidy `{}` needs either `amount` or `components`", s.id.value), None);
+                if s.amount.is_some() != s.components.is_empty() {
+                    c.error_at(
+                        Pos::of(&s.id),
+                        "invalid",
+                        format!(
+                            "subsidy `{}` needs either `amount` or `components`",
+                            s.id.value
+                        ),
+                        None,
+                    );
                 }
                 let mut components = Vec::new();
                 for comp in &s.components {
@@ -533,12 +757,19 @@ impl Policy {
                     let cap = c.opt(&comp.cap, Type::Num, &scope);
                     c.cite(&comp.cite);
                     if let (Some(amount), Ok(cap)) = (a, cap) {
-                        components.push(Component { id: comp.id.value.clone(), amount, cap });
+                        components.push(Component {
+                            id: comp.id.value.clone(),
+                            amount,
+                            cap,
+                        });
                     }
                 }
                 let uplift = s.uplift.as_ref().and_then(|u| {
                     c.cite(&u.cite);
-                    Some((c.expr(&u.when, Type::Bool, &scope)?, c.expr(&u.percent, Type::Num, &scope)?))
+                    Some((
+                        c.expr(&u.when, Type::Bool, &scope)?,
+                        c.expr(&u.percent, Type::Num, &scope)?,
+                    ))
                 });
                 let floor = c.opt(&s.floor, Type::Num, &scope);
                 let ceiling = c.opt(&s.ceiling, Type::Num, &scope);
@@ -547,21 +778,62 @@ impl Policy {
                     (None, Some(p)) => payer_index(&mut c, p).map(Payment::Payer),
                     (None, None) => Some(Payment::Unassigned),
                     (Some(_), Some(_)) => {
-                        c.error_at(Pos::of(&s.id), "invalid", format!("subsidy `{}` has both `split` and `payer`: give one", s.id.value), None);
+                        c.error_at(
+                            Pos::of(&s.id),
+                            "invalid",
+                            format!(
+                                "subsidy `{}` has both `split` and `payer`: give one",
+                                s.id.value
+                            ),
+                            None,
+                        );
                         None
                     }
                 };
-                if let (Ok(when), Ok(unless), Ok(amount), Ok(floor), Ok(ceiling), Some(payment)) = (when, unless, amount, floor, ceiling, payment) {
-                    if let (Some(f), Some(cl)) = (floor.as_ref().and_then(Expression::constant), ceiling.as_ref().and_then(Expression::constant)) {
+                if let (Ok(when), Ok(unless), Ok(amount), Ok(floor), Ok(ceiling), Some(payment)) =
+                    (when, unless, amount, floor, ceiling, payment)
+                {
+                    if let (Some(f), Some(cl)) = (
+                        floor.as_ref().and_then(Expression::constant),
+                        ceiling.as_ref().and_then(Expression::constant),
+                    ) {
                         if f > cl {
-                            c.error_at(Pos::of(&s.id), "invalid", format!("subsidy `{}`: floor {f} is above ceiling {cl}", s.id.value), None);
+                            c.error_at(
+                                Pos::of(&s.id),
+                                "invalid",
+                                format!(
+                                    "subsidy `{}`: floor {f} is above ceiling {cl}",
+                                    s.id.value
+                                ),
+                                None,
+                            );
                         }
                     }
-                    let mut exprs: Vec<Option<&Expression>> = vec![when.as_ref(), unless.as_ref(), amount.as_ref(), floor.as_ref(), ceiling.as_ref()];
+                    let mut exprs: Vec<Option<&Expression>> = vec![
+                        when.as_ref(),
+                        unless.as_ref(),
+                        amount.as_ref(),
+                        floor.as_ref(),
+                        ceiling.as_ref(),
+                    ];
                     exprs.extend(uplift.iter().flat_map(|(a, b)| [Some(a), Some(b)]));
-                    exprs.extend(components.iter().flat_map(|k| [Some(&k.amount), k.cap.as_ref()]));
+                    exprs.extend(
+                        components
+                            .iter()
+                            .flat_map(|k| [Some(&k.amount), k.cap.as_ref()]),
+                    );
                     let head = c.head(&s.id, &s.label, &s.cite, &exprs);
-                    subsidies.rules.push(Subsidy { head, when, unless, amount, components, uplift, floor, ceiling, payment });
+                    subsidies.rules.push(Subsidy {
+                        head,
+                        when,
+                        unless,
+                        amount,
+                        components,
+                        uplift,
+                        floor,
+                        ceiling,
+                        payment,
+                    });
                 }
             }
         }
@@ -573,14 +845,28 @@ impl Policy {
             let count = c.expr(&e.count, Type::Num, &scope);
             if let (Ok(when), Some(count)) = (when, count) {
                 let head = c.head(&e.id, &e.label, &e.cite, &[when.as_ref(), Some(&count)]);
-                entitlements.push(Entitlement { head, when, count, at_least: e.at_least, per: e.per });
+                entitlements.push(Entitlement {
+                    head,
+                    when,
+                    count,
+                    at_least: e.at_least,
+                    per: e.per,
+                });
             }
         }
 
         for m in &pack.earmarks {
             c.cite(&m.cite);
             if m.min_share.0 < Decimal::ZERO || m.min_share.0 > Decimal::ONE {
-                c.error_at(Pos::of(&m.id), "invalid", format!("earmark `{}`: min_share {} must be a fraction between 0 and 1", m.id.value, m.min_share.0), None);
+                c.error_at(
+                    Pos::of(&m.id),
+                    "invalid",
+                    format!(
+                        "earmark `{}`: min_share {} must be a fraction between 0 and 1",
+                        m.id.value, m.min_share.0
+                    ),
+                    None,
+                );
             }
         }
         check_program_rules(&pack, &mut c);
@@ -647,7 +933,9 @@ impl Policy {
     }
     /// The priority groups, by id, with their names.
     pub fn priority_groups(&self) -> impl Iterator<Item = (&str, &Text)> {
-        self.priority.iter().map(|c| (c.head.id.as_str(), &c.head.label))
+        self.priority
+            .iter()
+            .map(|c| (c.head.id.as_str(), &c.head.label))
     }
     /// The pack as written (for program audits and tools).
     pub fn pack(&self) -> &Pack {
@@ -676,10 +964,24 @@ impl Policy {
                     min: f.min.map(|d| d.to_string()),
                     max: f.max.map(|d| d.to_string()),
                     default: f.default.as_ref().map(Scalar::to_string),
-                    choices: f.choices.iter().map(|(id, label)| TagInfo { id: id.clone(), label: label.clone() }).collect(),
+                    choices: f
+                        .choices
+                        .iter()
+                        .map(|(id, label)| TagInfo {
+                            id: id.clone(),
+                            label: label.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
-            tags: self.tags.iter().map(|(id, label)| TagInfo { id: id.clone(), label: label.clone() }).collect(),
+            tags: self
+                .tags
+                .iter()
+                .map(|(id, label)| TagInfo {
+                    id: id.clone(),
+                    label: label.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -696,7 +998,12 @@ impl Policy {
             match self.tags.iter().position(|(id, _)| id == t) {
                 Some(k) => tags.insert(u32::try_from(k).unwrap_or(u32::MAX)),
                 None => {
-                    let mut e = input_error(&format!("tags[{i}]"), "unknown_tag", &format!("未知身份标签“{t}”"), &format!("unknown tag `{t}`"));
+                    let mut e = input_error(
+                        &format!("tags[{i}]"),
+                        "unknown_tag",
+                        &format!("未知身份标签“{t}”"),
+                        &format!("unknown tag `{t}`"),
+                    );
                     if let Some(h) = did_you_mean(t, self.tags.iter().map(|(id, _)| id.as_str())) {
                         e.message.en.push_str(&format!("; {h}"));
                     }
@@ -706,7 +1013,12 @@ impl Policy {
         }
         for name in p.fields.keys() {
             if !self.fields.iter().any(|f| &f.name == name) {
-                let mut e = input_error(name, "unknown_field", &format!("本政策不使用字段“{name}”"), &format!("the pack has no input `{name}`"));
+                let mut e = input_error(
+                    name,
+                    "unknown_field",
+                    &format!("本政策不使用字段“{name}”"),
+                    &format!("the pack has no input `{name}`"),
+                );
                 if let Some(h) = did_you_mean(name, self.fields.iter().map(|f| f.name.as_str())) {
                     e.message.en.push_str(&format!("; {h}"));
                 }
@@ -719,7 +1031,12 @@ impl Policy {
                 None => match &f.default {
                     Some(d) => values.push(d.clone()),
                     None => {
-                        errors.push(input_error(&f.name, "missing", &format!("请填写“{}”", f.label.zh), &format!("{} is required", f.label.en)));
+                        errors.push(input_error(
+                            &f.name,
+                            "missing",
+                            &format!("请填写“{}”", f.label.zh),
+                            &format!("{} is required", f.label.en),
+                        ));
                         values.push(Scalar::Bool(false));
                     }
                 },
@@ -733,7 +1050,10 @@ impl Policy {
             }
         }
         if errors.is_empty() {
-            Ok(Record { fields: values, tags })
+            Ok(Record {
+                fields: values,
+                tags,
+            })
         } else {
             Err(errors)
         }
@@ -745,7 +1065,11 @@ trait MapSource {
 }
 impl MapSource for Id {
     fn map_source(self) -> Expr {
-        Expr { value: pack::Source(self.value), referenced: self.referenced, defined: self.defined }
+        Expr {
+            value: pack::Source(self.value),
+            referenced: self.referenced,
+            defined: self.defined,
+        }
     }
 }
 
@@ -759,12 +1083,27 @@ fn compile_citations(pack: &Pack, c: &mut Compiler) -> Vec<Citation> {
                     None => s.title.clone(),
                 },
                 None => {
-                    let hint = did_you_mean(&cl.source.value, pack.sources.keys().map(String::as_str));
-                    c.error_at(Pos::of(&cl.source), "unknown_name", format!("clause `{id}`: `{}` is not a document in `sources`", cl.source.value), hint);
+                    let hint =
+                        did_you_mean(&cl.source.value, pack.sources.keys().map(String::as_str));
+                    c.error_at(
+                        Pos::of(&cl.source),
+                        "unknown_name",
+                        format!(
+                            "clause `{id}`: `{}` is not a document in `sources`",
+                            cl.source.value
+                        ),
+                        hint,
+                    );
                     String::new()
                 }
             };
-            Citation { id: id.clone(), document: doc, clause: cl.clause.clone(), text: cl.text.clone(), en: cl.en.clone() }
+            Citation {
+                id: id.clone(),
+                document: doc,
+                clause: cl.clause.clone(),
+                text: cl.text.clone(),
+                en: cl.en.clone(),
+            }
         })
         .collect()
 }
@@ -782,28 +1121,71 @@ fn compile_fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             (None, Some(s)) => s.ty,
             (None, None) => {
                 let hint = did_you_mean(name, crate::model::STANDARD_FIELDS.iter().map(|f| f.name));
-                c.error_at(Pos::of(&pack.id), "invalid", format!("input `{name}` is not a standard field, so it needs a `type`"), hint);
+                c.error_at(
+                    Pos::of(&pack.id),
+                    "invalid",
+                    format!("input `{name}` is not a standard field, so it needs a `type`"),
+                    hint,
+                );
                 continue;
             }
         };
-        let label = decl.label.clone().or_else(|| std.map(|s| Text::new(s.zh, s.en))).unwrap_or_else(|| Text::new(name.clone(), name.clone()));
-        let min = decl.min.map(|d| d.0).or_else(|| std.and_then(|s| s.min).map(Decimal::from));
-        let max = decl.max.map(|d| d.0).or_else(|| std.and_then(|s| s.max).map(Decimal::from));
-        let std_choices: Vec<(String, Text)> = std.map(|s| s.choices.iter().map(|(id, zh, en)| ((*id).to_owned(), Text::new(*zh, *en))).collect()).unwrap_or_default();
+        let label = decl
+            .label
+            .clone()
+            .or_else(|| std.map(|s| Text::new(s.zh, s.en)))
+            .unwrap_or_else(|| Text::new(name.clone(), name.clone()));
+        let min = decl
+            .min
+            .map(|d| d.0)
+            .or_else(|| std.and_then(|s| s.min).map(Decimal::from));
+        let max = decl
+            .max
+            .map(|d| d.0)
+            .or_else(|| std.and_then(|s| s.max).map(Decimal::from));
+        let std_choices: Vec<(String, Text)> = std
+            .map(|s| {
+                s.choices
+                    .iter()
+                    .map(|(id, zh, en)| ((*id).to_owned(), Text::new(*zh, *en)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let choices: Vec<(String, Text)> = match &decl.choices {
             Some(ids) => ids
                 .iter()
                 .map(|id| {
-                    let label = decl.choice_labels.get(id).cloned().or_else(|| std_choices.iter().find(|(s, _)| s == id).map(|(_, l)| l.clone()));
-                    (id.clone(), label.unwrap_or_else(|| Text::new(id.clone(), id.clone())))
+                    let label = decl.choice_labels.get(id).cloned().or_else(|| {
+                        std_choices
+                            .iter()
+                            .find(|(s, _)| s == id)
+                            .map(|(_, l)| l.clone())
+                    });
+                    (
+                        id.clone(),
+                        label.unwrap_or_else(|| Text::new(id.clone(), id.clone())),
+                    )
                 })
                 .collect(),
             None => std_choices,
         };
         if ty == FieldType::Choice && choices.is_empty() {
-            c.error_at(Pos::of(&pack.id), "invalid", format!("input `{name}` is a choice but lists no `choices`"), None);
+            c.error_at(
+                Pos::of(&pack.id),
+                "invalid",
+                format!("input `{name}` is a choice but lists no `choices`"),
+                None,
+            );
         }
-        let mut field = Field { name: name.clone(), ty, label, min, max, choices, default: None };
+        let mut field = Field {
+            name: name.clone(),
+            ty,
+            label,
+            min,
+            max,
+            choices,
+            default: None,
+        };
         if let Some(d) = &decl.default {
             let v = match ty {
                 FieldType::Boolean => match d.value.0.as_str() {
@@ -819,7 +1201,12 @@ fn compile_fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             };
             match coerce(&field, &v) {
                 Ok(s) => field.default = Some(s),
-                Err(e) => c.error_at(Pos::of(d), "invalid", format!("default of `{name}`: {}", e.message.en), None),
+                Err(e) => c.error_at(
+                    Pos::of(d),
+                    "invalid",
+                    format!("default of `{name}`: {}", e.message.en),
+                    None,
+                ),
             }
         }
         fields.push(field);
@@ -831,7 +1218,12 @@ fn compile_params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Param>
     let mut params = Vec::new();
     for (name, p) in &pack.parameters {
         if fields.iter().any(|f| &f.name == name) || name == "as_of" || name == "category" {
-            c.error_at(Pos::of(&p.values), "invalid", format!("parameter `{name}` has the name of an input or built-in"), None);
+            c.error_at(
+                Pos::of(&p.values),
+                "invalid",
+                format!("parameter `{name}` has the name of an input or built-in"),
+                None,
+            );
         }
         let mut values = Vec::new();
         for v in &p.values.value {
@@ -839,20 +1231,42 @@ fn compile_params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Param>
             values.push((v.from, v.value.0, cite));
         }
         if values.is_empty() {
-            c.error_at(Pos::of(&p.values), "invalid", format!("parameter `{name}` has no values"), None);
+            c.error_at(
+                Pos::of(&p.values),
+                "invalid",
+                format!("parameter `{name}` has no values"),
+                None,
+            );
         }
         values.sort_by_key(|v| v.0);
         for w in values.windows(2) {
             if let [a, b] = w {
                 if a.0 == b.0 {
-                    c.error_at(Pos::of(&p.values), "invalid", format!("parameter `{name}` has two values starting {}", a.0), None);
+                    c.error_at(
+                        Pos::of(&p.values),
+                        "invalid",
+                        format!("parameter `{name}` has two values starting {}", a.0),
+                        None,
+                    );
                 }
             }
         }
         if values.first().is_some_and(|v| v.0 > pack.valid_from) {
-            c.warn_at(Pos::of(&p.values), "gap", format!("parameter `{name}` has no value from the pack's start {} until {}", pack.valid_from, values.first().map(|v| v.0.to_string()).unwrap_or_default()));
+            c.warn_at(
+                Pos::of(&p.values),
+                "gap",
+                format!(
+                    "parameter `{name}` has no value from the pack's start {} until {}",
+                    pack.valid_from,
+                    values.first().map(|v| v.0.to_string()).unwrap_or_default()
+                ),
+            );
         }
-        params.push(Param { name: name.clone(), label: p.label.clone(), values });
+        params.push(Param {
+            name: name.clone(),
+            label: p.label.clone(),
+            values,
+        });
     }
     params
 }
@@ -862,12 +1276,25 @@ fn check_program_rules(pack: &Pack, c: &mut Compiler) {
         c.cite(&r.cite);
         if let Some(t) = &r.time {
             if chrono::NaiveTime::parse_from_str(t, "%H:%M").is_err() {
-                c.error_at(Pos::of(&r.id), "invalid", format!("schedule rule `{}`: time `{t}` is not HH:MM", r.id.value), None);
+                c.error_at(
+                    Pos::of(&r.id),
+                    "invalid",
+                    format!("schedule rule `{}`: time `{t}` is not HH:MM", r.id.value),
+                    None,
+                );
             }
         }
         for d in r.weekdays.iter().flatten() {
             if !["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(&d.as_str()) {
-                c.error_at(Pos::of(&r.id), "invalid", format!("schedule rule `{}`: `{d}` is not a weekday (mon … sun)", r.id.value), None);
+                c.error_at(
+                    Pos::of(&r.id),
+                    "invalid",
+                    format!(
+                        "schedule rule `{}`: `{d}` is not a weekday (mon … sun)",
+                        r.id.value
+                    ),
+                    None,
+                );
             }
         }
     }
@@ -881,21 +1308,34 @@ fn check_program_rules(pack: &Pack, c: &mut Compiler) {
 
 /// Checks and converts one given value to its field's type.
 fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
-    let wrong = |zh: &str, en: &str| input_error(&f.name, "wrong_type", &format!("“{}”应为{zh}", f.label.zh), &format!("{} must be {en}", f.label.en));
+    let wrong = |zh: &str, en: &str| {
+        input_error(
+            &f.name,
+            "wrong_type",
+            &format!("“{}”应为{zh}", f.label.zh),
+            &format!("{} must be {en}", f.label.en),
+        )
+    };
     let s = match (f.ty, v) {
         (FieldType::Integer | FieldType::Decimal, Value::Number(d)) => Scalar::Num(*d),
-        (FieldType::Integer | FieldType::Decimal, Value::Text(t)) => match t.trim().parse::<Decimal>() {
-            Ok(d) => Scalar::Num(d),
-            Err(_) => return Err(wrong("数字", "a number")),
-        },
-        (FieldType::Integer | FieldType::Decimal, Value::Bool(_)) => return Err(wrong("数字", "a number")),
+        (FieldType::Integer | FieldType::Decimal, Value::Text(t)) => {
+            match t.trim().parse::<Decimal>() {
+                Ok(d) => Scalar::Num(d),
+                Err(_) => return Err(wrong("数字", "a number")),
+            }
+        }
+        (FieldType::Integer | FieldType::Decimal, Value::Bool(_)) => {
+            return Err(wrong("数字", "a number"))
+        }
         (FieldType::Boolean, Value::Bool(b)) => Scalar::Bool(*b),
         (FieldType::Boolean, Value::Text(t)) => match t.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" | "是" => Scalar::Bool(true),
             "false" | "no" | "0" | "否" | "" => Scalar::Bool(false),
             _ => return Err(wrong("是或否", "true or false")),
         },
-        (FieldType::Boolean, Value::Number(d)) if *d == Decimal::ZERO || *d == Decimal::ONE => Scalar::Bool(*d == Decimal::ONE),
+        (FieldType::Boolean, Value::Number(d)) if *d == Decimal::ZERO || *d == Decimal::ONE => {
+            Scalar::Bool(*d == Decimal::ONE)
+        }
         (FieldType::Boolean, Value::Number(_)) => return Err(wrong("是或否", "true or false")),
         (FieldType::Text, Value::Text(t)) => Scalar::Text(t.clone()),
         (FieldType::Text, Value::Number(d)) => Scalar::Text(d.to_string()),
@@ -905,7 +1345,12 @@ fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
                 Scalar::Text(t.clone())
             } else {
                 let ids: Vec<&str> = f.choices.iter().map(|(id, _)| id.as_str()).collect();
-                let mut e = input_error(&f.name, "unknown_choice", &format!("“{}”不是可选值", t), &format!("`{t}` is not one of {}", ids.join(", ")));
+                let mut e = input_error(
+                    &f.name,
+                    "unknown_choice",
+                    &format!("“{}”不是可选值", t),
+                    &format!("`{t}` is not one of {}", ids.join(", ")),
+                );
                 if let Some(h) = did_you_mean(t, ids.iter().copied()) {
                     e.message.en.push_str(&format!("; {h}"));
                 }
@@ -932,7 +1377,12 @@ fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
                 (None, Some(b)) => format!("≤ {b}"),
                 (None, None) => String::new(),
             };
-            return Err(input_error(&f.name, "out_of_range", &format!("“{}”应在 {range} 之间", f.label.zh), &format!("{} must be {range}, got {d}", f.label.en)));
+            return Err(input_error(
+                &f.name,
+                "out_of_range",
+                &format!("“{}”应在 {range} 之间", f.label.zh),
+                &format!("{} must be {range}, got {d}", f.label.en),
+            ));
         }
     }
     Ok(s)

@@ -16,7 +16,10 @@ pub struct Text {
 impl Text {
     /// A label from its Chinese and English forms.
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text { zh: zh.into(), en: en.into() }
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 

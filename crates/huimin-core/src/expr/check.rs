@@ -16,11 +16,18 @@ pub struct TypeError {
 }
 
 fn err(at: &Ast, message: impl Into<String>) -> TypeError {
-    TypeError { offset: at.offset, message: message.into(), hint: None }
+    TypeError {
+        offset: at.offset,
+        message: message.into(),
+        hint: None,
+    }
 }
 
 /// "did you mean `x`?" for the closest of `candidates`, if any is close.
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
@@ -29,19 +36,31 @@ pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = 
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-pub(crate) fn compile(ast: &Ast, scope: &dyn Scope, reads: &mut Vec<Binding>) -> Result<(Node, Type), TypeError> {
+pub(crate) fn compile(
+    ast: &Ast,
+    scope: &dyn Scope,
+    reads: &mut Vec<Binding>,
+) -> Result<(Node, Type), TypeError> {
     match &ast.kind {
         AstKind::Num(d) => Ok((Node::Num(*d), Type::Num)),
         AstKind::Bool(b) => Ok((Node::Bool(*b), Type::Bool)),
         AstKind::Str(s) => Ok((Node::Text(s.clone()), Type::Text)),
         AstKind::Ident(name) => {
-            let b = scope.lookup(name).ok_or_else(|| unknown_name(ast, name, scope))?;
+            let b = scope
+                .lookup(name)
+                .ok_or_else(|| unknown_name(ast, name, scope))?;
             if !reads.contains(&b) {
                 reads.push(b);
             }
             Ok(match b {
                 Binding::Field(i, t) => (Node::Field(i), t),
                 Binding::Param(i) => (Node::Param(i), Type::Num),
+                Binding::Tag(_) => {
+                    return Err(err(
+                        ast,
+                        format!("`{name}` is a tag: test it with `has({name})`"),
+                    ))
+                }
                 Binding::AsOf => (Node::AsOf, Type::Date),
                 Binding::Category => (Node::Category, Type::Text),
             })
@@ -55,22 +74,41 @@ pub(crate) fn compile(ast: &Ast, scope: &dyn Scope, reads: &mut Vec<Binding>) ->
             Ok((Node::Not(Box::new(n)), Type::Bool))
         }
         AstKind::Binary(op, l, r) => binary(ast, *op, l, r, scope, reads),
-        AstKind::In { value, set, negated } => {
+        AstKind::In {
+            value,
+            set,
+            negated,
+        } => {
             let (v, vt) = compile(value, scope, reads)?;
             if !matches!(vt, Type::Num | Type::Text) {
-                return Err(err(value, format!("`in` needs a number or text on its left, found {vt}")));
+                return Err(err(
+                    value,
+                    format!("`in` needs a number or text on its left, found {vt}"),
+                ));
             }
             let mut items = Vec::with_capacity(set.len());
             for item in set {
                 let (n, t) = compile(item, scope, reads)?;
                 if t != vt {
-                    return Err(err(item, format!("every item of the list must be {vt} like the left side, found {t}")));
+                    return Err(err(
+                        item,
+                        format!(
+                            "every item of the list must be {vt} like the left side, found {t}"
+                        ),
+                    ));
                 }
                 check_choice(value, item, scope)?;
                 items.push(n);
             }
             let node = Node::In(Box::new(v), items);
-            Ok((if *negated { Node::Not(Box::new(node)) } else { node }, Type::Bool))
+            Ok((
+                if *negated {
+                    Node::Not(Box::new(node))
+                } else {
+                    node
+                },
+                Type::Bool,
+            ))
         }
         AstKind::If(c, a, b) => {
             let c = expect(c, Type::Bool, scope, reads, "`if` needs a condition")?;
@@ -87,7 +125,10 @@ pub(crate) fn compile(ast: &Ast, scope: &dyn Scope, reads: &mut Vec<Binding>) ->
 
 fn unknown_name(at: &Ast, name: &str, scope: &dyn Scope) -> TypeError {
     let names = scope.names();
-    let mut e = err(at, format!("unknown name `{name}`: not an input, parameter or built-in"));
+    let mut e = err(
+        at,
+        format!("unknown name `{name}`: not an input, parameter or built-in"),
+    );
     e.hint = did_you_mean(name, names.iter().map(String::as_str));
     if e.hint.is_none() && scope.tag(name).is_some() {
         e.hint = Some(format!("`{name}` is a tag: test it with `has({name})`"));
@@ -95,7 +136,13 @@ fn unknown_name(at: &Ast, name: &str, scope: &dyn Scope) -> TypeError {
     e
 }
 
-fn expect(ast: &Ast, want: Type, scope: &dyn Scope, reads: &mut Vec<Binding>, what: &str) -> Result<Node, TypeError> {
+fn expect(
+    ast: &Ast,
+    want: Type,
+    scope: &dyn Scope,
+    reads: &mut Vec<Binding>,
+    what: &str,
+) -> Result<Node, TypeError> {
     let (n, t) = compile(ast, scope, reads)?;
     if t != want {
         return Err(err(ast, format!("{what}, found {t}")));
@@ -105,17 +152,34 @@ fn expect(ast: &Ast, want: Type, scope: &dyn Scope, reads: &mut Vec<Binding>, wh
 
 /// A text literal compared with a choice field must be one of its choices.
 fn check_choice(field: &Ast, lit: &Ast, scope: &dyn Scope) -> Result<(), TypeError> {
-    let (AstKind::Ident(name), AstKind::Str(s)) = (&field.kind, &lit.kind) else { return Ok(()) };
-    let Some(choices) = scope.choices(name) else { return Ok(()) };
+    let (AstKind::Ident(name), AstKind::Str(s)) = (&field.kind, &lit.kind) else {
+        return Ok(());
+    };
+    let Some(choices) = scope.choices(name) else {
+        return Ok(());
+    };
     if choices.iter().any(|c| c == s) {
         return Ok(());
     }
-    let mut e = err(lit, format!("'{s}' is not a choice of `{name}` (choices: {})", choices.join(", ")));
+    let mut e = err(
+        lit,
+        format!(
+            "'{s}' is not a choice of `{name}` (choices: {})",
+            choices.join(", ")
+        ),
+    );
     e.hint = did_you_mean(s, choices.iter().map(String::as_str));
     Err(e)
 }
 
-fn binary(at: &Ast, op: BinOp, l: &Ast, r: &Ast, scope: &dyn Scope, reads: &mut Vec<Binding>) -> Result<(Node, Type), TypeError> {
+fn binary(
+    at: &Ast,
+    op: BinOp,
+    l: &Ast,
+    r: &Ast,
+    scope: &dyn Scope,
+    reads: &mut Vec<Binding>,
+) -> Result<(Node, Type), TypeError> {
     let (ln, lt) = compile(l, scope, reads)?;
     let (rn, rt) = compile(r, scope, reads)?;
     let sym = op.symbol();
@@ -123,13 +187,26 @@ fn binary(at: &Ast, op: BinOp, l: &Ast, r: &Ast, scope: &dyn Scope, reads: &mut 
     match op {
         BinOp::And | BinOp::Or => {
             if lt != Type::Bool || rt != Type::Bool {
-                return Err(err(at, format!("`{sym}` joins two conditions, found {lt} {sym} {rt}")));
+                return Err(err(
+                    at,
+                    format!("`{sym}` joins two conditions, found {lt} {sym} {rt}"),
+                ));
             }
-            Ok((if op == BinOp::And { Node::And(l, r) } else { Node::Or(l, r) }, Type::Bool))
+            Ok((
+                if op == BinOp::And {
+                    Node::And(l, r)
+                } else {
+                    Node::Or(l, r)
+                },
+                Type::Bool,
+            ))
         }
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
             if lt != Type::Num || rt != Type::Num {
-                return Err(err(at, format!("`{sym}` needs two numbers, found {lt} {sym} {rt}")));
+                return Err(err(
+                    at,
+                    format!("`{sym}` needs two numbers, found {lt} {sym} {rt}"),
+                ));
             }
             Ok((Node::Arith(op, l, r), Type::Num))
         }
@@ -142,7 +219,10 @@ fn binary(at: &Ast, op: BinOp, l: &Ast, r: &Ast, scope: &dyn Scope, reads: &mut 
         }
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
             if lt != rt || !matches!(lt, Type::Num | Type::Date) {
-                return Err(err(at, format!("`{sym}` orders two numbers or two dates, found {lt} {sym} {rt}")));
+                return Err(err(
+                    at,
+                    format!("`{sym}` orders two numbers or two dates, found {lt} {sym} {rt}"),
+                ));
             }
             Ok((Node::Cmp(op, l, r), Type::Bool))
         }
@@ -157,16 +237,39 @@ fn at_child(ast: &Ast, i: usize) -> &Ast {
     }
 }
 
-fn call(at: &Ast, name: &str, args: &[Ast], scope: &dyn Scope, reads: &mut Vec<Binding>) -> Result<(Node, Type), TypeError> {
+fn call(
+    at: &Ast,
+    name: &str,
+    args: &[Ast],
+    scope: &dyn Scope,
+    reads: &mut Vec<Binding>,
+) -> Result<(Node, Type), TypeError> {
     let arity = |n: usize| -> Result<(), TypeError> {
         if args.len() == n {
             Ok(())
         } else {
-            Err(err(at, format!("`{name}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, args.len())))
+            Err(err(
+                at,
+                format!(
+                    "`{name}` takes {n} argument{}, found {}",
+                    if n == 1 { "" } else { "s" },
+                    args.len()
+                ),
+            ))
         }
     };
     let nums = |scope: &dyn Scope, reads: &mut Vec<Binding>| -> Result<Vec<Node>, TypeError> {
-        args.iter().map(|a| expect(a, Type::Num, scope, reads, &format!("`{name}` needs numbers"))).collect()
+        args.iter()
+            .map(|a| {
+                expect(
+                    a,
+                    Type::Num,
+                    scope,
+                    reads,
+                    &format!("`{name}` needs numbers"),
+                )
+            })
+            .collect()
     };
     match name {
         "min" | "max" => {
@@ -174,22 +277,48 @@ fn call(at: &Ast, name: &str, args: &[Ast], scope: &dyn Scope, reads: &mut Vec<B
                 return Err(err(at, format!("`{name}` takes two or more numbers")));
             }
             let ns = nums(scope, reads)?;
-            Ok((if name == "min" { Node::Min(ns) } else { Node::Max(ns) }, Type::Num))
+            Ok((
+                if name == "min" {
+                    Node::Min(ns)
+                } else {
+                    Node::Max(ns)
+                },
+                Type::Num,
+            ))
         }
         "round" => {
             arity(2)?;
-            let x = expect(args.first().unwrap_or(at), Type::Num, scope, reads, "`round` needs a number")?;
+            let x = expect(
+                args.first().unwrap_or(at),
+                Type::Num,
+                scope,
+                reads,
+                "`round` needs a number",
+            )?;
             let places = match args.get(1).map(|a| &a.kind) {
-                Some(AstKind::Num(d)) if d.fract().is_zero() && *d >= Decimal::ZERO && *d <= Decimal::from(8) => {
+                Some(AstKind::Num(d))
+                    if d.fract().is_zero() && *d >= Decimal::ZERO && *d <= Decimal::from(8) =>
+                {
                     u32::try_from(d.mantissa()).unwrap_or(0) / 10u32.pow(d.scale())
                 }
-                _ => return Err(err(args.get(1).unwrap_or(at), "`round`'s second argument is a whole number of decimal places, 0 to 8")),
+                _ => {
+                    return Err(err(
+                        args.get(1).unwrap_or(at),
+                        "`round`'s second argument is a whole number of decimal places, 0 to 8",
+                    ))
+                }
             };
             Ok((Node::Round(Box::new(x), places), Type::Num))
         }
         "floor" | "ceil" | "abs" => {
             arity(1)?;
-            let x = expect(args.first().unwrap_or(at), Type::Num, scope, reads, &format!("`{name}` needs a number"))?;
+            let x = expect(
+                args.first().unwrap_or(at),
+                Type::Num,
+                scope,
+                reads,
+                &format!("`{name}` needs a number"),
+            )?;
             let x = Box::new(x);
             Ok((
                 match name {
@@ -202,12 +331,25 @@ fn call(at: &Ast, name: &str, args: &[Ast], scope: &dyn Scope, reads: &mut Vec<B
         }
         "has" | "has_any" | "has_all" => {
             if args.is_empty() || (name == "has" && args.len() != 1) {
-                return Err(err(at, format!("`{name}` takes {}", if name == "has" { "one tag" } else { "one or more tags" })));
+                return Err(err(
+                    at,
+                    format!(
+                        "`{name}` takes {}",
+                        if name == "has" {
+                            "one tag"
+                        } else {
+                            "one or more tags"
+                        }
+                    ),
+                ));
             }
             let mut tags = Vec::with_capacity(args.len());
             for a in args {
                 let (AstKind::Ident(t) | AstKind::Str(t)) = &a.kind else {
-                    return Err(err(a, format!("`{name}` takes tag ids, such as `{name}(dibao)`")));
+                    return Err(err(
+                        a,
+                        format!("`{name}` takes tag ids, such as `{name}(dibao)`"),
+                    ));
                 };
                 let Some(i) = scope.tag(t) else {
                     let mut e = err(a, format!("unknown tag `{t}`: not in the pack's `tags`"));
@@ -215,8 +357,18 @@ fn call(at: &Ast, name: &str, args: &[Ast], scope: &dyn Scope, reads: &mut Vec<B
                     return Err(e);
                 };
                 tags.push(i);
+                if !reads.contains(&Binding::Tag(i)) {
+                    reads.push(Binding::Tag(i));
+                }
             }
-            Ok((if name == "has_all" { Node::HasAll(tags) } else { Node::HasAny(tags) }, Type::Bool))
+            Ok((
+                if name == "has_all" {
+                    Node::HasAll(tags)
+                } else {
+                    Node::HasAny(tags)
+                },
+                Type::Bool,
+            ))
         }
         "date" => {
             arity(1)?;
@@ -225,13 +377,28 @@ fn call(at: &Ast, name: &str, args: &[Ast], scope: &dyn Scope, reads: &mut Vec<B
                     Some(d) => Ok((Node::Date(d), Type::Date)),
                     None => Err(err(at, format!("`{s}` is not a date: expected YYYY-MM-DD"))),
                 },
-                _ => Err(err(at, "`date` takes a text literal such as date('2021-09-01')")),
+                _ => Err(err(
+                    at,
+                    "`date` takes a text literal such as date('2021-09-01')",
+                )),
             }
         }
         "years_between" => {
             arity(2)?;
-            let a = expect(args.first().unwrap_or(at), Type::Date, scope, reads, "`years_between` needs two dates")?;
-            let b = expect(args.get(1).unwrap_or(at), Type::Date, scope, reads, "`years_between` needs two dates")?;
+            let a = expect(
+                args.first().unwrap_or(at),
+                Type::Date,
+                scope,
+                reads,
+                "`years_between` needs two dates",
+            )?;
+            let b = expect(
+                args.get(1).unwrap_or(at),
+                Type::Date,
+                scope,
+                reads,
+                "`years_between` needs two dates",
+            )?;
             Ok((Node::YearsBetween(Box::new(a), Box::new(b)), Type::Num))
         }
         _ => {

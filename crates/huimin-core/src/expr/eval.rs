@@ -59,7 +59,12 @@ impl Node {
                 Scalar::Text(s) => V::Text(s),
                 Scalar::Date(d) => V::Date(*d),
             },
-            Node::Param(i) => V::Num(env.params.get(*i).ok_or(Fault::Internal)?.ok_or(Fault::NoValue(*i))?),
+            Node::Param(i) => V::Num(
+                env.params
+                    .get(*i)
+                    .ok_or(Fault::Internal)?
+                    .ok_or(Fault::NoValue(*i))?,
+            ),
             Node::AsOf => V::Date(env.as_of),
             Node::Category => V::Text(env.category.unwrap_or("")),
             Node::HasAny(tags) => V::Bool(tags.iter().any(|t| env.tags.contains(*t))),
@@ -127,12 +132,17 @@ impl Node {
                 }
                 V::Num(best.ok_or(Fault::Internal)?)
             }
-            Node::Round(x, places) => V::Num(x.num(env)?.round_dp_with_strategy(*places, RoundingStrategy::MidpointAwayFromZero)),
+            Node::Round(x, places) => V::Num(
+                x.num(env)?
+                    .round_dp_with_strategy(*places, RoundingStrategy::MidpointAwayFromZero),
+            ),
             Node::Floor(x) => V::Num(x.num(env)?.floor()),
             Node::Ceil(x) => V::Num(x.num(env)?.ceil()),
             Node::Abs(x) => V::Num(x.num(env)?.abs()),
             Node::YearsBetween(a, b) => {
-                let (V::Date(from), V::Date(to)) = (a.eval(env)?, b.eval(env)?) else { return Err(Fault::Internal) };
+                let (V::Date(from), V::Date(to)) = (a.eval(env)?, b.eval(env)?) else {
+                    return Err(Fault::Internal);
+                };
                 V::Num(Decimal::from(full_years(from, to)))
             }
         })

@@ -15,16 +15,28 @@ mod check;
 pub(crate) mod eval;
 mod parse;
 
-pub use check::TypeError;
 pub(crate) use check::did_you_mean;
-pub use parse::{SyntaxError, MAX_DEPTH, MAX_NODES};
+pub use check::TypeError;
 pub(crate) use parse::parse_date;
+pub use parse::{SyntaxError, MAX_DEPTH, MAX_NODES};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// The built-in functions.
-pub const FUNCTIONS: &[&str] = &["min", "max", "round", "floor", "ceil", "abs", "has", "has_any", "has_all", "date", "years_between"];
+pub const FUNCTIONS: &[&str] = &[
+    "min",
+    "max",
+    "round",
+    "floor",
+    "ceil",
+    "abs",
+    "has",
+    "has_any",
+    "has_all",
+    "date",
+    "years_between",
+];
 
 /// The type of an expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +67,7 @@ impl std::fmt::Display for Type {
 pub(crate) enum Binding {
     Field(usize, Type),
     Param(usize),
+    Tag(u32),
     AsOf,
     Category,
 }
@@ -134,19 +147,42 @@ pub(crate) struct ExprError {
 
 impl Expression {
     /// Parses and type-checks `source`, which must have type `want`.
-    pub(crate) fn compile(source: &str, want: Type, scope: &dyn Scope) -> Result<Expression, ExprError> {
-        let ast = parse::parse(source).map_err(|e| ExprError { offset: e.offset, code: "expr_syntax", message: e.message, hint: None })?;
+    pub(crate) fn compile(
+        source: &str,
+        want: Type,
+        scope: &dyn Scope,
+    ) -> Result<Expression, ExprError> {
+        let ast = parse::parse(source).map_err(|e| ExprError {
+            offset: e.offset,
+            code: "expr_syntax",
+            message: e.message,
+            hint: None,
+        })?;
         let mut reads = Vec::new();
         let (node, ty) = check::compile(&ast, scope, &mut reads).map_err(|e| ExprError {
             offset: e.offset,
-            code: if e.message.starts_with("unknown") { "unknown_name" } else { "expr_type" },
+            code: if e.message.starts_with("unknown") {
+                "unknown_name"
+            } else {
+                "expr_type"
+            },
             message: e.message,
             hint: e.hint,
         })?;
         if ty != want {
-            return Err(ExprError { offset: 0, code: "expr_type", message: format!("expected {want}, but `{source}` is {ty}"), hint: None });
+            return Err(ExprError {
+                offset: 0,
+                code: "expr_type",
+                message: format!("expected {want}, but `{source}` is {ty}"),
+                hint: None,
+            });
         }
-        Ok(Expression { node, ty, source: source.to_owned(), reads })
+        Ok(Expression {
+            node,
+            ty,
+            source: source.to_owned(),
+            reads,
+        })
     }
 
     /// The expression's value as a constant, when it reads nothing.

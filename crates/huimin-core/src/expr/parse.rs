@@ -32,7 +32,11 @@ pub(crate) enum AstKind {
     Call(String, Vec<Ast>),
     Unary(UnOp, Box<Ast>),
     Binary(BinOp, Box<Ast>, Box<Ast>),
-    In { value: Box<Ast>, set: Vec<Ast>, negated: bool },
+    In {
+        value: Box<Ast>,
+        set: Vec<Ast>,
+        negated: bool,
+    },
     If(Box<Ast>, Box<Ast>, Box<Ast>),
 }
 
@@ -100,17 +104,28 @@ fn lex(src: &str) -> Result<Vec<(Tok, u32)>, SyntaxError> {
             while at(i).is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '_') {
                 i += 1;
             }
-            let text: String = chars.get(start..i).unwrap_or_default().iter().filter(|c| **c != '_').collect();
-            let d = text
-                .parse::<Decimal>()
-                .map_err(|_| SyntaxError { offset: off(start), message: format!("`{text}` is not a number (or is too large)") })?;
+            let text: String = chars
+                .get(start..i)
+                .unwrap_or_default()
+                .iter()
+                .filter(|c| **c != '_')
+                .collect();
+            let d = text.parse::<Decimal>().map_err(|_| SyntaxError {
+                offset: off(start),
+                message: format!("`{text}` is not a number (or is too large)"),
+            })?;
             out.push((Tok::Num(d), off(start)));
         } else if c == '"' || c == '\'' {
             i += 1;
             let mut s = String::new();
             loop {
                 match at(i) {
-                    None => return Err(SyntaxError { offset: off(start), message: "unterminated text: expected a closing quote".into() }),
+                    None => {
+                        return Err(SyntaxError {
+                            offset: off(start),
+                            message: "unterminated text: expected a closing quote".into(),
+                        })
+                    }
                     Some(q) if q == c => {
                         i += 1;
                         break;
@@ -126,10 +141,18 @@ fn lex(src: &str) -> Result<Vec<(Tok, u32)>, SyntaxError> {
             while at(i).is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 i += 1;
             }
-            out.push((Tok::Ident(chars.get(start..i).unwrap_or_default().iter().collect()), off(start)));
+            out.push((
+                Tok::Ident(chars.get(start..i).unwrap_or_default().iter().collect()),
+                off(start),
+            ));
         } else {
-            let two: String = chars.get(i..i + 2).map(|s| s.iter().collect()).unwrap_or_default();
-            let sym = ["==", "!=", "<=", ">=", "&&", "||"].into_iter().find(|s| *s == two);
+            let two: String = chars
+                .get(i..i + 2)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default();
+            let sym = ["==", "!=", "<=", ">=", "&&", "||"]
+                .into_iter()
+                .find(|s| *s == two);
             if let Some(s) = sym {
                 let s = match s {
                     "&&" => "and",
@@ -139,11 +162,18 @@ fn lex(src: &str) -> Result<Vec<(Tok, u32)>, SyntaxError> {
                 out.push((Tok::Sym(s), off(start)));
                 i += 2;
             } else {
-                let one = ["+", "-", "*", "/", "<", ">", "(", ")", "[", "]", ",", "!"].into_iter().find(|s| s.starts_with(c));
+                let one = ["+", "-", "*", "/", "<", ">", "(", ")", "[", "]", ",", "!"]
+                    .into_iter()
+                    .find(|s| s.starts_with(c));
                 match one {
                     Some("!") => out.push((Tok::Sym("not"), off(start))),
                     Some(s) => out.push((Tok::Sym(s), off(start))),
-                    None => return Err(SyntaxError { offset: off(start), message: format!("unexpected character `{c}`") }),
+                    None => {
+                        return Err(SyntaxError {
+                            offset: off(start),
+                            message: format!("unexpected character `{c}`"),
+                        })
+                    }
                 }
                 i += 1;
             }
@@ -163,11 +193,19 @@ struct Parser {
 /// Parses an expression's text.
 pub(crate) fn parse(src: &str) -> Result<Ast, SyntaxError> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0, nodes: 0, depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        nodes: 0,
+        depth: 0,
+    };
     let e = p.expr()?;
     match p.peek() {
         Tok::End => Ok(e),
-        t => Err(p.err(format!("expected an operator or the end of the expression, found {}", describe(t)))),
+        t => Err(p.err(format!(
+            "expected an operator or the end of the expression, found {}",
+            describe(t)
+        ))),
     }
 }
 
@@ -189,7 +227,10 @@ impl Parser {
         self.toks.get(self.pos).map(|t| t.1).unwrap_or(0)
     }
     fn err(&self, message: String) -> SyntaxError {
-        SyntaxError { offset: self.offset(), message }
+        SyntaxError {
+            offset: self.offset(),
+            message,
+        }
     }
     fn bump(&mut self) -> Tok {
         let t = self.peek().clone();
@@ -213,21 +254,30 @@ impl Parser {
     fn node(&mut self, kind: AstKind, offset: u32) -> Result<Ast, SyntaxError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(SyntaxError { offset, message: format!("expression too large: more than {MAX_NODES} parts") });
+            return Err(SyntaxError {
+                offset,
+                message: format!("expression too large: more than {MAX_NODES} parts"),
+            });
         }
         Ok(Ast { kind, offset })
     }
     fn enter(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err(format!("expression nested too deeply: more than {MAX_DEPTH} levels")));
+            return Err(self.err(format!(
+                "expression nested too deeply: more than {MAX_DEPTH} levels"
+            )));
         }
         Ok(())
     }
 
     fn expr(&mut self) -> Result<Ast, SyntaxError> {
         self.enter()?;
-        let r = if self.is_word("if") { self.if_expr() } else { self.or() };
+        let r = if self.is_word("if") {
+            self.if_expr()
+        } else {
+            self.or()
+        };
         self.depth -= 1;
         r
     }
@@ -242,17 +292,27 @@ impl Parser {
         self.bump();
         let a = self.expr()?;
         if !self.is_word("else") {
-            return Err(self.err(format!("expected `else` (every `if` needs one), found {}", describe(self.peek()))));
+            return Err(self.err(format!(
+                "expected `else` (every `if` needs one), found {}",
+                describe(self.peek())
+            )));
         }
         self.bump();
         let b = self.expr()?;
         self.node(AstKind::If(Box::new(c), Box::new(a), Box::new(b)), at)
     }
 
-    fn binary_chain(&mut self, ops: &[(&str, BinOp)], next: fn(&mut Self) -> Result<Ast, SyntaxError>) -> Result<Ast, SyntaxError> {
+    fn binary_chain(
+        &mut self,
+        ops: &[(&str, BinOp)],
+        next: fn(&mut Self) -> Result<Ast, SyntaxError>,
+    ) -> Result<Ast, SyntaxError> {
         let mut left = next(self)?;
         loop {
-            let found = ops.iter().find(|(s, _)| self.is_sym(s) || self.is_word(s)).map(|(_, op)| *op);
+            let found = ops
+                .iter()
+                .find(|(s, _)| self.is_sym(s) || self.is_word(s))
+                .map(|(_, op)| *op);
             let Some(op) = found else { return Ok(left) };
             let at = self.offset();
             self.bump();
@@ -280,7 +340,14 @@ impl Parser {
     }
     fn cmp(&mut self) -> Result<Ast, SyntaxError> {
         let left = self.add()?;
-        const OPS: [(&str, BinOp); 6] = [("==", BinOp::Eq), ("!=", BinOp::Ne), ("<=", BinOp::Le), (">=", BinOp::Ge), ("<", BinOp::Lt), (">", BinOp::Gt)];
+        const OPS: [(&str, BinOp); 6] = [
+            ("==", BinOp::Eq),
+            ("!=", BinOp::Ne),
+            ("<=", BinOp::Le),
+            (">=", BinOp::Ge),
+            ("<", BinOp::Lt),
+            (">", BinOp::Gt),
+        ];
         if let Some((_, op)) = OPS.iter().find(|(s, _)| self.is_sym(s)) {
             let at = self.offset();
             self.bump();
@@ -290,7 +357,8 @@ impl Parser {
             }
             return self.node(AstKind::Binary(*op, Box::new(left), Box::new(right)), at);
         }
-        let negated = self.is_word("not") && matches!(self.toks.get(self.pos + 1), Some((Tok::Ident(w), _)) if w == "in");
+        let negated = self.is_word("not")
+            && matches!(self.toks.get(self.pos + 1), Some((Tok::Ident(w), _)) if w == "in");
         if self.is_word("in") || negated {
             let at = self.offset();
             self.bump();
@@ -310,7 +378,14 @@ impl Parser {
                 }
             }
             self.expect_sym("]")?;
-            return self.node(AstKind::In { value: Box::new(left), set, negated }, at);
+            return self.node(
+                AstKind::In {
+                    value: Box::new(left),
+                    set,
+                    negated,
+                },
+                at,
+            );
         }
         Ok(left)
     }
@@ -338,8 +413,13 @@ impl Parser {
             Tok::Str(s) => self.node(AstKind::Str(s), at),
             Tok::Ident(w) if w == "true" => self.node(AstKind::Bool(true), at),
             Tok::Ident(w) if w == "false" => self.node(AstKind::Bool(false), at),
-            Tok::Ident(w) if ["and", "or", "not", "in", "then", "else", "if"].contains(&w.as_str()) => {
-                Err(SyntaxError { offset: at, message: format!("expected a value, found keyword `{w}`") })
+            Tok::Ident(w)
+                if ["and", "or", "not", "in", "then", "else", "if"].contains(&w.as_str()) =>
+            {
+                Err(SyntaxError {
+                    offset: at,
+                    message: format!("expected a value, found keyword `{w}`"),
+                })
             }
             Tok::Ident(name) => {
                 if self.is_sym("(") {
@@ -366,7 +446,10 @@ impl Parser {
                 self.expect_sym(")")?;
                 Ok(e)
             }
-            t => Err(SyntaxError { offset: at, message: format!("expected a value, found {}", describe(&t)) }),
+            t => Err(SyntaxError {
+                offset: at,
+                message: format!("expected a value, found {}", describe(&t)),
+            }),
         }
     }
 }
@@ -383,10 +466,16 @@ mod tests {
     #[test]
     fn precedence_binds_multiplication_tighter_than_comparison_and_logic() {
         let ast = parse("a + b * 2 >= 3 and not c").unwrap();
-        let AstKind::Binary(BinOp::And, l, r) = ast.kind else { panic!("{ast:?}") };
+        let AstKind::Binary(BinOp::And, l, r) = ast.kind else {
+            panic!("{ast:?}")
+        };
         assert!(matches!(r.kind, AstKind::Unary(UnOp::Not, _)));
-        let AstKind::Binary(BinOp::Ge, sum, _) = l.kind else { panic!() };
-        let AstKind::Binary(BinOp::Add, _, prod) = sum.kind else { panic!() };
+        let AstKind::Binary(BinOp::Ge, sum, _) = l.kind else {
+            panic!()
+        };
+        let AstKind::Binary(BinOp::Add, _, prod) = sum.kind else {
+            panic!()
+        };
         assert!(matches!(prod.kind, AstKind::Binary(BinOp::Mul, _, _)));
     }
 
@@ -398,21 +487,36 @@ mod tests {
         let e = parse("a < b < c").unwrap_err();
         assert_eq!(e.offset, 6);
         let e = parse("1 # 2").unwrap_err();
-        assert_eq!((e.offset, e.message.as_str()), (2, "unexpected character `#`"));
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (2, "unexpected character `#`")
+        );
     }
 
     #[test]
     fn depth_and_size_are_bounded() {
         let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
-        assert!(parse(&deep).unwrap_err().message.contains("nested too deeply"));
+        assert!(parse(&deep)
+            .unwrap_err()
+            .message
+            .contains("nested too deeply"));
         let wide = vec!["1"; 3000].join(" + ");
         assert!(parse(&wide).unwrap_err().message.contains("too large"));
     }
 
     #[test]
     fn membership_and_if_parse() {
-        assert!(matches!(parse("stage not in ['primary', 'junior']").unwrap().kind, AstKind::In { negated: true, .. }));
-        assert!(matches!(parse("if remote then 1.2 else 1").unwrap().kind, AstKind::If(..)));
-        assert!(parse("if remote then 1.2").unwrap_err().message.contains("else"));
+        assert!(matches!(
+            parse("stage not in ['primary', 'junior']").unwrap().kind,
+            AstKind::In { negated: true, .. }
+        ));
+        assert!(matches!(
+            parse("if remote then 1.2 else 1").unwrap().kind,
+            AstKind::If(..)
+        ));
+        assert!(parse("if remote then 1.2")
+            .unwrap_err()
+            .message
+            .contains("else"));
     }
 }

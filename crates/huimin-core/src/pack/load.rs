@@ -22,7 +22,10 @@ impl Pos {
     }
 
     fn from_location(l: &Location) -> Pos {
-        Pos { line: u32::try_from(l.line()).unwrap_or(u32::MAX), column: u32::try_from(l.column()).unwrap_or(u32::MAX) }
+        Pos {
+            line: u32::try_from(l.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(l.column()).unwrap_or(u32::MAX),
+        }
     }
 
     /// The position of the `offset`-th character inside the scalar written at `self`, skipping
@@ -36,14 +39,18 @@ impl Pos {
             .nth(self.line as usize - 1)
             .and_then(|l| l.chars().nth(self.column as usize - 1))
             .is_some_and(|c| c == '"' || c == '\'');
-        Pos { line: self.line, column: self.column + offset + u32::from(quoted) }
+        Pos {
+            line: self.line,
+            column: self.column + offset + u32::from(quoted),
+        }
     }
 }
 
 /// Parses a YAML pack. `file` names the source in error messages.
 pub fn parse_yaml(text: &str, file: &str) -> Result<Pack, PackErrors> {
     check_size(text, file)?;
-    serde_saphyr::from_str::<Pack>(text).map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml")]))
+    serde_saphyr::from_str::<Pack>(text)
+        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml")]))
 }
 
 /// Parses a JSON pack. `file` names the source in error messages.
@@ -60,7 +67,8 @@ pub fn parse_json(text: &str, file: &str) -> Result<Pack, PackErrors> {
             hint: None,
         }]));
     }
-    serde_saphyr::from_str::<Pack>(text).map_err(|e| PackErrors(vec![from_saphyr(&e, file, "schema")]))
+    serde_saphyr::from_str::<Pack>(text)
+        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "schema")]))
 }
 
 fn check_size(text: &str, file: &str) -> Result<(), PackErrors> {
@@ -71,7 +79,10 @@ fn check_size(text: &str, file: &str) -> Result<(), PackErrors> {
             column: 1,
             severity: Severity::Error,
             code: "limit",
-            message: format!("pack is {} bytes; the limit is {DEFAULT_MAX_PACK_BYTES}", text.len()),
+            message: format!(
+                "pack is {} bytes; the limit is {DEFAULT_MAX_PACK_BYTES}",
+                text.len()
+            ),
             hint: None,
         }]));
     }
@@ -79,15 +90,34 @@ fn check_size(text: &str, file: &str) -> Result<(), PackErrors> {
 }
 
 fn from_saphyr(e: &serde_saphyr::Error, file: &str, code: &'static str) -> PackError {
-    let pos = e.location().map(|l| Pos::from_location(&l)).unwrap_or_default();
+    let pos = e
+        .location()
+        .map(|l| Pos::from_location(&l))
+        .unwrap_or_default();
     let message = strip_position(&e.without_snippet().to_string());
-    let code = if message.contains("unknown field") || message.contains("missing field") || message.contains("unknown variant") || message.contains("invalid type") {
+    let code = if message.contains("unknown field")
+        || message.contains("missing field")
+        || message.contains("unknown variant")
+        || message.contains("invalid type")
+    {
         "schema"
     } else {
         code
     };
-    let hint = if message.contains("unknown field") { Some("see fixtures/pack.schema.json for the fields a pack may have".to_owned()) } else { None };
-    PackError { file: file.to_owned(), line: pos.line, column: pos.column, severity: Severity::Error, code, message, hint }
+    let hint = if message.contains("unknown field") {
+        Some("see fixtures/pack.schema.json for the fields a pack may have".to_owned())
+    } else {
+        None
+    };
+    PackError {
+        file: file.to_owned(),
+        line: pos.line,
+        column: pos.column,
+        severity: Severity::Error,
+        code,
+        message,
+        hint,
+    }
 }
 
 /// Drops a trailing " at line L column C" that the parsers append: the position is reported

@@ -7,8 +7,8 @@
 mod load;
 mod program;
 
-pub use load::{parse_json, parse_yaml, DEFAULT_MAX_PACK_BYTES};
 pub(crate) use load::Pos;
+pub use load::{parse_json, parse_yaml, DEFAULT_MAX_PACK_BYTES};
 pub use program::{ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowRule};
 
 use crate::model::FieldType;
@@ -52,7 +52,9 @@ impl<'de> Deserialize<'de> for Source {
                 Ok(Source(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // Asking for a string makes the YAML reader hand over a plain scalar's text as written
+        // (`3.00` stays `3.00`, not the double 3); other readers fall back to the visitors above.
+        d.deserialize_str(V)
     }
 }
 
@@ -84,7 +86,9 @@ impl<'de> Deserialize<'de> for Dec {
             .parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(s.0.trim()))
             .map(Dec)
-            .map_err(|_| serde::de::Error::custom(format!("expected a decimal number, found `{}`", s.0)))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("expected a decimal number, found `{}`", s.0))
+            })
     }
 }
 

@@ -1,0 +1,33 @@
+//! Embeds every pack in `fixtures/policies/` into the binary, for `huimin demo`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/policies");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut out = String::from("/// The seed packs, embedded: (file name, YAML text).\npub const SEED_PACKS: &[(&str, &str)] = &[\n");
+    for n in &names {
+        let path = dir.join(n);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let _ = writeln!(
+            out,
+            "    ({n:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("seed_packs.rs");
+    if let Err(e) = std::fs::write(&target, out) {
+        println!("cargo:warning=cannot write {}: {e}", target.display());
+    }
+}

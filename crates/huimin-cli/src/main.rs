@@ -1,0 +1,275 @@
+//! `huimin`: check policy packs, evaluate participants, simulate budgets, run the demo.
+//!
+//! Exit codes: 0 success; 1 a pack or a participant had errors (reported on stderr or in the
+//! output); 2 bad command line; 3 a file could not be read or written.
+#![forbid(unsafe_code)]
+
+mod demo;
+mod input;
+mod output;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use huimin_core::{Budget, EvalOptions, Policy};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "huimin",
+    version,
+    about = "惠民 huimin — exact, explainable rules for subsidised public services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and validate packs; print every problem with file:line:column.
+    Check {
+        /// Pack files (YAML or JSON).
+        #[arg(required = true)]
+        packs: Vec<PathBuf>,
+        /// Also print warnings (rules without citations, gaps in dated values).
+        #[arg(long)]
+        warnings: bool,
+    },
+    /// Evaluate participants (JSON, JSON lines or CSV) under a pack.
+    Eval {
+        /// The pack.
+        pack: PathBuf,
+        /// The participants file; `-` reads standard input.
+        participants: PathBuf,
+        /// Evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// Print the explanation steps with their citations.
+        #[arg(long)]
+        explain: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Evaluate a whole population and print the budget.
+    Simulate {
+        /// The pack.
+        pack: PathBuf,
+        /// The population file (JSON, JSON lines or CSV).
+        #[arg(long, conflicts_with = "synthetic")]
+        population: Option<PathBuf>,
+        /// A synthetic population of this many participants instead.
+        #[arg(long)]
+        synthetic: Option<usize>,
+        /// Seed of the synthetic population.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// A reform pack to compare against the baseline.
+        #[arg(long)]
+        reform: Option<PathBuf>,
+        /// Evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The demo: the seed packs over sample families, then a 100 000-student simulation.
+    Demo {
+        /// Students in the simulation.
+        #[arg(long, default_value_t = 100_000)]
+        students: usize,
+    },
+    /// Print the JSON Schema of the pack format.
+    Schema,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// JSON: decisions in the core's documented shape.
+    Json,
+    /// CSV: one row per participant.
+    Csv,
+}
+
+/// A failure: what to print and the exit code.
+struct Fail {
+    code: u8,
+    message: String,
+}
+
+impl Fail {
+    fn pack(e: huimin_core::Error) -> Fail {
+        Fail {
+            code: 1,
+            message: e.to_string(),
+        }
+    }
+    fn io(what: &str, e: impl std::fmt::Display) -> Fail {
+        Fail {
+            code: 3,
+            message: format!("{what}: {e}"),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("huimin: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn run(cmd: Command) -> Result<u8, Fail> {
+    match cmd {
+        Command::Check { packs, warnings } => Ok(check(&packs, warnings)),
+        Command::Eval {
+            pack,
+            participants,
+            as_of,
+            explain,
+            format,
+        } => {
+            let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
+            let people = input::read(&participants)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let mut failed = false;
+            let results: Vec<_> = people
+                .into_iter()
+                .map(|row| {
+                    let r = row.and_then(|p| {
+                        policy.evaluate_with(
+                            &p,
+                            as_of,
+                            EvalOptions {
+                                explain: explain || format == Format::Json,
+                            },
+                        )
+                    });
+                    failed |= r.is_err();
+                    r
+                })
+                .collect();
+            output::decisions(&policy, &results, format, explain)?;
+            Ok(u8::from(failed))
+        }
+        Command::Simulate {
+            pack,
+            population,
+            synthetic,
+            seed,
+            reform,
+            as_of,
+            format,
+        } => {
+            let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
+            let reform = reform
+                .map(|r| Policy::from_path(&r).map_err(Fail::pack))
+                .transpose()?;
+            let as_of = as_of.unwrap_or_else(today);
+            let people = match (population, synthetic) {
+                (Some(path), _) => input::read(&path)?
+                    .into_iter()
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| Fail {
+                        code: 1,
+                        message: e.to_string(),
+                    })?,
+                (None, Some(n)) => huimin_core::population::synthetic(&policy, n, seed),
+                (None, None) => {
+                    return Err(Fail {
+                        code: 2,
+                        message: "give --population FILE or --synthetic N".into(),
+                    })
+                }
+            };
+            let baseline = simulate(&policy, &people, as_of, "baseline");
+            let reformed = reform
+                .as_ref()
+                .map(|r| simulate(r, &people, as_of, "reform"));
+            output::budget(&policy, &baseline, reformed.as_ref(), format)?;
+            Ok(u8::from(
+                baseline.errors > 0 || reformed.is_some_and(|b| b.errors > 0),
+            ))
+        }
+        Command::Demo { students } => demo::run(students),
+        Command::Schema => {
+            let s = serde_json::to_string_pretty(&huimin_core::pack::json_schema())
+                .map_err(|e| Fail::io("schema", e))?;
+            println!("{s}");
+            Ok(0)
+        }
+    }
+}
+
+fn check(packs: &[PathBuf], warnings: bool) -> u8 {
+    let mut bad = 0;
+    for path in packs {
+        match Policy::from_path(path) {
+            Ok(p) => {
+                let shown: Vec<_> = if warnings {
+                    p.warnings().iter().collect()
+                } else {
+                    Vec::new()
+                };
+                for w in &shown {
+                    eprintln!("{w}");
+                }
+                println!(
+                    "ok  {}  {} ({} warning{})",
+                    path.display(),
+                    p.name(),
+                    p.warnings().len(),
+                    if p.warnings().len() == 1 { "" } else { "s" }
+                );
+            }
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    u8::from(bad > 0)
+}
+
+/// Runs a simulation with a progress bar on stderr (shown only on a terminal, for runs that
+/// last over a second).
+pub(crate) fn simulate(
+    policy: &Policy,
+    people: &[huimin_core::Participant],
+    as_of: NaiveDate,
+    what: &str,
+) -> Budget {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(people.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:>8} [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    let started = std::time::Instant::now();
+    let budget = policy.simulate(people, as_of, &|done| {
+        if started.elapsed().as_secs_f64() > 1.0 {
+            bar.set_position(done as u64);
+        }
+    });
+    bar.finish_and_clear();
+    budget
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test of the project, each suite after its own idempotent set-up. Exits non-zero if
+# any suite fails; prints a summary of which passed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+declare -a results=()
+failed=0
+suite() { # suite NAME CMD...
+  local name="$1"; shift
+  local t0=$SECONDS
+  echo "==> $name"
+  if "$@"; then
+    results+=("ok    $name ($((SECONDS - t0)) s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - t0)) s)")
+    failed=1
+  fi
+}
+
+suite "cargo fmt --check" cargo fmt --all -- --check
+suite "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+suite "cargo test" cargo test --workspace --quiet
+[ -x scripts/test-python.sh ] && suite "python" bash scripts/test-python.sh
+[ -x scripts/test-wasm.sh ] && suite "wasm (node + chromium)" bash scripts/test-wasm.sh
+
+echo
+echo "---- summary"
+printf '%s\n' "${results[@]}"
+exit "$failed"
