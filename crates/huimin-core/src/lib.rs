@@ -38,6 +38,7 @@
     )
 )]
 
+pub mod batch;
 pub mod budget;
 pub mod decision;
 pub mod error;

@@ -164,7 +164,7 @@ impl Node {
 }
 
 /// Whole years from `from` to `to` (an age on a date); negative when `to` is earlier.
-fn full_years(from: NaiveDate, to: NaiveDate) -> i32 {
+pub(crate) fn full_years(from: NaiveDate, to: NaiveDate) -> i32 {
     if to < from {
         return -full_years(to, from);
     }

@@ -19,6 +19,7 @@ pub(crate) use check::did_you_mean;
 pub use check::TypeError;
 pub(crate) use parse::parse_date;
 pub use parse::{SyntaxError, MAX_DEPTH, MAX_NODES};
+pub(crate) use parse::BinOp;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -95,6 +96,12 @@ impl TagSet {
     pub fn contains(&self, i: u32) -> bool {
         (i as usize) < Self::CAPACITY && self.0 & (1u128 << i) != 0
     }
+    pub fn intersects(&self, other: TagSet) -> bool {
+        self.0 & other.0 != 0
+    }
+    pub fn contains_all(&self, other: TagSet) -> bool {
+        self.0 & other.0 == other.0
+    }
 }
 
 /// An evaluable tree, with names resolved to slots.
@@ -114,8 +121,8 @@ pub(crate) enum Node {
     Not(Box<Node>),
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
-    Arith(parse::BinOp, Box<Node>, Box<Node>),
-    Cmp(parse::BinOp, Box<Node>, Box<Node>),
+    Arith(BinOp, Box<Node>, Box<Node>),
+    Cmp(BinOp, Box<Node>, Box<Node>),
     In(Box<Node>, Vec<Node>),
     If(Box<Node>, Box<Node>, Box<Node>),
     Min(Vec<Node>),
