@@ -1,9 +1,11 @@
-//! `huimin`: check policy packs, evaluate participants, simulate budgets, run the demo.
+//! `huimin`: check policy packs, evaluate participants, simulate budgets, audit programs, run
+//! the demo.
 //!
 //! Exit codes: 0 success; 1 a pack or a participant had errors (reported on stderr or in the
 //! output); 2 bad command line; 3 a file could not be read or written.
 #![forbid(unsafe_code)]
 
+mod audit;
 mod demo;
 mod input;
 mod output;
@@ -81,8 +83,20 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         students: usize,
     },
+    /// Audit a program file: staff pay, money and payer split, compliance findings.
+    Audit {
+        /// The program file (YAML or JSON); it names its pack.
+        program: PathBuf,
+        /// Output format (`csv` lists the findings).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the JSON Schema of the pack format.
-    Schema,
+    Schema {
+        /// The schema of the program file instead.
+        #[arg(long)]
+        program: bool,
+    },
 }
 
 /// Output formats.
@@ -205,9 +219,14 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             ))
         }
         Command::Demo { students } => demo::run(students),
-        Command::Schema => {
-            let s = serde_json::to_string_pretty(&huimin_core::pack::json_schema())
-                .map_err(|e| Fail::io("schema", e))?;
+        Command::Audit { program, format } => audit::run(&program, format),
+        Command::Schema { program } => {
+            let schema = if program {
+                huimin_core::program::json_schema()
+            } else {
+                huimin_core::pack::json_schema()
+            };
+            let s = serde_json::to_string_pretty(&schema).map_err(|e| Fail::io("schema", e))?;
             println!("{s}");
             Ok(0)
         }

@@ -49,6 +49,7 @@ pub mod money;
 pub mod pack;
 mod policy;
 pub mod population;
+pub mod program;
 pub mod text;
 
 pub use budget::Budget;

@@ -10,7 +10,6 @@ use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A compiled policy pack: immutable, `Send + Sync`, cheap to share between threads.
@@ -869,7 +868,7 @@ impl Policy {
                 );
             }
         }
-        check_program_rules(&pack, &mut c);
+        check_program_rules(&pack, &mut c, &params);
 
         if !c.errors.is_empty() {
             c.errors.sort_by_key(|e| (e.line, e.column));
@@ -1271,38 +1270,83 @@ fn compile_params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Param>
     params
 }
 
-fn check_program_rules(pack: &Pack, c: &mut Compiler) {
+fn check_program_rules(pack: &Pack, c: &mut Compiler, params: &[Param]) {
+    use crate::pack::{ScheduleKind as K, StaffingKind as S, WorkflowKind as W};
+    let invalid = |c: &mut Compiler, id: &Id, what: &str, msg: String| {
+        c.error_at(
+            Pos::of(id),
+            "invalid",
+            format!("{what} rule `{}`: {msg}", id.value),
+            None,
+        );
+    };
+    c.unique_ids("schedule", pack.schedule.iter().map(|r| &r.id));
     for r in &pack.schedule {
         c.cite(&r.cite);
         if let Some(t) = &r.time {
             if chrono::NaiveTime::parse_from_str(t, "%H:%M").is_err() {
-                c.error_at(
-                    Pos::of(&r.id),
-                    "invalid",
-                    format!("schedule rule `{}`: time `{t}` is not HH:MM", r.id.value),
-                    None,
-                );
+                invalid(c, &r.id, "schedule", format!("time `{t}` is not HH:MM"));
             }
         }
         for d in r.weekdays.iter().flatten() {
             if !["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(&d.as_str()) {
-                c.error_at(
-                    Pos::of(&r.id),
-                    "invalid",
-                    format!(
-                        "schedule rule `{}`: `{d}` is not a weekday (mon … sun)",
-                        r.id.value
-                    ),
-                    None,
+                invalid(
+                    c,
+                    &r.id,
+                    "schedule",
+                    format!("`{d}` is not a weekday (mon … sun)"),
                 );
             }
         }
+        if r.count.is_some_and(|n| n.0 < Decimal::ZERO) {
+            invalid(c, &r.id, "schedule", "`count` must not be negative".into());
+        }
+        if r.kind == K::OnlyOn && r.weekdays.is_none() {
+            invalid(c, &r.id, "schedule", "`only_on` needs `weekdays`".into());
+        }
     }
+    c.unique_ids("staffing", pack.staffing.iter().map(|r| &r.id));
     for r in &pack.staffing {
         c.cite(&r.cite);
+        match r.kind {
+            S::MinParentVolunteers | S::MaxGroupSize if r.count.is_none() => {
+                invalid(c, &r.id, "staffing", "this kind needs `count`".into());
+            }
+            S::InsidePerformancePay if r.value.is_none() => {
+                invalid(
+                    c,
+                    &r.id,
+                    "staffing",
+                    "this kind needs `value: true|false`".into(),
+                );
+            }
+            S::StipendPerHour => match &r.rate {
+                None => invalid(c, &r.id, "staffing", "this kind needs `rate`".into()),
+                Some(e) => {
+                    // A stipend rate reads parameters only: it is not about one participant.
+                    let scope = PackScope {
+                        fields: &[],
+                        tags: &[],
+                        params,
+                        choice_ids: Vec::new(),
+                    };
+                    c.expr(e, Type::Num, &scope);
+                }
+            },
+            _ => {}
+        }
     }
+    c.unique_ids("workflow", pack.workflow.iter().map(|r| &r.id));
     for r in &pack.workflow {
         c.cite(&r.cite);
+        if r.kind == W::RewardThreshold && (r.count.is_none() || r.share.is_none()) {
+            invalid(
+                c,
+                &r.id,
+                "workflow",
+                "`reward_threshold` needs `count` and `share`".into(),
+            );
+        }
     }
 }
 
@@ -1393,6 +1437,3 @@ const _: fn() = || {
     fn shareable<T: Send + Sync>() {}
     shareable::<Policy>();
 };
-
-#[allow(dead_code)]
-fn _unused(_: BTreeMap<(), ()>) {}

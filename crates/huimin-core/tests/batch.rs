@@ -1,6 +1,11 @@
 //! The batch path must give, row by row, exactly what the scalar engine gives: checked on
 //! every fixture pack with synthetic populations and with every conformance case's participant.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use huimin_core::batch::Batch;
 use huimin_core::{EvalOptions, Participant, Policy};
@@ -18,7 +23,9 @@ fn units(m: huimin_core::Money, scale: u32) -> i64 {
 
 /// Compares batch and scalar outputs for `people`; returns how many rows took the fast path.
 fn compare(policy: &Policy, people: &[Participant], as_of: chrono::NaiveDate) -> usize {
-    let out = policy.evaluate_batch(&Batch::from_participants(people), as_of).unwrap();
+    let out = policy
+        .evaluate_batch(&Batch::from_participants(people), as_of)
+        .unwrap();
     let s = out.scale;
     for (i, p) in people.iter().enumerate() {
         let want = policy.evaluate_with(p, as_of, EvalOptions { explain: false });
@@ -29,14 +36,29 @@ fn compare(policy: &Policy, people: &[Participant], as_of: chrono::NaiveDate) ->
                 assert_eq!(got, Some(&e), "{at}");
             }
             Ok(d) => {
-                assert!(!out.errors.iter().any(|(r, _)| *r == i), "{at}: unexpected error");
+                assert!(
+                    !out.errors.iter().any(|(r, _)| *r == i),
+                    "{at}: unexpected error"
+                );
                 assert_eq!(out.eligible[i], d.eligible, "{at}");
                 assert_eq!(out.gross_fee[i], units(d.gross_fee, s), "{at} gross");
-                assert_eq!(out.reduction_total[i], units(d.reduction_total, s), "{at} reductions");
+                assert_eq!(
+                    out.reduction_total[i],
+                    units(d.reduction_total, s),
+                    "{at} reductions"
+                );
                 assert_eq!(out.net_fee[i], units(d.net_fee, s), "{at} net");
-                assert_eq!(out.subsidy_total[i], units(d.subsidy_total, s), "{at} subsidy");
+                assert_eq!(
+                    out.subsidy_total[i],
+                    units(d.subsidy_total, s),
+                    "{at} subsidy"
+                );
                 for (payer, col) in &out.payers {
-                    assert_eq!(col[i], d.payers.get(payer).map_or(0, |m| units(*m, s)), "{at} payer {payer}");
+                    assert_eq!(
+                        col[i],
+                        d.payers.get(payer).map_or(0, |m| units(*m, s)),
+                        "{at} payer {payer}"
+                    );
                 }
                 for (g, col) in &out.priority {
                     assert_eq!(col[i], d.priority_groups.contains(g), "{at} priority {g}");
@@ -56,15 +78,25 @@ fn batch_equals_scalar_on_every_pack() {
         let path = entry.unwrap().path();
         let policy = Policy::from_path(&path).unwrap();
         // Synthetic population plus every conformance case's participant, at each case's date.
-        let as_of = policy.valid_from().max(chrono::NaiveDate::from_ymd_opt(2022, 10, 1).unwrap());
+        let as_of = policy
+            .valid_from()
+            .max(chrono::NaiveDate::from_ymd_opt(2022, 10, 1).unwrap());
         let people = huimin_core::population::synthetic(&policy, 3000, 7);
         fast_total += compare(&policy, &people, as_of);
         let cases = fixtures().join("cases").join(policy.id());
         for case in std::fs::read_dir(cases).unwrap() {
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(case.unwrap().path()).unwrap()).unwrap();
-            let Ok(p) = Participant::from_json_value(&v["participant"]) else { continue };
-            let date = chrono::NaiveDate::parse_from_str(v["as_of"].as_str().unwrap(), "%Y-%m-%d").unwrap();
-            if policy.evaluate_batch(&Batch::from_participants(std::slice::from_ref(&p)), date).is_ok() {
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(case.unwrap().path()).unwrap())
+                    .unwrap();
+            let Ok(p) = Participant::from_json_value(&v["participant"]) else {
+                continue;
+            };
+            let date = chrono::NaiveDate::parse_from_str(v["as_of"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
+            if policy
+                .evaluate_batch(&Batch::from_participants(std::slice::from_ref(&p)), date)
+                .is_ok()
+            {
                 compare(&policy, &[p], date);
             }
         }
@@ -74,10 +106,13 @@ fn batch_equals_scalar_on_every_pack() {
 
 #[test]
 fn the_wanzhou_population_runs_almost_entirely_on_the_fast_path() {
-    let policy = Policy::from_path(fixtures().join("policies/chongqing-wanzhou-2020.yaml")).unwrap();
+    let policy =
+        Policy::from_path(fixtures().join("policies/chongqing-wanzhou-2020.yaml")).unwrap();
     let people = huimin_core::population::synthetic(&policy, 10_000, 1);
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
-    let out = policy.evaluate_batch(&Batch::from_participants(&people), as_of).unwrap();
+    let out = policy
+        .evaluate_batch(&Batch::from_participants(&people), as_of)
+        .unwrap();
     assert_eq!(out.scalar_rows, 0);
     assert_eq!(compare(&policy, &people, as_of), 10_000);
 }

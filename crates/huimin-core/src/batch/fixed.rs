@@ -30,12 +30,14 @@ pub(crate) fn from_decimal(d: Decimal) -> Option<i64> {
 
 /// An integer with `scale` decimal places (Arrow's Decimal128 layout) as millionths.
 pub(crate) fn from_units(units: i128, scale: u32) -> Option<i64> {
-    from_decimal(Decimal::try_from_i128_with_scale(units, scale).ok()?)
-}
-
-/// Millionths back to a decimal.
-pub(crate) fn to_decimal(v: i64) -> Decimal {
-    Decimal::new(v, PLACES)
+    if scale <= PLACES {
+        return i64::try_from(units.checked_mul(10i128.pow(PLACES - scale))?).ok();
+    }
+    let div = 10i128.checked_pow(scale - PLACES)?;
+    if units % div != 0 {
+        return None;
+    }
+    i64::try_from(units / div).ok()
 }
 
 /// `a × b`, exact.
@@ -103,15 +105,15 @@ fn round_by(v: i64, unit: i64, mode: RoundingMode) -> i64 {
     q * unit
 }
 
-/// Appends `src` (millionths) to `dst` as units of `places` decimals.
-pub(crate) fn extend_units(dst: &mut Vec<i64>, src: &[i64], places: u32) {
+/// Turns millionths into units of `places` decimals, in place.
+pub(crate) fn to_units(col: &mut [i64], places: u32) {
     match places {
-        2 => dst.extend(src.iter().map(|v| v / 10_000)),
-        0 => dst.extend(src.iter().map(|v| v / ONE)),
-        p if p >= PLACES => dst.extend_from_slice(src),
+        2 => col.iter_mut().for_each(|v| *v /= 10_000),
+        0 => col.iter_mut().for_each(|v| *v /= ONE),
+        p if p >= PLACES => {}
         p => {
             let unit = 10i64.pow(PLACES - p);
-            dst.extend(src.iter().map(|v| v / unit));
+            col.iter_mut().for_each(|v| *v /= unit);
         }
     }
 }
@@ -134,6 +136,10 @@ pub(crate) fn ceil(v: i64) -> i64 {
 mod tests {
     use super::*;
 
+    fn to_decimal(v: i64) -> Decimal {
+        Decimal::new(v, PLACES)
+    }
+
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
     }
@@ -143,7 +149,13 @@ mod tests {
         let x = from_decimal(d("3.00")).unwrap();
         let h = from_decimal(d("12.5")).unwrap();
         assert_eq!(to_decimal(mul(x, h).unwrap()), d("37.5"));
-        assert_eq!(div(from_decimal(d("500")).unwrap(), from_decimal(d("10")).unwrap()), Some(50 * ONE));
+        assert_eq!(
+            div(
+                from_decimal(d("500")).unwrap(),
+                from_decimal(d("10")).unwrap()
+            ),
+            Some(50 * ONE)
+        );
         assert_eq!(div(ONE, 3 * ONE), None);
         assert_eq!(mul(1, 1), None, "1e-12 is below a millionth");
         assert_eq!(from_decimal(d("0.0000001")), None);
@@ -152,10 +164,21 @@ mod tests {
 
     #[test]
     fn rounding_agrees_with_the_money_rule() {
-        for (v, mode) in [("0.125", RoundingMode::HalfUp), ("0.125", RoundingMode::HalfEven), ("-0.125", RoundingMode::HalfUp), ("0.121", RoundingMode::Up), ("-0.129", RoundingMode::Down), ("0.135", RoundingMode::HalfEven)] {
+        for (v, mode) in [
+            ("0.125", RoundingMode::HalfUp),
+            ("0.125", RoundingMode::HalfEven),
+            ("-0.125", RoundingMode::HalfUp),
+            ("0.121", RoundingMode::Up),
+            ("-0.129", RoundingMode::Down),
+            ("0.135", RoundingMode::HalfEven),
+        ] {
             let r = Rounding { scale: 2, mode };
             let want = r.round(d(v)).amount();
-            assert_eq!(to_decimal(money(from_decimal(d(v)).unwrap(), r)).normalize(), want.normalize(), "{v} {mode:?}");
+            assert_eq!(
+                to_decimal(money(from_decimal(d(v)).unwrap(), r)).normalize(),
+                want.normalize(),
+                "{v} {mode:?}"
+            );
         }
         assert_eq!(floor(-1_500_000), -2 * ONE);
         assert_eq!(ceil(1_000_001), 2 * ONE);

@@ -11,13 +11,14 @@ mod fixed;
 mod pipeline;
 mod vector;
 
-use crate::error::{Error, InputError};
+use crate::budget::Budget;
+use crate::error::Error;
 use crate::expr::TagSet;
 use crate::model::{FieldType, Participant, Scalar, Value};
 use crate::money::Money;
 use crate::policy::{EvalOptions, Policy};
-use crate::budget::Budget;
 use chrono::NaiveDate;
+use pipeline::ChunkOut;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -61,15 +62,24 @@ pub enum ColumnData {
 impl Column {
     /// A column of whole numbers.
     pub fn int(v: Vec<i64>) -> Column {
-        Column { data: ColumnData::Int(v), valid: None }
+        Column {
+            data: ColumnData::Int(v),
+            valid: None,
+        }
     }
     /// A column of decimals given as units at `scale` decimal places.
     pub fn decimal(units: Vec<i128>, scale: u32) -> Column {
-        Column { data: ColumnData::Decimal { units, scale }, valid: None }
+        Column {
+            data: ColumnData::Decimal { units, scale },
+            valid: None,
+        }
     }
     /// A column of yes/no values.
     pub fn bool(v: Vec<bool>) -> Column {
-        Column { data: ColumnData::Bool(v), valid: None }
+        Column {
+            data: ColumnData::Bool(v),
+            valid: None,
+        }
     }
     /// A column of texts, dictionary-encoded here.
     pub fn text<S: AsRef<str>>(v: impl IntoIterator<Item = S>) -> Column {
@@ -85,15 +95,24 @@ impl Column {
                 })
             })
             .collect();
-        Column { data: ColumnData::Text { codes, values }, valid: None }
+        Column {
+            data: ColumnData::Text { codes, values },
+            valid: None,
+        }
     }
     /// A dictionary-encoded text column.
     pub fn dictionary(codes: Vec<u32>, values: Vec<String>) -> Column {
-        Column { data: ColumnData::Text { codes, values }, valid: None }
+        Column {
+            data: ColumnData::Text { codes, values },
+            valid: None,
+        }
     }
     /// A column of dates.
     pub fn date(v: Vec<NaiveDate>) -> Column {
-        Column { data: ColumnData::Date(v), valid: None }
+        Column {
+            data: ColumnData::Date(v),
+            valid: None,
+        }
     }
     /// Marks which rows have a value.
     pub fn with_validity(mut self, valid: Vec<bool>) -> Column {
@@ -110,7 +129,9 @@ impl Column {
         }
     }
     fn is_valid(&self, row: usize) -> bool {
-        self.valid.as_ref().is_none_or(|v| v.get(row).copied().unwrap_or(false))
+        self.valid
+            .as_ref()
+            .is_none_or(|v| v.get(row).copied().unwrap_or(false))
     }
     /// The value in `row` as a caller would have given it.
     fn value(&self, row: usize) -> Option<Value> {
@@ -119,9 +140,13 @@ impl Column {
         }
         Some(match &self.data {
             ColumnData::Int(v) => Value::Number(Decimal::from(*v.get(row)?)),
-            ColumnData::Decimal { units, scale } => Value::Number(Decimal::try_from_i128_with_scale(*units.get(row)?, *scale).ok()?),
+            ColumnData::Decimal { units, scale } => {
+                Value::Number(Decimal::try_from_i128_with_scale(*units.get(row)?, *scale).ok()?)
+            }
             ColumnData::Bool(v) => Value::Bool(*v.get(row)?),
-            ColumnData::Text { codes, values } => Value::Text(values.get(*codes.get(row)? as usize)?.clone()),
+            ColumnData::Text { codes, values } => {
+                Value::Text(values.get(*codes.get(row)? as usize)?.clone())
+            }
             ColumnData::Date(v) => Value::Text(v.get(row)?.to_string()),
         })
     }
@@ -139,7 +164,10 @@ pub struct Batch {
 impl Batch {
     /// An empty batch of `len` rows.
     pub fn new(len: usize) -> Batch {
-        Batch { len, ..Batch::default() }
+        Batch {
+            len,
+            ..Batch::default()
+        }
     }
     /// Rows in the batch.
     pub fn len(&self) -> usize {
@@ -174,7 +202,12 @@ impl Batch {
             return Ok(());
         }
         Err(Error::Input {
-            errors: vec![crate::model::input_error(name, "wrong_length", "列长度不一致", &format!("column `{name}` has {len} rows, the batch {}", self.len))],
+            errors: vec![crate::model::input_error(
+                name,
+                "wrong_length",
+                "列长度不一致",
+                &format!("column `{name}` has {len} rows, the batch {}", self.len),
+            )],
         })
     }
 
@@ -190,7 +223,16 @@ impl Batch {
             let valid: Vec<bool> = values.iter().map(Option::is_some).collect();
             let present = || values.iter().flatten();
             let col = if present().all(|v| matches!(v, Value::Number(_))) {
-                let scale = present().filter_map(|v| if let Value::Number(d) = v { Some(d.scale()) } else { None }).max().unwrap_or(0);
+                let scale = present()
+                    .filter_map(|v| {
+                        if let Value::Number(d) = v {
+                            Some(d.scale())
+                        } else {
+                            None
+                        }
+                    })
+                    .max()
+                    .unwrap_or(0);
                 let units = values
                     .iter()
                     .map(|v| match v {
@@ -204,7 +246,12 @@ impl Batch {
                     .collect();
                 Column::decimal(units, scale)
             } else if present().all(|v| matches!(v, Value::Bool(_))) {
-                Column::bool(values.iter().map(|v| matches!(v, Some(Value::Bool(true)))).collect())
+                Column::bool(
+                    values
+                        .iter()
+                        .map(|v| matches!(v, Some(Value::Bool(true))))
+                        .collect(),
+                )
             } else {
                 Column::text(values.iter().map(|v| match v {
                     Some(Value::Text(t)) => t.clone(),
@@ -278,10 +325,20 @@ impl BatchOutput {
     /// The totals of the batch as a [`Budget`], exactly as adding every decision would give.
     pub fn budget(&self, policy: &Policy, as_of: NaiveDate) -> Budget {
         let mut b = Budget::new(policy, as_of);
-        let sum = |v: &[i64]| -> Money { Money::at_scale(Decimal::from_i128_with_scale(v.iter().map(|x| i128::from(*x)).sum(), self.scale), self.scale) };
+        let sum = |v: &[i64]| -> Money {
+            Money::at_scale(
+                Decimal::from_i128_with_scale(v.iter().map(|x| i128::from(*x)).sum(), self.scale),
+                self.scale,
+            )
+        };
         b.participants = self.eligible.len() as u64;
         b.errors = self.errors.len() as u64;
-        b.first_errors = self.errors.iter().take(10).map(|(i, e)| format!("participant {i}: {e}")).collect();
+        b.first_errors = self
+            .errors
+            .iter()
+            .take(10)
+            .map(|(i, e)| format!("participant {i}: {e}"))
+            .collect();
         b.eligible = self.eligible.iter().filter(|e| **e).count() as u64;
         b.gross_fee = sum(&self.gross_fee);
         b.reductions = sum(&self.reduction_total);
@@ -291,7 +348,8 @@ impl BatchOutput {
             b.payers.insert(p.clone(), sum(col));
         }
         for (g, col) in &self.priority {
-            b.priority_groups.insert(g.clone(), col.iter().filter(|x| **x).count() as u64);
+            b.priority_groups
+                .insert(g.clone(), col.iter().filter(|x| **x).count() as u64);
         }
         for c in self.category.iter().flatten() {
             if let Some(id) = self.categories.get(*c as usize) {
@@ -302,128 +360,185 @@ impl BatchOutput {
     }
 }
 
-/// A field prepared for the fast path: values for every row, and rows that must go slow.
-enum Prepared {
-    Num(Vec<i64>),
-    Bool(Vec<bool>),
-    Text(Vec<u32>, Vec<String>),
-    Date(Vec<i32>),
-    Const(Scalar),
-}
-
 impl Policy {
     /// Evaluates a population given as columns, as of a date, on all cores. Outputs equal
     /// those of [`Policy::evaluate`] row by row (without the explanation).
     pub fn evaluate_batch(&self, batch: &Batch, as_of: NaiveDate) -> Result<BatchOutput, Error> {
         let params = self.params_at(as_of)?;
         let n = batch.len;
-        let mut slow = vec![false; n];
-        let vectorisable = self.rounding.scale <= fixed::PLACES && self.vectorisable();
-        if !vectorisable {
-            slow.iter_mut().for_each(|s| *s = true);
-        }
-        let prepared: Vec<Prepared> = self.fields.iter().map(|f| prepare(f, batch.columns.get(&f.name), &mut slow)).collect();
-        let tags = self.prepare_tags(batch, &mut slow);
-        let fixed_params: Vec<Option<i64>> = params.iter().map(|p| p.and_then(fixed::from_decimal)).collect();
         let plan = pipeline::Plan {
-            fee_payer: self.fee_payer.and_then(|p| pipeline::shares(self, &crate::policy::Payment::Payer(p))),
-            reduction_shares: self.reductions.rules.iter().map(|r| r.borne_by.and_then(|s| pipeline::shares(self, &crate::policy::Payment::Split(s)))).collect(),
-            subsidy_shares: self.subsidies.rules.iter().map(|s| pipeline::shares(self, &s.payment)).collect::<Option<Vec<_>>>().unwrap_or_default(),
+            fee_payer: self
+                .fee_payer
+                .and_then(|p| pipeline::shares(self, &crate::policy::Payment::Payer(p))),
+            reduction_shares: self
+                .reductions
+                .rules
+                .iter()
+                .map(|r| {
+                    r.borne_by
+                        .and_then(|s| pipeline::shares(self, &crate::policy::Payment::Split(s)))
+                })
+                .collect(),
+            subsidy_shares: self
+                .subsidies
+                .rules
+                .iter()
+                .map(|s| pipeline::shares(self, &s.payment))
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default(),
         };
-        if plan.subsidy_shares.len() != self.subsidies.rules.len() {
-            slow.iter_mut().for_each(|s| *s = true);
-        }
+        let vectorisable = self.rounding.scale <= fixed::PLACES
+            && self.vectorisable()
+            && plan.subsidy_shares.len() == self.subsidies.rules.len();
         let categories: Vec<String> = self.categories.iter().map(|c| c.head.id.clone()).collect();
-        let as_of_days = vector::days(as_of);
-
-        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n.div_ceil(CHUNK).max(1));
-        let per_thread = n.div_ceil(threads).div_ceil(CHUNK).max(1) * CHUNK;
-        let run_range = |start: usize, end: usize| -> Vec<pipeline::ChunkResult> {
-            let mut results = Vec::new();
-            let mut s = start;
-            while s < end {
-                let e = (s + CHUNK).min(end);
-                let fields = prepared.iter().map(|p| slice(p, s, e)).collect();
-                let mut chunk = Chunk {
-                    n: e - s,
-                    fields,
-                    tags: tags.get(s..e).unwrap_or_default(),
-                    params: &fixed_params,
-                    as_of: as_of_days,
-                    category: Cow::Owned(Vec::new()),
-                    categories: &categories,
-                };
-                results.push(pipeline::run(self, &plan, &mut chunk));
-                s = e;
-            }
-            results
-        };
-        let mut chunks: Vec<pipeline::ChunkResult> = Vec::new();
-        if vectorisable {
-            std::thread::scope(|sc| {
-                let handles: Vec<_> = (0..threads).map(|t| (t * per_thread, ((t + 1) * per_thread).min(n))).filter(|(a, b)| a < b).map(|(a, b)| sc.spawn(move || run_range(a, b))).collect();
-                for h in handles {
-                    if let Ok(r) = h.join() {
-                        chunks.extend(r);
-                    }
-                }
-            });
-        }
-
         let mut out = BatchOutput {
             scale: self.rounding.scale,
-            eligible: Vec::with_capacity(n),
-            category: Vec::with_capacity(n),
+            eligible: vec![false; n],
+            category: vec![None; n],
             categories,
-            priority: self.priority.iter().map(|c| (c.head.id.clone(), Vec::with_capacity(n))).collect(),
-            gross_fee: Vec::with_capacity(n),
-            reduction_total: Vec::with_capacity(n),
-            net_fee: Vec::with_capacity(n),
-            subsidy_total: Vec::with_capacity(n),
-            payers: self.payers.iter().map(|(p, _)| (p.clone(), Vec::with_capacity(n))).collect(),
+            priority: self
+                .priority
+                .iter()
+                .map(|c| (c.head.id.clone(), vec![false; n]))
+                .collect(),
+            gross_fee: vec![0; n],
+            reduction_total: vec![0; n],
+            net_fee: vec![0; n],
+            subsidy_total: vec![0; n],
+            payers: self
+                .payers
+                .iter()
+                .map(|(p, _)| (p.clone(), vec![0; n]))
+                .collect(),
             errors: Vec::new(),
             scalar_rows: 0,
         };
-        for c in chunks {
-            out.eligible.extend(c.eligible);
-            out.category.extend(c.category.into_iter().map(|x| (x != u32::MAX).then_some(x)));
-            for ((_, col), p) in out.priority.iter_mut().zip(c.priority) {
-                col.extend(p);
-            }
-            let places = out.scale;
-            fixed::extend_units(&mut out.gross_fee, &c.gross, places);
-            fixed::extend_units(&mut out.reduction_total, &c.reductions, places);
-            fixed::extend_units(&mut out.net_fee, &c.net, places);
-            fixed::extend_units(&mut out.subsidy_total, &c.subsidies, places);
-            for ((_, col), p) in out.payers.iter_mut().zip(c.payers) {
-                fixed::extend_units(col, &p, places);
-            }
-            for (s, b) in slow.iter_mut().skip(out.eligible.len() - c.bad.len()).zip(c.bad) {
-                *s |= b;
-            }
+        let mut bad = vec![!vectorisable; n];
+        if vectorisable && n > 0 {
+            let fixed_params: Vec<Option<i64>> = params
+                .iter()
+                .map(|p| p.and_then(fixed::from_decimal))
+                .collect();
+            let env = Env {
+                params: &fixed_params,
+                as_of: vector::days(as_of),
+            };
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |t| t.get())
+                .min(n.div_ceil(CHUNK));
+            let per_thread = n.div_ceil(threads).div_ceil(CHUNK) * CHUNK;
+            let parts = split_output(&mut out, &mut bad, per_thread);
+            let (env, plan) = (&env, &plan);
+            std::thread::scope(|sc| {
+                for (t, part) in parts.into_iter().enumerate() {
+                    sc.spawn(move || self.run_part(batch, plan, env, t * per_thread, part));
+                }
+            });
         }
-        if out.eligible.len() != n {
-            // Nothing ran column-wise: every row goes through the scalar engine.
-            out.eligible = vec![false; n];
-            out.category = vec![None; n];
-            for (_, col) in out.priority.iter_mut().chain(std::iter::empty()) {
-                *col = vec![false; n];
-            }
-            for col in [&mut out.gross_fee, &mut out.reduction_total, &mut out.net_fee, &mut out.subsidy_total] {
-                *col = vec![0; n];
-            }
-            for (_, col) in out.payers.iter_mut() {
-                *col = vec![0; n];
-            }
-        }
-        self.finish_slow_rows(batch, as_of, &slow, &mut out);
+        self.finish_slow_rows(batch, as_of, &bad, &mut out);
         Ok(out)
+    }
+
+    /// Runs the fast path over one thread's rows, chunk by chunk.
+    fn run_part(
+        &self,
+        batch: &Batch,
+        plan: &pipeline::Plan,
+        env: &Env,
+        start: usize,
+        mut part: ChunkOut<'_>,
+    ) {
+        let len = part.eligible.len();
+        let mut scratch: Vec<Vec<i64>> = vec![Vec::new(); self.fields.len()];
+        let mut tags: Vec<TagSet> = Vec::with_capacity(CHUNK);
+        let categories: Vec<String> = self.categories.iter().map(|c| c.head.id.clone()).collect();
+        let mut at = 0;
+        while at < len {
+            let end = (at + CHUNK).min(len);
+            let mut out = part.sub(at, end);
+            let (s, e) = (start + at, start + end);
+            for (f, buf) in self.fields.iter().zip(scratch.iter_mut()) {
+                fill(f, batch.columns.get(&f.name), s, e, buf, out.bad);
+            }
+            self.fill_tags(batch, s, e, &mut tags, out.bad);
+            let fields = self
+                .fields
+                .iter()
+                .zip(&scratch)
+                .map(|(f, buf)| field_slice(f, batch.columns.get(&f.name), s, e, buf))
+                .collect();
+            let mut chunk = Chunk {
+                n: e - s,
+                fields,
+                tags: &tags,
+                params: env.params,
+                as_of: env.as_of,
+                category: Cow::Borrowed(&[]),
+                categories: &categories,
+            };
+            pipeline::run(self, plan, &mut chunk, &mut out);
+            let places = self.rounding.scale;
+            fixed::to_units(out.gross, places);
+            fixed::to_units(out.reductions, places);
+            fixed::to_units(out.net, places);
+            fixed::to_units(out.subsidies, places);
+            for col in out.payers.iter_mut() {
+                fixed::to_units(col, places);
+            }
+            at = end;
+        }
+    }
+
+    fn fill_tags(
+        &self,
+        batch: &Batch,
+        s: usize,
+        e: usize,
+        sets: &mut Vec<TagSet>,
+        bad: &mut [bool],
+    ) {
+        sets.clear();
+        sets.resize(e - s, TagSet::default());
+        for (tag, flags) in &batch.tag_flags {
+            let k = self.tags.iter().position(|(t, _)| t == tag);
+            for ((set, f), b) in sets
+                .iter_mut()
+                .zip(flags.get(s..e).unwrap_or_default())
+                .zip(bad.iter_mut())
+            {
+                match (f, k) {
+                    (true, Some(k)) => set.insert(k as u32),
+                    // An unknown tag set in a row is that row's input error.
+                    (true, None) => *b = true,
+                    (false, _) => {}
+                }
+            }
+        }
+        if let Some(lists) = &batch.tag_lists {
+            for ((set, list), b) in sets
+                .iter_mut()
+                .zip(lists.get(s..e).unwrap_or_default())
+                .zip(bad.iter_mut())
+            {
+                for t in list {
+                    match self.tags.iter().position(|(x, _)| x == t) {
+                        Some(k) => set.insert(k as u32),
+                        None => *b = true,
+                    }
+                }
+            }
+        }
     }
 
     /// Whether every expression of the pack can run column-wise.
     fn vectorisable(&self) -> bool {
         let mut exprs: Vec<&crate::expr::Expression> = Vec::new();
-        for c in self.eligibility.iter().chain(&self.categories).chain(&self.priority) {
+        for c in self
+            .eligibility
+            .iter()
+            .chain(&self.categories)
+            .chain(&self.priority)
+        {
             exprs.push(&c.when);
         }
         for f in &self.fees {
@@ -440,51 +555,41 @@ impl Policy {
             }
         }
         for s in &self.subsidies.rules {
-            exprs.extend(s.when.iter().chain(&s.unless).chain(&s.amount).chain(&s.floor).chain(&s.ceiling));
-            exprs.extend(s.components.iter().flat_map(|k| std::iter::once(&k.amount).chain(&k.cap)));
+            exprs.extend(
+                s.when
+                    .iter()
+                    .chain(&s.unless)
+                    .chain(&s.amount)
+                    .chain(&s.floor)
+                    .chain(&s.ceiling),
+            );
+            exprs.extend(
+                s.components
+                    .iter()
+                    .flat_map(|k| std::iter::once(&k.amount).chain(&k.cap)),
+            );
             exprs.extend(s.uplift.iter().flat_map(|(a, b)| [a, b]));
         }
         for e in &self.entitlements {
             exprs.extend(e.when.iter().chain(std::iter::once(&e.count)));
         }
-        exprs.extend(self.reductions.ceiling.iter().chain(&self.subsidies.ceiling));
+        exprs.extend(
+            self.reductions
+                .ceiling
+                .iter()
+                .chain(&self.subsidies.ceiling),
+        );
         exprs.iter().all(|e| vector::supported(&e.node))
     }
 
-    fn prepare_tags(&self, batch: &Batch, slow: &mut [bool]) -> Vec<TagSet> {
-        let mut sets = vec![TagSet::default(); batch.len];
-        for (tag, flags) in &batch.tag_flags {
-            match self.tags.iter().position(|(t, _)| t == tag) {
-                Some(k) => {
-                    for (s, f) in sets.iter_mut().zip(flags) {
-                        if *f {
-                            s.insert(k as u32);
-                        }
-                    }
-                }
-                None => {
-                    // An unknown tag set in a row is that row's input error.
-                    for (sl, f) in slow.iter_mut().zip(flags) {
-                        *sl |= *f;
-                    }
-                }
-            }
-        }
-        if let Some(lists) = &batch.tag_lists {
-            for ((s, list), sl) in sets.iter_mut().zip(lists).zip(slow.iter_mut()) {
-                for t in list {
-                    match self.tags.iter().position(|(x, _)| x == t) {
-                        Some(k) => s.insert(k as u32),
-                        None => *sl = true,
-                    }
-                }
-            }
-        }
-        sets
-    }
-
     /// Evaluates the rows the fast path left, one by one, and writes their outputs.
-    fn finish_slow_rows(&self, batch: &Batch, as_of: NaiveDate, slow: &[bool], out: &mut BatchOutput) {
+    fn finish_slow_rows(
+        &self,
+        batch: &Batch,
+        as_of: NaiveDate,
+        slow: &[bool],
+        out: &mut BatchOutput,
+    ) {
         let unit_scale = out.scale;
         let units = |m: Money| -> i64 {
             let mut d = m.amount();
@@ -498,13 +603,21 @@ impl Policy {
                     *x = v;
                 }
             };
-            match self.evaluate_with(&batch.participant(row), as_of, EvalOptions { explain: false }) {
+            match self.evaluate_with(
+                &batch.participant(row),
+                as_of,
+                EvalOptions { explain: false },
+            ) {
                 Ok(d) => {
                     if let Some(x) = out.eligible.get_mut(row) {
                         *x = d.eligible;
                     }
                     if let Some(x) = out.category.get_mut(row) {
-                        *x = d.category.as_ref().and_then(|c| out.categories.iter().position(|k| k == c)).map(|k| k as u32);
+                        *x = d
+                            .category
+                            .as_ref()
+                            .and_then(|c| out.categories.iter().position(|k| k == c))
+                            .map(|k| k as u32);
                     }
                     for (g, col) in out.priority.iter_mut() {
                         if let Some(x) = col.get_mut(row) {
@@ -531,7 +644,12 @@ impl Policy {
                             *x = false;
                         }
                     }
-                    for col in [&mut out.gross_fee, &mut out.reduction_total, &mut out.net_fee, &mut out.subsidy_total] {
+                    for col in [
+                        &mut out.gross_fee,
+                        &mut out.reduction_total,
+                        &mut out.net_fee,
+                        &mut out.subsidy_total,
+                    ] {
                         set(col, 0);
                     }
                     for (_, col) in out.payers.iter_mut() {
@@ -544,89 +662,191 @@ impl Policy {
     }
 }
 
-/// Converts a field's column for the fast path, marking rows it cannot take.
-fn prepare(f: &crate::policy::Field, col: Option<&Column>, slow: &mut [bool]) -> Prepared {
-    let n = slow.len();
+/// What the worker threads share.
+struct Env<'a> {
+    params: &'a [Option<i64>],
+    as_of: i32,
+}
+
+impl ChunkOut<'_> {
+    /// Rows `s..e` of this part.
+    fn sub(&mut self, s: usize, e: usize) -> ChunkOut<'_> {
+        ChunkOut {
+            eligible: self.eligible.get_mut(s..e).unwrap_or_default(),
+            category: self.category.get_mut(s..e).unwrap_or_default(),
+            priority: self
+                .priority
+                .iter_mut()
+                .map(|c| c.get_mut(s..e).unwrap_or_default())
+                .collect(),
+            gross: self.gross.get_mut(s..e).unwrap_or_default(),
+            reductions: self.reductions.get_mut(s..e).unwrap_or_default(),
+            net: self.net.get_mut(s..e).unwrap_or_default(),
+            subsidies: self.subsidies.get_mut(s..e).unwrap_or_default(),
+            payers: self
+                .payers
+                .iter_mut()
+                .map(|c| c.get_mut(s..e).unwrap_or_default())
+                .collect(),
+            bad: self.bad.get_mut(s..e).unwrap_or_default(),
+        }
+    }
+}
+
+/// Splits the output columns into one part per thread, `per` rows each.
+fn split_output<'o>(
+    out: &'o mut BatchOutput,
+    bad: &'o mut [bool],
+    per: usize,
+) -> Vec<ChunkOut<'o>> {
+    let mut priority: Vec<_> = out
+        .priority
+        .iter_mut()
+        .map(|(_, c)| c.chunks_mut(per))
+        .collect();
+    let mut payers: Vec<_> = out
+        .payers
+        .iter_mut()
+        .map(|(_, c)| c.chunks_mut(per))
+        .collect();
+    let mut parts = Vec::new();
+    let cols = out
+        .eligible
+        .chunks_mut(per)
+        .zip(out.category.chunks_mut(per))
+        .zip(out.gross_fee.chunks_mut(per))
+        .zip(out.reduction_total.chunks_mut(per))
+        .zip(out.net_fee.chunks_mut(per))
+        .zip(out.subsidy_total.chunks_mut(per))
+        .zip(bad.chunks_mut(per));
+    for ((((((eligible, category), gross), reductions), net), subsidies), bad) in cols {
+        parts.push(ChunkOut {
+            eligible,
+            category,
+            priority: priority.iter_mut().filter_map(Iterator::next).collect(),
+            gross,
+            reductions,
+            net,
+            subsidies,
+            payers: payers.iter_mut().filter_map(Iterator::next).collect(),
+            bad,
+        });
+    }
+    parts
+}
+
+/// Converts rows `s..e` of a numeric or date field's column into `buf` (millionths or days;
+/// other types are borrowed as they are), marking rows the fast path cannot take: absent,
+/// out of range, not exact at 6 places, not an allowed choice.
+fn fill(
+    f: &crate::policy::Field,
+    col: Option<&Column>,
+    s: usize,
+    e: usize,
+    buf: &mut Vec<i64>,
+    bad: &mut [bool],
+) {
+    buf.clear();
     let Some(col) = col else {
-        return match &f.default {
-            Some(d) => Prepared::Const(d.clone()),
-            None => {
-                slow.iter_mut().for_each(|s| *s = true);
-                Prepared::Const(Scalar::Bool(false))
-            }
-        };
+        if f.default.is_none() {
+            bad.iter_mut().for_each(|b| *b = true);
+        }
+        return;
     };
-    let default = f.default.clone();
-    let mut check = |row: usize, ok: bool| {
-        if !ok || !col.is_valid(row) {
-            if let Some(s) = slow.get_mut(row) {
-                *s = true;
+    // Bounds in millionths; a bound finer than a millionth sends every row to the scalar path.
+    let (min, max) = (
+        f.min.map(fixed::from_decimal),
+        f.max.map(fixed::from_decimal),
+    );
+    if matches!(min, Some(None)) || matches!(max, Some(None)) {
+        bad.iter_mut().for_each(|b| *b = true);
+    }
+    let (min, max) = (
+        min.flatten().unwrap_or(i64::MIN),
+        max.flatten().unwrap_or(i64::MAX),
+    );
+    let integer = f.ty == FieldType::Integer;
+    let ok_num = |v: i64| -> bool { v >= min && v <= max && (!integer || v % fixed::ONE == 0) };
+    let valid = |row: usize| col.is_valid(row);
+    match (&col.data, f.ty) {
+        (ColumnData::Int(v), FieldType::Integer | FieldType::Decimal) => {
+            for (k, (x, b)) in v
+                .get(s..e)
+                .unwrap_or_default()
+                .iter()
+                .zip(bad.iter_mut())
+                .enumerate()
+            {
+                let fx = x.checked_mul(fixed::ONE);
+                *b |= !(valid(s + k) && fx.is_some_and(ok_num));
+                buf.push(fx.unwrap_or(0));
             }
         }
-    };
-    let in_range = |v: i64| -> bool {
-        let d = fixed::to_decimal(v);
-        f.min.is_none_or(|m| d >= m) && f.max.is_none_or(|m| d <= m) && (f.ty != FieldType::Integer || v % fixed::ONE == 0)
-    };
-    let _ = default;
-    match (&col.data, f.ty) {
-        (ColumnData::Int(v), FieldType::Integer | FieldType::Decimal) => Prepared::Num(
-            v.iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    let fx = x.checked_mul(fixed::ONE);
-                    check(i, fx.is_some_and(in_range));
-                    fx.unwrap_or(0)
-                })
-                .collect(),
-        ),
-        (ColumnData::Decimal { units, scale }, FieldType::Integer | FieldType::Decimal) => Prepared::Num(
-            units
+        (ColumnData::Decimal { units, scale }, FieldType::Integer | FieldType::Decimal) => {
+            for (k, (u, b)) in units
+                .get(s..e)
+                .unwrap_or_default()
                 .iter()
+                .zip(bad.iter_mut())
                 .enumerate()
-                .map(|(i, u)| {
-                    let fx = fixed::from_units(*u, *scale);
-                    check(i, fx.is_some_and(in_range));
-                    fx.unwrap_or(0)
-                })
-                .collect(),
-        ),
-        (ColumnData::Bool(v), FieldType::Boolean) => {
-            (0..n).for_each(|i| check(i, true));
-            Prepared::Bool(v.clone())
+            {
+                let fx = fixed::from_units(*u, *scale);
+                *b |= !(valid(s + k) && fx.is_some_and(ok_num));
+                buf.push(fx.unwrap_or(0));
+            }
         }
         (ColumnData::Text { codes, values }, FieldType::Text | FieldType::Choice) => {
-            let allowed: Vec<bool> = values.iter().map(|s| f.ty == FieldType::Text || f.choices.iter().any(|(c, _)| c == s)).collect();
-            for (i, c) in codes.iter().enumerate() {
-                check(i, allowed.get(*c as usize).copied().unwrap_or(false));
+            let allowed: Vec<bool> = values
+                .iter()
+                .map(|v| f.ty == FieldType::Text || f.choices.iter().any(|(c, _)| c == v))
+                .collect();
+            for (k, (c, b)) in codes
+                .get(s..e)
+                .unwrap_or_default()
+                .iter()
+                .zip(bad.iter_mut())
+                .enumerate()
+            {
+                *b |= !(valid(s + k) && allowed.get(*c as usize).copied().unwrap_or(false));
             }
-            Prepared::Text(codes.clone(), values.clone())
         }
-        (ColumnData::Date(v), FieldType::Date) => {
-            (0..n).for_each(|i| check(i, true));
-            Prepared::Date(v.iter().map(|d| vector::days(*d)).collect())
+        (ColumnData::Bool(_), FieldType::Boolean) | (ColumnData::Date(_), FieldType::Date) => {
+            for (k, b) in bad.iter_mut().enumerate().take(e - s) {
+                *b |= !valid(s + k);
+            }
+            if let ColumnData::Date(v) = &col.data {
+                buf.extend(
+                    v.get(s..e)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|d| i64::from(vector::days(*d))),
+                );
+            }
         }
         // Any other pairing (numbers as text, yes/no as text…) is converted by the scalar
         // engine's own rules, row by row.
-        _ => {
-            slow.iter_mut().for_each(|s| *s = true);
-            Prepared::Const(Scalar::Bool(false))
+        _ => bad.iter_mut().for_each(|b| *b = true),
+    }
+}
+
+/// A field's values for rows `s..e`, borrowing the column or the converted buffer.
+fn field_slice<'a>(
+    f: &'a crate::policy::Field,
+    col: Option<&'a Column>,
+    s: usize,
+    e: usize,
+    buf: &'a [i64],
+) -> FieldSlice<'a> {
+    match (col.map(|c| &c.data), &f.default) {
+        (None, Some(Scalar::Num(d))) => FieldSlice::ConstNum(fixed::from_decimal(*d).unwrap_or(0)),
+        (None, Some(Scalar::Bool(b))) => FieldSlice::ConstBool(*b),
+        (None, Some(Scalar::Text(t))) => FieldSlice::ConstText(t),
+        (None, Some(Scalar::Date(d))) => FieldSlice::ConstDate(vector::days(*d)),
+        (Some(ColumnData::Bool(v)), _) => FieldSlice::Bool(v.get(s..e).unwrap_or_default()),
+        (Some(ColumnData::Text { codes, values }), _) => {
+            FieldSlice::Text(codes.get(s..e).unwrap_or_default(), values)
         }
+        (Some(ColumnData::Date(_)), _) => FieldSlice::Date(buf),
+        _ => FieldSlice::Num(buf),
     }
 }
-
-fn slice(p: &Prepared, s: usize, e: usize) -> FieldSlice<'_> {
-    match p {
-        Prepared::Num(v) => FieldSlice::Num(v.get(s..e).unwrap_or_default()),
-        Prepared::Bool(v) => FieldSlice::Bool(v.get(s..e).unwrap_or_default()),
-        Prepared::Text(c, d) => FieldSlice::Text(c.get(s..e).unwrap_or_default(), d),
-        Prepared::Date(v) => FieldSlice::Date(v.get(s..e).unwrap_or_default()),
-        Prepared::Const(Scalar::Num(d)) => FieldSlice::ConstNum(fixed::from_decimal(*d).unwrap_or(0)),
-        Prepared::Const(Scalar::Bool(b)) => FieldSlice::ConstBool(*b),
-        Prepared::Const(Scalar::Text(t)) => FieldSlice::ConstText(t),
-        Prepared::Const(Scalar::Date(d)) => FieldSlice::ConstDate(vector::days(*d)),
-    }
-}
-
-#[allow(dead_code)]
-fn _input_error_type(_: InputError) {}

@@ -8,17 +8,19 @@ use crate::pack::Stacking;
 use crate::policy::{Cut, FeeBase, Payment, Policy};
 use rust_decimal::Decimal;
 
-/// What one chunk produced; money in millionths, already rounded by the pack's rule.
-pub(crate) struct ChunkResult {
-    pub eligible: Vec<bool>,
-    pub category: Vec<u32>,
-    pub priority: Vec<Vec<bool>>,
-    pub gross: Vec<i64>,
-    pub reductions: Vec<i64>,
-    pub net: Vec<i64>,
-    pub subsidies: Vec<i64>,
-    pub payers: Vec<Vec<i64>>,
-    pub bad: Vec<bool>,
+/// Where one chunk's outputs go: slices of the batch's output columns, zero on entry. Money
+/// is written in millionths, rounded by the pack's rule; rows that cannot be finished exactly
+/// are marked in `bad` (which arrives marked for rows whose inputs need the scalar engine).
+pub(crate) struct ChunkOut<'o> {
+    pub eligible: &'o mut [bool],
+    pub category: &'o mut [Option<u32>],
+    pub priority: Vec<&'o mut [bool]>,
+    pub gross: &'o mut [i64],
+    pub reductions: &'o mut [i64],
+    pub net: &'o mut [i64],
+    pub subsidies: &'o mut [i64],
+    pub payers: Vec<&'o mut [i64]>,
+    pub bad: &'o mut [bool],
 }
 
 fn mark(bad: &mut [bool], i: usize) {
@@ -44,7 +46,13 @@ pub(crate) struct Shares {
 
 pub(crate) fn shares(policy: &Policy, payment: &Payment) -> Option<Shares> {
     let parts: Vec<(usize, Decimal)> = match payment {
-        Payment::Unassigned => return Some(Shares { payers: Vec::new(), weights: Vec::new(), total: 0 }),
+        Payment::Unassigned => {
+            return Some(Shares {
+                payers: Vec::new(),
+                weights: Vec::new(),
+                total: 0,
+            })
+        }
         Payment::Payer(p) => vec![(*p, Decimal::ONE)],
         Payment::Split(s) => policy.splits.get(*s)?.parts.clone(),
     };
@@ -62,7 +70,11 @@ pub(crate) fn shares(policy: &Policy, payment: &Payment) -> Option<Shares> {
     if total <= 0 {
         return None;
     }
-    Some(Shares { payers: parts.iter().map(|(p, _)| *p).collect(), weights, total })
+    Some(Shares {
+        payers: parts.iter().map(|(p, _)| *p).collect(),
+        weights,
+        total,
+    })
 }
 
 /// Splits `amount` (millionths, a whole number of money units) like `Rounding::allocate`.
@@ -95,7 +107,9 @@ fn allocate(amount: i64, unit: i64, s: &Shares, out: &mut [i64]) -> Option<()> {
         left -= 1;
     }
     for v in out.iter_mut().take(n) {
-        *v = v.checked_mul(unit)?.checked_mul(i64::try_from(sign).ok()?)?;
+        *v = v
+            .checked_mul(unit)?
+            .checked_mul(i64::try_from(sign).ok()?)?;
     }
     Some(())
 }
@@ -107,59 +121,51 @@ pub(crate) struct Plan {
 }
 
 /// Runs the pipeline over one chunk.
-pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> ChunkResult {
+pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>, out: &mut ChunkOut<'_>) {
     let n = c.n;
     let r = policy.rounding;
     let unit = 10i64.pow(fixed::PLACES - r.scale);
     let money = |v: i64| fixed::money(v, r);
-    let mut bad = vec![false; n];
-    let npayers = policy.payers.len();
-    let mut out = ChunkResult {
-        eligible: vec![true; n],
-        category: vec![u32::MAX; n],
-        priority: Vec::new(),
-        gross: vec![0; n],
-        reductions: vec![0; n],
-        net: vec![0; n],
-        subsidies: vec![0; n],
-        payers: vec![vec![0; n]; npayers],
-        bad: Vec::new(),
-    };
+    let bad: &mut [bool] = out.bad;
+    out.eligible.iter_mut().for_each(|e| *e = true);
 
     for cond in &policy.eligibility {
-        let v = bools(&cond.when, c, &mut bad);
+        let v = bools(&cond.when, c, bad);
         for (i, e) in out.eligible.iter_mut().enumerate() {
             *e = *e && v.bool_at(i);
         }
     }
     for (k, cond) in policy.categories.iter().enumerate() {
-        let v = bools(&cond.when, c, &mut bad);
+        let v = bools(&cond.when, c, bad);
         for (i, cat) in out.category.iter_mut().enumerate() {
-            if *cat == u32::MAX && v.bool_at(i) {
-                *cat = k as u32;
+            if cat.is_none() && v.bool_at(i) {
+                *cat = Some(k as u32);
             }
         }
     }
-    c.category = std::borrow::Cow::Owned(out.category.clone());
-    for cond in &policy.priority {
-        let v = bools(&cond.when, c, &mut bad);
-        out.priority.push((0..n).map(|i| v.bool_at(i) && out.eligible.get(i).copied().unwrap_or(false)).collect());
+    c.category =
+        std::borrow::Cow::Owned(out.category.iter().map(|x| x.unwrap_or(u32::MAX)).collect());
+    for (cond, col) in policy.priority.iter().zip(out.priority.iter_mut()) {
+        let v = bools(&cond.when, c, bad);
+        for (i, (p, e)) in col.iter_mut().zip(out.eligible.iter()).enumerate() {
+            *p = *e && v.bool_at(i);
+        }
     }
 
     // Fees.
     let mut fee_amounts: Vec<Vec<i64>> = Vec::with_capacity(policy.fees.len());
     for f in &policy.fees {
-        let when = opt(&f.when, c, &mut bad);
+        let when = opt(&f.when, c, bad);
         let base = match &f.base {
-            FeeBase::Amount(a) => eval(&a.node, c, &mut bad),
+            FeeBase::Amount(a) => eval(&a.node, c, bad),
             FeeBase::Rate { rate, quantity } => {
-                let (rv, qv) = (eval(&rate.node, c, &mut bad), eval(&quantity.node, c, &mut bad));
+                let (rv, qv) = (eval(&rate.node, c, bad), eval(&quantity.node, c, bad));
                 let mut prod = Vec::with_capacity(n);
                 for i in 0..n {
                     match fixed::mul(rv.num_at(i), qv.num_at(i)) {
                         Some(p) => prod.push(p),
                         None => {
-                            mark(&mut bad, i);
+                            mark(bad, i);
                             prod.push(0);
                         }
                     }
@@ -167,17 +173,20 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
                 V::Num(prod.into())
             }
         };
-        let cap = opt(&f.cap, c, &mut bad);
-        let floor = opt(&f.floor, c, &mut bad);
+        let cap = opt(&f.cap, c, bad);
+        let floor = opt(&f.floor, c, bad);
         let mut amounts = vec![0i64; n];
         for (i, a) in amounts.iter_mut().enumerate() {
             if when.as_ref().is_some_and(|w| !w.bool_at(i)) {
                 continue;
             }
-            let (cap, floor) = (cap.as_ref().map(|x| x.num_at(i)), floor.as_ref().map(|x| x.num_at(i)));
+            let (cap, floor) = (
+                cap.as_ref().map(|x| x.num_at(i)),
+                floor.as_ref().map(|x| x.num_at(i)),
+            );
             if let (Some(cv), Some(fv)) = (cap, floor) {
                 if fv > cv {
-                    mark(&mut bad, i);
+                    mark(bad, i);
                 }
             }
             let mut v = base.num_at(i);
@@ -189,12 +198,16 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
             }
             let m = money(v);
             if m < 0 {
-                mark(&mut bad, i);
+                mark(bad, i);
             }
             *a = m;
-            match out.gross.get_mut(i).and_then(|g| g.checked_add(m).map(|s| (g, s))) {
+            match out
+                .gross
+                .get_mut(i)
+                .and_then(|g| g.checked_add(m).map(|s| (g, s)))
+            {
                 Some((g, s)) => *g = s,
-                None => mark(&mut bad, i),
+                None => mark(bad, i),
             }
         }
         fee_amounts.push(amounts);
@@ -203,10 +216,10 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
     // Reductions: candidates per rule, then stacking per row.
     let mut cand: Vec<Vec<Option<i64>>> = Vec::with_capacity(policy.reductions.rules.len());
     for rule in &policy.reductions.rules {
-        let when = bools(&rule.when, c, &mut bad);
+        let when = bools(&rule.when, c, bad);
         let cut = match &rule.cut {
             Cut::Waive => None,
-            Cut::Percent(p) | Cut::Amount(p) => Some(eval(&p.node, c, &mut bad)),
+            Cut::Percent(p) | Cut::Amount(p) => Some(eval(&p.node, c, bad)),
         };
         let mut col = vec![None; n];
         for (i, slot) in col.iter_mut().enumerate() {
@@ -216,22 +229,27 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
             let base = if rule.applies_to.is_empty() {
                 out.gross.get(i).copied().unwrap_or(0)
             } else {
-                rule.applies_to.iter().filter_map(|k| fee_amounts.get(*k).and_then(|a| a.get(i))).sum()
+                rule.applies_to
+                    .iter()
+                    .filter_map(|k| fee_amounts.get(*k).and_then(|a| a.get(i)))
+                    .sum()
             };
             let amount = match (&rule.cut, &cut) {
                 (Cut::Waive, _) => Some(base),
-                (Cut::Percent(_), Some(p)) => fixed::mul(base, p.num_at(i)).and_then(|x| fixed::div(x, 100 * ONE)),
+                (Cut::Percent(_), Some(p)) => {
+                    fixed::mul(base, p.num_at(i)).and_then(|x| fixed::div(x, 100 * ONE))
+                }
                 (Cut::Amount(_), Some(a)) => Some(a.num_at(i).min(base)),
                 _ => None,
             };
             match amount.map(money) {
                 Some(m) if m >= 0 => *slot = Some(m),
-                _ => mark(&mut bad, i),
+                _ => mark(bad, i),
             }
         }
         cand.push(col);
     }
-    let ceiling = opt(&policy.reductions.ceiling, c, &mut bad);
+    let ceiling = opt(&policy.reductions.ceiling, c, bad);
     let mut parts = [0i64; 8];
     let mut applied: Vec<(usize, i64)> = Vec::with_capacity(8);
     for i in 0..n {
@@ -241,8 +259,12 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
         let gross = out.gross.get(i).copied().unwrap_or(0);
         let mut left = ceiling.as_ref().map_or(gross, |c| c.num_at(i).min(gross));
         let mut total = 0i64;
-        if !stack(policy.reductions.stacking, cand.iter().map(|col| col.get(i).copied().flatten()), &mut applied) {
-            mark(&mut bad, i);
+        if !stack(
+            policy.reductions.stacking,
+            cand.iter().map(|col| col.get(i).copied().flatten()),
+            &mut applied,
+        ) {
+            mark(bad, i);
         } else {
             {
                 for &(k, m) in &applied {
@@ -250,7 +272,7 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
                     left -= take;
                     total += take;
                     if let Some(Some(s)) = plan.reduction_shares.get(k) {
-                        book(&mut out.payers, i, take, unit, s, &mut parts, &mut bad);
+                        book(&mut out.payers, i, take, unit, s, &mut parts, bad);
                     }
                 }
             }
@@ -263,42 +285,64 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
             *x = net;
         }
         if let Some(s) = &plan.fee_payer {
-            book(&mut out.payers, i, net, unit, s, &mut parts, &mut bad);
+            book(&mut out.payers, i, net, unit, s, &mut parts, bad);
         }
     }
 
     // Subsidies.
     let mut cand: Vec<Vec<Option<i64>>> = Vec::with_capacity(policy.subsidies.rules.len());
     for s in &policy.subsidies.rules {
-        let when = opt(&s.when, c, &mut bad);
-        let unless = opt(&s.unless, c, &mut bad);
-        let amount = opt(&s.amount, c, &mut bad);
-        let comps: Vec<(V, Option<V>)> = s.components.iter().map(|k| (eval(&k.amount.node, c, &mut bad), opt(&k.cap, c, &mut bad))).collect();
-        let uplift = s.uplift.as_ref().map(|(w, p)| (eval(&w.node, c, &mut bad), eval(&p.node, c, &mut bad)));
-        let floor = opt(&s.floor, c, &mut bad);
-        let ceil = opt(&s.ceiling, c, &mut bad);
+        let when = opt(&s.when, c, bad);
+        let unless = opt(&s.unless, c, bad);
+        let amount = opt(&s.amount, c, bad);
+        let comps: Vec<(V, Option<V>)> = s
+            .components
+            .iter()
+            .map(|k| (eval(&k.amount.node, c, bad), opt(&k.cap, c, bad)))
+            .collect();
+        let uplift = s
+            .uplift
+            .as_ref()
+            .map(|(w, p)| (eval(&w.node, c, bad), eval(&p.node, c, bad)));
+        let floor = opt(&s.floor, c, bad);
+        let ceil = opt(&s.ceiling, c, bad);
         let mut col = vec![None; n];
         for (i, slot) in col.iter_mut().enumerate() {
-            if when.as_ref().is_some_and(|w| !w.bool_at(i)) || unless.as_ref().is_some_and(|u| u.bool_at(i)) {
+            if when.as_ref().is_some_and(|w| !w.bool_at(i))
+                || unless.as_ref().is_some_and(|u| u.bool_at(i))
+            {
                 continue;
             }
             let mut v = match &amount {
                 Some(a) => Some(a.num_at(i)),
                 None => comps.iter().try_fold(0i64, |sum, (a, cap)| {
                     let claimed = a.num_at(i);
-                    let paid = money(cap.as_ref().map_or(claimed, |cv| claimed.min(cv.num_at(i).max(0))).max(0));
+                    let paid = money(
+                        cap.as_ref()
+                            .map_or(claimed, |cv| claimed.min(cv.num_at(i).max(0)))
+                            .max(0),
+                    );
                     sum.checked_add(paid)
                 }),
             };
             if let Some((w, p)) = &uplift {
                 if w.bool_at(i) {
-                    v = v.and_then(|x| p.num_at(i).checked_add(100 * ONE).and_then(|f| fixed::mul(x, f))).and_then(|x| fixed::div(x, 100 * ONE));
+                    v = v
+                        .and_then(|x| {
+                            p.num_at(i)
+                                .checked_add(100 * ONE)
+                                .and_then(|f| fixed::mul(x, f))
+                        })
+                        .and_then(|x| fixed::div(x, 100 * ONE));
                 }
             }
-            let (fl, ce) = (floor.as_ref().map(|x| x.num_at(i)), ceil.as_ref().map(|x| x.num_at(i)));
+            let (fl, ce) = (
+                floor.as_ref().map(|x| x.num_at(i)),
+                ceil.as_ref().map(|x| x.num_at(i)),
+            );
             if let (Some(f), Some(cv)) = (fl, ce) {
                 if f > cv {
-                    mark(&mut bad, i);
+                    mark(bad, i);
                 }
             }
             let v = v.map(|mut x| {
@@ -312,20 +356,24 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
             });
             match v {
                 Some(m) if m >= 0 => *slot = Some(m),
-                _ => mark(&mut bad, i),
+                _ => mark(bad, i),
             }
         }
         cand.push(col);
     }
-    let ceiling = opt(&policy.subsidies.ceiling, c, &mut bad);
+    let ceiling = opt(&policy.subsidies.ceiling, c, bad);
     for i in 0..n {
         if !out.eligible.get(i).copied().unwrap_or(false) {
             continue;
         }
         let mut left = ceiling.as_ref().map(|c| c.num_at(i));
         let mut total = 0i64;
-        if !stack(policy.subsidies.stacking, cand.iter().map(|col| col.get(i).copied().flatten()), &mut applied) {
-            mark(&mut bad, i);
+        if !stack(
+            policy.subsidies.stacking,
+            cand.iter().map(|col| col.get(i).copied().flatten()),
+            &mut applied,
+        ) {
+            mark(bad, i);
         } else {
             {
                 for &(k, m) in &applied {
@@ -338,7 +386,7 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
                     }
                     total += take;
                     if let Some(s) = plan.subsidy_shares.get(k) {
-                        book(&mut out.payers, i, take, unit, s, &mut parts, &mut bad);
+                        book(&mut out.payers, i, take, unit, s, &mut parts, bad);
                     }
                 }
             }
@@ -351,29 +399,40 @@ pub(crate) fn run<'c>(policy: &'c Policy, plan: &Plan, c: &mut Chunk<'c>) -> Chu
     // Entitlements produce no money, but a row whose entitlement cannot be computed is an
     // error in the scalar engine too.
     for e in &policy.entitlements {
-        let _ = opt(&e.when, c, &mut bad);
-        let _ = eval(&e.count.node, c, &mut bad);
+        let _ = opt(&e.when, c, bad);
+        let _ = eval(&e.count.node, c, bad);
     }
 
     // Ineligible rows owe and receive nothing.
     for i in 0..n {
         if !out.eligible.get(i).copied().unwrap_or(true) {
-            for col in [&mut out.gross, &mut out.reductions, &mut out.net, &mut out.subsidies] {
+            for col in [
+                &mut out.gross,
+                &mut out.reductions,
+                &mut out.net,
+                &mut out.subsidies,
+            ] {
                 if let Some(x) = col.get_mut(i) {
                     *x = 0;
                 }
             }
             if let Some(x) = out.category.get_mut(i) {
-                *x = u32::MAX;
+                *x = None;
             }
         }
     }
-    out.bad = bad;
-    out
 }
 
 /// Books `amount` to its payers, in money units.
-fn book(payers: &mut [Vec<i64>], row: usize, amount: i64, unit: i64, s: &Shares, parts: &mut [i64; 8], bad: &mut [bool]) {
+fn book(
+    payers: &mut [&mut [i64]],
+    row: usize,
+    amount: i64,
+    unit: i64,
+    s: &Shares,
+    parts: &mut [i64; 8],
+    bad: &mut [bool],
+) {
     if s.payers.is_empty() {
         return;
     }
@@ -393,7 +452,11 @@ fn book(payers: &mut [Vec<i64>], row: usize, amount: i64, unit: i64, s: &Shares,
 
 /// The candidates a stacking policy applies, as (rule index, amount), written into `out`;
 /// `false` for a conflict under exclusive stacking.
-fn stack(policy: Stacking, cands: impl Iterator<Item = Option<i64>>, out: &mut Vec<(usize, i64)>) -> bool {
+fn stack(
+    policy: Stacking,
+    cands: impl Iterator<Item = Option<i64>>,
+    out: &mut Vec<(usize, i64)>,
+) -> bool {
     out.clear();
     let mut matching = cands.enumerate().filter_map(|(k, m)| m.map(|m| (k, m)));
     match policy {

@@ -5,8 +5,8 @@
 
 use super::fixed;
 use crate::expr::eval::full_years;
-use crate::expr::{Node, TagSet};
 use crate::expr::BinOp;
+use crate::expr::{Node, TagSet};
 use std::borrow::Cow;
 
 /// One chunk's inputs, sliced from the prepared columns.
@@ -28,7 +28,7 @@ pub(crate) enum FieldSlice<'c> {
     Num(&'c [i64]),
     Bool(&'c [bool]),
     Text(&'c [u32], &'c [String]),
-    Date(&'c [i32]),
+    Date(&'c [i64]),
     /// The same value in every row (a default for an absent column).
     ConstNum(i64),
     ConstBool(bool),
@@ -72,7 +72,10 @@ impl<'c> V<'c> {
     }
     fn text_at(&self, i: usize) -> &str {
         match self {
-            V::Text(codes, dict) => codes.get(i).and_then(|c| dict.get(*c as usize)).map_or("", String::as_str),
+            V::Text(codes, dict) => codes
+                .get(i)
+                .and_then(|c| dict.get(*c as usize))
+                .map_or("", String::as_str),
             V::KText(s) => s,
             _ => "",
         }
@@ -116,16 +119,29 @@ pub(crate) fn supported(node: &Node) -> bool {
     match node {
         Node::If(c, a, b) => supported(c) && supported(a) && supported(b) && !is_text(a),
         Node::Cmp(_, a, b) => supported(a) && supported(b),
-        Node::In(v, set) => supported(v) && set.iter().all(|s| matches!(s, Node::Text(_) | Node::Num(_))),
-        Node::Neg(x) | Node::Not(x) | Node::Round(x, _) | Node::Floor(x) | Node::Ceil(x) | Node::Abs(x) => supported(x),
-        Node::And(a, b) | Node::Or(a, b) | Node::Arith(_, a, b) | Node::YearsBetween(a, b) => supported(a) && supported(b),
+        Node::In(v, set) => {
+            supported(v)
+                && set
+                    .iter()
+                    .all(|s| matches!(s, Node::Text(_) | Node::Num(_)))
+        }
+        Node::Neg(x)
+        | Node::Not(x)
+        | Node::Round(x, _)
+        | Node::Floor(x)
+        | Node::Ceil(x)
+        | Node::Abs(x) => supported(x),
+        Node::And(a, b) | Node::Or(a, b) | Node::Arith(_, a, b) | Node::YearsBetween(a, b) => {
+            supported(a) && supported(b)
+        }
         Node::Min(xs) | Node::Max(xs) => xs.iter().all(supported),
         _ => true,
     }
 }
 
 fn is_text(node: &Node) -> bool {
-    matches!(node, Node::Text(_) | Node::Category) || matches!(node, Node::If(_, a, _) if is_text(a))
+    matches!(node, Node::Text(_) | Node::Category)
+        || matches!(node, Node::If(_, a, _) if is_text(a))
 }
 
 pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c> {
@@ -153,7 +169,11 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
             Some(FieldSlice::Num(v)) => V::Num(Cow::Borrowed(v)),
             Some(FieldSlice::Bool(v)) => V::Bool(Cow::Borrowed(v)),
             Some(FieldSlice::Text(codes, dict)) => V::Text(Cow::Borrowed(codes), dict),
-            Some(FieldSlice::Date(v)) => V::Date(Cow::Borrowed(v)),
+            Some(FieldSlice::Date(v)) => V::Date(Cow::Owned(
+                v.iter()
+                    .map(|d| i32::try_from(*d).unwrap_or(i32::MAX))
+                    .collect(),
+            )),
             Some(FieldSlice::ConstNum(k)) => V::KNum(*k),
             Some(FieldSlice::ConstBool(k)) => V::KBool(*k),
             Some(FieldSlice::ConstText(k)) => V::KText(k),
@@ -189,8 +209,22 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
             let and = matches!(node, Node::And(..));
             let (a, b) = (eval(a, c, bad), eval(b, c, bad));
             match (&a, &b) {
-                (V::Bool(x), V::Bool(y)) => V::Bool(Cow::Owned(x.iter().zip(y.iter()).map(|(x, y)| if and { *x && *y } else { *x || *y }).collect())),
-                _ => bools(|i| if and { a.bool_at(i) && b.bool_at(i) } else { a.bool_at(i) || b.bool_at(i) }, n),
+                (V::Bool(x), V::Bool(y)) => V::Bool(Cow::Owned(
+                    x.iter()
+                        .zip(y.iter())
+                        .map(|(x, y)| if and { *x && *y } else { *x || *y })
+                        .collect(),
+                )),
+                _ => bools(
+                    |i| {
+                        if and {
+                            a.bool_at(i) && b.bool_at(i)
+                        } else {
+                            a.bool_at(i) || b.bool_at(i)
+                        }
+                    },
+                    n,
+                ),
             }
         }
         Node::Arith(op, a, b) => {
@@ -206,7 +240,9 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
                     Some(v) => V::KNum(v),
                     None => nums(|_| None, n, bad),
                 },
-                (V::Num(x), V::Num(y)) => zip_num(x.iter().zip(y.iter()).map(|(x, y)| f(*x, *y)), n, bad),
+                (V::Num(x), V::Num(y)) => {
+                    zip_num(x.iter().zip(y.iter()).map(|(x, y)| f(*x, *y)), n, bad)
+                }
                 (V::Num(x), V::KNum(k)) => zip_num(x.iter().map(|x| f(*x, *k)), n, bad),
                 (V::KNum(k), V::Num(y)) => zip_num(y.iter().map(|y| f(*k, *y)), n, bad),
                 _ => nums(|i| f(a.num_at(i), b.num_at(i)), n, bad),
@@ -223,11 +259,22 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
                 _ => o.is_ge(),
             };
             match (&a, &b) {
-                (V::Num(x), V::KNum(k)) => V::Bool(Cow::Owned(x.iter().map(|x| test(x.cmp(k))).collect())),
-                (V::Num(x), V::Num(y)) => V::Bool(Cow::Owned(x.iter().zip(y.iter()).map(|(x, y)| test(x.cmp(y))).collect())),
+                (V::Num(x), V::KNum(k)) => {
+                    V::Bool(Cow::Owned(x.iter().map(|x| test(x.cmp(k))).collect()))
+                }
+                (V::Num(x), V::Num(y)) => V::Bool(Cow::Owned(
+                    x.iter()
+                        .zip(y.iter())
+                        .map(|(x, y)| test(x.cmp(y)))
+                        .collect(),
+                )),
                 (V::Num(_) | V::KNum(_), _) => bools(|i| test(a.num_at(i).cmp(&b.num_at(i))), n),
-                (V::Date(_) | V::KDate(_), _) => bools(|i| test(a.date_at(i).cmp(&b.date_at(i))), n),
-                (V::Bool(_) | V::KBool(_), _) => bools(|i| test(a.bool_at(i).cmp(&b.bool_at(i))), n),
+                (V::Date(_) | V::KDate(_), _) => {
+                    bools(|i| test(a.date_at(i).cmp(&b.date_at(i))), n)
+                }
+                (V::Bool(_) | V::KBool(_), _) => {
+                    bools(|i| test(a.bool_at(i).cmp(&b.bool_at(i))), n)
+                }
                 (V::Text(codes, dict), V::KText(k)) | (V::KText(k), V::Text(codes, dict)) => {
                     let swap = matches!(a, V::KText(_));
                     let code = dict.iter().position(|s| s == k).map(|p| p as u32);
@@ -257,12 +304,33 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
             let v = eval(v, c, bad);
             match &v {
                 V::Text(codes, dict) => {
-                    let member: Vec<bool> = dict.iter().map(|s| set.iter().any(|x| matches!(x, Node::Text(t) if t == s))).collect();
-                    bools(|i| codes.get(i).and_then(|k| member.get(*k as usize)).copied().unwrap_or(false), n)
+                    let member: Vec<bool> = dict
+                        .iter()
+                        .map(|s| set.iter().any(|x| matches!(x, Node::Text(t) if t == s)))
+                        .collect();
+                    bools(
+                        |i| {
+                            codes
+                                .get(i)
+                                .and_then(|k| member.get(*k as usize))
+                                .copied()
+                                .unwrap_or(false)
+                        },
+                        n,
+                    )
                 }
                 V::KText(s) => V::KBool(set.iter().any(|x| matches!(x, Node::Text(t) if t == s))),
                 _ => {
-                    let ks: Vec<i64> = set.iter().filter_map(|x| if let Node::Num(d) = x { fixed::from_decimal(*d) } else { None }).collect();
+                    let ks: Vec<i64> = set
+                        .iter()
+                        .filter_map(|x| {
+                            if let Node::Num(d) = x {
+                                fixed::from_decimal(*d)
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
                     if ks.len() != set.len() {
                         bad.iter_mut().for_each(|b| *b = true);
                     }
@@ -273,9 +341,38 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
         Node::If(cond, a, b) => {
             let (cv, a, b) = (eval(cond, c, bad), eval(a, c, bad), eval(b, c, bad));
             match (&a, &b) {
-                (V::Num(_) | V::KNum(_), _) => nums(|i| Some(if cv.bool_at(i) { a.num_at(i) } else { b.num_at(i) }), n, bad),
-                (V::Date(_) | V::KDate(_), _) => V::Date(Cow::Owned((0..n).map(|i| if cv.bool_at(i) { a.date_at(i) } else { b.date_at(i) }).collect())),
-                _ => bools(|i| if cv.bool_at(i) { a.bool_at(i) } else { b.bool_at(i) }, n),
+                (V::Num(_) | V::KNum(_), _) => nums(
+                    |i| {
+                        Some(if cv.bool_at(i) {
+                            a.num_at(i)
+                        } else {
+                            b.num_at(i)
+                        })
+                    },
+                    n,
+                    bad,
+                ),
+                (V::Date(_) | V::KDate(_), _) => V::Date(Cow::Owned(
+                    (0..n)
+                        .map(|i| {
+                            if cv.bool_at(i) {
+                                a.date_at(i)
+                            } else {
+                                b.date_at(i)
+                            }
+                        })
+                        .collect(),
+                )),
+                _ => bools(
+                    |i| {
+                        if cv.bool_at(i) {
+                            a.bool_at(i)
+                        } else {
+                            b.bool_at(i)
+                        }
+                    },
+                    n,
+                ),
             }
         }
         Node::Min(xs) | Node::Max(xs) => {
@@ -296,7 +393,17 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
         }
         Node::Round(x, places) => {
             let x = eval(x, c, bad);
-            nums(|i| Some(fixed::round(x.num_at(i), *places, crate::money::RoundingMode::HalfUp)), n, bad)
+            nums(
+                |i| {
+                    Some(fixed::round(
+                        x.num_at(i),
+                        *places,
+                        crate::money::RoundingMode::HalfUp,
+                    ))
+                },
+                n,
+                bad,
+            )
         }
         Node::Floor(x) => {
             let x = eval(x, c, bad);
@@ -312,7 +419,14 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
         }
         Node::YearsBetween(a, b) => {
             let (a, b) = (eval(a, c, bad), eval(b, c, bad));
-            nums(|i| i64::from(full_years(from_days(a.date_at(i)), from_days(b.date_at(i)))).checked_mul(fixed::ONE), n, bad)
+            nums(
+                |i| {
+                    i64::from(full_years(from_days(a.date_at(i)), from_days(b.date_at(i))))
+                        .checked_mul(fixed::ONE)
+                },
+                n,
+                bad,
+            )
         }
     }
 }

@@ -18,8 +18,8 @@ mod parse;
 pub(crate) use check::did_you_mean;
 pub use check::TypeError;
 pub(crate) use parse::parse_date;
-pub use parse::{SyntaxError, MAX_DEPTH, MAX_NODES};
 pub(crate) use parse::BinOp;
+pub use parse::{SyntaxError, MAX_DEPTH, MAX_NODES};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -9,7 +9,9 @@ mod program;
 
 pub(crate) use load::Pos;
 pub use load::{parse_json, parse_yaml, DEFAULT_MAX_PACK_BYTES};
-pub use program::{ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowRule};
+pub use program::{
+    ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
+};
 
 use crate::model::FieldType;
 use crate::money::Rounding;

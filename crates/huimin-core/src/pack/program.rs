@@ -35,6 +35,9 @@ pub struct ScheduleRule {
     /// Weekdays, `mon`…`sun`.
     #[serde(default)]
     pub weekdays: Option<Vec<String>>,
+    /// The source says "in principle" (原则上, 一般): a breach is a warning, not a violation.
+    #[serde(default)]
+    pub in_principle: bool,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -55,6 +58,8 @@ pub enum ScheduleKind {
     MaxMinutesPerDay,
     /// A day's service lasts at least `count` minutes.
     MinMinutesPerDay,
+    /// Each calendar month of the term has at least `count` minutes of service.
+    MinMinutesPerMonth,
     /// At most `count` class-hours a day.
     MaxClassHoursPerDay,
     /// Service on at least `count` days a week.
@@ -88,6 +93,12 @@ pub struct StaffingRule {
     /// A yes/no setting (stipend inside the performance-pay total).
     #[serde(default)]
     pub value: Option<bool>,
+    /// Only for sessions of this activity (`club`…), for per-session rules.
+    #[serde(default)]
+    pub activity: Option<String>,
+    /// The source says "in principle" (原则上, 一般): a breach is a warning, not a violation.
+    #[serde(default)]
+    pub in_principle: bool,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -141,6 +152,9 @@ pub struct WorkflowRule {
     /// How often, for audits.
     #[serde(default)]
     pub every: Option<Period>,
+    /// A count, for reward thresholds (beds built and run).
+    #[serde(default)]
+    pub count: Option<u32>,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -157,4 +171,8 @@ pub enum WorkflowKind {
     AuditSample,
     /// A service responds within `minutes`.
     ResponseTime,
+    /// Fees are collected period by period, never in advance for a later one (不得跨学期预收).
+    CollectPerPeriod,
+    /// A reward is due at `count` units built (beds) with satisfaction at least `share`.
+    RewardThreshold,
 }

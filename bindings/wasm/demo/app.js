@@ -1,0 +1,394 @@
+// A parent's application form for after-school care, driven entirely by huimin in WebAssembly.
+// The form is generated from each pack's input schema; every check and every number comes from
+// the engine (validate / evaluate) — this file only builds the page and shows the results.
+import { Policy, HuiminError, version } from './huimin/index.js';
+import { PACKS } from './packs.js';
+
+const UI = {
+  zh: {
+    title: '课后服务费用测算',
+    lead: '选择所在城市，填写孩子的年级、家庭情况和每月预计课时，页面会即时算出能否参加、收费、减免和补贴，并列出依据的政策条款。所有计算都在本机浏览器中完成，不上传任何信息。',
+    city: '城市 / 政策',
+    as_of: '测算日期',
+    child: '孩子与家庭',
+    tags: '家庭情况（可多选）',
+    result: '测算结果',
+    eligible: '能否参加',
+    priority: '优先保障群体',
+    category: '类别',
+    gross: '应收费用',
+    reduction_total: '减免合计',
+    net: '实缴金额',
+    subsidy_total: '补贴合计',
+    who_pays: '各方承担',
+    why: '为什么？',
+    footer: 'huimin 惠民 · 规则引擎以 WebAssembly 在浏览器内运行，离线可用。',
+    toggle: 'English',
+    yes_eligible: '可以参加',
+    not_eligible: '不符合参加条件',
+    none: '无',
+    choose: '请选择',
+    yes: '是',
+    no: '否',
+    optional: '选填',
+    range: (min, max) => (max == null ? `不小于 ${min}` : min == null ? `不大于 ${max}` : `范围 ${min}–${max}`),
+    period: (p) => `以下用量按${{ day: '每天', week: '每周', month: '每月', semester: '每学期', year: '每年', once: '一次' }[p] || p}计。`,
+    valid: (from, until) => `有效期：${from} 起${until ? `，至 ${until}` : ''}`,
+    fill_in: (names) => `请填写：${names.join('、')}`,
+    fix: '请更正标记的内容。',
+    cannot: '无法测算：',
+    paid_by: (who) => `（由${who}支付）`,
+    amount: (a) => `<span class="amt">${a}</span> 元`,
+    timing: (ms) => `本次计算用时 ${ms} 毫秒（在本机浏览器中）`,
+    no_packs: '没有可用的课后服务政策包。',
+    failed: (files) => `以下政策包未能加载：${files.join('，')}`,
+    kinds: { parameter: '参数', eligibility: '参加条件', category: '类别', priority: '优先', fee: '收费', reduction: '减免', subsidy: '补贴', split: '分担', entitlement: '服务' },
+    source: '依据',
+    other_rules: (n) => `其他已检查但不适用的规则（${n} 条）`,
+    at_least: '至少',
+    per: { day: '每天', week: '每周', month: '每月', semester: '每学期', year: '每年', once: '一次' },
+  },
+  en: {
+    title: 'After-school care: what will it cost?',
+    lead: 'Choose your city, enter your child’s grade, your household’s circumstances and the expected class-hours per month: the page shows at once whether your child can take part, the fee, each reduction and subsidy, and the policy clauses they come from. Everything is computed in this browser; nothing is sent anywhere.',
+    city: 'City / policy',
+    as_of: 'Date',
+    child: 'Child and household',
+    tags: 'Household circumstances (any that apply)',
+    result: 'Result',
+    eligible: 'Can take part',
+    priority: 'Priority groups',
+    category: 'Category',
+    gross: 'Fee before reductions',
+    reduction_total: 'Reductions',
+    net: 'You pay',
+    subsidy_total: 'Subsidies',
+    who_pays: 'Who pays what',
+    why: 'Why?',
+    footer: 'huimin 惠民 · the rules engine runs in this browser as WebAssembly and works offline.',
+    toggle: '中文',
+    yes_eligible: 'Yes',
+    not_eligible: 'Not eligible',
+    none: 'None',
+    choose: 'Choose…',
+    yes: 'Yes',
+    no: 'No',
+    optional: 'optional',
+    range: (min, max) => (max == null ? `at least ${min}` : min == null ? `at most ${max}` : `${min}–${max}`),
+    period: (p) => `Quantities are per ${p}.`,
+    valid: (from, until) => `In force from ${from}${until ? ` until ${until}` : ''}`,
+    fill_in: (names) => `Please fill in: ${names.join(', ')}`,
+    fix: 'Please correct the marked entries.',
+    cannot: 'Cannot decide: ',
+    paid_by: (who) => `(paid by ${who})`,
+    amount: (a) => `¥<span class="amt">${a}</span>`,
+    timing: (ms) => `Computed in ${ms} ms, in this browser`,
+    no_packs: 'No after-school policy packs are available.',
+    failed: (files) => `These packs could not be loaded: ${files.join(', ')}`,
+    kinds: { parameter: 'parameter', eligibility: 'eligibility', category: 'category', priority: 'priority', fee: 'fee', reduction: 'reduction', subsidy: 'subsidy', split: 'split', entitlement: 'service' },
+    source: 'Source',
+    other_rules: (n) => `Other rules checked that do not apply (${n})`,
+    at_least: 'at least',
+    per: { day: 'a day', week: 'a week', month: 'a month', semester: 'a semester', year: 'a year', once: 'once' },
+  },
+};
+
+const $ = (sel) => document.querySelector(sel);
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+let lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
+const t = () => UI[lang];
+const label = (text) => (text ? text[lang] || text.zh || text.en : '');
+
+// ---------------------------------------------------------------- packs
+const packs = [];
+const failed = [];
+for (const { file, text } of PACKS) {
+  try {
+    const policy = Policy.fromYaml(text, file);
+    const info = policy.info();
+    if (info.kind === 'after_school') {
+      packs.push({ file, policy, info, schema: policy.inputSchema() });
+    } else {
+      policy.free();
+    }
+  } catch (e) {
+    if (!(e instanceof HuiminError)) throw e;
+    failed.push({ file, error: e });
+    console.warn(`huimin demo: ${file} did not compile:`, e.message);
+  }
+}
+let current = null;
+const touched = new Set();
+let asOfTouched = false;
+let lastParticipant = null;
+
+function todayIso() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function defaultAsOf(info) {
+  let d = todayIso();
+  if (d < info.valid_from) d = info.valid_from;
+  if (info.valid_until && d > info.valid_until) d = info.valid_until;
+  return d;
+}
+
+// ---------------------------------------------------------------- the form
+function currentValues() {
+  const values = {};
+  for (const el of document.querySelectorAll('#fields [name]')) values[el.name] = el.value;
+  const tags = [...document.querySelectorAll('#tags input:checked')].map((el) => el.value);
+  return { values, tags };
+}
+
+function control(f, value) {
+  const id = `f-${f.name}`;
+  if (f.type === 'choice' || f.type === 'boolean') {
+    const options = f.type === 'choice'
+      ? f.choices.map((c) => [c.id, label(c.label)])
+      : [['true', t().yes], ['false', t().no]];
+    const opts = [['', t().choose], ...options]
+      .map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('');
+    return `<select id="${id}" name="${esc(f.name)}" aria-describedby="m-${esc(f.name)}">${opts}</select>`;
+  }
+  const type = f.type === 'date' ? 'date' : 'text';
+  const mode = f.type === 'integer' ? ' inputmode="numeric"' : f.type === 'decimal' ? ' inputmode="decimal"' : '';
+  const ph = f.default != null ? ` placeholder="${esc(f.default)}"` : '';
+  return `<input type="${type}" id="${id}" name="${esc(f.name)}"${mode}${ph} value="${esc(value || '')}" aria-describedby="m-${esc(f.name)}">`;
+}
+
+function buildForm(keep) {
+  const { info, schema } = current;
+  $('#period-hint').textContent = t().period(info.period);
+  $('#pack-desc').textContent = [label(info.jurisdiction), label(info.description), t().valid(info.valid_from, info.valid_until)]
+    .filter(Boolean).join(' · ');
+  $('#fields').innerHTML = schema.fields.map((f) => {
+    const bounds = f.min != null || f.max != null ? `<span class="hint">${esc(t().range(f.min, f.max))}</span>` : '';
+    const opt = f.required ? '' : ` <span class="hint">（${esc(t().optional)}）</span>`;
+    return `<div class="field" data-field="${esc(f.name)}">
+      <label for="f-${esc(f.name)}">${esc(label(f.label))}${opt}</label>
+      ${control(f, keep.values[f.name])} ${bounds}
+      <p class="msg" id="m-${esc(f.name)}" role="alert"></p>
+    </div>`;
+  }).join('');
+  $('#tags').innerHTML = schema.tags.map((tag) => `<label class="tag">
+      <input type="checkbox" name="tag" value="${esc(tag.id)}"${keep.tags.includes(tag.id) ? ' checked' : ''}>
+      ${esc(label(tag.label))}</label>`).join('');
+  $('#tags-box').hidden = schema.tags.length === 0;
+}
+
+function fillPackSelect() {
+  $('#pack').innerHTML = packs.map((p, i) => `<option value="${esc(p.info.id)}"${p === current ? ' selected' : ''}>${esc(label(p.info.name))}</option>`).join('');
+  const note = failed.length ? t().failed(failed.map((f) => f.file)) : '';
+  let el = $('#pack-failed');
+  if (!el) {
+    el = document.createElement('p');
+    el.id = 'pack-failed';
+    el.className = 'warn';
+    $('#pack-desc').after(el);
+  }
+  el.textContent = note;
+}
+
+function relabel() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = `${t().title} · huimin`;
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t()[el.dataset.t];
+  $('#lang').textContent = t().toggle;
+  $('#lang').lang = lang === 'zh' ? 'en' : 'zh-CN';
+}
+
+// The participant, exactly as typed: empty fields are left out (the engine reports the
+// required ones as missing, and applies the defaults of the others).
+function participant() {
+  const { values, tags } = currentValues();
+  const p = { tags };
+  for (const [k, v] of Object.entries(values)) if (v.trim() !== '') p[k] = v.trim();
+  return p;
+}
+
+// ---------------------------------------------------------------- results
+function amount(a) {
+  return t().amount(esc(a));
+}
+
+function lines(rows, sign = '') {
+  return rows.map((l) => `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}</th><td>${sign}${amount(l.amount)}</td></tr>`).join('');
+}
+
+function payerName(id) {
+  const p = current.info.payers.find((x) => x.id === id);
+  return p ? label(p.label) : id;
+}
+
+function showValue(v) {
+  return v === 'true' ? t().yes : v === 'false' ? t().no : v;
+}
+
+function citation(c) {
+  if (!c) return '';
+  const gloss = lang === 'en' && c.en ? `<span class="gloss">${esc(c.en)}</span>` : '';
+  return `<blockquote class="cite" data-clause="${esc(c.id)}"><cite>${esc(t().source)}：${esc(c.document)} ${esc(c.clause)}</cite>
+    <q lang="zh">${esc(c.text)}</q>${gloss}</blockquote>`;
+}
+
+function renderDecision(d) {
+  const info = current.info;
+  const reasons = d.reasons.map((r) => `<li>${esc(label(r.message))}${citation(r.cite)}</li>`).join('');
+  $('#eligible').innerHTML = `<span class="${d.eligible ? 'ok' : 'no'}">${esc(d.eligible ? t().yes_eligible : t().not_eligible)}</span>${reasons ? `<ul class="reasons">${reasons}</ul>` : ''}`;
+  const groups = d.priority_groups.map((g) => {
+    const x = info.priority_groups.find((p) => p.id === g);
+    return `<span class="chip" data-group="${esc(g)}">${esc(x ? label(x.label) : g)}</span>`;
+  });
+  $('#priority').innerHTML = groups.length ? groups.join(' ') : esc(t().none);
+  for (const el of document.querySelectorAll('.opt-category')) el.hidden = info.categories.length === 0;
+  const cat = info.categories.find((c) => c.id === d.category);
+  $('#category').textContent = d.category ? (cat ? label(cat.label) : d.category) : t().none;
+  $('#fees').innerHTML = lines(d.fees);
+  $('#gross').innerHTML = amount(d.gross_fee);
+  $('#reductions').innerHTML = lines(d.reductions, '− ');
+  $('#reduction-total').innerHTML = amount(d.reduction_total);
+  $('#net').innerHTML = amount(d.net_fee);
+  $('#net-payer').textContent = info.fee_payer ? t().paid_by(payerName(info.fee_payer)) : '';
+  $('#subsidies').innerHTML = d.subsidies.map((l) => {
+    const split = d.splits.find((s) => s.rule === l.rule);
+    const parts = split ? Object.entries(split.parts).map(([p, a]) => `${esc(payerName(p))} ${amount(a)}`).join(' · ') : '';
+    return `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}${parts ? `<div class="parts">${parts}</div>` : ''}</th><td>${amount(l.amount)}</td></tr>`;
+  }).join('');
+  $('#subsidy-total').innerHTML = amount(d.subsidy_total);
+  $('#payers').innerHTML = Object.entries(d.payers)
+    .map(([p, a]) => `<tr data-payer="${esc(p)}"><th>${esc(payerName(p))}</th><td>${amount(a)}</td></tr>`).join('');
+  $('#entitlements').innerHTML = d.entitlements
+    .map((e) => `<li>${esc(label(e.label))}: ${e.at_least ? esc(t().at_least) + ' ' : ''}${esc(e.count)} ${esc(t().per[e.per] || e.per)}</li>`).join('');
+  // Priority groups and categories that do not hold are folded away under "other rules checked".
+  const folded = (s) => (s.kind === 'priority' || s.kind === 'category') && s.value === 'false';
+  const step = (s) => {
+    const inputs = Object.entries(s.inputs).map(([k, v]) => `${esc(k)} = ${esc(v)}`).join(', ');
+    return `<li class="step step-${esc(s.kind)}" data-rule="${esc(s.rule)}">
+      <div class="head"><span class="kind">${esc(t().kinds[s.kind] || s.kind)}</span> <b>${esc(label(s.label))}</b> → <span class="value">${esc(showValue(s.value))}</span></div>
+      ${s.detail ? `<div class="detail">${esc(s.detail)}</div>` : ''}
+      ${inputs ? `<div class="inputs">${inputs}</div>` : ''}
+      ${citation(s.cite)}
+    </li>`;
+  };
+  const main = d.steps.filter((s) => !folded(s));
+  const rest = d.steps.filter(folded);
+  $('#why').innerHTML = main.map(step).join('') + (rest.length
+    ? `<li class="folded"><details><summary>${esc(t().other_rules(rest.length))}</summary><ol>${rest.map(step).join('')}</ol></details></li>`
+    : '');
+}
+
+function showMessages(errors) {
+  const fieldNames = new Set(current.schema.fields.map((f) => f.name));
+  for (const el of document.querySelectorAll('.msg')) el.textContent = '';
+  for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const missing = [];
+  let shown = 0;
+  for (const e of errors) {
+    let target = 'form';
+    if (fieldNames.has(e.path)) target = e.path;
+    else if (e.path.startsWith('tags')) target = 'tags';
+    else if (e.path === 'as_of') target = 'as_of';
+    if (e.code === 'missing' && !touched.has(e.path)) {
+      const f = current.schema.fields.find((x) => x.name === e.path);
+      missing.push(f ? label(f.label) : e.path);
+      continue;
+    }
+    const msg = $(`#m-${CSS.escape(target)}`);
+    msg.textContent = msg.textContent ? `${msg.textContent}；${label(e.message)}` : label(e.message);
+    const input = target === 'form' ? null : target === 'tags' ? $('#tags-box') : $(`#f-${CSS.escape(target)}`) || $(`#${CSS.escape(target)}`);
+    if (input) input.setAttribute('aria-invalid', 'true');
+    shown++;
+  }
+  return { missing, shown };
+}
+
+function update() {
+  if (!current) return;
+  const p = participant();
+  lastParticipant = p;
+  const asOf = $('#as_of').value;
+  const t0 = performance.now();
+  const errors = current.policy.validate(p);
+  let decision = null;
+  let failure = null;
+  if (errors.length === 0) {
+    try {
+      decision = current.policy.evaluate(p, asOf);
+    } catch (e) {
+      if (!(e instanceof HuiminError)) throw e;
+      failure = e;
+    }
+  }
+  const ms = performance.now() - t0;
+  const all = failure && failure.kind === 'input' ? failure.errors : errors;
+  const { missing, shown } = showMessages(all);
+  $('#outcome').hidden = decision === null;
+  if (decision) {
+    renderDecision(decision);
+    $('#status').textContent = '';
+    $('#timing').textContent = t().timing(ms.toFixed(2));
+  } else if (failure && failure.kind !== 'input') {
+    $('#status').textContent = t().cannot + failure.message;
+  } else {
+    $('#status').textContent = [shown ? t().fix : '', missing.length ? t().fill_in(missing) : ''].filter(Boolean).join(' ');
+  }
+}
+
+function selectPack(id) {
+  const keep = current ? currentValues() : { values: {}, tags: [] };
+  current = packs.find((p) => p.info.id === id) || packs[0] || null;
+  if (!current) return;
+  if (!asOfTouched) $('#as_of').value = defaultAsOf(current.info);
+  buildForm(keep);
+  update();
+}
+
+// ---------------------------------------------------------------- wiring
+relabel();
+$('#version').textContent = `v${version()}`;
+if (packs.length === 0) {
+  $('#status').textContent = t().no_packs;
+} else {
+  fillPackSelect();
+  selectPack(packs[0].info.id);
+}
+$('#pack').addEventListener('change', (e) => selectPack(e.target.value));
+const onEdit = (e) => {
+  if (e.target.id === 'pack') return;
+  if (e.target.id === 'as_of') asOfTouched = true;
+  else if (e.target.name && e.target.name !== 'tag') touched.add(e.target.name);
+  update();
+};
+$('#form').addEventListener('input', onEdit);
+$('#form').addEventListener('change', onEdit);
+$('#form').addEventListener('submit', (e) => e.preventDefault());
+$('#lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  relabel();
+  if (current) {
+    fillPackSelect();
+    buildForm(currentValues());
+    update();
+  }
+});
+
+// For tests and the curious: time evaluations of the current form in this page.
+window.huiminDemo = {
+  ready: true,
+  get packs() { return packs.map((p) => p.info.id); },
+  get failed() { return failed.map((f) => ({ file: f.file, error: f.error.toJSON() })); },
+  participant: () => lastParticipant,
+  /** Mean milliseconds per evaluation of the current form over `n` runs. */
+  bench(n = 1000, explain = true) {
+    const p = participant();
+    const asOf = $('#as_of').value;
+    current.policy.evaluate(p, asOf, { explain });
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) current.policy.evaluate(p, asOf, { explain });
+    return (performance.now() - t0) / n;
+  },
+};
+document.body.dataset.ready = '1';

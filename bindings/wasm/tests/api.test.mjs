@@ -1,0 +1,265 @@
+// The JavaScript API of the `huimin` npm package (bindings/wasm/pkg), under Node.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Policy, HuiminError, version } from '../pkg/index.js';
+
+const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+const WANZHOU = readFileSync(join(fixtures, 'policies', 'chongqing-wanzhou-2020.yaml'), 'utf8');
+const wz = () => Policy.fromYaml(WANZHOU, 'chongqing-wanzhou-2020.yaml');
+const CAP = { id: 'wz-1', stage: 'primary', grade: 3, class_hours: 60, tags: ['dual_worker'] };
+
+function thrown(f) {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected an exception');
+}
+
+// The keys of the shapes declared in js/index.d.ts: if the core adds or renames a field, this
+// fails and the declarations must follow.
+const DECISION_KEYS = ['pack', 'participant', 'as_of', 'period', 'eligible', 'reasons', 'category', 'priority_groups', 'fees',
+  'gross_fee', 'reductions', 'reduction_total', 'net_fee', 'subsidies', 'subsidy_total', 'payers', 'splits', 'entitlements', 'steps'];
+const STEP_KEYS = ['rule', 'kind', 'label', 'inputs', 'value', 'detail', 'cite'];
+const CITATION_KEYS = ['id', 'document', 'clause', 'text', 'en'];
+const FIELD_KEYS = ['name', 'type', 'label', 'required', 'min', 'max', 'default', 'choices'];
+const INFO_KEYS = ['id', 'name', 'kind', 'jurisdiction', 'description', 'valid_from', 'valid_until', 'period', 'payers',
+  'fee_payer', 'categories', 'priority_groups', 'warnings'];
+const sorted = (a) => [...a].sort();
+
+test('version is the workspace version', () => {
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+});
+
+test('a compiled policy tells its identity', () => {
+  const p = wz();
+  assert.equal(p.id, 'chongqing-wanzhou-2020');
+  assert.equal(p.kind, 'after_school');
+  assert.equal(p.period, 'month');
+  assert.equal(p.validFrom, '2020-09-01');
+  assert.equal(p.validUntil, null);
+  assert.deepEqual(p.name, { zh: '万州区中小学课后服务', en: 'Wanzhou primary and secondary after-school service' });
+  const info = p.info();
+  assert.deepEqual(sorted(Object.keys(info)), sorted(INFO_KEYS));
+  assert.equal(info.fee_payer, 'parents');
+  assert.deepEqual(info.payers, [{ id: 'parents', label: { zh: '家长', en: 'Parents' } }]);
+  assert.ok(info.priority_groups.some((g) => g.id === 'dibao' && g.label.zh === '低保家庭儿童'));
+  assert.ok(Array.isArray(p.warnings));
+  p.free();
+});
+
+test('the input schema lists fields, types, bounds, labels and tags', () => {
+  const p = wz();
+  const s = p.inputSchema();
+  const byName = Object.fromEntries(s.fields.map((f) => [f.name, f]));
+  for (const f of s.fields) assert.deepEqual(sorted(Object.keys(f)), sorted(FIELD_KEYS));
+  assert.deepEqual(sorted(Object.keys(byName)), ['class_hours', 'grade', 'stage']);
+  assert.equal(byName.class_hours.type, 'decimal');
+  assert.equal(byName.class_hours.min, '0');
+  assert.deepEqual(byName.class_hours.label, { zh: '课时数', en: 'Class-hours' });
+  assert.equal(byName.grade.type, 'integer');
+  assert.equal(byName.stage.type, 'choice');
+  assert.ok(byName.stage.choices.some((c) => c.id === 'primary' && c.label.zh === '小学'));
+  assert.ok(s.tags.some((t) => t.id === 'dibao' && t.label.zh === '低保家庭'));
+  p.free();
+});
+
+test('evaluate returns the core Decision shape with amounts as strings', () => {
+  const p = wz();
+  const d = p.evaluate(CAP, '2021-03-01');
+  assert.deepEqual(sorted(Object.keys(d)), sorted(DECISION_KEYS));
+  assert.equal(d.pack, 'chongqing-wanzhou-2020');
+  assert.equal(d.participant, 'wz-1');
+  assert.equal(d.as_of, '2021-03-01');
+  assert.equal(d.eligible, true);
+  assert.deepEqual(d.priority_groups, ['dual_worker', 'lower_grades']);
+  for (const k of ['gross_fee', 'reduction_total', 'net_fee', 'subsidy_total']) assert.equal(typeof d[k], 'string', k);
+  assert.equal(d.gross_fee, '170.00');
+  assert.equal(d.net_fee, '170.00');
+  assert.deepEqual(d.payers, { parents: '170.00' });
+  const fee = d.steps.find((s) => s.kind === 'fee');
+  assert.deepEqual(sorted(Object.keys(fee)), sorted(STEP_KEYS));
+  assert.deepEqual(sorted(Object.keys(fee.cite)), sorted(CITATION_KEYS));
+  assert.equal(fee.value, '170.00');
+  assert.match(fee.detail, /180\.00.*170/);
+  assert.match(fee.cite.text, /3\.00元\/生·課時/);
+  assert.equal(fee.cite.clause, '（二）强化经费保障');
+  p.free();
+});
+
+test('the waiver takes the whole fee for a 低保 household', () => {
+  const p = wz();
+  const d = p.evaluate({ stage: 'primary', grade: 6, class_hours: 40, tags: ['dibao'] }, '2021-03-01');
+  assert.equal(d.gross_fee, '120.00');
+  assert.deepEqual(d.reductions.map((r) => [r.rule, r.amount]), [['poverty_waiver', '120.00']]);
+  assert.equal(d.net_fee, '0.00');
+  const step = d.steps.find((s) => s.rule === 'poverty_waiver');
+  assert.match(step.cite.text, /低保家庭學生減免/);
+  p.free();
+});
+
+test('asOf may be a Date (its local calendar date) or a string', () => {
+  const p = wz();
+  const a = p.evaluate(CAP, '2021-03-01');
+  const b = p.evaluate(CAP, new Date(2021, 2, 1));
+  assert.deepEqual(b, a);
+  p.free();
+});
+
+test('numbers may be decimal strings, JS numbers or BigInts, read exactly', () => {
+  const p = wz();
+  assert.equal(p.evaluate({ stage: 'primary', grade: 3, class_hours: '10.5' }, '2021-03-01').gross_fee, '31.50');
+  assert.equal(p.evaluate({ stage: 'primary', grade: 3, class_hours: 0.1 }, '2021-03-01').gross_fee, '0.30');
+  assert.equal(p.evaluate({ stage: 'primary', grade: 3n, class_hours: 7n }, '2021-03-01').gross_fee, '21.00');
+  assert.equal(p.evaluate(JSON.stringify({ stage: 'primary', grade: 3, class_hours: 1 }), '2021-03-01').gross_fee, '3.00');
+  p.free();
+});
+
+test('explain: false leaves the steps out and gives the same amounts', () => {
+  const p = wz();
+  const full = p.evaluate(CAP, '2021-03-01');
+  const quick = p.evaluate(CAP, '2021-03-01', { explain: false });
+  assert.equal(quick.net_fee, full.net_fee);
+  assert.deepEqual(quick.payers, full.payers);
+  assert.ok(quick.steps.length < full.steps.length);
+  p.free();
+});
+
+test('validate lists every problem by field path with zh/en messages', () => {
+  const p = wz();
+  assert.deepEqual(p.validate({ stage: 'primary', grade: 3, class_hours: 60 }), []);
+  const errors = p.validate({ stage: 'primry', grade: 'three', class_hours: -1, tags: ['dibaa'], hours: 3 });
+  const byPath = Object.fromEntries(errors.map((e) => [e.path, e]));
+  assert.equal(byPath.class_hours.code, 'out_of_range');
+  assert.equal(byPath.grade.code, 'wrong_type');
+  assert.equal(byPath.stage.code, 'unknown_choice');
+  assert.equal(byPath['tags[0]'].code, 'unknown_tag');
+  assert.equal(byPath.hours.code, 'unknown_field');
+  for (const e of errors) {
+    assert.deepEqual(sorted(Object.keys(e)), ['code', 'message', 'path']);
+    assert.ok(e.message.zh && e.message.en, JSON.stringify(e));
+  }
+  assert.match(byPath.class_hours.message.zh, /课时数/);
+  assert.match(byPath['tags[0]'].message.en, /did you mean `dibao`/);
+  const missing = p.validate({ tags: [] });
+  assert.deepEqual(sorted(missing.map((e) => `${e.path}:${e.code}`)), ['class_hours:missing', 'grade:missing', 'stage:missing']);
+  assert.equal(p.validate('not json')[0].code, 'wrong_type');
+  assert.equal(p.validate([1, 2])[0].code, 'wrong_type');
+  p.free();
+});
+
+test('invalid participants throw HuiminError of kind input, with the path', () => {
+  const p = wz();
+  const e = thrown(() => p.evaluate({ stage: 'primary', grade: 2, class_hours: -1 }, '2021-03-01'));
+  assert.ok(e instanceof HuiminError);
+  assert.ok(e instanceof Error);
+  assert.equal(e.name, 'HuiminError');
+  assert.equal(e.kind, 'input');
+  assert.equal(e.path, 'class_hours');
+  assert.equal(e.code, 'out_of_range');
+  assert.match(e.message, /class_hours/);
+  assert.deepEqual(e.toJSON(), { kind: 'input', errors: [{ path: 'class_hours', code: 'out_of_range', message: e.errors[0].message }] });
+  assert.deepEqual(JSON.parse(JSON.stringify(e)), e.toJSON());
+  p.free();
+});
+
+test('a bad evaluation date is an input error at as_of', () => {
+  const p = wz();
+  for (const bad of ['2021-13-01', 'March', '', new Date(Number.NaN), 20210301]) {
+    const e = thrown(() => p.evaluate(CAP, bad));
+    assert.ok(e instanceof HuiminError, String(bad));
+    assert.equal(e.kind, 'input');
+    assert.equal(e.path, 'as_of');
+  }
+  p.free();
+});
+
+test('a date outside the pack is an eval error with its code', () => {
+  const p = wz();
+  const e = thrown(() => p.evaluate(CAP, '2020-08-31'));
+  assert.ok(e instanceof HuiminError);
+  assert.equal(e.kind, 'eval');
+  assert.equal(e.code, 'outside_validity');
+  assert.equal(e.toJSON().pack, 'chongqing-wanzhou-2020');
+  assert.equal(e.toJSON().date, '2020-08-31');
+  p.free();
+});
+
+test('a YAML syntax error is a pack error with line and column', () => {
+  const e = thrown(() => Policy.fromYaml('id: x\nname: [\n', 'bad.yaml'));
+  assert.ok(e instanceof HuiminError);
+  assert.equal(e.kind, 'pack');
+  assert.equal(e.code, 'yaml');
+  assert.equal(e.file, 'bad.yaml');
+  assert.equal(e.line, 2);
+  assert.ok(e.column > 0);
+  assert.match(e.message, /^bad\.yaml:2:/);
+  assert.equal(e.toJSON().errors[0].severity, 'error');
+});
+
+test('an unknown name in an expression points at it, with a did-you-mean hint', () => {
+  const broken = WANZHOU.replace('cap: monthly_cap', 'cap: monthly_capp');
+  const e = thrown(() => Policy.fromYaml(broken, 'wz.yaml'));
+  assert.equal(e.kind, 'pack');
+  assert.equal(e.code, 'unknown_name');
+  const line = broken.split('\n').findIndex((l) => l.includes('monthly_capp')) + 1;
+  assert.equal(e.line, line);
+  assert.equal(e.column, broken.split('\n')[line - 1].indexOf('monthly_capp') + 1);
+  assert.match(e.hint, /monthly_cap/);
+});
+
+test('fromJson compiles a JSON pack (text or object) with the same results', () => {
+  const pack = {
+    id: 'demo', name: { zh: '示例', en: 'Demo' }, kind: 'after_school', jurisdiction: { zh: '某市', en: 'Some city' },
+    valid_from: '2020-09-01', period: 'month', payers: { parents: { zh: '家长', en: 'Parents' } }, fee_payer: 'parents',
+    inputs: { class_hours: {} }, parameters: { rate: { values: [{ from: '2020-09-01', value: '3.00' }] } },
+    fees: [{ id: 'service', label: { zh: '服务费', en: 'Service fee' }, rate: 'rate', quantity: 'class_hours', cap: '170' }],
+  };
+  for (const src of [JSON.stringify(pack, null, 2), pack]) {
+    const p = Policy.fromJson(src, 'demo.json');
+    assert.equal(p.evaluate({ class_hours: 60 }, '2021-03-01').net_fee, '170.00');
+    assert.equal(p.evaluate({ class_hours: 10 }, '2021-03-01').net_fee, '30.00');
+    p.free();
+  }
+  const e = thrown(() => Policy.fromJson('{"id": "x",\n  "name": }', 'bad.json'));
+  assert.equal(e.kind, 'pack');
+  assert.equal(e.code, 'json');
+  assert.equal(e.line, 2);
+});
+
+test('a freed policy cannot be used; free is idempotent', () => {
+  const p = wz();
+  p.free();
+  p.free();
+  assert.throws(() => p.evaluate(CAP, '2021-03-01'), /freed/);
+  assert.throws(() => p.validate(CAP), /freed/);
+  assert.throws(() => p.inputSchema(), /freed/);
+});
+
+test('Policy cannot be constructed directly', () => {
+  assert.throws(() => new Policy(), TypeError);
+});
+
+test('every pack in fixtures/policies compiles in WASM', () => {
+  const dir = join(fixtures, 'policies');
+  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+  assert.ok(files.length > 0);
+  const problems = [];
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    try {
+      const p = f.endsWith('.json') ? Policy.fromJson(text, f) : Policy.fromYaml(text, f);
+      assert.equal(`${p.id}${f.slice(f.lastIndexOf('.'))}`.replace(/\.yml$/, '.yaml'), f.replace(/\.yml$/, '.yaml'));
+      const s = p.inputSchema();
+      assert.ok(Array.isArray(s.fields) && Array.isArray(s.tags));
+      p.free();
+    } catch (e) {
+      problems.push(`${f}: ${e.message}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});

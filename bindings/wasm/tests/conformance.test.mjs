@@ -1,0 +1,72 @@
+// Every conformance case in fixtures/cases/ through the WASM build (bindings/wasm/pkg), with
+// the same matching rule as the Rust suite (crates/huimin-core/tests/conformance.rs): every
+// field compared to the fen. HUIMIN_CASES=<prefix> runs only the packs whose id starts with it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Policy, HuiminError } from '../pkg/index.js';
+import { matches, inexactNumbers } from './match.mjs';
+
+const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+const only = process.env.HUIMIN_CASES || '';
+
+function packPath(id) {
+  return ['yaml', 'yml', 'json'].map((x) => join(fixtures, 'policies', `${id}.${x}`)).find((p) => existsSync(p));
+}
+
+function load(path) {
+  const text = readFileSync(path, 'utf8');
+  return path.endsWith('.json') ? Policy.fromJson(text, path) : Policy.fromYaml(text, path);
+}
+
+const dirs = readdirSync(join(fixtures, 'cases'))
+  .filter((d) => d.startsWith(only) && statSync(join(fixtures, 'cases', d)).isDirectory())
+  .sort();
+
+test('there are conformance cases', () => {
+  const n = dirs.reduce((a, d) => a + readdirSync(join(fixtures, 'cases', d)).filter((f) => f.endsWith('.json')).length, 0);
+  assert.ok(n > 0, 'no cases found');
+});
+
+for (const id of dirs) {
+  const path = packPath(id);
+  let policy = null;
+  let loadError = null;
+  if (path) {
+    try {
+      policy = load(path);
+    } catch (e) {
+      loadError = e;
+    }
+  }
+  const files = readdirSync(join(fixtures, 'cases', id)).filter((f) => f.endsWith('.json')).sort();
+  for (const file of files) {
+    test(`${id}/${file}`, () => {
+      assert.ok(path, `cases for \`${id}\` but no pack fixtures/policies/${id}.yaml`);
+      if (loadError) throw loadError;
+      const raw = readFileSync(join(fixtures, 'cases', id, file), 'utf8');
+      const c = JSON.parse(raw);
+      assert.ok(typeof c.note === 'string' && c.note.length > 0, 'every case needs a `note` with the arithmetic');
+      assert.deepEqual(inexactNumbers(raw), [], 'number literals JavaScript cannot carry exactly (write them as strings)');
+      const hasExpected = Object.hasOwn(c, 'expected');
+      const hasError = Object.hasOwn(c, 'expected_error');
+      assert.ok(hasExpected !== hasError, 'a case needs exactly one of `expected` and `expected_error`');
+      let decision = null;
+      let error = null;
+      try {
+        decision = policy.evaluate(c.participant, c.as_of);
+      } catch (e) {
+        if (!(e instanceof HuiminError)) throw e;
+        error = e;
+      }
+      let diffs;
+      if (decision && hasExpected) diffs = matches(c.expected, decision);
+      else if (error && hasError) diffs = matches(c.expected_error, JSON.parse(JSON.stringify(error)));
+      else if (decision) diffs = [`expected an error, got net fee ${decision.net_fee} subsidy ${decision.subsidy_total}`];
+      else diffs = [`unexpected error: ${error.message}`];
+      assert.deepEqual(diffs, [], `${id}/${file}:\n  ${diffs.join('\n  ')}`);
+    });
+  }
+}

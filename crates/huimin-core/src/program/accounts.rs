@@ -1,0 +1,471 @@
+//! The money: participants' decisions totalled over the term, funds and matching, costs,
+//! earmarks, and the split of every total between payers.
+
+use super::audit::{severity, Ctx};
+use super::report::{EarmarkLine, FundLine, MoneyReport, Subject};
+use super::staffing::Staffing;
+use super::Member;
+use crate::decision::Decision;
+use crate::error::{Error, EvalError, InputError};
+use crate::money::Money;
+use crate::pack::Pos;
+use crate::policy::EvalOptions;
+use crate::text::Text;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The participants evaluated, and their money over the term.
+pub(crate) struct People {
+    pub participants: u64,
+    pub eligible: u64,
+    pub gross: Money,
+    pub reductions: Money,
+    pub net: Money,
+    pub subsidies: Money,
+    pub unassigned: Money,
+    pub payers: BTreeMap<String, Money>,
+    /// Each decision by participant id (for fee collections).
+    pub by_id: BTreeMap<String, Decision>,
+}
+
+fn overflow(what: &str) -> Error {
+    Error::Eval(EvalError::Arithmetic {
+        rule: what.to_owned(),
+        what: "arithmetic overflow in the program's totals".into(),
+    })
+}
+
+/// `total + m × times`, exactly.
+fn add_times(total: &mut Money, m: Money, times: u64) -> Result<(), Error> {
+    let scale = total.amount().scale().max(m.amount().scale());
+    let v = m
+        .amount()
+        .checked_mul(Decimal::from(times))
+        .and_then(|x| total.amount().checked_add(x))
+        .ok_or_else(|| overflow("program totals"))?;
+    *total = Money::at_scale(v, scale);
+    Ok(())
+}
+
+/// Sums amounts exactly (they are far inside `Decimal`'s range; an overflow keeps the sum).
+pub(crate) fn sum(items: impl IntoIterator<Item = Money>, zero: Money) -> Money {
+    items.into_iter().fold(zero, |a, m| {
+        let scale = a.amount().scale().max(m.amount().scale());
+        a.amount()
+            .checked_add(m.amount())
+            .map_or(a, |s| Money::at_scale(s, scale))
+    })
+}
+
+fn member_key(group: &str, i: usize, m: &Member) -> String {
+    m.participant
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("groups[{group}].participants[{i}]"))
+}
+
+/// Evaluates every participant as of the term's first day, without explanations.
+pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
+    let zero = cx.zero();
+    let mut p = People {
+        participants: 0,
+        eligible: 0,
+        gross: zero,
+        reductions: zero,
+        net: zero,
+        subsidies: zero,
+        unassigned: zero,
+        payers: cx
+            .policy
+            .payers()
+            .iter()
+            .map(|(id, _)| (id.clone(), zero))
+            .collect(),
+        by_id: BTreeMap::new(),
+    };
+    let periods = u64::from(cx.program.term.periods);
+    let mut input_errors: Vec<InputError> = Vec::new();
+    let options = EvalOptions { explain: false };
+    for g in &cx.program.groups {
+        for (i, m) in g.participants.iter().enumerate() {
+            let d = match cx.policy.evaluate_with(&m.participant, cx.as_of, options) {
+                Ok(d) => d,
+                Err(Error::Input { errors }) => {
+                    input_errors.extend(errors.into_iter().map(|mut e| {
+                        e.path = format!("groups[{}].participants[{i}].{}", g.id.value, e.path);
+                        e
+                    }));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let count = u64::from(m.count);
+            p.participants += count;
+            let key = member_key(&g.id.value, i, m);
+            if d.eligible {
+                p.eligible += count;
+                let times = count
+                    .checked_mul(periods)
+                    .ok_or_else(|| overflow("program totals"))?;
+                add_times(&mut p.gross, d.gross_fee, times)?;
+                add_times(&mut p.reductions, d.reduction_total, times)?;
+                add_times(&mut p.net, d.net_fee, times)?;
+                add_times(&mut p.subsidies, d.subsidy_total, times)?;
+                let assigned = sum(
+                    d.splits
+                        .iter()
+                        .filter(|a| d.subsidies.iter().any(|l| l.rule == a.rule))
+                        .map(|a| a.amount),
+                    zero,
+                );
+                let unassigned = Money::at_scale(
+                    (d.subsidy_total.amount() - assigned.amount()).max(Decimal::ZERO),
+                    zero.amount().scale(),
+                );
+                add_times(&mut p.unassigned, unassigned, times)?;
+                for (payer, amount) in &d.payers {
+                    add_times(
+                        p.payers.entry(payer.clone()).or_insert(zero),
+                        *amount,
+                        times,
+                    )?;
+                }
+            } else {
+                not_eligible(cx, &key, m.count, &d);
+            }
+            if m.participant.id.is_some() {
+                p.by_id.insert(key, d);
+            }
+        }
+    }
+    if input_errors.is_empty() {
+        Ok(p)
+    } else {
+        Err(Error::Input {
+            errors: input_errors,
+        })
+    }
+}
+
+fn not_eligible(cx: &mut Ctx, key: &str, count: u32, d: &Decision) {
+    let many = if count > 1 {
+        format!(" (×{count})")
+    } else {
+        String::new()
+    };
+    let zh: Vec<&str> = d.reasons.iter().map(|r| r.message.zh.as_str()).collect();
+    let en: Vec<&str> = d.reasons.iter().map(|r| r.message.en.as_str()).collect();
+    let first = d.reasons.first();
+    cx.findings.push(super::Finding {
+        check: "not_eligible".into(),
+        rule: first.map(|r| r.rule.clone()).unwrap_or_default(),
+        severity: severity(false),
+        subject: Subject::Participant(key.to_owned()),
+        message: Text::new(
+            format!("不符合服务条件{many}：{}", zh.join("；")),
+            format!("not eligible{many}: {}", en.join("; ")),
+        ),
+        cite: first.and_then(|r| r.cite.clone()),
+    });
+}
+
+/// Totals the money of the term and checks funds and earmarks.
+pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyReport {
+    let zero = cx.zero();
+    let rounding = cx.policy.rounding();
+    let program = cx.program;
+    let other: Vec<(String, Money)> = program
+        .costs
+        .iter()
+        .map(|c| (c.for_use.clone(), cx.money(&c.amount, "cost")))
+        .collect();
+    let other_costs = sum(other.iter().map(|(_, m)| *m), zero);
+    let total_cost = sum([staff.pay, other_costs], zero);
+
+    let fees_collected = if program.collections.is_empty() {
+        None
+    } else {
+        let amounts: Vec<Money> = program
+            .collections
+            .iter()
+            .map(|c| cx.money(&c.amount, "collection"))
+            .collect();
+        Some(sum(amounts, zero))
+    };
+
+    let funds = funds(cx);
+    let mut income_by: BTreeMap<String, Money> = people.payers.clone();
+    for f in &funds {
+        if let Some(m) = f.received.or(f.due) {
+            income_by.insert(f.payer.clone(), m);
+        }
+    }
+    if !people.unassigned.amount().is_zero() {
+        income_by.insert("unassigned".to_owned(), people.unassigned);
+    }
+    let income = sum(income_by.values().copied(), zero);
+    let balance = Money::at_scale(income.amount() - total_cost.amount(), rounding.scale);
+
+    let earmarks = earmarks(cx, &income_by, staff.pay, &other);
+
+    // The costs split in proportion to who funds the program.
+    let payers: Vec<&String> = income_by.keys().collect();
+    let weights: Vec<Decimal> = income_by.values().map(|m| m.amount()).collect();
+    let mut split = BTreeMap::new();
+    let parts = |total: Money| -> Option<BTreeMap<String, Money>> {
+        let v = rounding.allocate(total, &weights)?;
+        Some(payers.iter().map(|p| (*p).clone()).zip(v).collect())
+    };
+    if let (Some(s), Some(o)) = (parts(staff.pay), parts(other_costs)) {
+        let total: BTreeMap<String, Money> = s
+            .iter()
+            .map(|(p, m)| {
+                (
+                    p.clone(),
+                    sum([*m, o.get(p).copied().unwrap_or(zero)], zero),
+                )
+            })
+            .collect();
+        split.insert("staff_pay".to_owned(), s);
+        split.insert("other_costs".to_owned(), o);
+        split.insert("total_cost".to_owned(), total);
+    }
+
+    let per = |m: Money| -> Option<Money> {
+        (people.eligible > 0 && !m.amount().is_zero())
+            .then(|| m.amount().checked_div(Decimal::from(people.eligible)))
+            .flatten()
+            .map(|d| rounding.round(d))
+    };
+    MoneyReport {
+        fees_gross: people.gross,
+        reductions: people.reductions,
+        fees_due: people.net,
+        fees_collected,
+        subsidies: people.subsidies,
+        subsidies_unassigned: people.unassigned,
+        participant_payers: people.payers.clone(),
+        staff_pay: staff.pay,
+        staff_pay_inside_performance_pay: staff.inside_performance_pay,
+        other_costs,
+        total_cost,
+        funds,
+        income,
+        income_by_payer: income_by.clone(),
+        balance,
+        earmarks,
+        split,
+        per_student_cost: per(total_cost),
+        per_student_income: per(income),
+    }
+}
+
+/// Funds received by payer, and what matching makes due.
+fn funds(cx: &mut Ctx) -> Vec<FundLine> {
+    let zero = cx.zero();
+    let payers = cx.policy.payers().to_vec();
+    let program = cx.program;
+    let policy = cx.policy;
+    let mut received: BTreeMap<String, Money> = BTreeMap::new();
+    for f in &program.funds {
+        if !payers.iter().any(|(p, _)| *p == f.payer.value) {
+            cx.error(
+                Pos::of(&f.payer),
+                format!("fund: `{}` is not a payer of the pack", f.payer.value),
+            );
+            continue;
+        }
+        let m = cx.money(&f.amount, "fund");
+        let t = received.entry(f.payer.value.clone()).or_insert(zero);
+        *t = sum([*t, m], zero);
+    }
+    let mut due: BTreeMap<String, Money> = BTreeMap::new();
+    let mut split_cite = None;
+    if let Some(m) = &program.matching {
+        let pack = policy.pack();
+        match pack.splits.get(&m.split.value) {
+            None => cx.error(
+                Pos::of(&m.split),
+                format!("matching: `{}` is not a split of the pack", m.split.value),
+            ),
+            Some(s) => {
+                split_cite = s.cite.clone();
+                let parts = &s.parts.value;
+                let anchor = parts.get(&m.anchor.value).map(|w| w.0);
+                match (anchor, received.get(&m.anchor.value).copied()) {
+                    (None, _) => cx.error(
+                        Pos::of(&m.anchor),
+                        format!(
+                            "matching: `{}` has no share in split `{}`",
+                            m.anchor.value, m.split.value
+                        ),
+                    ),
+                    (Some(w), _) if w <= Decimal::ZERO => cx.error(
+                        Pos::of(&m.anchor),
+                        format!("matching: `{}` has a zero share", m.anchor.value),
+                    ),
+                    (_, None) => cx.error(
+                        Pos::of(&m.anchor),
+                        format!("matching: no funds listed for `{}`", m.anchor.value),
+                    ),
+                    (Some(w), Some(base)) => {
+                        for (p, wp) in parts.iter().filter(|(p, _)| **p != m.anchor.value) {
+                            match base
+                                .amount()
+                                .checked_mul(wp.0)
+                                .and_then(|x| x.checked_div(w))
+                            {
+                                Some(x) => {
+                                    due.insert(p.clone(), cx.policy.rounding().round(x));
+                                }
+                                None => cx.error(
+                                    Pos::of(&m.split),
+                                    "matching: the amount is out of range".into(),
+                                ),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    for (p, label) in &payers {
+        let r = received.get(p).copied();
+        let d = due.get(p).copied();
+        if let (Some(r), Some(d)) = (r, d) {
+            if r < d {
+                let short = Money::at_scale(d.amount() - r.amount(), d.amount().scale());
+                let rule = cx
+                    .program
+                    .matching
+                    .as_ref()
+                    .map(|m| m.split.value.clone())
+                    .unwrap_or_default();
+                cx.find(
+                    "matching",
+                    &rule,
+                    severity(false),
+                    Subject::Payer(p.clone()),
+                    Text::new(
+                        format!("{}应配套{d}元，到位{r}元，差{short}元", label.zh),
+                        format!(
+                            "{} owes {d} in matching funds, received {r}: {short} short",
+                            label.en
+                        ),
+                    ),
+                    &split_cite,
+                );
+            }
+        }
+        if r.is_some() || d.is_some() {
+            lines.push(FundLine {
+                payer: p.clone(),
+                label: label.clone(),
+                received: r,
+                due: d,
+            });
+        }
+    }
+    lines
+}
+
+fn earmarks(
+    cx: &mut Ctx,
+    income_by: &BTreeMap<String, Money>,
+    staff_pay: Money,
+    other: &[(String, Money)],
+) -> Vec<EarmarkLine> {
+    let zero = cx.zero();
+    let rounding = cx.policy.rounding();
+    let unit = Decimal::new(1, rounding.scale);
+    let policy = cx.policy;
+    let program = cx.program;
+    let mut lines = Vec::new();
+    for (id, payers) in &program.earmarked {
+        if !policy.pack().earmarks.iter().any(|e| e.id.value == *id) {
+            let pos = payers.first().map(Pos::of).unwrap_or_default();
+            cx.error(
+                pos,
+                format!("earmarked: `{id}` is not an earmark of the pack"),
+            );
+        }
+        for p in payers {
+            if !policy.payers().iter().any(|(x, _)| *x == p.value) {
+                cx.error(
+                    Pos::of(p),
+                    format!("earmarked: `{}` is not a payer of the pack", p.value),
+                );
+            }
+        }
+    }
+    for e in &policy.pack().earmarks {
+        let income = match program.earmarked.get(&e.id.value) {
+            Some(payers) => sum(
+                payers
+                    .iter()
+                    .filter_map(|p| income_by.get(&p.value).copied()),
+                zero,
+            ),
+            None => sum(income_by.values().copied(), zero),
+        };
+        let uses: Vec<String> = cx
+            .program
+            .uses
+            .get(&e.for_use)
+            .cloned()
+            .unwrap_or_else(|| vec![e.for_use.clone()]);
+        let mut spent = sum(
+            other
+                .iter()
+                .filter(|(u, _)| uses.contains(u))
+                .map(|(_, m)| *m),
+            zero,
+        );
+        if uses.iter().any(|u| u == "staff") {
+            spent = sum([spent, staff_pay], zero);
+        }
+        let need = income.amount().checked_mul(e.min_share.0);
+        let required = need
+            .and_then(|n| n.checked_div(unit))
+            .map(|u| Money::at_scale(u.ceil() * unit, rounding.scale))
+            .unwrap_or(income);
+        let met = need.is_none_or(|n| spent.amount() >= n);
+        let share_percent = super::figures::percent(spent.amount(), income.amount(), 2);
+        if !met {
+            cx.find(
+                "earmark",
+                &e.id.value,
+                severity(false),
+                Subject::Program,
+                Text::new(
+                    format!(
+                        "用于{}的{spent}元占经费{income}元的{}%，不足{}%（至少{required}元）",
+                        e.for_use,
+                        share_percent.unwrap_or_default(),
+                        (e.min_share.0 * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                    format!(
+                        "{spent} spent on {} is {}% of the fund {income}, under {}% (at least {required})",
+                        e.for_use,
+                        share_percent.unwrap_or_default(),
+                        (e.min_share.0 * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                ),
+                &e.cite,
+            );
+        }
+        lines.push(EarmarkLine {
+            id: e.id.value.clone(),
+            label: e.label.clone(),
+            for_use: e.for_use.clone(),
+            fund: income,
+            min_share: e.min_share.0,
+            spent,
+            required,
+            share_percent,
+            met,
+        });
+    }
+    lines
+}

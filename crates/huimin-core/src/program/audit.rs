@@ -1,0 +1,216 @@
+//! The audit: evaluate the participants, pay the staff, total the money, check every rule.
+
+use super::report::{Finding, FindingSeverity, Participation, Report, RewardLine, Subject};
+use super::{accounts, calendar, fees, figures, load, schedule, staffing, ProgramFile, Role};
+use crate::decision::Citation;
+use crate::error::{Error, PackError, PackErrors};
+use crate::money::Money;
+use crate::pack::{Dec, Id, Pos, WorkflowKind};
+use crate::policy::Policy;
+use crate::text::Text;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_saphyr::Spanned;
+
+/// What every check shares: the program, its pack, the open days, and what was found.
+pub(crate) struct Ctx<'a> {
+    pub program: &'a ProgramFile,
+    pub policy: &'a Policy,
+    pub file: &'a str,
+    pub as_of: NaiveDate,
+    pub days: Vec<NaiveDate>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<PackError>,
+}
+
+impl Ctx<'_> {
+    /// The citation of a clause id.
+    pub fn cite(&self, c: &Option<Id>) -> Option<Citation> {
+        let c = c.as_ref()?;
+        self.policy
+            .citations
+            .iter()
+            .find(|x| x.id == c.value)
+            .cloned()
+    }
+
+    /// Records a finding.
+    pub fn find(
+        &mut self,
+        check: &str,
+        rule: &str,
+        severity: FindingSeverity,
+        subject: Subject,
+        message: Text,
+        cite: &Option<Id>,
+    ) {
+        let cite = self.cite(cite);
+        self.findings.push(Finding {
+            check: check.to_owned(),
+            rule: rule.to_owned(),
+            severity,
+            subject,
+            message,
+            cite,
+        });
+    }
+
+    /// Records an error in the program file.
+    pub fn error(&mut self, pos: Pos, message: String) {
+        self.errors
+            .push(load::error_at(self.file, pos, "invalid", message));
+    }
+
+    /// An amount of the program file as money at the pack's scale; more decimals than the
+    /// scale, or a negative amount, is an error.
+    pub fn money(&mut self, d: &Spanned<Dec>, what: &str) -> Money {
+        let r = self.policy.rounding();
+        let m = r.round(d.value.0);
+        if m.amount() != d.value.0 || d.value.0.is_sign_negative() {
+            self.error(
+                Pos::of(d),
+                format!(
+                    "{what}: {} is not a non-negative amount with at most {} decimals",
+                    d.value.0, r.scale
+                ),
+            );
+        }
+        m
+    }
+
+    /// A zero amount at the pack's scale.
+    pub fn zero(&self) -> Money {
+        Money::zero(self.policy.rounding().scale)
+    }
+}
+
+/// The severity of a breach of a rule the source states firmly or "in principle".
+pub(crate) fn severity(in_principle: bool) -> FindingSeverity {
+    if in_principle {
+        FindingSeverity::Warning
+    } else {
+        FindingSeverity::Violation
+    }
+}
+
+/// Audits a program under its pack. `file` names the program file in error messages.
+///
+/// Errors: the program file does not fit the pack (an unknown payer, fee or split; an amount
+/// finer than the pack's scale) — each at its line and column; a participant does not fit the
+/// pack's inputs — each at its path `groups[g].participants[i].field`; or a participant
+/// cannot be decided (e.g. the term starts outside the pack's validity).
+pub fn audit(program: &ProgramFile, file: &str, policy: &Policy) -> Result<Report, Error> {
+    let days = (program.term.to - program.term.from).num_days();
+    if !(0..=calendar::MAX_TERM_DAYS).contains(&days) || program.term.periods == 0 {
+        return Err(load::one(
+            file,
+            Pos::of(&program.id),
+            "invalid",
+            format!(
+                "term: {} to {} with {} periods; a term lasts 0–{} days and covers at least one period",
+                program.term.from,
+                program.term.to,
+                program.term.periods,
+                calendar::MAX_TERM_DAYS
+            ),
+        ));
+    }
+    let mut cx = Ctx {
+        program,
+        policy,
+        file,
+        as_of: program.term.from,
+        days: calendar::open_days(&program.term),
+        findings: Vec::new(),
+        errors: Vec::new(),
+    };
+    let people = accounts::evaluate(&mut cx)?;
+    schedule::check(&mut cx);
+    let staff = staffing::check(&mut cx)?;
+    let money = accounts::money(&mut cx, &people, &staff);
+    fees::check(&mut cx, &people);
+    let rewards = rewards(&mut cx);
+    if !cx.errors.is_empty() {
+        cx.errors.sort_by_key(|e| (e.line, e.column));
+        return Err(Error::Pack(PackErrors(cx.errors)));
+    }
+    let school_teachers: u64 = program
+        .staff
+        .iter()
+        .filter(|s| s.role == Role::SchoolTeacher)
+        .map(|s| u64::from(s.count))
+        .sum();
+    Ok(Report {
+        program: program.id.value.clone(),
+        name: program.name.clone(),
+        pack: policy.id().to_owned(),
+        kind: policy.kind(),
+        from: program.term.from,
+        to: program.term.to,
+        periods: program.term.periods,
+        open_days: u32::try_from(cx.days.len()).unwrap_or(u32::MAX),
+        participation: Participation {
+            groups: program.groups.len() as u64,
+            participants: people.participants,
+            eligible: people.eligible,
+            enrolled: program.enrolled,
+            rate_percent: program
+                .enrolled
+                .and_then(|e| figures::percent(people.participants.into(), e.into(), 1)),
+            school_teachers,
+            teachers_on_roll: program.teachers_on_roll,
+            teacher_rate_percent: program
+                .teachers_on_roll
+                .and_then(|t| figures::percent(school_teachers.into(), t.into(), 2)),
+        },
+        staff: staff.lines,
+        money,
+        rewards,
+        findings: cx.findings,
+    })
+}
+
+fn rewards(cx: &mut Ctx) -> Vec<RewardLine> {
+    // Every participant of a built group has a bed.
+    let built: u64 = cx
+        .program
+        .groups
+        .iter()
+        .filter(|g| g.built == Some(true))
+        .flat_map(|g| &g.participants)
+        .map(|m| u64::from(m.count))
+        .sum();
+    let satisfaction: Option<Decimal> = cx.program.satisfaction.as_ref().map(|s| s.value.0);
+    if let Some(s) = &cx.program.satisfaction {
+        if s.value.0 < Decimal::ZERO || s.value.0 > Decimal::ONE {
+            cx.error(
+                Pos::of(s),
+                format!(
+                    "satisfaction {} must be a fraction between 0 and 1",
+                    s.value.0
+                ),
+            );
+        }
+    }
+    cx.policy
+        .pack()
+        .workflow
+        .iter()
+        .filter(|r| r.kind == WorkflowKind::RewardThreshold)
+        .map(|r| {
+            let count = r.count.unwrap_or(0);
+            let share = r.share.map(|s| s.0);
+            RewardLine {
+                id: r.id.value.clone(),
+                label: r.label.clone(),
+                count,
+                have: built,
+                share,
+                satisfaction,
+                reached: built >= u64::from(count)
+                    && share.is_none_or(|need| satisfaction.is_some_and(|s| s >= need)),
+                cite: cx.cite(&r.cite),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,345 @@
+//! The timetable against the pack's schedule rules.
+//!
+//! A rule concerns a session when its `stage`, `grades` and `activity` (those it gives) match
+//! the session's group and activity. Among the rules of one kind that concern a session, only
+//! the most specific govern it: a junior evening-study rule "ends by 20:30" replaces the
+//! general "ends by 18:00" for evening study, and leaves it in force for everything else.
+//! Per-session rules look at each session; per-day rules add up a group's governed sessions on
+//! each weekday; per-month rules add them up over the open days of each whole month.
+
+use super::audit::{severity, Ctx};
+use super::calendar::{whole_months, Clock, Weekday};
+use super::report::{FindingSeverity, Subject};
+use super::{Group, Session};
+use crate::pack::{Pos, ScheduleKind as K, ScheduleRule};
+use crate::text::Text;
+use chrono::Datelike;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+fn matches_group(r: &ScheduleRule, g: &Group) -> bool {
+    r.stage
+        .as_ref()
+        .is_none_or(|st| g.stage.as_ref() == Some(st))
+        && r.grades
+            .as_ref()
+            .is_none_or(|gr| g.grades.iter().any(|x| gr.contains(x)))
+}
+
+fn concerns(r: &ScheduleRule, g: &Group, s: &Session) -> bool {
+    matches_group(r, g) && r.activity.as_ref().is_none_or(|a| *a == s.activity)
+}
+
+fn specificity(r: &ScheduleRule) -> u8 {
+    u8::from(r.stage.is_some()) + u8::from(r.grades.is_some()) + u8::from(r.activity.is_some())
+}
+
+/// Whether `r` governs session `s` of group `g`: it concerns it, and no rule of its kind that
+/// also concerns it is more specific.
+fn governs(rules: &[ScheduleRule], r: &ScheduleRule, g: &Group, s: &Session) -> bool {
+    concerns(r, g, s)
+        && !rules
+            .iter()
+            .any(|o| o.kind == r.kind && concerns(o, g, s) && specificity(o) > specificity(r))
+}
+
+/// The rule's clock time, or the program's local value for it.
+fn time(cx: &mut Ctx, r: &ScheduleRule) -> Option<Clock> {
+    if let Some(t) = &r.time {
+        return Clock::parse(t);
+    }
+    let local = cx.program.local.get(&r.id.value)?;
+    let c = Clock::parse(&local.value);
+    if c.is_none() {
+        cx.error(
+            Pos::of(local),
+            format!(
+                "local `{}`: `{}` is not a clock time HH:MM",
+                r.id.value, local.value
+            ),
+        );
+    }
+    c
+}
+
+/// The rule's count, or the program's local value for it.
+fn count(cx: &mut Ctx, r: &ScheduleRule) -> Option<Decimal> {
+    if let Some(c) = r.count {
+        return Some(c.0);
+    }
+    let local = cx.program.local.get(&r.id.value)?;
+    let c = local.value.trim().parse::<Decimal>().ok();
+    if c.is_none() {
+        cx.error(
+            Pos::of(local),
+            format!("local `{}`: `{}` is not a number", r.id.value, local.value),
+        );
+    }
+    c
+}
+
+fn unchecked(cx: &mut Ctx, r: &ScheduleRule, what: &str) {
+    cx.find(
+        &kind_id(r.kind),
+        &r.id.value,
+        FindingSeverity::Note,
+        Subject::Program,
+        Text::new(
+            format!(
+                "未核查：政策包未给出{what}，可在项目文件 local.{} 中填写当地标准",
+                r.id.value
+            ),
+            format!(
+                "not checked: the pack gives no {what}; state the local value as `local.{}`",
+                r.id.value
+            ),
+        ),
+        &r.cite,
+    );
+}
+
+/// The snake-case id of a kind, as findings report it.
+fn kind_id(k: K) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Checks every schedule rule of the pack.
+pub(crate) fn check(cx: &mut Ctx) {
+    let policy = cx.policy;
+    let rules = &policy.pack().schedule;
+    for r in rules {
+        match r.kind {
+            K::EndBy | K::StartNotBefore | K::EndNotBefore => match time(cx, r) {
+                Some(t) => clock_rule(cx, rules, r, t),
+                None => unchecked(cx, r, "时刻 (a clock time)"),
+            },
+            K::OnlyOn | K::NoWrittenHomework => session_rule(cx, rules, r),
+            K::MaxMinutesPerDay
+            | K::MinMinutesPerDay
+            | K::MaxClassHoursPerDay
+            | K::MaxPeriodsOfActivity
+            | K::MinDaysPerWeek
+            | K::MinMinutesPerMonth => match count(cx, r) {
+                Some(n) => count_rule(cx, rules, r, n),
+                None => unchecked(cx, r, "数量 (a count)"),
+            },
+        }
+    }
+}
+
+/// The sessions `r` governs, group by group.
+fn governed<'p>(
+    cx: &Ctx<'p>,
+    rules: &[ScheduleRule],
+    r: &ScheduleRule,
+) -> Vec<(&'p Group, Vec<&'p Session>)> {
+    let program = cx.program;
+    program
+        .groups
+        .iter()
+        .filter(|g| matches_group(r, g))
+        .map(|g| {
+            let sessions = program
+                .sessions
+                .iter()
+                .filter(|s| s.group.value == g.id.value && governs(rules, r, g, s))
+                .collect();
+            (g, sessions)
+        })
+        .collect()
+}
+
+fn clock_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, t: Clock) {
+    let sev = severity(r.in_principle);
+    let check = kind_id(r.kind);
+    for (g, sessions) in governed(cx, rules, r) {
+        match r.kind {
+            K::EndBy => {
+                for s in sessions.iter().filter(|s| s.end > t) {
+                    cx.find(
+                        &check,
+                        &r.id.value,
+                        sev,
+                        Subject::Session(s.id.value.clone()),
+                        Text::new(
+                            format!("{}{}结束，晚于{t}", s.weekday.zh(), s.end),
+                            format!("ends {} {}, after {t}", s.weekday.id(), s.end),
+                        ),
+                        &r.cite,
+                    );
+                }
+            }
+            K::StartNotBefore => {
+                for s in sessions.iter().filter(|s| s.start < t) {
+                    cx.find(
+                        &check,
+                        &r.id.value,
+                        sev,
+                        Subject::Session(s.id.value.clone()),
+                        Text::new(
+                            format!("{}{}开始，早于{t}", s.weekday.zh(), s.start),
+                            format!("starts {} {}, before {t}", s.weekday.id(), s.start),
+                        ),
+                        &r.cite,
+                    );
+                }
+            }
+            _ => {
+                // Ends not before: the last session of each day.
+                let mut last: BTreeMap<Weekday, Clock> = BTreeMap::new();
+                for s in &sessions {
+                    let e = last.entry(s.weekday).or_insert(s.end);
+                    *e = (*e).max(s.end);
+                }
+                for (day, end) in last.into_iter().filter(|(_, e)| *e < t) {
+                    cx.find(
+                        &check,
+                        &r.id.value,
+                        sev,
+                        Subject::Group(g.id.value.clone()),
+                        Text::new(
+                            format!("{}{end}结束，早于{t}", day.zh()),
+                            format!("ends {} {end}, before {t}", day.id()),
+                        ),
+                        &r.cite,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn session_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule) {
+    let sev = severity(r.in_principle);
+    let check = kind_id(r.kind);
+    let allowed: Vec<&str> = r.weekdays.iter().flatten().map(String::as_str).collect();
+    for (_, sessions) in governed(cx, rules, r) {
+        for s in sessions {
+            let msg = match r.kind {
+                K::OnlyOn if !allowed.contains(&s.weekday.id()) => Text::new(
+                    format!("{}开展，只应在{}", s.weekday.zh(), allowed.join("、")),
+                    format!(
+                        "held on {}, allowed only {}",
+                        s.weekday.id(),
+                        allowed.join(", ")
+                    ),
+                ),
+                K::NoWrittenHomework if s.written_homework => {
+                    Text::new("布置了书面作业", "written homework is set")
+                }
+                _ => continue,
+            };
+            cx.find(
+                &check,
+                &r.id.value,
+                sev,
+                Subject::Session(s.id.value.clone()),
+                msg,
+                &r.cite,
+            );
+        }
+    }
+}
+
+fn count_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, n: Decimal) {
+    let sev = severity(r.in_principle);
+    let check = kind_id(r.kind);
+    let minutes = |s: &Session| Decimal::from(s.end.minutes().saturating_sub(s.start.minutes()));
+    for (g, sessions) in governed(cx, rules, r) {
+        if sessions.is_empty() && (r.activity.is_some() || g.participants.is_empty()) {
+            continue;
+        }
+        let subject = || Subject::Group(g.id.value.clone());
+        let mut by_day: BTreeMap<Weekday, (Decimal, Decimal)> = BTreeMap::new();
+        for s in &sessions {
+            let e = by_day.entry(s.weekday).or_default();
+            e.0 += minutes(s);
+            e.1 += Decimal::from(s.periods);
+        }
+        match r.kind {
+            K::MinDaysPerWeek => {
+                let days = Decimal::from(by_day.len());
+                if days < n {
+                    cx.find(
+                        &check,
+                        &r.id.value,
+                        sev,
+                        subject(),
+                        Text::new(
+                            format!("每周开展{days}天，少于{n}天"),
+                            format!("{days} days a week, fewer than {n}"),
+                        ),
+                        &r.cite,
+                    );
+                }
+            }
+            K::MinMinutesPerMonth => {
+                let days = cx.days.clone();
+                for (y, m) in whole_months(&cx.program.term) {
+                    let total: Decimal = days
+                        .iter()
+                        .filter(|d| d.year() == y && d.month() == m)
+                        .filter_map(|d| by_day.get(&Weekday::of(*d)))
+                        .map(|v| v.0)
+                        .sum();
+                    if total < n {
+                        cx.find(
+                            &check,
+                            &r.id.value,
+                            sev,
+                            subject(),
+                            Text::new(
+                                format!("{y}年{m}月服务{}小时，少于{}小时", hours(total), hours(n)),
+                                format!(
+                                    "{y}-{m:02}: {} h of service, under {} h",
+                                    hours(total),
+                                    hours(n)
+                                ),
+                            ),
+                            &r.cite,
+                        );
+                    }
+                }
+            }
+            _ => {
+                for (day, (mins, periods)) in &by_day {
+                    let msg = match r.kind {
+                        K::MaxMinutesPerDay if *mins > n => Text::new(
+                            format!("{}共{mins}分钟，超过{n}分钟", day.zh()),
+                            format!("{}: {mins} minutes, over {n}", day.id()),
+                        ),
+                        K::MinMinutesPerDay if *mins < n => Text::new(
+                            format!("{}共{mins}分钟，不足{n}分钟", day.zh()),
+                            format!("{}: {mins} minutes, under {n}", day.id()),
+                        ),
+                        K::MaxClassHoursPerDay if *periods > n => Text::new(
+                            format!("{}共{periods}课时，超过{n}课时", day.zh()),
+                            format!("{}: {periods} class-hours, over {n}", day.id()),
+                        ),
+                        K::MaxPeriodsOfActivity if *periods > n => Text::new(
+                            format!(
+                                "{}{}共{periods}课时，超过{n}课时",
+                                day.zh(),
+                                r.activity.as_deref().unwrap_or("")
+                            ),
+                            format!(
+                                "{}: {periods} periods of {}, over {n}",
+                                day.id(),
+                                r.activity.as_deref().unwrap_or("the activity")
+                            ),
+                        ),
+                        _ => continue,
+                    };
+                    cx.find(&check, &r.id.value, sev, subject(), msg, &r.cite);
+                }
+            }
+        }
+    }
+}
+
+fn hours(minutes: Decimal) -> Decimal {
+    (minutes / Decimal::from(60)).round_dp(2).normalize()
+}
