@@ -364,6 +364,18 @@ impl Policy {
     /// Evaluates a population given as columns, as of a date, on all cores. Outputs equal
     /// those of [`Policy::evaluate`] row by row (without the explanation).
     pub fn evaluate_batch(&self, batch: &Batch, as_of: NaiveDate) -> Result<BatchOutput, Error> {
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+        self.evaluate_batch_on(batch, as_of, threads)
+    }
+
+    /// [`Policy::evaluate_batch`] on at most `threads` threads (at least one; fewer when the
+    /// batch has fewer chunks). The outputs do not depend on the number of threads.
+    pub fn evaluate_batch_on(
+        &self,
+        batch: &Batch,
+        as_of: NaiveDate,
+        threads: usize,
+    ) -> Result<BatchOutput, Error> {
         let params = self.params_at(as_of)?;
         let n = batch.len;
         let plan = pipeline::Plan {
@@ -423,9 +435,7 @@ impl Policy {
                 params: &fixed_params,
                 as_of: vector::days(as_of),
             };
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |t| t.get())
-                .min(n.div_ceil(CHUNK));
+            let threads = threads.clamp(1, n.div_ceil(CHUNK));
             let per_thread = n.div_ceil(threads).div_ceil(CHUNK) * CHUNK;
             let parts = split_output(&mut out, &mut bad, per_thread);
             let (env, plan) = (&env, &plan);

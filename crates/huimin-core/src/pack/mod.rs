@@ -17,6 +17,7 @@ use crate::model::FieldType;
 use crate::money::Rounding;
 use crate::text::Text;
 use chrono::NaiveDate;
+use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -137,7 +138,7 @@ pub struct Pack {
     pub clauses: BTreeMap<String, Clause>,
     /// Who pays: city, district, parents, lottery fund…
     #[serde(default)]
-    pub payers: BTreeMap<String, Text>,
+    pub payers: IndexMap<String, Text>,
     /// The payer of the net fee (usually `parents`).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -145,13 +146,13 @@ pub struct Pack {
     /// The participant fields the pack reads. Standard fields (see `huimin_core::model`) need
     /// no type; others must give one.
     #[serde(default)]
-    pub inputs: BTreeMap<String, FieldDecl>,
+    pub inputs: IndexMap<String, FieldDecl>,
     /// The household statuses and other tags a participant may carry.
     #[serde(default)]
-    pub tags: BTreeMap<String, Text>,
+    pub tags: IndexMap<String, Text>,
     /// Named numbers with effective-dated values.
     #[serde(default)]
-    pub parameters: BTreeMap<String, ParamDecl>,
+    pub parameters: IndexMap<String, ParamDecl>,
     /// Conditions a participant must all meet to be served.
     #[serde(default)]
     pub eligibility: Vec<Condition>,
@@ -172,7 +173,7 @@ pub struct Pack {
     pub subsidies: Option<Group<SubsidyRule>>,
     /// Funding splits between payers, by id.
     #[serde(default)]
-    pub splits: BTreeMap<String, SplitDecl>,
+    pub splits: IndexMap<String, SplitDecl>,
     /// Entitlements that are counts of services, not money.
     #[serde(default)]
     pub entitlements: Vec<EntitlementRule>,
@@ -568,8 +569,8 @@ pub struct SplitDecl {
     #[serde(default)]
     pub label: Option<Text>,
     /// Ratio by payer id.
-    #[schemars(with = "BTreeMap<String, Dec>")]
-    pub parts: Spanned<BTreeMap<String, Dec>>,
+    #[schemars(with = "IndexMap<String, Dec>")]
+    pub parts: Spanned<IndexMap<String, Dec>>,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
