@@ -1,10 +1,11 @@
 //! Population runs: evaluate many participants and total the money — a budget.
 
+use crate::batch::Batch;
 use crate::decision::Decision;
 use crate::error::Error;
 use crate::model::Participant;
 use crate::money::Money;
-use crate::policy::{EvalOptions, Policy};
+use crate::policy::Policy;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -146,51 +147,30 @@ fn add_money(total: &mut Money, m: Money) {
 }
 
 impl Policy {
-    /// Evaluates a population without explanations, on all cores, and totals it. `progress` is
-    /// called now and then with the number of participants done so far.
+    /// Evaluates a population without explanations and totals it: slices of the population
+    /// go through the batch path (all cores, exact), and `progress` is called after each slice
+    /// with the number of participants done so far.
     pub fn simulate(
         &self,
         people: &[Participant],
         as_of: NaiveDate,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Budget {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = people.len().div_ceil(threads).max(1);
-        let options = EvalOptions { explain: false };
-        let done = std::sync::atomic::AtomicUsize::new(0);
+        const SLICE: usize = 1 << 16;
         let mut total = Budget::new(self, as_of);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = people
-                .chunks(chunk)
-                .enumerate()
-                .map(|(c, part)| {
-                    let done = &done;
-                    s.spawn(move || {
-                        let mut b = Budget::new(self, as_of);
-                        for (i, p) in part.iter().enumerate() {
-                            match self.evaluate_with(p, as_of, options) {
-                                Ok(d) => b.add(&d),
-                                Err(e) => b.add_error(c * chunk + i, &e),
-                            }
-                            if i % 8192 == 8191 {
-                                progress(
-                                    done.fetch_add(8192, std::sync::atomic::Ordering::Relaxed)
-                                        + 8192,
-                                );
-                            }
-                        }
-                        b
-                    })
-                })
-                .collect();
-            for h in handles {
-                match h.join() {
-                    Ok(b) => total.merge(b),
-                    Err(_) => total.first_errors.push("a worker thread failed".into()),
+        let mut done = 0;
+        for part in people.chunks(SLICE) {
+            match self.evaluate_batch(&Batch::from_participants(part), as_of) {
+                Ok(out) => total.merge(out.budget_from(self, as_of, done)),
+                Err(e) => {
+                    for i in 0..part.len() {
+                        total.add_error(done + i, &e);
+                    }
                 }
             }
-        });
-        progress(people.len());
+            done += part.len();
+            progress(done);
+        }
         total
     }
 }

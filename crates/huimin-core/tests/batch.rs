@@ -116,3 +116,30 @@ fn the_wanzhou_population_runs_almost_entirely_on_the_fast_path() {
     assert_eq!(out.scalar_rows, 0);
     assert_eq!(compare(&policy, &people, as_of), 10_000);
 }
+
+#[test]
+fn a_simulated_budget_equals_the_sum_of_single_decisions() {
+    for id in [
+        "chongqing-wanzhou-2020",
+        "changchun-beilei-2017",
+        "shenzhen-homecare",
+    ] {
+        let policy = Policy::from_path(fixtures().join(format!("policies/{id}.yaml"))).unwrap();
+        let as_of = policy
+            .valid_from()
+            .max(chrono::NaiveDate::from_ymd_opt(2022, 10, 1).unwrap());
+        // More than one slice of the simulation, with a bad row at the end.
+        let mut people = huimin_core::population::synthetic(&policy, 66_000, 3);
+        people.push(Participant::new().with("no_such_field", 1));
+        let mut want = huimin_core::Budget::new(&policy, as_of);
+        for (i, p) in people.iter().enumerate() {
+            match policy.evaluate_with(p, as_of, EvalOptions { explain: false }) {
+                Ok(d) => want.add(&d),
+                Err(e) => want.add_error(i, &e),
+            }
+        }
+        let got = policy.simulate(&people, as_of, &|_| {});
+        assert_eq!(got, want, "{id}");
+        assert_eq!(got.errors, 1);
+    }
+}

@@ -324,6 +324,16 @@ impl BatchOutput {
 
     /// The totals of the batch as a [`Budget`], exactly as adding every decision would give.
     pub fn budget(&self, policy: &Policy, as_of: NaiveDate) -> Budget {
+        self.budget_from(policy, as_of, 0)
+    }
+
+    /// The totals, naming rows in errors as `first_row + index`.
+    pub(crate) fn budget_from(
+        &self,
+        policy: &Policy,
+        as_of: NaiveDate,
+        first_row: usize,
+    ) -> Budget {
         let mut b = Budget::new(policy, as_of);
         let sum = |v: &[i64]| -> Money {
             Money::at_scale(
@@ -337,7 +347,7 @@ impl BatchOutput {
             .errors
             .iter()
             .take(10)
-            .map(|(i, e)| format!("participant {i}: {e}"))
+            .map(|(i, e)| format!("participant {}: {e}", first_row + i))
             .collect();
         b.eligible = self.eligible.iter().filter(|e| **e).count() as u64;
         b.gross_fee = sum(&self.gross_fee);
