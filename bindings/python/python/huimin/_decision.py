@@ -1,0 +1,214 @@
+"""The decision for one participant: the core's JSON, with money as ``decimal.Decimal``."""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import html
+import json
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+__all__ = ["Decision"]
+
+_TOTALS = ("gross_fee", "reduction_total", "net_fee", "subsidy_total")
+_LINES = ("fees", "reductions", "subsidies")
+
+
+def _money(d: Dict[str, Any]) -> Dict[str, Any]:
+    """Turns every amount of freshly parsed decision JSON into a Decimal, in place (amounts are
+    exact decimal strings such as ``"170.00"``; ``Decimal`` keeps every digit and the scale)."""
+    for k in _TOTALS:
+        if isinstance(d.get(k), str):
+            d[k] = Decimal(d[k])
+    d["payers"] = {p: Decimal(v) for p, v in (d.get("payers") or {}).items()}
+    for k in _LINES:
+        for line in d.get(k) or []:
+            line["amount"] = Decimal(line["amount"])
+    for a in d.get("splits") or []:
+        a["amount"] = Decimal(a["amount"])
+        a["parts"] = {p: Decimal(v) for p, v in (a.get("parts") or {}).items()}
+    for e in d.get("entitlements") or []:
+        e["count"] = Decimal(e["count"])
+    if isinstance(d.get("as_of"), str):
+        d["as_of"] = _dt.date.fromisoformat(d["as_of"])
+    return d
+
+
+def _label(t: Any) -> str:
+    """A bilingual ``{zh, en}`` label (or plain text) as one line."""
+    if isinstance(t, dict):
+        zh, en = t.get("zh", ""), t.get("en", "")
+        return en if not zh or zh == en else f"{zh} ({en})"
+    return str(t or "")
+
+
+def _cite(c: Optional[Dict[str, Any]]) -> str:
+    if not c:
+        return ""
+    return f"{c.get('document', '')} {c.get('clause', '')}：「{c.get('text', '')}」"
+
+
+class Decision:
+    """The decision for one participant as of one date.
+
+    Attributes mirror the core's JSON (``fixtures/README.md``); amounts are
+    :class:`decimal.Decimal` at the pack's scale, never floats. :meth:`to_dict` gives the
+    whole decision as plain data, :meth:`to_json` the core's JSON text exactly, and
+    :meth:`explain` the steps with their citations (in Jupyter, the decision renders as a
+    table).
+    """
+
+    __slots__ = (
+        "_json",
+        "_data",
+        "pack",
+        "participant",
+        "as_of",
+        "period",
+        "eligible",
+        "reasons",
+        "category",
+        "priority_groups",
+        "fees",
+        "gross_fee",
+        "reductions",
+        "reduction_total",
+        "net_fee",
+        "subsidies",
+        "subsidy_total",
+        "payers",
+        "splits",
+        "entitlements",
+        "steps",
+    )
+
+    pack: str
+    participant: Optional[str]
+    as_of: _dt.date
+    period: str
+    eligible: bool
+    reasons: List[Dict[str, Any]]
+    category: Optional[str]
+    priority_groups: List[str]
+    fees: List[Dict[str, Any]]
+    gross_fee: Decimal
+    reductions: List[Dict[str, Any]]
+    reduction_total: Decimal
+    net_fee: Decimal
+    subsidies: List[Dict[str, Any]]
+    subsidy_total: Decimal
+    payers: Dict[str, Decimal]
+    splits: List[Dict[str, Any]]
+    entitlements: List[Dict[str, Any]]
+    steps: List[Dict[str, Any]]
+
+    def __init__(self, json_text: str) -> None:
+        self._json = json_text
+        self._data = _money(json.loads(json_text))
+        for k, v in self._data.items():
+            if k in Decision.__slots__:
+                object.__setattr__(self, k, v)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Decision":
+        """A decision from the core's JSON text."""
+        return cls(text)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The decision as plain data: amounts as Decimal, ``as_of`` as a date."""
+        return copy.deepcopy(self._data)
+
+    def to_json(self) -> str:
+        """The core's JSON text, unchanged (amounts as strings): the shape shared with the CLI
+        and the WASM binding."""
+        return self._json
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Decision) and other._data == self._data
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        payers = ", ".join(f"{p}={v}" for p, v in self.payers.items())
+        who = f" participant={self.participant!r}" if self.participant else ""
+        return (
+            f"<Decision {self.pack}{who} as_of={self.as_of} eligible={self.eligible} "
+            f"net_fee={self.net_fee} subsidy_total={self.subsidy_total} payers({payers})>"
+        )
+
+    # -- explanation ------------------------------------------------------------------------
+
+    def _summary_lines(self) -> List[str]:
+        who = f" · participant {self.participant}" if self.participant else ""
+        lines = [f"{self.pack}{who} · as of {self.as_of} (per {self.period})"]
+        if self.eligible:
+            lines.append("eligible: yes" + (f" · category {self.category}" if self.category else ""))
+        else:
+            lines.append("eligible: no")
+            for r in self.reasons:
+                lines.append(f"  - {_label(r.get('message'))}" + (f"\n    {_cite(r.get('cite'))}" if r.get("cite") else ""))
+        if self.priority_groups:
+            lines.append("priority groups: " + ", ".join(self.priority_groups))
+        lines.append(
+            f"gross fee {self.gross_fee} − reductions {self.reduction_total} = net fee {self.net_fee}; "
+            f"subsidies {self.subsidy_total}"
+        )
+        if self.payers:
+            lines.append("payers: " + ", ".join(f"{p} {v}" for p, v in self.payers.items()))
+        for e in self.entitlements:
+            least = "at least " if e.get("at_least") else ""
+            lines.append(f"entitlement {_label(e.get('label'))}: {least}{e.get('count')} per {e.get('per')}")
+        return lines
+
+    def explain(self) -> str:
+        """The decision and every step that led to it, with the clause each came from."""
+        lines = self._summary_lines()
+        if not self.steps:
+            lines.append("(evaluated without explanation steps: use explain=True)")
+            return "\n".join(lines)
+        lines.append("steps:")
+        for i, s in enumerate(self.steps, 1):
+            inputs = ", ".join(f"{k}={v}" for k, v in (s.get("inputs") or {}).items())
+            head = f"{i:>3}. [{s.get('kind')}] {s.get('rule')} — {_label(s.get('label'))}: {s.get('value')}"
+            lines.append(head)
+            if inputs:
+                lines.append(f"       reads {inputs}")
+            if s.get("detail"):
+                lines.append(f"       {_label(s['detail'])}")
+            if s.get("cite"):
+                lines.append(f"       cite {_cite(s['cite'])}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        head = "".join(f"<div>{e(line)}</div>" for line in self._summary_lines())
+        if not self.steps:
+            return f"<div class='huimin-decision'>{head}<p><i>No explanation steps (explain=False).</i></p></div>"
+        rows = []
+        for i, s in enumerate(self.steps, 1):
+            inputs = "<br>".join(f"<code>{e(k)}</code> = {e(str(v))}" for k, v in (s.get("inputs") or {}).items())
+            c = s.get("cite") or {}
+            cite = ""
+            if c:
+                gloss = f"<br><i>{e(c.get('en') or '')}</i>" if c.get("en") else ""
+                cite = (
+                    f"<b>{e(c.get('document', ''))}</b> {e(c.get('clause', ''))}<br>"
+                    f"「{e(c.get('text', ''))}」{gloss}"
+                )
+            rows.append(
+                "<tr>"
+                f"<td>{i}</td><td>{e(str(s.get('kind', '')))}</td><td><code>{e(str(s.get('rule', '')))}</code></td>"
+                f"<td>{e(_label(s.get('label')))}</td><td>{inputs}</td>"
+                f"<td><b>{e(str(s.get('value', '')))}</b></td><td>{e(_label(s.get('detail')))}</td>"
+                f"<td style='text-align:left'>{cite}</td>"
+                "</tr>"
+            )
+        table = (
+            "<table><thead><tr><th>#</th><th>kind</th><th>rule</th><th>label</th><th>inputs</th>"
+            "<th>value</th><th>detail</th><th>citation</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        )
+        return f"<div class='huimin-decision'>{head}{table}</div>"

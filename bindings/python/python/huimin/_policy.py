@@ -1,0 +1,170 @@
+"""A compiled policy pack."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+from decimal import Decimal
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+from . import _core, _frames
+from ._decision import Decision
+
+__all__ = ["Policy"]
+
+DateLike = _frames.DateLike
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, Decimal):
+        return str(o)  # read exactly by the core
+    if type(o).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(o, _dt.datetime):
+        return o.date().isoformat()
+    if isinstance(o, _dt.date):
+        return o.isoformat()
+    if isinstance(o, (set, frozenset)):
+        return sorted(o)
+    if hasattr(o, "tolist"):
+        return o.tolist()  # numpy scalars and arrays
+    raise TypeError(f"cannot pass a {type(o).__name__} to huimin")
+
+
+def _participant_json(participant: Mapping[str, Any]) -> str:
+    items = dict(participant.items()) if hasattr(participant, "items") else dict(participant)
+    clean = {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in items.items()}
+    return json.dumps(clean, default=_json_default, ensure_ascii=False)
+
+
+class Policy:
+    """A compiled policy pack: compile once, evaluate many.
+
+    Immutable and safe to share between threads; frame evaluations release the GIL and run on
+    all cores. Load with :meth:`load`, :meth:`from_yaml` or :meth:`from_json`.
+    """
+
+    __slots__ = ("_core", "_info")
+
+    def __init__(self, core: _core.Policy) -> None:
+        if not isinstance(core, _core.Policy):
+            raise TypeError("use Policy.load(path), Policy.from_yaml(text) or Policy.from_json(text)")
+        self._core = core
+        self._info: Dict[str, Any] = json.loads(core.info_json())
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Policy":
+        """Reads and compiles a pack file (``.json`` as JSON, anything else as YAML).
+        Raises :class:`huimin.PackError` with the file, line and column of each problem."""
+        return cls(_core.Policy.load(os.fspath(path)))
+
+    @classmethod
+    def from_yaml(cls, text: str, file: str = "<input>") -> "Policy":
+        """Compiles a YAML pack; ``file`` names it in error messages."""
+        return cls(_core.Policy.from_yaml(text, file))
+
+    @classmethod
+    def from_json(cls, text: str, file: str = "<input>") -> "Policy":
+        """Compiles a JSON pack; ``file`` names it in error messages."""
+        return cls(_core.Policy.from_json(text, file))
+
+    # -- identity ---------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return str(self._info["id"])
+
+    @property
+    def name(self) -> Dict[str, str]:
+        """``{"zh": …, "en": …}``."""
+        return dict(self._info["name"])
+
+    @property
+    def kind(self) -> str:
+        return str(self._info["kind"])
+
+    @property
+    def jurisdiction(self) -> Dict[str, str]:
+        return dict(self._info["jurisdiction"])
+
+    @property
+    def period(self) -> str:
+        """What one evaluation covers: ``day week month semester year once``."""
+        return str(self._info["period"])
+
+    @property
+    def rounding(self) -> Dict[str, Any]:
+        """``{"scale": 2, "mode": "half_up"}``."""
+        return dict(self._info["rounding"])
+
+    @property
+    def valid_from(self) -> _dt.date:
+        return _dt.date.fromisoformat(self._info["valid_from"])
+
+    @property
+    def valid_until(self) -> Optional[_dt.date]:
+        v = self._info.get("valid_until")
+        return _dt.date.fromisoformat(v) if v else None
+
+    @property
+    def payers(self) -> Dict[str, Dict[str, str]]:
+        """Payer id → label ``{"zh", "en"}``, in the pack's order."""
+        return {p["id"]: dict(p["label"]) for p in self._info["payers"]}
+
+    @property
+    def priority_groups(self) -> Dict[str, Dict[str, str]]:
+        """Priority-group id → label, in the pack's order."""
+        return {p["id"]: dict(p["label"]) for p in self._info["priority_groups"]}
+
+    @property
+    def warnings(self) -> List[Dict[str, Any]]:
+        """Problems found while compiling that do not stop the pack (e.g. uncited rules)."""
+        return [dict(w) for w in self._info["warnings"]]
+
+    def input_schema(self) -> Dict[str, Any]:
+        """The fields and tags a participant may have: ``{"fields": [...], "tags": [...]}``."""
+        return json.loads(self._core.input_schema_json())  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<huimin.Policy {self.id}: {self.name.get('zh', '')} / {self.name.get('en', '')}>"
+
+    # -- evaluating -------------------------------------------------------------------------
+
+    def validate(self, participant: Mapping[str, Any]) -> List[Dict[str, Any]]:
+        """Every problem with a participant's data, by field path; empty when it can be
+        evaluated."""
+        return json.loads(self._core.validate_json(_participant_json(participant)))  # type: ignore[no-any-return]
+
+    def evaluate(self, participant: Mapping[str, Any], as_of: DateLike, *, explain: bool = True) -> Decision:
+        """The decision for one participant (a flat mapping: ``id``, ``tags``, fields) as of a
+        date. Raises :class:`huimin.InputError` for bad data and :class:`huimin.EvalError`
+        when the pack cannot decide."""
+        text = self._core.evaluate_json(_participant_json(participant), _frames.as_of_text(as_of), explain)
+        return Decision(text)
+
+    def evaluate_frame(self, frame: Any, as_of: DateLike, *, threads: Optional[int] = None) -> Any:
+        """Evaluates every row of a pandas DataFrame, polars DataFrame or pyarrow Table and
+        returns the same kind of frame, one row per participant in the same order: ``id`` (when
+        the input has one), ``eligible``, ``reasons`` (unmet requirement ids), ``category``,
+        ``priority_groups``, ``gross_fee``, ``reduction_total``, ``net_fee``,
+        ``subsidy_total``, one ``payer_<id>`` per payer (money as ``Decimal(18, scale)``) and
+        ``error`` (null when the row was evaluated; bad rows are reported, never dropped).
+
+        Columns are the pack's input fields (see :meth:`input_schema`), ``tags`` as a list of
+        strings or one ``;``-separated string, and an optional ``id``; other columns are
+        ignored. Data passes through the Arrow C data interface and is evaluated in Rust with
+        the GIL released, on ``threads`` threads (default: all cores)."""
+        kind, table = _frames.to_arrow(frame)
+        out = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads)
+        return _frames.from_arrow(out, kind, like=frame)
+
+    def synthetic(self, n: int, seed: int = 0) -> Any:
+        """``n`` synthetic participants for this pack, reproducible from ``seed``, as a pyarrow
+        Table (see :func:`huimin.synthetic`)."""
+        import pyarrow as pa
+
+        return pa.table(self._core.synthetic_arrow(n, seed))

@@ -1,0 +1,47 @@
+"""Shared fixtures: the repository's packs and cases, and a place to report timings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+import huimin
+
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = Path(os.environ.get("HUIMIN_FIXTURES", REPO / "fixtures"))
+WANZHOU = FIXTURES / "policies" / "chongqing-wanzhou-2020.yaml"
+
+#: Timings measured by the tests, printed at the end of the run.
+TIMINGS: List[str] = []
+
+
+def pack_path(pack_id: str) -> Path:
+    for ext in ("yaml", "yml", "json"):
+        p = FIXTURES / "policies" / f"{pack_id}.{ext}"
+        if p.exists():
+            return p
+    raise FileNotFoundError(f"cases for `{pack_id}` but no pack fixtures/policies/{pack_id}.yaml")
+
+
+_POLICIES: Dict[str, huimin.Policy] = {}
+
+
+def load(pack_id: str) -> huimin.Policy:
+    if pack_id not in _POLICIES:
+        _POLICIES[pack_id] = huimin.Policy.load(pack_path(pack_id))
+    return _POLICIES[pack_id]
+
+
+@pytest.fixture(scope="session")
+def wanzhou() -> huimin.Policy:
+    return huimin.Policy.load(WANZHOU)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TIMINGS:
+        terminalreporter.section("huimin timings")
+        for line in TIMINGS:
+            terminalreporter.write_line(line)

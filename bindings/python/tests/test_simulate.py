@@ -1,0 +1,107 @@
+"""Population budgets, reforms, and the chart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, List
+
+import pytest
+
+import huimin
+
+from conftest import WANZHOU
+
+pa = pytest.importorskip("pyarrow")
+AS_OF = "2021-03-01"
+
+
+@pytest.fixture(scope="module")
+def reform() -> huimin.Policy:
+    text = WANZHOU.read_text(encoding="utf-8")
+    assert "value: 170," in text
+    return huimin.Policy.from_yaml(text.replace("value: 170,", "value: 150,"), "reform.yaml")
+
+
+@pytest.fixture(scope="module")
+def people(wanzhou: huimin.Policy) -> Any:
+    return huimin.synthetic(wanzhou, 5000, seed=3)
+
+
+def test_totals_equal_the_sum_of_decisions(wanzhou: huimin.Policy, people: Any) -> None:
+    s = huimin.simulate(wanzhou, people, as_of=AS_OF)
+    rows = wanzhou.evaluate_frame(people, as_of=AS_OF).to_pylist()
+    ok = [r for r in rows if r["eligible"]]
+    b = s.baseline
+    assert b["participants"] == 5000 and b["errors"] == 0
+    assert b["eligible"] == len(ok)
+    assert b["net_fee"] == sum((r["net_fee"] for r in ok), Decimal("0.00"))
+    assert b["gross_fee"] == sum((r["gross_fee"] for r in ok), Decimal("0.00"))
+    assert b["reductions"] == sum((r["reduction_total"] for r in ok), Decimal("0.00"))
+    assert b["payers"]["parents"] == sum((r["payer_parents"] for r in ok), Decimal("0.00"))
+    for g, n in b["priority_groups"].items():
+        assert n == sum(1 for r in ok if g in r["priority_groups"])
+    assert s.reform is None and s.difference is None
+    assert isinstance(b["net_fee"], Decimal)
+
+
+def test_reform_difference(wanzhou: huimin.Policy, reform: huimin.Policy, people: Any) -> None:
+    s = huimin.simulate(wanzhou, people, reform=reform, as_of=AS_OF)
+    assert s.reform is not None and s.difference is not None
+    assert s.difference["net_fee"] == s.reform["net_fee"] - s.baseline["net_fee"] < 0
+    assert s.difference["payers"]["parents"] == s.difference["net_fee"]
+    assert s.difference["participants"] == 0
+    d = s.to_dict()
+    assert set(d) == {"baseline", "reform", "difference"}
+    assert isinstance(d["difference"]["net_fee"], Decimal)
+    assert "reform" in repr(s) and "<table>" in s._repr_html_()
+
+
+def test_summary_frames(wanzhou: huimin.Policy, reform: huimin.Policy, people: Any) -> None:
+    pd = pytest.importorskip("pandas")
+    s = huimin.simulate(wanzhou, people.to_pandas(), reform=reform, as_of=AS_OF)
+    f = s.frame
+    assert isinstance(f, pd.DataFrame)
+    assert list(f.columns) == ["section", "item", "baseline", "reform", "difference"]
+    net = f[(f.section == "total") & (f.item == "net_fee")].iloc[0]
+    assert net["baseline"] == s.baseline["net_fee"] and net["difference"] == s.difference["net_fee"]  # type: ignore[index]
+    payer = f[f.section == "payer"]
+    assert list(payer["item"]) == ["parents"]
+    c = s.counts
+    assert set(c["section"]) >= {"count", "priority_group"}
+
+
+def test_population_kinds_agree(wanzhou: huimin.Policy, people: Any) -> None:
+    pl = pytest.importorskip("polars")
+    a = huimin.simulate(wanzhou, people, as_of=AS_OF).baseline
+    b = huimin.simulate(wanzhou, pl.from_arrow(people), as_of=AS_OF).baseline
+    c = huimin.simulate(wanzhou, people.slice(0, 500).to_pylist(), as_of=AS_OF).baseline
+    assert a == b
+    assert c["participants"] == 500
+
+
+def test_errors_are_counted(wanzhou: huimin.Policy) -> None:
+    t = pa.table({"stage": ["primary", "primary"], "grade": [3, 3], "class_hours": [10, -5]})
+    b = huimin.simulate(wanzhou, t, as_of=AS_OF).baseline
+    assert b["participants"] == 2 and b["errors"] == 1 and b["net_fee"] == Decimal("30.00")
+    assert b["first_errors"][0].startswith("participant 1:")
+
+
+def test_progress(wanzhou: huimin.Policy, people: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    seen: List[int] = []
+    huimin.simulate(wanzhou, people, as_of=AS_OF, progress=seen.append)
+    assert seen and seen[-1] == people.num_rows
+    pytest.importorskip("tqdm")
+    huimin.simulate(wanzhou, people, as_of=AS_OF, progress=True)
+    assert "5.00k/5.00k" in capsys.readouterr().err
+
+
+def test_plot(wanzhou: huimin.Policy, reform: huimin.Policy, people: Any) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    s = huimin.simulate(wanzhou, people, reform=reform, as_of=AS_OF)
+    ax = huimin.plot.budget(s)
+    assert len(ax.patches) == 2  # one payer, baseline and reform
+    ax2 = huimin.plot.budget(s, value="amount")
+    assert ax2.patches[0].get_height() == float(s.baseline["payers"]["parents"])
+    with pytest.raises(ValueError):
+        huimin.plot.budget(s, value="pie")
