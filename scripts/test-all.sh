@@ -22,6 +22,7 @@ suite "cargo fmt --check" cargo fmt --all -- --check
 suite "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "cargo test" cargo test --workspace --quiet
 [ -x scripts/test-python.sh ] && suite "python" bash scripts/test-python.sh
+suite "differential (20 000 per pack)" bash scripts/test-differential.sh
 [ -x scripts/test-wasm.sh ] && suite "wasm (node + chromium)" bash scripts/test-wasm.sh
 
 echo

@@ -10,7 +10,8 @@ fn main() {
         .map(|d| {
             d.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".yaml"))
+                // The seed programs only: bench-* packs are benchmark workloads.
+                .filter(|n| n.ends_with(".yaml") && !n.starts_with("bench-"))
                 .collect()
         })
         .unwrap_or_default();

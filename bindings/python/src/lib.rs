@@ -4,15 +4,18 @@
 //! - Single evaluations are JSON in, JSON out: the participant is the same flat JSON object the
 //!   CLI and the WASM binding read, and the decision is the core's documented JSON shape
 //!   (amounts as strings). The Python side turns amounts into `decimal.Decimal`.
-//! - Frames go through the Arrow C data interface (pyo3-arrow): columns are read in Rust,
-//!   participants are built and evaluated in Rust on all cores with the GIL released, and the
-//!   outputs come back as Arrow columns (money as `Decimal128(18, scale)`). No Python object is
-//!   created per row.
+//! - Frames go through the Arrow C data interface (pyo3-arrow): columns are read in Rust and
+//!   handed to the core's columnar batch path (`Policy::evaluate_batch_on`) on all cores with
+//!   the GIL released; rows the batch outputs cannot describe as the row path would (ineligible
+//!   rows, for their `reasons`; errors; amounts beyond the money columns) and record batches
+//!   whose columns cannot be converted exactly are evaluated participant by participant. The
+//!   outputs come back as Arrow columns (money as `Decimal128(18, scale)`, straight from the
+//!   batch's units). No Python object is created per row.
 //! - Errors are raised as the exception classes of `huimin._errors`, built from the core
 //!   error's message (as the CLI prints it) and its JSON.
 #![forbid(unsafe_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -23,9 +26,11 @@ use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
     ListArray, RecordBatch, StringArray,
 };
+use arrow_buffer::NullBuffer;
 use arrow_cast::{cast_with_options, CastOptions};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use chrono::NaiveDate;
+use huimin_core::batch::{Batch, BatchOutput, Column};
 use huimin_core::model::FieldType;
 use huimin_core::{Decision, EvalOptions, InputError, Money, Participant, Policy, Text, Value};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -99,6 +104,9 @@ enum Col {
     Dec(Decimal128Array, u32),
     Bool(BooleanArray),
     Str(StringArray),
+    /// A dictionary of texts (pandas categoricals, Arrow dictionaries): a code per row into
+    /// `values`; a row is null when its code or the value it points at is null.
+    Dict(Vec<usize>, StringArray, Option<NullBuffer>),
     Date(Date32Array),
 }
 
@@ -167,6 +175,17 @@ impl Col {
                 )
             }
             DataType::Boolean => Col::Bool(a.as_boolean_opt().ok_or_else(missing)?.clone()),
+            DataType::Dictionary(_, v)
+                if matches!(
+                    v.as_ref(),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                ) =>
+            {
+                let d = a.as_any_dictionary_opt().ok_or_else(missing)?;
+                let values = cast(d.values().as_ref(), &DataType::Utf8).map_err(bad)?;
+                let values = values.as_string_opt::<i32>().ok_or_else(missing)?.clone();
+                Col::Dict(d.normalized_keys(), values, d.keys().nulls().cloned())
+            }
             DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
                 let c = cast(a.as_ref(), &DataType::Date32).map_err(bad)?;
                 Col::Date(
@@ -213,6 +232,13 @@ impl Col {
             }
             Col::Bool(a) => a.is_valid(i).then(|| Value::Bool(a.value(i))),
             Col::Str(a) => a.is_valid(i).then(|| Value::Text(a.value(i).to_owned())),
+            Col::Dict(codes, values, nulls) => {
+                let k = *codes.get(i)?;
+                let valid = nulls.as_ref().is_none_or(|n| n.is_valid(i))
+                    && k < values.len()
+                    && values.is_valid(k);
+                valid.then(|| Value::Text(values.value(k).to_owned()))
+            }
             Col::Date(a) => a.is_valid(i).then(|| {
                 let days = a.value(i);
                 match days
@@ -302,7 +328,7 @@ impl Tags {
 /// The columns of one record batch that the pack reads.
 struct Reader {
     rows: usize,
-    fields: Vec<(String, Col)>,
+    fields: Vec<(String, FieldType, Col)>,
     tags: Option<Tags>,
     id: Option<Col>,
     id_array: Option<ArrayRef>,
@@ -322,7 +348,7 @@ impl Reader {
         for f in policy.input_schema().fields {
             match column(&f.name) {
                 Some(a) => match Col::new(&f.name, &a) {
-                    Ok(c) => fields.push((f.name, c)),
+                    Ok(c) => fields.push((f.name, f.ty, c)),
                     Err(e) => errors.push(e),
                 },
                 None if f.required => errors.push(input_err(
@@ -370,7 +396,7 @@ impl Reader {
 
     fn participant(&self, i: usize) -> Participant {
         let mut fields = BTreeMap::new();
-        for (name, col) in &self.fields {
+        for (name, _, col) in &self.fields {
             if let Some(v) = col.get(i) {
                 fields.insert(name.clone(), v);
             }
@@ -385,6 +411,159 @@ impl Reader {
             tags: self.tags.as_ref().map(|t| t.get(i)).unwrap_or_default(),
             fields,
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frame columns as the core's columnar batch
+
+/// A frame column as a column of the core's [`Batch`].
+enum AsColumn {
+    /// No row has a value: left out of the batch, as the row reader leaves the field out.
+    Absent,
+    Column(Column),
+    /// The column cannot be given so that every row reads exactly as [`Col::get`] reads it;
+    /// its record batch is evaluated row by row.
+    Inexact,
+}
+
+/// `c` with `valid` as its validity mask (`Absent` when no row is valid).
+fn masked(c: Column, valid: Option<Vec<bool>>) -> AsColumn {
+    match valid {
+        None => AsColumn::Column(c),
+        Some(v) if !v.contains(&true) => AsColumn::Absent,
+        Some(v) => AsColumn::Column(c.with_validity(v)),
+    }
+}
+
+fn validity(rows: usize, nulls: Option<&NullBuffer>) -> Option<Vec<bool>> {
+    nulls
+        .filter(|n| n.null_count() > 0)
+        .map(|n| (0..rows).map(|i| n.is_valid(i)).collect())
+}
+
+/// Dictionary-encodes texts (`None`: no value in that row).
+fn text_column<'a>(rows: impl Iterator<Item = Option<&'a str>>) -> AsColumn {
+    let mut index: HashMap<&'a str, u32> = HashMap::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut valid = Vec::new();
+    let mut codes = Vec::new();
+    for t in rows {
+        valid.push(t.is_some());
+        codes.push(match t {
+            None => 0,
+            Some(t) => match index.get(t) {
+                Some(k) => *k,
+                None => {
+                    let Ok(k) = u32::try_from(values.len()) else {
+                        return AsColumn::Inexact;
+                    };
+                    index.insert(t, k);
+                    values.push(t.to_owned());
+                    k
+                }
+            },
+        });
+    }
+    let all = valid.iter().all(|v| *v);
+    masked(Column::dictionary(codes, values), (!all).then_some(valid))
+}
+
+impl Col {
+    /// This column as the core's batch column for a field of type `ty`: every row must read
+    /// in the core ([`Batch::participant`]) exactly as [`Col::get`] reads it.
+    fn column(&self, ty: FieldType, rows: usize) -> AsColumn {
+        match self {
+            Col::Null => AsColumn::Absent,
+            Col::Int(a) => masked(Column::int(a.values().to_vec()), validity(rows, a.nulls())),
+            Col::Float(a) => {
+                // The shortest text of each float: the core parses it for a number field exactly
+                // as `get` does (those rows take the scalar engine's parsing). Other field types
+                // read a number and a text differently, so they go row by row.
+                if !matches!(ty, FieldType::Integer | FieldType::Decimal) {
+                    return AsColumn::Inexact;
+                }
+                let texts: Vec<Option<String>> = (0..rows)
+                    .map(|i| {
+                        (a.is_valid(i) && !a.value(i).is_nan()).then(|| format!("{}", a.value(i)))
+                    })
+                    .collect();
+                text_column(texts.iter().map(Option::as_deref))
+            }
+            Col::Dec(a, scale) => {
+                let exact = (0..rows).all(|i| {
+                    a.is_null(i) || Decimal::try_from_i128_with_scale(a.value(i), *scale).is_ok()
+                });
+                if !exact {
+                    return AsColumn::Inexact;
+                }
+                masked(
+                    Column::decimal(a.values().to_vec(), *scale),
+                    validity(rows, a.nulls()),
+                )
+            }
+            Col::Bool(a) => masked(
+                Column::bool(a.values().iter().collect()),
+                validity(rows, a.nulls()),
+            ),
+            Col::Str(a) => text_column(a.iter()),
+            Col::Dict(..) => {
+                let texts: Vec<Option<Value>> = (0..rows).map(|i| self.get(i)).collect();
+                text_column(texts.iter().map(|v| match v {
+                    Some(Value::Text(t)) => Some(t.as_str()),
+                    _ => None,
+                }))
+            }
+            Col::Date(a) => {
+                let day = |i: usize| {
+                    a.value(i)
+                        .checked_add(UNIX_EPOCH_CE_DAYS)
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
+                        // Where the core's text of a date is the row reader's `%Y-%m-%d`.
+                        .filter(|d| (1..=9999).contains(&chrono::Datelike::year(d)))
+                };
+                let dates: Option<Vec<NaiveDate>> = (0..rows)
+                    .map(|i| {
+                        if a.is_null(i) {
+                            Some(NaiveDate::default())
+                        } else {
+                            day(i)
+                        }
+                    })
+                    .collect();
+                match dates {
+                    Some(d) => masked(Column::date(d), validity(rows, a.nulls())),
+                    None => {
+                        let texts: Vec<Option<Value>> = (0..rows).map(|i| self.get(i)).collect();
+                        text_column(texts.iter().map(|v| match v {
+                            Some(Value::Text(t)) => Some(t.as_str()),
+                            _ => None,
+                        }))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Reader {
+    /// This record batch as the core's columnar batch, or `None` when a column cannot be given
+    /// exactly (then it is evaluated row by row).
+    fn batch(&self) -> Option<Batch> {
+        let mut b = Batch::new(self.rows);
+        for (name, ty, col) in &self.fields {
+            match col.column(*ty, self.rows) {
+                AsColumn::Absent => {}
+                AsColumn::Column(c) => b = b.column(name.clone(), c).ok()?,
+                AsColumn::Inexact => return None,
+            }
+        }
+        if let Some(t) = &self.tags {
+            b = b
+                .tag_lists((0..self.rows).map(|i| t.get(i)).collect())
+                .ok()?;
+        }
+        Some(b)
     }
 }
 
@@ -499,6 +678,26 @@ impl Columns {
         self.error.append_null();
     }
 
+    /// An eligible row from the batch outputs (no unmet rules, so no reasons).
+    fn push_eligible<'a>(
+        &mut self,
+        category: Option<&str>,
+        groups: impl Iterator<Item = &'a str>,
+        amounts: &[i128],
+    ) {
+        self.eligible.append_value(true);
+        self.reasons.append(true);
+        self.category.append_option(category);
+        for g in groups {
+            self.priority.values().append_value(g);
+        }
+        self.priority.append(true);
+        for (b, v) in self.money.iter_mut().zip(amounts) {
+            b.append_value(*v);
+        }
+        self.error.append_null();
+    }
+
     fn finish(
         mut self,
         schema: &SchemaRef,
@@ -524,7 +723,27 @@ impl Columns {
     }
 }
 
-/// Evaluates rows `start..start + len` of one batch into one output record batch.
+/// Evaluates row `i` on its own (the scalar engine, from the row reader's participant).
+fn push_scalar_row(
+    cols: &mut Columns,
+    policy: &Policy,
+    reader: &Reader,
+    i: usize,
+    as_of: NaiveDate,
+) {
+    let scale_u = policy.rounding().scale;
+    let scale = i8::try_from(scale_u).unwrap_or(2);
+    let p = reader.participant(i);
+    match policy.evaluate_with(&p, as_of, EvalOptions { explain: false }) {
+        Ok(d) => match mantissas(&d, policy.payers(), scale_u) {
+            Some(m) => cols.push(&d, &m),
+            None => cols.push_error(&format!("an amount does not fit Decimal({MONEY_PRECISION}, {scale}): net fee {}, subsidy {}", d.net_fee, d.subsidy_total)),
+        },
+        Err(e) => cols.push_error(&e.to_string()),
+    }
+}
+
+/// Evaluates rows `start..start + len` of one batch into one output record batch, row by row.
 fn evaluate_rows(
     policy: &Policy,
     reader: &Reader,
@@ -533,19 +752,107 @@ fn evaluate_rows(
     as_of: NaiveDate,
     schema: &SchemaRef,
 ) -> Result<RecordBatch, ArrowError> {
-    let scale_u = policy.rounding().scale;
-    let scale = i8::try_from(scale_u).unwrap_or(2);
-    let payers = policy.payers();
-    let mut cols = Columns::new(len, 4 + payers.len());
-    let options = EvalOptions { explain: false };
+    let scale = i8::try_from(policy.rounding().scale).unwrap_or(2);
+    let mut cols = Columns::new(len, 4 + policy.payers().len());
     for i in start..start + len {
-        let p = reader.participant(i);
-        match policy.evaluate_with(&p, as_of, options) {
-            Ok(d) => match mantissas(&d, payers, scale_u) {
-                Some(m) => cols.push(&d, &m),
-                None => cols.push_error(&format!("an amount does not fit Decimal({MONEY_PRECISION}, {scale}): net fee {}, subsidy {}", d.net_fee, d.subsidy_total)),
-            },
-            Err(e) => cols.push_error(&e.to_string()),
+        push_scalar_row(&mut cols, policy, reader, i, as_of);
+    }
+    let id = reader.id_array.as_ref().map(|a| a.slice(start, len));
+    cols.finish(schema, id, scale)
+}
+
+/// How one record batch is evaluated.
+enum Mode {
+    /// Row by row ([`evaluate_rows`]).
+    Rows,
+    /// By the core's batch path: its outputs, and which rows are to be evaluated on their
+    /// own again (those with an error, whose message is the row path's).
+    Batch(Box<BatchOutput>, Vec<bool>),
+}
+
+/// Evaluates a whole record batch with the core's batch path, when its columns convert exactly.
+fn batch_mode(policy: &Policy, reader: &Reader, as_of: NaiveDate, threads: usize) -> Mode {
+    let Some(batch) = reader.batch() else {
+        return Mode::Rows;
+    };
+    match policy.evaluate_batch_on(&batch, as_of, threads) {
+        Ok(out) if out.scale == policy.rounding().scale && out.eligible.len() == reader.rows => {
+            let mut redo = vec![false; reader.rows];
+            for (i, _) in &out.errors {
+                if let Some(r) = redo.get_mut(*i) {
+                    *r = true;
+                }
+            }
+            Mode::Batch(Box::new(out), redo)
+        }
+        _ => Mode::Rows,
+    }
+}
+
+/// Writes rows `start..start + len` of one batch from the batch outputs into one output record
+/// batch. Rows the outputs cannot give as the row path would (ineligible rows, whose `reasons`
+/// the outputs do not hold; errors; amounts beyond `Decimal128(18, scale)`) are evaluated on
+/// their own.
+#[allow(clippy::too_many_arguments)]
+fn batch_rows(
+    policy: &Policy,
+    reader: &Reader,
+    out: &BatchOutput,
+    redo: &[bool],
+    start: usize,
+    len: usize,
+    as_of: NaiveDate,
+    schema: &SchemaRef,
+) -> Result<RecordBatch, ArrowError> {
+    let scale = i8::try_from(policy.rounding().scale).unwrap_or(2);
+    let limit = 10_u64.pow(u32::from(MONEY_PRECISION));
+    let payers: Vec<Option<&Vec<i64>>> = policy
+        .payers()
+        .iter()
+        .map(|(p, _)| out.payers.iter().find(|(q, _)| q == p).map(|(_, c)| c))
+        .collect();
+    let mut cols = Columns::new(len, 4 + payers.len());
+    let mut amounts: Vec<i128> = Vec::with_capacity(4 + payers.len());
+    for i in start..start + len {
+        let units = [
+            &out.gross_fee,
+            &out.reduction_total,
+            &out.net_fee,
+            &out.subsidy_total,
+        ]
+        .into_iter()
+        .map(|c| c.get(i).copied())
+        .chain(
+            payers
+                .iter()
+                .map(|c| c.map_or(Some(0), |c| c.get(i).copied())),
+        );
+        amounts.clear();
+        let mut fits = true;
+        for u in units {
+            match u {
+                Some(v) if v.unsigned_abs() < limit => amounts.push(i128::from(v)),
+                _ => fits = false,
+            }
+        }
+        let eligible = out.eligible.get(i).copied().unwrap_or(false);
+        let again = redo.get(i).copied().unwrap_or(true);
+        if eligible && fits && !again {
+            let category = out
+                .category
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|k| out.categories.get(k as usize))
+                .map(String::as_str);
+            let groups = out
+                .priority
+                .iter()
+                .filter(|(_, c)| c.get(i).copied().unwrap_or(false))
+                .map(|(g, _)| g.as_str());
+            cols.push_eligible(category, groups, &amounts);
+        } else {
+            push_scalar_row(&mut cols, policy, reader, i, as_of);
         }
     }
     let id = reader.id_array.as_ref().map(|a| a.slice(start, len));
@@ -575,6 +882,11 @@ fn evaluate_batches(
             start += len;
         }
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let modes: Vec<Mode> = readers
+        .iter()
+        .map(|r| batch_mode(policy, r, as_of, threads.unwrap_or(cores).max(1)))
+        .collect();
     let next = AtomicUsize::new(0);
     let workers = worker_count(threads, jobs.len());
     let mut done: Vec<(usize, Result<RecordBatch, ArrowError>)> = Vec::with_capacity(jobs.len());
@@ -582,7 +894,7 @@ fn evaluate_batches(
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                let (jobs, next) = (&jobs, &next);
+                let (jobs, next, modes) = (&jobs, &next, &modes);
                 s.spawn(move || {
                     let mut out = Vec::new();
                     loop {
@@ -590,9 +902,14 @@ fn evaluate_batches(
                         let Some(&(b, start, len)) = jobs.get(k) else {
                             break;
                         };
-                        if let Some(r) = readers.get(b) {
-                            out.push((k, evaluate_rows(policy, r, start, len, as_of, schema)));
-                        }
+                        let done = match (readers.get(b), modes.get(b)) {
+                            (Some(r), Some(Mode::Batch(o, redo))) => {
+                                batch_rows(policy, r, o, redo, start, len, as_of, schema)
+                            }
+                            (Some(r), _) => evaluate_rows(policy, r, start, len, as_of, schema),
+                            (None, _) => continue,
+                        };
+                        out.push((k, done));
                     }
                     out
                 })

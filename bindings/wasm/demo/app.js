@@ -268,7 +268,7 @@ function renderDecision(d) {
     const inputs = Object.entries(s.inputs).map(([k, v]) => `${esc(k)} = ${esc(v)}`).join(', ');
     return `<li class="step step-${esc(s.kind)}" data-rule="${esc(s.rule)}">
       <div class="head"><span class="kind">${esc(t().kinds[s.kind] || s.kind)}</span> <b>${esc(label(s.label))}</b> → <span class="value">${esc(showValue(s.value))}</span></div>
-      ${s.detail ? `<div class="detail">${esc(s.detail)}</div>` : ''}
+      ${s.detail ? `<div class="detail">${esc(label(s.detail))}</div>` : ''}
       ${inputs ? `<div class="inputs">${inputs}</div>` : ''}
       ${citation(s.cite)}
     </li>`;

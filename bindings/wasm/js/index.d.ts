@@ -99,8 +99,8 @@ export interface Step {
   inputs: Record<string, string>;
   /** `"true"`/`"false"` for conditions, an amount for money rules. */
   value: string;
-  /** How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170.00`. */
-  detail: string | null;
+  /** How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages. */
+  detail: Text | null;
   cite: Citation | null;
 }
 

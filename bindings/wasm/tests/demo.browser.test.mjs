@@ -98,7 +98,7 @@ test('60 class-hours hit the monthly cap: 170.00, with the fee clause cited', as
   assert.match(await text('#net-payer'), /家长/);
   assert.match(await text('#priority'), /双职工家庭子女/);
   const step = page.locator('#why li[data-rule="service_fee"]');
-  assert.match(await step.locator('.detail').innerText(), /3\.00 × 60 = 180\.00; capped at 170/);
+  assert.match(await step.locator('.detail').innerText(), /3\.00 × 60 = 180\.00；封顶 170/);
   assert.match(await step.locator('blockquote.cite').innerText(), /（二）强化经费保障[\s\S]*每生每月不超過170元/);
   await page.screenshot({ path: join(outDir, 'demo-cap-zh.png'), fullPage: true });
 });

@@ -34,7 +34,7 @@ enum Command {
         /// Pack files (YAML or JSON).
         #[arg(required = true)]
         packs: Vec<PathBuf>,
-        /// Also print warnings (rules without citations, gaps in dated values).
+        /// Also print warnings (rules and values without citations, gaps in dated values, rules that can never apply).
         #[arg(long)]
         warnings: bool,
     },

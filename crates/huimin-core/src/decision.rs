@@ -117,8 +117,8 @@ pub struct Step {
     pub inputs: BTreeMap<String, String>,
     /// What it produced: `true`/`false` for conditions, an amount for money rules.
     pub value: String,
-    /// How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170.00`.
-    pub detail: Option<String>,
+    /// How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages.
+    pub detail: Option<Text>,
     /// Where the rule comes from.
     pub cite: Option<Citation>,
 }

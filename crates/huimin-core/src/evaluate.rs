@@ -29,7 +29,7 @@ impl Trace<'_> {
         head: &Head,
         env: &Env,
         value: String,
-        detail: Option<String>,
+        detail: Option<Text>,
     ) {
         if !self.on {
             return;
@@ -75,6 +75,39 @@ impl Trace<'_> {
             cite,
         });
     }
+}
+
+/// A step's "how", in both languages; built only when explaining.
+struct Detail {
+    on: bool,
+    zh: Vec<String>,
+    en: Vec<String>,
+}
+
+impl Detail {
+    fn new(on: bool) -> Detail {
+        Detail {
+            on,
+            zh: Vec::new(),
+            en: Vec::new(),
+        }
+    }
+    /// Adds a part; `f` gives (Chinese, English) and runs only when explaining.
+    fn add(&mut self, f: impl FnOnce() -> (String, String)) {
+        if self.on {
+            let (zh, en) = f();
+            self.zh.push(zh);
+            self.en.push(en);
+        }
+    }
+    fn text(self) -> Option<Text> {
+        (!self.en.is_empty()).then(|| Text::new(self.zh.join("；"), self.en.join("; ")))
+    }
+}
+
+/// A one-part detail, when explaining.
+fn said(on: bool, zh: impl FnOnce() -> String, en: impl FnOnce() -> String) -> Option<Text> {
+    on.then(|| Text::new(zh(), en()))
 }
 
 /// Evaluating one rule's expressions, turning faults into errors that name the rule.
@@ -139,9 +172,9 @@ fn bound(
     v: Decimal,
     floor: Option<Decimal>,
     ceiling: Option<Decimal>,
-    detail: &mut Vec<String>,
-    floor_word: &str,
-    cap_word: &str,
+    detail: &mut Detail,
+    floor_word: (&str, &str),
+    cap_word: (&str, &str),
 ) -> Result<Decimal, EvalError> {
     if let (Some(f), Some(c)) = (floor, ceiling) {
         if f > c {
@@ -155,13 +188,23 @@ fn bound(
     let mut out = v;
     if let Some(c) = ceiling {
         if out > c {
-            detail.push(format!("{cap_word} {}", c.normalize()));
+            detail.add(|| {
+                (
+                    format!("{} {}", cap_word.0, c.normalize()),
+                    format!("{} {}", cap_word.1, c.normalize()),
+                )
+            });
             out = c;
         }
     }
     if let Some(f) = floor {
         if out < f {
-            detail.push(format!("{floor_word} {}", f.normalize()));
+            detail.add(|| {
+                (
+                    format!("{} {}", floor_word.0, f.normalize()),
+                    format!("{} {}", floor_word.1, f.normalize()),
+                )
+            });
             out = f;
         }
     }
@@ -256,7 +299,11 @@ impl Policy {
                     &head,
                     &ctx.env,
                     v.to_string(),
-                    Some(format!("in force from {from}")),
+                    said(
+                        explain,
+                        || format!("自 {from} 起施行"),
+                        || format!("in force from {from}"),
+                    ),
                 );
             }
         }
@@ -295,7 +342,7 @@ impl Policy {
                 &c.head,
                 &ctx.env,
                 ok.to_string(),
-                Some(c.when.source.clone()),
+                said(explain, || c.when.source.clone(), || c.when.source.clone()),
             );
             if !ok {
                 decision.eligible = false;
@@ -326,7 +373,7 @@ impl Policy {
                 &c.head,
                 &ctx.env,
                 ok.to_string(),
-                Some(c.when.source.clone()),
+                said(explain, || c.when.source.clone(), || c.when.source.clone()),
             );
             if ok {
                 decision.category = Some(c.head.id.clone());
@@ -356,17 +403,21 @@ impl Policy {
                     &f.head,
                     &ctx.env,
                     zero.to_string(),
-                    Some("not charged: condition not met".into()),
+                    said(
+                        explain,
+                        || "不收取：条件不满足".into(),
+                        || "not charged: condition not met".into(),
+                    ),
                 );
                 continue;
             }
-            let mut detail = Vec::new();
+            let mut detail = Detail::new(explain);
             let raw = match &f.base {
                 FeeBase::Amount(a) => ctx.num(id, a)?,
                 FeeBase::Rate { rate, quantity } => {
                     let (r, q) = (ctx.num(id, rate)?, ctx.num(id, quantity)?);
                     let v = checked(id, r.checked_mul(q))?;
-                    detail.push(format!("{r} × {q} = {v}"));
+                    detail.add(|| (format!("{r} × {q} = {v}"), format!("{r} × {q} = {v}")));
                     v
                 }
             };
@@ -378,8 +429,8 @@ impl Policy {
                 floor,
                 cap,
                 &mut detail,
-                "raised to the floor",
-                "capped at",
+                ("保底", "raised to the floor"),
+                ("封顶", "capped at"),
             )?;
             let m = non_negative(id, ctx.money(v))?;
             fee_amounts.push(m);
@@ -389,7 +440,7 @@ impl Policy {
                 &f.head,
                 &ctx.env,
                 m.to_string(),
-                (!detail.is_empty()).then(|| detail.join("; ")),
+                detail.text(),
             );
             decision.fees.push(Line {
                 rule: id.clone(),
@@ -410,7 +461,7 @@ impl Policy {
                     &r.head,
                     &ctx.env,
                     zero.to_string(),
-                    Some("does not apply".into()),
+                    said(explain, || "不适用".into(), || "does not apply".into()),
                 );
                 continue;
             }
@@ -423,8 +474,17 @@ impl Policy {
                     .map(|m| m.amount())
                     .sum()
             };
-            let (amount, detail) = match &r.cut {
-                Cut::Waive => (base, format!("waives {}", base.normalize())),
+            let mut detail = Detail::new(explain);
+            let amount = match &r.cut {
+                Cut::Waive => {
+                    detail.add(|| {
+                        (
+                            format!("全免 {}", base.normalize()),
+                            format!("waives {}", base.normalize()),
+                        )
+                    });
+                    base
+                }
                 Cut::Percent(p) => {
                     let pct = ctx.num(id, p)?;
                     let v = checked(
@@ -432,26 +492,22 @@ impl Policy {
                         base.checked_mul(pct)
                             .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED)),
                     )?;
-                    (
-                        v,
-                        format!(
-                            "{}% of {} = {}",
-                            pct.normalize(),
-                            base.normalize(),
-                            v.normalize()
-                        ),
-                    )
+                    detail.add(|| {
+                        let (p, b, v) = (pct.normalize(), base.normalize(), v.normalize());
+                        (format!("{b} 的 {p}% = {v}"), format!("{p}% of {b} = {v}"))
+                    });
+                    v
                 }
                 Cut::Amount(a) => {
                     let v = ctx.num(id, a)?;
-                    (
-                        v.min(base),
-                        format!(
-                            "{} off, at most the fee {}",
-                            v.normalize(),
-                            base.normalize()
-                        ),
-                    )
+                    detail.add(|| {
+                        let (v, b) = (v.normalize(), base.normalize());
+                        (
+                            format!("减 {v}，不超过应收 {b}"),
+                            format!("{v} off, at most the fee {b}"),
+                        )
+                    });
+                    v.min(base)
                 }
             };
             let m = non_negative(id, ctx.money(amount))?;
@@ -460,7 +516,7 @@ impl Policy {
                 &r.head,
                 &ctx.env,
                 m.to_string(),
-                Some(detail),
+                detail.text(),
             );
             candidates.push((k, m));
         }
@@ -525,7 +581,7 @@ impl Policy {
                     &s.head,
                     &ctx.env,
                     zero.to_string(),
-                    Some("does not apply".into()),
+                    said(explain, || "不适用".into(), || "does not apply".into()),
                 );
                 continue;
             }
@@ -536,12 +592,16 @@ impl Policy {
                         &s.head,
                         &ctx.env,
                         zero.to_string(),
-                        Some(format!("excluded: {}", u.source)),
+                        said(
+                            explain,
+                            || format!("排除：{}", u.source),
+                            || format!("excluded: {}", u.source),
+                        ),
                     );
                     continue;
                 }
             }
-            let mut detail = Vec::new();
+            let mut detail = Detail::new(explain);
             let mut v = match &s.amount {
                 Some(a) => ctx.num(id, a)?,
                 None => {
@@ -555,13 +615,16 @@ impl Policy {
                                     .max(Decimal::ZERO),
                             )
                             .amount();
-                        detail.push(format!(
-                            "{} {}{}",
-                            comp.id,
-                            paid.normalize(),
-                            cap.map(|c| format!(" (cap {})", c.normalize()))
-                                .unwrap_or_default()
-                        ));
+                        detail.add(|| {
+                            let (id, paid) = (&comp.id, paid.normalize());
+                            match cap {
+                                Some(c) => (
+                                    format!("{id} {paid}（上限 {}）", c.normalize()),
+                                    format!("{id} {paid} (cap {})", c.normalize()),
+                                ),
+                                None => (format!("{id} {paid}"), format!("{id} {paid}")),
+                            }
+                        });
                         sum = checked(id, sum.checked_add(paid))?;
                     }
                     sum
@@ -575,7 +638,10 @@ impl Policy {
                         v.checked_mul(Decimal::ONE_HUNDRED + p)
                             .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED)),
                     )?;
-                    detail.push(format!("uplift +{}% → {}", p.normalize(), up.normalize()));
+                    detail.add(|| {
+                        let (p, up) = (p.normalize(), up.normalize());
+                        (format!("上浮 {p}% → {up}"), format!("uplift +{p}% → {up}"))
+                    });
                     v = up;
                 }
             }
@@ -587,8 +653,8 @@ impl Policy {
                 floor,
                 ceiling,
                 &mut detail,
-                "raised to the floor",
-                "limited to the ceiling",
+                ("不低于", "raised to the floor"),
+                ("不高于", "limited to the ceiling"),
             )?;
             let m = non_negative(id, ctx.money(v))?;
             trace.push(
@@ -596,7 +662,7 @@ impl Policy {
                 &s.head,
                 &ctx.env,
                 m.to_string(),
-                (!detail.is_empty()).then(|| detail.join("; ")),
+                detail.text(),
             );
             candidates.push((k, m));
         }
@@ -651,7 +717,7 @@ impl Policy {
                     &e.head,
                     &ctx.env,
                     "0".into(),
-                    Some("does not apply".into()),
+                    said(explain, || "不适用".into(), || "does not apply".into()),
                 );
                 continue;
             }
@@ -661,11 +727,23 @@ impl Policy {
                 &e.head,
                 &ctx.env,
                 count.to_string(),
-                Some(format!(
-                    "{}{}",
-                    if e.at_least { "at least, " } else { "" },
-                    e.per.label().en
-                )),
+                said(
+                    explain,
+                    || {
+                        format!(
+                            "{}{}",
+                            if e.at_least { "至少，" } else { "" },
+                            e.per.label().zh
+                        )
+                    },
+                    || {
+                        format!(
+                            "{}{}",
+                            if e.at_least { "at least, " } else { "" },
+                            e.per.label().en
+                        )
+                    },
+                ),
             );
             decision.entitlements.push(EntOut {
                 rule: id.clone(),
@@ -678,7 +756,29 @@ impl Policy {
 
         if explain {
             for a in &decision.splits {
-                let parts: Vec<String> = a.parts.iter().map(|(p, m)| format!("{p} {m}")).collect();
+                let name = |p: &str| {
+                    self.payers
+                        .iter()
+                        .find(|(id, _)| id == p)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_else(|| Text::new(p, p))
+                };
+                let zh: Vec<String> = a
+                    .parts
+                    .iter()
+                    .map(|(p, m)| format!("{} {m}", name(p).zh))
+                    .collect();
+                let en: Vec<String> = a
+                    .parts
+                    .iter()
+                    .map(|(p, m)| format!("{} {m}", name(p).en))
+                    .collect();
+                let split = self
+                    .pack
+                    .splits
+                    .get(&a.split)
+                    .and_then(|s| s.label.clone())
+                    .unwrap_or_else(|| name(&a.split));
                 let cite: Option<Citation> = self
                     .splits
                     .iter()
@@ -689,10 +789,13 @@ impl Policy {
                 trace.steps.push(Step {
                     rule: a.rule.clone(),
                     kind: StepKind::Split,
-                    label: Text::new(format!("分担：{}", a.split), format!("split: {}", a.split)),
+                    label: Text::new(
+                        format!("分担：{}", split.zh),
+                        format!("paid by: {}", split.en),
+                    ),
                     inputs: BTreeMap::new(),
                     value: a.amount.to_string(),
-                    detail: Some(parts.join(" + ")),
+                    detail: Some(Text::new(zh.join(" + "), en.join(" + "))),
                     cite,
                 });
             }

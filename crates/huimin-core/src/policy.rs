@@ -3,6 +3,7 @@
 use crate::decision::Citation;
 use crate::error::{Error, InputError, PackError, PackErrors, Severity};
 use crate::expr::{did_you_mean, parse_date, Binding, Expression, Scope, TagSet, Type};
+use crate::limits::Limits;
 use crate::model::{input_error, standard_field, FieldType, Participant, Scalar, Value};
 use crate::money::Rounding;
 use crate::pack::{self, Expr, Id, Pack, Period, Pos, ProgramKind, Stacking};
@@ -39,6 +40,7 @@ pub struct Policy {
     pub(crate) entitlements: Vec<Entitlement>,
     pub(crate) pack: Pack,
     pub(crate) warnings: Vec<PackError>,
+    pub(crate) limits: Limits,
 }
 
 /// Options for one evaluation.
@@ -221,11 +223,11 @@ pub struct TagInfo {
     pub label: Text,
 }
 
-struct PackScope<'a> {
-    fields: &'a [Field],
-    tags: &'a [(String, Text)],
-    params: &'a [Param],
-    choice_ids: Vec<Vec<String>>,
+pub(crate) struct PackScope<'a> {
+    pub fields: &'a [Field],
+    pub tags: &'a [(String, Text)],
+    pub params: &'a [Param],
+    pub choice_ids: Vec<Vec<String>>,
 }
 
 impl Scope for PackScope<'_> {
@@ -276,6 +278,7 @@ impl Scope for PackScope<'_> {
 struct Compiler<'a> {
     file: &'a str,
     text: &'a str,
+    limits: &'a Limits,
     errors: Vec<PackError>,
     warnings: Vec<PackError>,
     clause_ids: Vec<String>,
@@ -307,7 +310,7 @@ impl Compiler<'_> {
     }
 
     fn expr(&mut self, e: &Expr, want: Type, scope: &PackScope) -> Option<Expression> {
-        match Expression::compile(&e.value.0, want, scope) {
+        match Expression::compile_with(&e.value.0, want, scope, self.limits) {
             Ok(x) => Some(x),
             Err(err) => {
                 let pos = Pos::of(e).inside(self.text, err.offset);
@@ -398,47 +401,32 @@ impl Compiler<'_> {
 }
 
 impl Policy {
-    /// Compiles a YAML pack. `file` names it in error messages.
+    /// Compiles a YAML pack within the default [`Limits`]. `file` names it in error messages.
     pub fn from_yaml(text: &str, file: &str) -> Result<Policy, Error> {
-        let pack = pack::parse_yaml(text, file)?;
-        Ok(Policy::compile(pack, text, file)?)
+        Policy::from_yaml_with_limits(text, file, &Limits::default())
     }
 
-    /// Compiles a JSON pack. `file` names it in error messages.
+    /// Compiles a JSON pack within the default [`Limits`]. `file` names it in error messages.
     pub fn from_json(text: &str, file: &str) -> Result<Policy, Error> {
-        let pack = pack::parse_json(text, file)?;
-        Ok(Policy::compile(pack, text, file)?)
+        Policy::from_json_with_limits(text, file, &Limits::default())
     }
 
-    /// Reads and compiles a pack file; `.json` files are read as JSON, others as YAML.
+    /// Reads and compiles a pack file within the default [`Limits`]; `.json` files are read
+    /// as JSON, others as YAML.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Policy, Error> {
-        let path = path.as_ref();
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Pack(PackErrors(vec![PackError {
-                file: file.clone(),
-                line: 0,
-                column: 0,
-                severity: Severity::Error,
-                code: "io",
-                message: e.to_string(),
-                hint: None,
-            }]))
-        })?;
-        if path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-        {
-            Policy::from_json(&text, &file)
-        } else {
-            Policy::from_yaml(&text, &file)
-        }
+        Policy::from_path_with_limits(path, &Limits::default())
     }
 
-    fn compile(pack: Pack, text: &str, file: &str) -> Result<Policy, PackErrors> {
+    pub(crate) fn compile(
+        pack: Pack,
+        text: &str,
+        file: &str,
+        limits: &Limits,
+    ) -> Result<Policy, PackErrors> {
         let mut c = Compiler {
             file,
             text,
+            limits,
             errors: Vec::new(),
             warnings: Vec::new(),
             clause_ids: pack.clauses.keys().cloned().collect(),
@@ -874,32 +862,36 @@ impl Policy {
             c.errors.sort_by_key(|e| (e.line, e.column));
             return Err(PackErrors(c.errors));
         }
-        Ok(Policy {
-            id: pack.id.value.clone(),
-            name: pack.name.clone(),
-            kind: pack.kind,
-            jurisdiction: pack.jurisdiction.clone(),
-            valid_from: pack.valid_from,
-            valid_until: pack.valid_until,
-            period: pack.period,
-            rounding: pack.rounding,
-            fields,
-            tags,
-            params,
-            citations,
-            payers,
-            fee_payer,
-            eligibility,
-            categories,
-            priority,
-            fees,
-            reductions,
-            subsidies,
-            splits,
-            entitlements,
-            warnings: c.warnings,
-            pack,
-        })
+        crate::lint::check(
+            file,
+            Policy {
+                limits: *limits,
+                id: pack.id.value.clone(),
+                name: pack.name.clone(),
+                kind: pack.kind,
+                jurisdiction: pack.jurisdiction.clone(),
+                valid_from: pack.valid_from,
+                valid_until: pack.valid_until,
+                period: pack.period,
+                rounding: pack.rounding,
+                fields,
+                tags,
+                params,
+                citations,
+                payers,
+                fee_payer,
+                eligibility,
+                categories,
+                priority,
+                fees,
+                reductions,
+                subsidies,
+                splits,
+                entitlements,
+                warnings: c.warnings,
+                pack,
+            },
+        )
     }
 
     /// The pack's id.

@@ -12,7 +12,7 @@ mod pipeline;
 mod vector;
 
 use crate::budget::Budget;
-use crate::error::Error;
+use crate::error::{Error, EvalError};
 use crate::expr::TagSet;
 use crate::model::{FieldType, Participant, Scalar, Value};
 use crate::money::Money;
@@ -212,7 +212,9 @@ impl Batch {
     }
 
     /// A batch holding the given participants (each field becomes a column; rows without
-    /// the field leave it absent).
+    /// the field leave it absent). A field whose values are all numbers becomes a decimal
+    /// column, all booleans a boolean column, anything else a text column, in which numbers
+    /// and booleans are written as text (`"3.5"`, `"true"`).
     pub fn from_participants(people: &[Participant]) -> Batch {
         let mut names: Vec<&String> = people.iter().flat_map(|p| p.fields.keys()).collect();
         names.sort();
@@ -222,17 +224,21 @@ impl Batch {
             let values: Vec<Option<&Value>> = people.iter().map(|p| p.fields.get(name)).collect();
             let valid: Vec<bool> = values.iter().map(Option::is_some).collect();
             let present = || values.iter().flatten();
-            let col = if present().all(|v| matches!(v, Value::Number(_))) {
-                let scale = present()
-                    .filter_map(|v| {
-                        if let Value::Number(d) = v {
-                            Some(d.scale())
-                        } else {
-                            None
-                        }
-                    })
-                    .max()
-                    .unwrap_or(0);
+            let scale = present()
+                .filter_map(|v| match v {
+                    Value::Number(d) => Some(d.scale()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            // Numbers share one scale; where one cannot be written at it (too many digits),
+            // the column is text, which is read exactly, rather than a rescaled wrong value.
+            let at_scale = |d: &Decimal| {
+                let mut d = *d;
+                d.rescale(scale);
+                d.scale() == scale
+            };
+            let col = if present().all(|v| matches!(v, Value::Number(d) if at_scale(d))) {
                 let units = values
                     .iter()
                     .map(|v| match v {
@@ -372,8 +378,10 @@ impl BatchOutput {
 
 impl Policy {
     /// Evaluates a population given as columns, as of a date, on all cores. Outputs equal
-    /// those of [`Policy::evaluate`] row by row (without the explanation).
+    /// those of [`Policy::evaluate`] row by row (without the explanation). A batch larger
+    /// than the pack's [`crate::Limits::max_batch_participants`] is refused.
     pub fn evaluate_batch(&self, batch: &Batch, as_of: NaiveDate) -> Result<BatchOutput, Error> {
+        self.check_batch_size(batch.len)?;
         let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
         self.evaluate_batch_on(batch, as_of, threads)
     }
@@ -611,10 +619,10 @@ impl Policy {
         out: &mut BatchOutput,
     ) {
         let unit_scale = out.scale;
-        let units = |m: Money| -> i64 {
+        let units = |m: Money| -> Option<i64> {
             let mut d = m.amount();
             d.rescale(unit_scale);
-            i64::try_from(d.mantissa()).unwrap_or(i64::MAX)
+            i64::try_from(d.mantissa()).ok()
         };
         for (row, _) in slow.iter().enumerate().filter(|(_, s)| **s) {
             out.scalar_rows += 1;
@@ -623,11 +631,32 @@ impl Policy {
                     *x = v;
                 }
             };
-            match self.evaluate_with(
-                &batch.participant(row),
-                as_of,
-                EvalOptions { explain: false },
-            ) {
+            let decided = self
+                .evaluate_with(
+                    &batch.participant(row),
+                    as_of,
+                    EvalOptions { explain: false },
+                )
+                .and_then(|d| {
+                    // An amount the 64-bit money columns cannot hold is that row's error,
+                    // never a saturated number.
+                    let amounts = [d.gross_fee, d.reduction_total, d.net_fee, d.subsidy_total];
+                    match amounts
+                        .iter()
+                        .chain(d.payers.values())
+                        .find(|m| units(**m).is_none())
+                    {
+                        Some(m) => Err(EvalError::Arithmetic {
+                            rule: "batch".into(),
+                            what: format!(
+                                "amount {m} is too large for the batch's 64-bit money columns"
+                            ),
+                        }
+                        .into()),
+                        None => Ok(d),
+                    }
+                });
+            match decided {
                 Ok(d) => {
                     if let Some(x) = out.eligible.get_mut(row) {
                         *x = d.eligible;
@@ -644,6 +673,7 @@ impl Policy {
                             *x = d.priority_groups.contains(g);
                         }
                     }
+                    let units = |m: Money| units(m).unwrap_or_default();
                     set(&mut out.gross_fee, units(d.gross_fee));
                     set(&mut out.reduction_total, units(d.reduction_total));
                     set(&mut out.net_fee, units(d.net_fee));

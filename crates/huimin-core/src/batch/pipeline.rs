@@ -42,6 +42,10 @@ pub(crate) struct Shares {
     pub payers: Vec<usize>,
     pub weights: Vec<i128>,
     pub total: i128,
+    /// The weights as `i64`, when they all fit.
+    pub weights64: Option<Vec<i64>>,
+    /// The largest weight (as `i64`; `i64::MAX` when it does not fit).
+    pub max_weight: i64,
 }
 
 pub(crate) fn shares(policy: &Policy, payment: &Payment) -> Option<Shares> {
@@ -51,6 +55,8 @@ pub(crate) fn shares(policy: &Policy, payment: &Payment) -> Option<Shares> {
                 payers: Vec::new(),
                 weights: Vec::new(),
                 total: 0,
+                weights64: None,
+                max_weight: 0,
             })
         }
         Payment::Payer(p) => vec![(*p, Decimal::ONE)],
@@ -70,10 +76,17 @@ pub(crate) fn shares(policy: &Policy, payment: &Payment) -> Option<Shares> {
     if total <= 0 {
         return None;
     }
+    let weights64: Option<Vec<i64>> = weights.iter().map(|w| i64::try_from(*w).ok()).collect();
+    let max_weight = weights64
+        .as_ref()
+        .and_then(|w| w.iter().copied().max())
+        .unwrap_or(i64::MAX);
     Some(Shares {
         payers: parts.iter().map(|(p, _)| *p).collect(),
         weights,
         total,
+        weights64,
+        max_weight,
     })
 }
 
@@ -83,33 +96,73 @@ fn allocate(amount: i64, unit: i64, s: &Shares, out: &mut [i64]) -> Option<()> {
         *out.first_mut()? = amount;
         return Some(());
     }
-    let units = i128::from(amount / unit);
+    let units = amount / unit;
     let sign = units.signum();
-    let abs = units.abs();
-    let mut given = 0i128;
-    let mut rems = [(0i128, 0usize); 8];
-    for (k, w) in s.weights.iter().enumerate() {
-        let p = abs.checked_mul(*w)?;
-        let whole = p / s.total;
-        given += whole;
-        *out.get_mut(k)? = i64::try_from(whole).ok()?;
-        *rems.get_mut(k)? = (p % s.total, k);
-    }
+    let abs = units.checked_abs()?;
     let n = s.weights.len();
-    let rems = rems.get_mut(..n)?;
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut left = abs - given;
-    for (_, k) in rems.iter() {
-        if left <= 0 {
-            break;
+    // Whole parts and remainders in i64 when the products fit (always, for money and the
+    // small weights of a split), else in i128.
+    let mut rems = [(0i64, 0usize); 8];
+    let mut given = 0i64;
+    match (i64::try_from(s.total), s.weights64.as_deref()) {
+        (Ok(total), Some(w64)) if abs.checked_mul(s.max_weight).is_some() => {
+            for (k, w) in w64.iter().enumerate() {
+                let p = abs * *w;
+                let whole = p / total;
+                given += whole;
+                *out.get_mut(k)? = whole;
+                *rems.get_mut(k)? = (p % total, k);
+            }
         }
-        *out.get_mut(*k)? += 1;
-        left -= 1;
+        _ => {
+            let abs = i128::from(abs);
+            let mut given128 = 0i128;
+            let mut rems128 = [(0i128, 0usize); 8];
+            for (k, w) in s.weights.iter().enumerate() {
+                let p = abs.checked_mul(*w)?;
+                let whole = p / s.total;
+                given128 += whole;
+                *out.get_mut(k)? = i64::try_from(whole).ok()?;
+                *rems128.get_mut(k)? = (p % s.total, k);
+            }
+            let rems128 = rems128.get_mut(..n)?;
+            rems128.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut left = abs - given128;
+            for (_, k) in rems128.iter() {
+                if left <= 0 {
+                    break;
+                }
+                *out.get_mut(*k)? += 1;
+                left -= 1;
+            }
+            return scale_parts(out, n, unit, sign);
+        }
     }
+    let mut left = abs - given;
+    if n == 2 && left <= 1 {
+        // Two parts: the one unit left (if any) goes to the larger remainder, the first on a tie.
+        if left == 1 {
+            let k = usize::from(rems.get(1)?.0 > rems.first()?.0);
+            *out.get_mut(k)? += 1;
+        }
+    } else {
+        let rems = rems.get_mut(..n)?;
+        rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, k) in rems.iter() {
+            if left <= 0 {
+                break;
+            }
+            *out.get_mut(*k)? += 1;
+            left -= 1;
+        }
+    }
+    scale_parts(out, n, unit, sign)
+}
+
+/// Turns the first `n` parts from money units back into signed millionths.
+fn scale_parts(out: &mut [i64], n: usize, unit: i64, sign: i64) -> Option<()> {
     for v in out.iter_mut().take(n) {
-        *v = v
-            .checked_mul(unit)?
-            .checked_mul(i64::try_from(sign).ok()?)?;
+        *v = v.checked_mul(unit)?.checked_mul(sign)?;
     }
     Some(())
 }

@@ -153,18 +153,34 @@ pub(crate) struct ExprError {
 }
 
 impl Expression {
-    /// Parses and type-checks `source`, which must have type `want`.
+    /// Parses and type-checks `source`, which must have type `want`, within the default limits.
     pub(crate) fn compile(
         source: &str,
         want: Type,
         scope: &dyn Scope,
     ) -> Result<Expression, ExprError> {
-        let ast = parse::parse(source).map_err(|e| ExprError {
-            offset: e.offset,
-            code: "expr_syntax",
-            message: e.message,
-            hint: None,
-        })?;
+        Expression::compile_with(source, want, scope, &crate::Limits::default())
+    }
+
+    /// Parses and type-checks `source`, which must have type `want`, within `limits`.
+    pub(crate) fn compile_with(
+        source: &str,
+        want: Type,
+        scope: &dyn Scope,
+        limits: &crate::Limits,
+    ) -> Result<Expression, ExprError> {
+        let ast = parse::parse_with(source, limits.max_expr_depth, limits.max_expr_nodes).map_err(
+            |e| ExprError {
+                offset: e.offset,
+                code: if e.message.starts_with("expression ") {
+                    "limit"
+                } else {
+                    "expr_syntax"
+                },
+                message: e.message,
+                hint: None,
+            },
+        )?;
         let mut reads = Vec::new();
         let (node, ty) = check::compile(&ast, scope, &mut reads).map_err(|e| ExprError {
             offset: e.offset,

@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// The deepest nesting an expression may have.
+/// The deepest nesting an expression may have, by default (see [`crate::Limits`]).
 pub const MAX_DEPTH: usize = 48;
-/// The most syntax nodes one expression may have.
+/// The most syntax nodes one expression may have, by default (see [`crate::Limits`]).
 pub const MAX_NODES: usize = 2_000;
 
 /// A syntax error or limit, at a character offset in the expression.
@@ -21,6 +21,8 @@ pub struct SyntaxError {
 pub(crate) struct Ast {
     pub kind: AstKind,
     pub offset: u32,
+    /// Levels of the tree below and including this node.
+    pub height: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,16 +190,31 @@ struct Parser {
     pos: usize,
     nodes: usize,
     depth: usize,
+    max_nodes: usize,
+    max_depth: usize,
 }
 
-/// Parses an expression's text.
+/// Parses an expression's text within the default limits.
+#[cfg(test)]
 pub(crate) fn parse(src: &str) -> Result<Ast, SyntaxError> {
+    parse_with(src, MAX_DEPTH, MAX_NODES)
+}
+
+/// Parses an expression's text, at most `max_depth` deep (capped at
+/// [`crate::Limits::EXPR_DEPTH_CEILING`]) and `max_nodes` large.
+pub(crate) fn parse_with(
+    src: &str,
+    max_depth: usize,
+    max_nodes: usize,
+) -> Result<Ast, SyntaxError> {
     let toks = lex(src)?;
     let mut p = Parser {
         toks,
         pos: 0,
         nodes: 0,
         depth: 0,
+        max_nodes,
+        max_depth: max_depth.min(crate::Limits::EXPR_DEPTH_CEILING),
     };
     let e = p.expr()?;
     match p.peek() {
@@ -253,19 +270,44 @@ impl Parser {
     }
     fn node(&mut self, kind: AstKind, offset: u32) -> Result<Ast, SyntaxError> {
         self.nodes += 1;
-        if self.nodes > MAX_NODES {
+        if self.nodes > self.max_nodes {
             return Err(SyntaxError {
                 offset,
-                message: format!("expression too large: more than {MAX_NODES} parts"),
+                message: format!("expression too large: more than {} parts", self.max_nodes),
             });
         }
-        Ok(Ast { kind, offset })
+        // A chain `a + b + c …` parses without recursion but builds a tree as tall as it is
+        // long; checking and evaluating recurse over that height, so it is bounded too.
+        let children: Vec<&Ast> = match &kind {
+            AstKind::Num(_) | AstKind::Bool(_) | AstKind::Str(_) | AstKind::Ident(_) => Vec::new(),
+            AstKind::Call(_, args) => args.iter().collect(),
+            AstKind::Unary(_, a) => vec![a],
+            AstKind::Binary(_, a, b) => vec![a, b],
+            AstKind::In { value, set, .. } => std::iter::once(&**value).chain(set).collect(),
+            AstKind::If(c, a, b) => vec![c, a, b],
+        };
+        let height = 1 + children.iter().map(|c| c.height).max().unwrap_or(0);
+        if height > self.max_depth {
+            return Err(SyntaxError {
+                offset,
+                message: format!(
+                    "expression nested too deeply: more than {} levels (each operator of a chain is a level; use `has_any`, `min` or `max` for long lists)",
+                    self.max_depth
+                ),
+            });
+        }
+        Ok(Ast {
+            kind,
+            offset,
+            height,
+        })
     }
     fn enter(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return Err(self.err(format!(
-                "expression nested too deeply: more than {MAX_DEPTH} levels"
+                "expression nested too deeply: more than {} levels",
+                self.max_depth
             )));
         }
         Ok(())
@@ -500,8 +542,13 @@ mod tests {
             .unwrap_err()
             .message
             .contains("nested too deeply"));
-        let wide = vec!["1"; 3000].join(" + ");
+        let wide = format!("min({})", vec!["1"; 3000].join(", "));
         assert!(parse(&wide).unwrap_err().message.contains("too large"));
+        let chain = vec!["1"; 100].join(" + ");
+        assert!(parse(&chain)
+            .unwrap_err()
+            .message
+            .contains("nested too deeply"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::Pack;
 use crate::error::{PackError, PackErrors, Severity};
+use crate::limits::Limits;
 use serde_saphyr::{Location, Spanned};
 
 /// The largest pack text accepted by default, in bytes.
@@ -46,16 +47,24 @@ impl Pos {
     }
 }
 
-/// Parses a YAML pack. `file` names the source in error messages.
+/// Parses a YAML pack within the default [`Limits`]. `file` names the source in error messages.
 pub fn parse_yaml(text: &str, file: &str) -> Result<Pack, PackErrors> {
-    check_size(text, file)?;
-    serde_saphyr::from_str::<Pack>(text)
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml")]))
+    parse_yaml_with(text, file, &Limits::default())
 }
 
-/// Parses a JSON pack. `file` names the source in error messages.
+/// Parses a JSON pack within the default [`Limits`]. `file` names the source in error messages.
 pub fn parse_json(text: &str, file: &str) -> Result<Pack, PackErrors> {
-    check_size(text, file)?;
+    parse_json_with(text, file, &Limits::default())
+}
+
+/// Parses a YAML pack within `limits` (size, nesting, nodes, rules).
+pub fn parse_yaml_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, PackErrors> {
+    read(text, file, limits, "yaml")
+}
+
+/// Parses a JSON pack within `limits` (size, nesting, nodes, rules).
+pub fn parse_json_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, PackErrors> {
+    check_size(text, file, limits)?;
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         return Err(PackErrors(vec![PackError {
             file: file.to_owned(),
@@ -67,38 +76,63 @@ pub fn parse_json(text: &str, file: &str) -> Result<Pack, PackErrors> {
             hint: None,
         }]));
     }
-    serde_saphyr::from_str::<Pack>(text)
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "schema")]))
+    read(text, file, limits, "schema")
 }
 
-fn check_size(text: &str, file: &str) -> Result<(), PackErrors> {
-    if text.len() > DEFAULT_MAX_PACK_BYTES {
-        return Err(PackErrors(vec![PackError {
-            file: file.to_owned(),
-            line: 1,
-            column: 1,
-            severity: Severity::Error,
-            code: "limit",
-            message: format!(
-                "pack is {} bytes; the limit is {DEFAULT_MAX_PACK_BYTES}",
-                text.len()
-            ),
-            hint: None,
-        }]));
+/// Reads YAML (JSON is YAML) into a pack under the reader's budget, then counts its rules.
+fn read(text: &str, file: &str, limits: &Limits, code: &'static str) -> Result<Pack, PackErrors> {
+    check_size(text, file, limits)?;
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: limits.max_pack_depth,
+            max_nodes: limits.max_pack_nodes,
+            flow_nesting_limit: limits.max_pack_depth,
+            max_total_scalar_bytes: limits.max_pack_bytes,
+        },
+    };
+    let pack = serde_saphyr::from_str_with_options::<Pack>(text, options)
+        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, code, limits)]))?;
+    crate::limits::check_rules(&pack, limits, file)?;
+    Ok(pack)
+}
+
+fn check_size(text: &str, file: &str, limits: &Limits) -> Result<(), PackErrors> {
+    if text.len() > limits.max_pack_bytes {
+        return Err(crate::limits::too_big(text.len() as u64, limits, file));
     }
     Ok(())
 }
 
-fn from_saphyr(e: &serde_saphyr::Error, file: &str, code: &'static str) -> PackError {
+fn from_saphyr(
+    e: &serde_saphyr::Error,
+    file: &str,
+    code: &'static str,
+    limits: &Limits,
+) -> PackError {
     let pos = e
         .location()
         .map(|l| Pos::from_location(&l))
         .unwrap_or_default();
     let message = strip_position(&e.without_snippet().to_string());
+    if message.starts_with("budget breached") {
+        return PackError {
+            file: file.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            severity: Severity::Error,
+            code: "limit",
+            message: format!(
+                "{message}: the pack nests deeper or has more parts than its limits allow (Limits::max_pack_depth {}, max_pack_nodes {})",
+                limits.max_pack_depth, limits.max_pack_nodes
+            ),
+            hint: None,
+        };
+    }
     let code = if message.contains("unknown field")
         || message.contains("missing field")
         || message.contains("unknown variant")
         || message.contains("invalid type")
+        || message.contains("exactly one of")
     {
         "schema"
     } else {

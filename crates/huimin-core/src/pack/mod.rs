@@ -8,7 +8,7 @@ mod load;
 mod program;
 
 pub(crate) use load::Pos;
-pub use load::{parse_json, parse_yaml, DEFAULT_MAX_PACK_BYTES};
+pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
 pub use program::{
     ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
 };
@@ -555,26 +555,93 @@ pub struct Uplift {
     /// The percentage added (20 = +20%).
     #[schemars(with = "Source")]
     pub percent: Expr,
+    /// The most the percentage may be, as the document bounds it ("上浮不超过20%"):
+    /// `huimin check` reports a `percent` above it on any date.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub max_percent: Option<Expr>,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub cite: Option<Id>,
 }
 
-/// A funding split: payers and their ratios (city 6, district 4).
+/// A funding split between payers, written either as ratios (`parts: {city: 6, district: 4}`,
+/// as documents write "6:4") or as fractions that must add up to exactly 1
+/// (`shares: {city: 0.6, district: 0.4}`, as documents write "市级承担60%").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "SplitSource")]
+pub struct SplitDecl {
+    /// Name of the arrangement.
+    pub label: Option<Text>,
+    /// Weight by payer id: the ratios, or the fractions when `form` is `Shares`.
+    pub parts: Spanned<IndexMap<String, Dec>>,
+    /// How the weights were written.
+    pub form: SplitForm,
+    /// The clause it comes from.
+    pub cite: Option<Id>,
+}
+
+/// How a split's weights are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitForm {
+    /// `parts`: ratios, any positive total (6 : 4).
+    Ratios,
+    /// `shares`: fractions that add up to exactly 1 (0.6 + 0.4).
+    Shares,
+}
+
+/// A split as written: exactly one of `parts` and `shares`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SplitDecl {
+pub struct SplitSource {
     /// Name of the arrangement.
     #[serde(default)]
     pub label: Option<Text>,
-    /// Ratio by payer id.
-    #[schemars(with = "IndexMap<String, Dec>")]
-    pub parts: Spanned<IndexMap<String, Dec>>,
+    /// Ratio by payer id (city 6, district 4).
+    #[serde(default)]
+    #[schemars(with = "Option<IndexMap<String, Dec>>")]
+    pub parts: Option<Spanned<IndexMap<String, Dec>>>,
+    /// Fraction by payer id, adding up to exactly 1 (city 0.6, district 0.4).
+    #[serde(default)]
+    #[schemars(with = "Option<IndexMap<String, Dec>>")]
+    pub shares: Option<Spanned<IndexMap<String, Dec>>>,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub cite: Option<Id>,
+}
+
+impl JsonSchema for SplitDecl {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SplitDecl".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        SplitSource::json_schema(g)
+    }
+}
+
+impl TryFrom<SplitSource> for SplitDecl {
+    type Error = String;
+    fn try_from(s: SplitSource) -> Result<SplitDecl, String> {
+        let (parts, form) = match (s.parts, s.shares) {
+            (Some(p), None) => (p, SplitForm::Ratios),
+            (None, Some(p)) => (p, SplitForm::Shares),
+            _ => {
+                return Err(
+                    "a split needs exactly one of `parts` (ratios, 6 : 4) and `shares` \
+                            (fractions adding up to 1)"
+                        .into(),
+                )
+            }
+        };
+        Ok(SplitDecl {
+            label: s.label,
+            parts,
+            form,
+            cite: s.cite,
+        })
+    }
 }
 
 /// A counted entitlement (one free check-up a year).

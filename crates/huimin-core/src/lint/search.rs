@@ -1,0 +1,404 @@
+//! The participants the reachability lints try: built from the constants each condition
+//! compares a field with, so that when every condition is made of such comparisons the
+//! search covers every case.
+
+use super::DatePoint;
+use crate::expr::eval::{Env, V};
+use crate::expr::{Binding, Expression, Node, TagSet};
+use crate::model::{FieldType, Scalar};
+use crate::policy::{Field, Policy};
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+/// The most participants the search tries for one question.
+const MAX_CASES: usize = 20_000;
+
+/// The participants the reachability search tries: for each field a condition reads, the
+/// values that decide it; for each tag, present and absent.
+pub(super) struct Search<'a> {
+    dates: &'a [DatePoint],
+    /// Candidate values of every field (a placeholder for fields no condition reads).
+    values: Vec<Vec<Scalar>>,
+    /// Fields whose candidates matter.
+    read_fields: Vec<usize>,
+    /// Tags a condition tests.
+    read_tags: Vec<u32>,
+    /// Whether the candidates cover every case of every condition.
+    complete: bool,
+}
+
+impl<'a> Search<'a> {
+    pub(super) fn new(p: &Policy, dates: &'a [DatePoint]) -> Search<'a> {
+        let mut all: Vec<&Expression> = Vec::new();
+        all.extend(p.eligibility.iter().map(|c| &c.when));
+        all.extend(p.categories.iter().map(|c| &c.when));
+        all.extend(p.priority.iter().map(|c| &c.when));
+        all.extend(p.fees.iter().filter_map(|f| f.when.as_ref()));
+        all.extend(p.reductions.rules.iter().map(|r| &r.when));
+        for s in &p.subsidies.rules {
+            all.extend(s.when.iter().chain(&s.unless));
+        }
+        all.extend(p.entitlements.iter().filter_map(|e| e.when.as_ref()));
+        let mut cuts: Vec<Vec<Scalar>> = vec![Vec::new(); p.fields.len()];
+        let mut read_tags = BTreeSet::new();
+        let mut complete = true;
+        for e in &all {
+            complete &= atoms(&e.node, dates, &mut cuts, &mut read_tags);
+        }
+        let read_fields: Vec<usize> = all
+            .iter()
+            .flat_map(|e| e.reads.iter())
+            .filter_map(|b| match b {
+                Binding::Field(i, _) => Some(*i),
+                _ => None,
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let values = p
+            .fields
+            .iter()
+            .zip(cuts)
+            .enumerate()
+            .map(|(i, (f, cuts))| candidates(f, cuts, read_fields.contains(&i)))
+            .collect();
+        Search {
+            dates,
+            values,
+            read_fields,
+            read_tags: read_tags.into_iter().collect(),
+            complete,
+        }
+    }
+
+    /// Whether no eligible participant meets `when` without meeting one of `shadow`, when the
+    /// search covers every case (false when it cannot tell).
+    pub(super) fn never(&self, p: &Policy, shadow: &[&Expression], when: &Expression) -> bool {
+        if !self.complete {
+            return false;
+        }
+        let mut conds: Vec<&Expression> = vec![when];
+        conds.extend(shadow);
+        let (found, exhausted) = self.run(p, &conds, |_, holds| {
+            let mut it = holds.iter();
+            it.next() == Some(&true) && it.all(|h| !h)
+        });
+        found.is_none() && exhausted
+    }
+
+    /// The first eligible participant (on some date) for which `test`, given which of
+    /// `conds` hold, says something; with that participant described.
+    pub(super) fn find<T>(
+        &self,
+        p: &Policy,
+        conds: &[&Expression],
+        mut test: impl FnMut(&DatePoint, &[bool]) -> Option<T>,
+    ) -> Option<(T, String)> {
+        let mut out = None;
+        let (case, _) = self.run(p, conds, |d, holds| {
+            out = test(d, holds);
+            out.is_some()
+        });
+        Some((out?, self.describe(p, &case?)))
+    }
+
+    /// Tries the cases in turn (at most [`MAX_CASES`]) until `stop`; also says whether every
+    /// case was tried.
+    fn run(
+        &self,
+        p: &Policy,
+        conds: &[&Expression],
+        mut stop: impl FnMut(&DatePoint, &[bool]) -> bool,
+    ) -> (Option<Case>, bool) {
+        let radix: Vec<usize> = self
+            .read_fields
+            .iter()
+            .map(|i| self.values.get(*i).map_or(1, Vec::len).max(1))
+            .collect();
+        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
+        let total = radix
+            .iter()
+            .try_fold(
+                1usize.checked_shl(tag_bits).unwrap_or(usize::MAX),
+                |n, r| n.checked_mul(*r),
+            )
+            .and_then(|n| n.checked_mul(self.dates.len()))
+            .unwrap_or(usize::MAX);
+        let mut fields: Vec<Scalar> = self
+            .values
+            .iter()
+            .map(|v| v.first().cloned().unwrap_or(Scalar::Bool(false)))
+            .collect();
+        let mut holds = vec![false; conds.len()];
+        for case in 0..total.min(MAX_CASES) {
+            let mut k = case;
+            for (i, r) in self.read_fields.iter().zip(&radix) {
+                let v = self.values.get(*i).and_then(|v| v.get(k % r));
+                if let (Some(slot), Some(v)) = (fields.get_mut(*i), v) {
+                    *slot = v.clone();
+                }
+                k /= r;
+            }
+            let mut tags = TagSet::default();
+            for (bit, t) in self.read_tags.iter().enumerate() {
+                if (k >> bit) & 1 == 1 {
+                    tags.insert(*t);
+                }
+            }
+            k = k.checked_shr(tag_bits).unwrap_or(0);
+            let Some(d) = self.dates.get(k % self.dates.len().max(1)) else {
+                break;
+            };
+            let mut env = Env {
+                fields: &fields,
+                tags: &tags,
+                params: &d.params,
+                as_of: d.date,
+                category: None,
+            };
+            if !p
+                .eligibility
+                .iter()
+                .all(|c| c.when.node.truth(&env) == Ok(true))
+            {
+                continue;
+            }
+            env.category = p
+                .categories
+                .iter()
+                .find(|c| c.when.node.truth(&env) == Ok(true))
+                .map(|c| c.head.id.as_str());
+            for (h, c) in holds.iter_mut().zip(conds) {
+                *h = c.node.truth(&env) == Ok(true);
+            }
+            if stop(d, &holds) {
+                let case = Case {
+                    date: d.date,
+                    fields: fields.clone(),
+                    tags,
+                };
+                return (Some(case), true);
+            }
+        }
+        (None, total <= MAX_CASES)
+    }
+
+    /// A case as text: the fields the conditions read, the tags it carries, and the date.
+    fn describe(&self, p: &Policy, c: &Case) -> String {
+        let mut parts: Vec<String> = self
+            .read_fields
+            .iter()
+            .filter_map(|i| {
+                let name = &p.fields.get(*i)?.name;
+                let v = match c.fields.get(*i)? {
+                    Scalar::Text(t) if t == OTHER => "another value".to_owned(),
+                    Scalar::Text(t) => format!("'{t}'"),
+                    v => v.to_string(),
+                };
+                Some(format!("{name} {v}"))
+            })
+            .collect();
+        let tags: Vec<&str> = self
+            .read_tags
+            .iter()
+            .filter(|t| c.tags.contains(**t))
+            .filter_map(|t| p.tags.get(*t as usize).map(|(id, _)| id.as_str()))
+            .collect();
+        parts.push(if tags.is_empty() {
+            "no tags".to_owned()
+        } else {
+            format!("tags {}", tags.join(", "))
+        });
+        format!("a participant with {} on {}", parts.join(", "), c.date)
+    }
+}
+
+/// One participant of the search, on a date.
+struct Case {
+    date: NaiveDate,
+    fields: Vec<Scalar>,
+    tags: TagSet,
+}
+
+/// A text that no condition compares against.
+const OTHER: &str = "\u{1}other";
+
+/// Collects what decides a condition: the constants each field is compared with, and the
+/// tags tested. Returns whether the condition is made only of such tests.
+fn atoms(
+    n: &Node,
+    dates: &[DatePoint],
+    cuts: &mut [Vec<Scalar>],
+    tags: &mut BTreeSet<u32>,
+) -> bool {
+    match n {
+        Node::Bool(_) | Node::Field(_) => true,
+        Node::Not(a) => atoms(a, dates, cuts, tags),
+        Node::And(a, b) | Node::Or(a, b) => {
+            atoms(a, dates, cuts, tags) & atoms(b, dates, cuts, tags)
+        }
+        Node::If(c, a, b) => {
+            atoms(c, dates, cuts, tags) & atoms(a, dates, cuts, tags) & atoms(b, dates, cuts, tags)
+        }
+        Node::HasAny(t) | Node::HasAll(t) => {
+            tags.extend(t);
+            true
+        }
+        Node::Cmp(_, a, b) => match (&**a, &**b) {
+            (Node::Field(i), x) | (x, Node::Field(i)) if is_fixed(x) => {
+                add_cuts(cuts, *i, x, dates);
+                true
+            }
+            (Node::Category, x) | (x, Node::Category) => is_fixed(x),
+            _ => false,
+        },
+        Node::In(a, items) if items.iter().all(is_fixed) => match &**a {
+            Node::Field(i) => {
+                for x in items {
+                    add_cuts(cuts, *i, x, dates);
+                }
+                true
+            }
+            Node::Category => true,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether a node reads nothing about the participant or the date.
+fn is_fixed(n: &Node) -> bool {
+    match n {
+        Node::Num(_) | Node::Bool(_) | Node::Text(_) | Node::Date(_) | Node::Param(_) => true,
+        Node::Field(_) | Node::AsOf | Node::Category | Node::HasAny(_) | Node::HasAll(_) => false,
+        Node::Neg(a)
+        | Node::Not(a)
+        | Node::Round(a, _)
+        | Node::Floor(a)
+        | Node::Ceil(a)
+        | Node::Abs(a) => is_fixed(a),
+        Node::And(a, b)
+        | Node::Or(a, b)
+        | Node::Arith(_, a, b)
+        | Node::Cmp(_, a, b)
+        | Node::YearsBetween(a, b) => is_fixed(a) && is_fixed(b),
+        Node::In(a, v) => is_fixed(a) && v.iter().all(is_fixed),
+        Node::If(c, a, b) => is_fixed(c) && is_fixed(a) && is_fixed(b),
+        Node::Min(v) | Node::Max(v) => v.iter().all(is_fixed),
+    }
+}
+
+fn add_cuts(cuts: &mut [Vec<Scalar>], field: usize, x: &Node, dates: &[DatePoint]) {
+    let Some(into) = cuts.get_mut(field) else {
+        return;
+    };
+    for d in dates {
+        let env = Env {
+            fields: &[],
+            tags: &TagSet::default(),
+            params: &d.params,
+            as_of: d.date,
+            category: None,
+        };
+        let v = match x.eval(&env) {
+            Ok(V::Num(n)) => Scalar::Num(n),
+            Ok(V::Text(t)) => Scalar::Text(t.to_owned()),
+            Ok(V::Date(t)) => Scalar::Date(t),
+            Ok(V::Bool(b)) => Scalar::Bool(b),
+            Err(_) => continue,
+        };
+        if !into.contains(&v) {
+            into.push(v);
+        }
+    }
+}
+
+/// The values of a field worth trying: each constant it is compared with, its neighbours
+/// and the midpoints between them, inside the field's range; every choice; both booleans.
+fn candidates(f: &Field, cuts: Vec<Scalar>, read: bool) -> Vec<Scalar> {
+    let any_date = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    if !read {
+        return vec![match f.ty {
+            FieldType::Boolean => Scalar::Bool(false),
+            FieldType::Integer | FieldType::Decimal => Scalar::Num(f.min.unwrap_or_default()),
+            FieldType::Text | FieldType::Choice => Scalar::Text(
+                f.choices
+                    .first()
+                    .map(|(id, _)| id.clone())
+                    .unwrap_or_default(),
+            ),
+            FieldType::Date => Scalar::Date(any_date),
+        }];
+    }
+    match f.ty {
+        FieldType::Boolean => vec![Scalar::Bool(false), Scalar::Bool(true)],
+        FieldType::Choice => f
+            .choices
+            .iter()
+            .map(|(id, _)| Scalar::Text(id.clone()))
+            .collect(),
+        FieldType::Text => {
+            let mut v: Vec<Scalar> = cuts
+                .into_iter()
+                .filter(|c| matches!(c, Scalar::Text(_)))
+                .collect();
+            v.push(Scalar::Text(OTHER.to_owned()));
+            v
+        }
+        FieldType::Date => {
+            let mut v = BTreeSet::from([any_date]);
+            for c in cuts {
+                if let Scalar::Date(d) = c {
+                    v.extend(
+                        [
+                            d.checked_sub_days(Days::new(1)),
+                            Some(d),
+                            d.checked_add_days(Days::new(1)),
+                        ]
+                        .into_iter()
+                        .flatten(),
+                    );
+                }
+            }
+            v.into_iter().map(Scalar::Date).collect()
+        }
+        FieldType::Integer | FieldType::Decimal => {
+            let cs: BTreeSet<Decimal> = cuts
+                .into_iter()
+                .filter_map(|c| match c {
+                    Scalar::Num(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            let mut v: BTreeSet<Decimal> = f.min.iter().chain(&f.max).copied().collect();
+            let sorted: Vec<Decimal> = cs.iter().copied().collect();
+            for c in &sorted {
+                if f.ty == FieldType::Integer {
+                    v.extend([
+                        c.floor() - Decimal::ONE,
+                        c.floor(),
+                        c.ceil(),
+                        c.ceil() + Decimal::ONE,
+                    ]);
+                } else {
+                    v.extend([*c - Decimal::ONE, *c, *c + Decimal::ONE]);
+                }
+            }
+            if f.ty == FieldType::Decimal {
+                for w in sorted.windows(2) {
+                    if let [a, b] = w {
+                        v.insert((*a + *b) / Decimal::TWO);
+                    }
+                }
+            }
+            if v.is_empty() {
+                v.insert(Decimal::ZERO);
+            }
+            v.into_iter()
+                .filter(|n| f.min.is_none_or(|m| *n >= m) && f.max.is_none_or(|m| *n <= m))
+                .map(Scalar::Num)
+                .collect()
+        }
+    }
+}

@@ -1,0 +1,225 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Limits for untrusted packs: each bound, when exceeded, is a clear `limit` error.
+
+use huimin_core::batch::Batch;
+use huimin_core::{Error, Limits, Participant, Policy};
+use std::path::PathBuf;
+
+fn wanzhou() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/policies/chongqing-wanzhou-2020.yaml");
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The single pack error, as (code, line, message).
+fn pack_error(r: Result<Policy, Error>) -> (&'static str, u32, String) {
+    match r {
+        Err(Error::Pack(e)) => {
+            let first = &e.0[0];
+            (first.code, first.line, first.message.clone())
+        }
+        Err(e) => panic!("not a pack error: {e}"),
+        Ok(_) => panic!("loaded"),
+    }
+}
+
+#[test]
+fn the_default_limits_admit_every_seed_pack() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/policies");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let p = Policy::from_path_with_limits(&path, &Limits::default()).unwrap();
+        assert_eq!(*p.limits(), Limits::default());
+    }
+}
+
+#[test]
+fn a_pack_over_the_size_limit_is_refused_before_it_is_read() {
+    let text = wanzhou();
+    let limits = Limits {
+        max_pack_bytes: 1000,
+        ..Limits::default()
+    };
+    let (code, line, msg) = pack_error(Policy::from_yaml_with_limits(&text, "w.yaml", &limits));
+    assert_eq!((code, line), ("limit", 1));
+    assert!(msg.contains("the limit is 1000"), "{msg}");
+    let json = r#"{"id": "x"}"#.repeat(200);
+    let (code, _, _) = pack_error(Policy::from_json_with_limits(&json, "x.json", &limits));
+    assert_eq!(code, "limit");
+}
+
+#[test]
+fn nesting_and_node_counts_are_bounded_in_yaml_and_json() {
+    let shallow = Limits {
+        max_pack_depth: 2,
+        ..Limits::default()
+    };
+    let (code, _, msg) = pack_error(Policy::from_yaml_with_limits(
+        &wanzhou(),
+        "w.yaml",
+        &shallow,
+    ));
+    assert_eq!(code, "limit", "{msg}");
+    let few = Limits {
+        max_pack_nodes: 200,
+        ..Limits::default()
+    };
+    let (code, _, msg) = pack_error(Policy::from_yaml_with_limits(&wanzhou(), "w.yaml", &few));
+    assert_eq!(code, "limit", "{msg}");
+    // Deeper than any pack's shape: refused with an error, whatever stops it first.
+    let deep = format!(
+        "id: x\ndescription: {}1{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert!(matches!(
+        Policy::from_yaml(&deep, "deep.yaml"),
+        Err(Error::Pack(_))
+    ));
+    let deep_json = format!(
+        r#"{{"id": "x", "description": {}1{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert!(matches!(
+        Policy::from_json(&deep_json, "deep.json"),
+        Err(Error::Pack(_))
+    ));
+}
+
+#[test]
+fn expression_depth_and_size_are_bounded_with_their_position() {
+    let text = wanzhou().replace(
+        "when: stage in ['primary', 'junior']",
+        "when: ((((((stage in ['primary', 'junior']))))))",
+    );
+    let limits = Limits {
+        max_expr_depth: 4,
+        ..Limits::default()
+    };
+    let (code, line, msg) = pack_error(Policy::from_yaml_with_limits(&text, "w.yaml", &limits));
+    assert_eq!(code, "limit");
+    assert!(
+        msg.contains("nested too deeply: more than 4 levels"),
+        "{msg}"
+    );
+    let at = text
+        .lines()
+        .position(|l| l.contains("when: (((((("))
+        .unwrap()
+        + 1;
+    assert_eq!(line as usize, at);
+    assert!(Policy::from_yaml(&text, "w.yaml").is_ok());
+
+    let limits = Limits {
+        max_expr_nodes: 3,
+        ..Limits::default()
+    };
+    let (code, _, msg) = pack_error(Policy::from_yaml_with_limits(&text, "w.yaml", &limits));
+    assert_eq!(code, "limit");
+    assert!(msg.contains("more than 3 parts"), "{msg}");
+}
+
+#[test]
+fn expression_depth_is_capped_however_high_it_is_set() {
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    let text = wanzhou().replace("cap: monthly_cap", &format!("cap: \"{deep}\""));
+    let limits = Limits {
+        max_expr_depth: usize::MAX,
+        ..Limits::default()
+    };
+    let (code, _, msg) = pack_error(Policy::from_yaml_with_limits(&text, "w.yaml", &limits));
+    assert_eq!(code, "limit");
+    assert!(
+        msg.contains(&format!("more than {} levels", Limits::EXPR_DEPTH_CEILING)),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_number_of_rules_is_bounded() {
+    let limits = Limits {
+        max_rules: 5,
+        ..Limits::default()
+    };
+    let (code, line, msg) =
+        pack_error(Policy::from_yaml_with_limits(&wanzhou(), "w.yaml", &limits));
+    assert_eq!(code, "limit");
+    assert_eq!(line, 2, "the pack's id");
+    assert!(msg.contains("the limit is 5"), "{msg}");
+}
+
+#[test]
+fn a_batch_over_the_participant_limit_is_refused() {
+    let limits = Limits {
+        max_batch_participants: 3,
+        ..Limits::default()
+    };
+    let policy = Policy::from_yaml_with_limits(&wanzhou(), "w.yaml", &limits).unwrap();
+    let kid = Participant::new()
+        .with("stage", "primary")
+        .with("grade", 3)
+        .with("class_hours", 10);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let three = Batch::from_participants(&vec![kid.clone(); 3]);
+    assert_eq!(
+        policy.evaluate_batch(&three, as_of).unwrap().net_fee,
+        vec![3000; 3]
+    );
+    let four = Batch::from_participants(&vec![kid; 4]);
+    match policy.evaluate_batch(&four, as_of) {
+        Err(Error::Input { errors }) => {
+            assert_eq!(errors[0].code, "limit");
+            assert!(errors[0].message.en.contains("at most 3 participants"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn long_chains_count_as_depth_and_evaluate_on_a_small_stack() {
+    // `a + a + … + a` parses without recursion but builds a tree as tall as it is long.
+    let text_with = |n: usize| {
+        let chain = vec!["class_hours"; n].join(" + ");
+        let cond = vec!["has(dibao)"; n].join(" or ");
+        wanzhou()
+            .replace("quantity: class_hours", &format!("quantity: \"{chain}\""))
+            .replace("when: has_any(jianka, dibao)", &format!("when: \"{cond}\""))
+    };
+    let (code, _, msg) = pack_error(Policy::from_yaml(&text_with(1000), "w.yaml"));
+    assert_eq!(code, "limit");
+    assert!(msg.contains("nested too deeply"), "{msg}");
+    // At the ceiling, on a 1 MiB stack (a browser's WebAssembly stack), in a debug build.
+    let text = text_with(Limits::EXPR_DEPTH_CEILING - 1);
+    let run = move || {
+        let limits = Limits {
+            max_expr_depth: usize::MAX,
+            ..Limits::default()
+        };
+        let policy = Policy::from_yaml_with_limits(&text, "w.yaml", &limits).unwrap();
+        let kid = Participant::new()
+            .with("stage", "primary")
+            .with("grade", 3)
+            .with("class_hours", 1)
+            .tag("dibao");
+        let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+        let d = policy.evaluate(&kid, as_of).unwrap();
+        assert_eq!(d.gross_fee.to_string(), "170.00");
+        assert_eq!(d.net_fee.to_string(), "0.00");
+        let out = policy
+            .evaluate_batch(&Batch::from_participants(&[kid]), as_of)
+            .unwrap();
+        assert_eq!(out.net_fee, vec![0]);
+    };
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+}
