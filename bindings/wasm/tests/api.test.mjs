@@ -85,7 +85,8 @@ test('evaluate returns the core Decision shape with amounts as strings', () => {
   assert.deepEqual(sorted(Object.keys(fee)), sorted(STEP_KEYS));
   assert.deepEqual(sorted(Object.keys(fee.cite)), sorted(CITATION_KEYS));
   assert.equal(fee.value, '170.00');
-  assert.match(fee.detail, /180\.00.*170/);
+  assert.match(fee.detail.en, /3\.00 × 60 = 180\.00; capped at 170/);
+  assert.match(fee.detail.zh, /3\.00 × 60 = 180\.00；封顶 170/);
   assert.match(fee.cite.text, /3\.00元\/生·課時/);
   assert.equal(fee.cite.clause, '（二）强化经费保障');
   p.free();
