@@ -179,6 +179,11 @@ fn a_batch_over_the_participant_limit_is_refused() {
         }
         other => panic!("{other:?}"),
     }
+    // The thread-count variant keeps the same limit.
+    assert!(matches!(
+        policy.evaluate_batch_on(&four, as_of, 1),
+        Err(Error::Input { .. })
+    ));
 }
 
 #[test]

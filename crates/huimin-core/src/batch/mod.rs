@@ -381,7 +381,6 @@ impl Policy {
     /// those of [`Policy::evaluate`] row by row (without the explanation). A batch larger
     /// than the pack's [`crate::Limits::max_batch_participants`] is refused.
     pub fn evaluate_batch(&self, batch: &Batch, as_of: NaiveDate) -> Result<BatchOutput, Error> {
-        self.check_batch_size(batch.len)?;
         let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
         self.evaluate_batch_on(batch, as_of, threads)
     }
@@ -394,6 +393,7 @@ impl Policy {
         as_of: NaiveDate,
         threads: usize,
     ) -> Result<BatchOutput, Error> {
+        self.check_batch_size(batch.len)?;
         let params = self.params_at(as_of)?;
         let n = batch.len;
         let plan = pipeline::Plan {
