@@ -287,26 +287,14 @@ struct Compiler<'a> {
 impl Compiler<'_> {
     fn error_at(&mut self, pos: Pos, code: &'static str, message: String, hint: Option<String>) {
         self.errors.push(PackError {
-            file: self.file.to_owned(),
-            line: pos.line,
-            column: pos.column,
-            severity: Severity::Error,
-            code,
-            message,
             hint,
+            ..pos.problem(self.file, Severity::Error, code, message)
         });
     }
 
     fn warn_at(&mut self, pos: Pos, code: &'static str, message: String) {
-        self.warnings.push(PackError {
-            file: self.file.to_owned(),
-            line: pos.line,
-            column: pos.column,
-            severity: Severity::Warning,
-            code,
-            message,
-            hint: None,
-        });
+        self.warnings
+            .push(pos.problem(self.file, Severity::Warning, code, message));
     }
 
     fn expr(&mut self, e: &Expr, want: Type, scope: &PackScope) -> Option<Expression> {

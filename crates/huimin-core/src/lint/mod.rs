@@ -62,15 +62,8 @@ struct DatePoint {
 
 impl Lints<'_> {
     fn push(&mut self, severity: Severity, pos: Pos, code: &'static str, message: String) {
-        self.found.push(PackError {
-            file: self.file.to_owned(),
-            line: pos.line,
-            column: pos.column,
-            severity,
-            code,
-            message,
-            hint: None,
-        });
+        self.found
+            .push(pos.problem(self.file, severity, code, message));
     }
 
     /// The pack's first day and every day inside its validity on which a parameter changes.

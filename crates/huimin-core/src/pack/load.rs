@@ -18,6 +18,25 @@ pub(crate) struct Pos {
 }
 
 impl Pos {
+    /// A problem of `severity` at this place in `file`, without a hint.
+    pub(crate) fn problem(
+        self,
+        file: &str,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+    ) -> PackError {
+        PackError {
+            file: file.to_owned(),
+            line: self.line,
+            column: self.column,
+            severity,
+            code,
+            message,
+            hint: None,
+        }
+    }
+
     pub(crate) fn of<T>(s: &Spanned<T>) -> Pos {
         Pos::from_location(&s.referenced)
     }
@@ -144,13 +163,8 @@ fn from_saphyr(
         None
     };
     PackError {
-        file: file.to_owned(),
-        line: pos.line,
-        column: pos.column,
-        severity: Severity::Error,
-        code,
-        message,
         hint,
+        ..pos.problem(file, Severity::Error, code, message)
     }
 }
 

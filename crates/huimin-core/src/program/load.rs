@@ -79,15 +79,7 @@ pub(crate) fn one(file: &str, pos: Pos, code: &'static str, message: String) -> 
 }
 
 pub(crate) fn error_at(file: &str, pos: Pos, code: &'static str, message: String) -> PackError {
-    PackError {
-        file: file.to_owned(),
-        line: pos.line,
-        column: pos.column,
-        severity: Severity::Error,
-        code,
-        message,
-        hint: None,
-    }
+    pos.problem(file, Severity::Error, code, message)
 }
 
 fn saphyr_error(e: &serde_saphyr::Error, file: &str) -> Error {
