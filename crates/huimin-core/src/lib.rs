@@ -43,6 +43,7 @@ pub mod budget;
 pub mod decision;
 pub mod error;
 mod evaluate;
+mod explain;
 pub mod expr;
 pub mod limits;
 mod lint;
@@ -52,6 +53,7 @@ pub mod pack;
 mod policy;
 pub mod population;
 pub mod program;
+mod rules;
 pub mod text;
 
 pub use budget::Budget;

@@ -5,7 +5,7 @@ use crate::error::{Error, InputError, PackError, PackErrors, Severity};
 use crate::expr::{did_you_mean, parse_date, Binding, Expression, Scope, TagSet, Type};
 use crate::limits::Limits;
 use crate::model::{input_error, standard_field, FieldType, Participant, Scalar, Value};
-use crate::money::Rounding;
+use crate::money::{Rounding, Shares};
 use crate::pack::{self, Expr, Id, Pack, Period, Pos, ProgramKind, Stacking};
 use crate::text::Text;
 use chrono::NaiveDate;
@@ -41,6 +41,8 @@ pub struct Policy {
     pub(crate) pack: Pack,
     pub(crate) warnings: Vec<PackError>,
     pub(crate) limits: Limits,
+    /// How many expression slots the rules use (see [`Expression::slot`]).
+    pub(crate) slots: usize,
 }
 
 /// Options for one evaluation.
@@ -162,8 +164,9 @@ pub(crate) struct Group<R> {
 #[derive(Debug, Clone)]
 pub(crate) struct Split {
     pub id: String,
-    /// (payer index, weight), in payer-id order.
-    pub parts: Vec<(usize, Decimal)>,
+    /// The payer indices, in payer-id order, and their weights as whole numbers.
+    pub payers: Vec<usize>,
+    pub shares: Shares,
     pub cite: Option<usize>,
 }
 
@@ -282,6 +285,8 @@ struct Compiler<'a> {
     errors: Vec<PackError>,
     warnings: Vec<PackError>,
     clause_ids: Vec<String>,
+    /// The next expression slot (see [`Expression::slot`]).
+    slots: u32,
 }
 
 impl Compiler<'_> {
@@ -299,7 +304,11 @@ impl Compiler<'_> {
 
     fn expr(&mut self, e: &Expr, want: Type, scope: &PackScope) -> Option<Expression> {
         match Expression::compile_with(&e.value.0, want, scope, self.limits) {
-            Ok(x) => Some(x),
+            Ok(mut x) => {
+                x.slot = self.slots;
+                self.slots = self.slots.saturating_add(1);
+                Some(x)
+            }
             Err(err) => {
                 let pos = Pos::of(e).inside(self.text, err.offset);
                 self.error_at(
@@ -418,6 +427,7 @@ impl Policy {
             errors: Vec::new(),
             warnings: Vec::new(),
             clause_ids: pack.clauses.keys().cloned().collect(),
+            slots: 0,
         };
         let citations = compile_citations(&pack, &mut c);
         if pack.rounding.scale > Rounding::MAX_SCALE {
@@ -517,7 +527,15 @@ impl Policy {
                             None,
                         );
                     }
-                    total += w.0;
+                    match total.checked_add(w.0) {
+                        Some(t) => total = t,
+                        None => c.error_at(
+                            Pos::of(&s.parts),
+                            "limit",
+                            format!("split `{id}`: the shares add up beyond the decimal range"),
+                            None,
+                        ),
+                    }
                     parts.push((i, w.0));
                 }
             }
@@ -530,9 +548,20 @@ impl Policy {
                 );
             }
             let cite = c.cite(&s.cite);
+            let weights: Vec<Decimal> = parts.iter().map(|(_, w)| *w).collect();
+            let shares = Shares::new(&weights);
+            if shares.is_none() && total > Decimal::ZERO {
+                c.error_at(
+                    Pos::of(&s.parts),
+                    "invalid",
+                    format!("split `{id}`: the shares cannot be used to divide money exactly"),
+                    None,
+                );
+            }
             splits.push(Split {
                 id: id.clone(),
-                parts,
+                payers: parts.iter().map(|(p, _)| *p).collect(),
+                shares: shares.unwrap_or_else(Shares::whole),
                 cite,
             });
         }
@@ -877,6 +906,7 @@ impl Policy {
                 splits,
                 entitlements,
                 warnings: c.warnings,
+                slots: c.slots as usize,
                 pack,
             },
         )
@@ -1417,3 +1447,106 @@ const _: fn() = || {
     fn shareable<T: Send + Sync>() {}
     shareable::<Policy>();
 };
+
+/// Where an expression stands in a policy: the stage, the rule and the part of the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Site<'p> {
+    pub stage: crate::decision::StepKind,
+    pub rule: &'p str,
+    pub part: &'static str,
+}
+
+impl Policy {
+    /// Every expression of the rules with its site, in evaluation order: the one walk over a
+    /// policy's expressions that the columnar planner and the lints share.
+    pub(crate) fn expressions(&self) -> Vec<(Site<'_>, &Expression)> {
+        use crate::decision::StepKind as K;
+        let mut out = Vec::new();
+        for (stage, list) in [
+            (K::Eligibility, &self.eligibility),
+            (K::Category, &self.categories),
+            (K::Priority, &self.priority),
+        ] {
+            for c in list {
+                at(&mut out, stage, &c.head.id, "when", Some(&c.when));
+            }
+        }
+        for f in &self.fees {
+            let id = f.head.id.as_str();
+            at(&mut out, K::Fee, id, "when", f.when.as_ref());
+            match &f.base {
+                FeeBase::Amount(a) => at(&mut out, K::Fee, id, "amount", Some(a)),
+                FeeBase::Rate { rate, quantity } => {
+                    at(&mut out, K::Fee, id, "rate", Some(rate));
+                    at(&mut out, K::Fee, id, "quantity", Some(quantity));
+                }
+            }
+            at(&mut out, K::Fee, id, "cap", f.cap.as_ref());
+            at(&mut out, K::Fee, id, "floor", f.floor.as_ref());
+        }
+        for r in &self.reductions.rules {
+            let id = r.head.id.as_str();
+            at(&mut out, K::Reduction, id, "when", Some(&r.when));
+            match &r.cut {
+                Cut::Waive => {}
+                Cut::Percent(e) => at(&mut out, K::Reduction, id, "percent", Some(e)),
+                Cut::Amount(e) => at(&mut out, K::Reduction, id, "amount", Some(e)),
+            }
+        }
+        at(
+            &mut out,
+            K::Reduction,
+            "reductions",
+            "ceiling",
+            self.reductions.ceiling.as_ref(),
+        );
+        for s in &self.subsidies.rules {
+            let id = s.head.id.as_str();
+            at(&mut out, K::Subsidy, id, "when", s.when.as_ref());
+            at(&mut out, K::Subsidy, id, "unless", s.unless.as_ref());
+            at(&mut out, K::Subsidy, id, "amount", s.amount.as_ref());
+            for c in &s.components {
+                at(
+                    &mut out,
+                    K::Subsidy,
+                    id,
+                    "component amount",
+                    Some(&c.amount),
+                );
+                at(&mut out, K::Subsidy, id, "component cap", c.cap.as_ref());
+            }
+            if let Some((when, pct)) = &s.uplift {
+                at(&mut out, K::Subsidy, id, "uplift when", Some(when));
+                at(&mut out, K::Subsidy, id, "uplift percent", Some(pct));
+            }
+            at(&mut out, K::Subsidy, id, "floor", s.floor.as_ref());
+            at(&mut out, K::Subsidy, id, "ceiling", s.ceiling.as_ref());
+        }
+        at(
+            &mut out,
+            K::Subsidy,
+            "subsidies",
+            "ceiling",
+            self.subsidies.ceiling.as_ref(),
+        );
+        for e in &self.entitlements {
+            let id = e.head.id.as_str();
+            at(&mut out, K::Entitlement, id, "when", e.when.as_ref());
+            at(&mut out, K::Entitlement, id, "count", Some(&e.count));
+        }
+        out
+    }
+}
+
+/// Adds an expression, if there is one, at its site.
+fn at<'p>(
+    out: &mut Vec<(Site<'p>, &'p Expression)>,
+    stage: crate::decision::StepKind,
+    rule: &'p str,
+    part: &'static str,
+    e: Option<&'p Expression>,
+) {
+    if let Some(e) = e {
+        out.push((Site { stage, rule, part }, e));
+    }
+}

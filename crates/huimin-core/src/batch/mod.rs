@@ -1,31 +1,28 @@
 //! Batch evaluation: a population given as columns (the layout Arrow uses), evaluated
 //! column-wise in chunks on all cores, with exact fixed-point money inside.
 //!
-//! The pack is compiled once into a plan; each chunk of rows runs the same pipeline as the
-//! scalar engine, vectorised. Any row the fixed-point path cannot finish exactly (a quotient
-//! that does not terminate within 6 decimals, an overflow, a bad input, a conflict) is
-//! evaluated by the scalar `Decimal` engine instead, so the outputs are always exactly those
-//! of [`Policy::evaluate`]. Outputs are money columns in units of the pack's scale (fen).
+//! The policy's expressions are planned once ([`Policy::verdict`] says whether and why not);
+//! each chunk of rows evaluates them on fixed-point lanes a column at a time, then runs the
+//! same decision stages as [`Policy::evaluate`] — [`crate::rules`] — row by row. Any row the
+//! fixed-point path cannot finish exactly (a quotient that does not terminate within 6
+//! decimals, an overflow, a bad input, a conflict) is evaluated by the exact engine instead,
+//! so the outputs are always exactly those of [`Policy::evaluate`]. Outputs are money columns
+//! in units of the pack's scale (fen).
 
-mod fixed;
-mod pipeline;
-mod vector;
+mod columns;
+mod plan;
+mod run;
+
+pub use plan::Verdict;
 
 use crate::budget::Budget;
-use crate::error::{Error, EvalError};
-use crate::expr::TagSet;
-use crate::model::{FieldType, Participant, Scalar, Value};
+use crate::error::Error;
+use crate::model::{Participant, Value};
 use crate::money::Money;
-use crate::policy::{EvalOptions, Policy};
+use crate::policy::Policy;
 use chrono::NaiveDate;
-use pipeline::ChunkOut;
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-use vector::{Chunk, FieldSlice};
-
-/// Rows per chunk.
-const CHUNK: usize = 2048;
 
 /// One input column, with an optional validity mask (`false` = absent in that row).
 #[derive(Debug, Clone, PartialEq)]
@@ -396,36 +393,11 @@ impl Policy {
         self.check_batch_size(batch.len)?;
         let params = self.params_at(as_of)?;
         let n = batch.len;
-        let plan = pipeline::Plan {
-            fee_payer: self
-                .fee_payer
-                .and_then(|p| pipeline::shares(self, &crate::policy::Payment::Payer(p))),
-            reduction_shares: self
-                .reductions
-                .rules
-                .iter()
-                .map(|r| {
-                    r.borne_by
-                        .and_then(|s| pipeline::shares(self, &crate::policy::Payment::Split(s)))
-                })
-                .collect(),
-            subsidy_shares: self
-                .subsidies
-                .rules
-                .iter()
-                .map(|s| pipeline::shares(self, &s.payment))
-                .collect::<Option<Vec<_>>>()
-                .unwrap_or_default(),
-        };
-        let vectorisable = self.rounding.scale <= fixed::PLACES
-            && self.vectorisable()
-            && plan.subsidy_shares.len() == self.subsidies.rules.len();
-        let categories: Vec<String> = self.categories.iter().map(|c| c.head.id.clone()).collect();
         let mut out = BatchOutput {
             scale: self.rounding.scale,
             eligible: vec![false; n],
             category: vec![None; n],
-            categories,
+            categories: self.categories.iter().map(|c| c.head.id.clone()).collect(),
             priority: self
                 .priority
                 .iter()
@@ -443,460 +415,14 @@ impl Policy {
             errors: Vec::new(),
             scalar_rows: 0,
         };
-        let mut bad = vec![!vectorisable; n];
-        if vectorisable && n > 0 {
-            let fixed_params: Vec<Option<i64>> = params
-                .iter()
-                .map(|p| p.and_then(fixed::from_decimal))
-                .collect();
-            let env = Env {
-                params: &fixed_params,
-                as_of: vector::days(as_of),
-            };
-            let threads = threads.clamp(1, n.div_ceil(CHUNK));
-            let per_thread = n.div_ceil(threads).div_ceil(CHUNK) * CHUNK;
-            let parts = split_output(&mut out, &mut bad, per_thread);
-            let (env, plan) = (&env, &plan);
-            std::thread::scope(|sc| {
-                for (t, part) in parts.into_iter().enumerate() {
-                    sc.spawn(move || self.run_part(batch, plan, env, t * per_thread, part));
-                }
-            });
+        let plan = self.plan().ok();
+        let mut slow = vec![plan.is_none(); n];
+        if let Some(plan) = plan.as_ref().filter(|_| n > 0) {
+            run::lanes(
+                self, batch, plan, &params, as_of, threads, &mut out, &mut slow,
+            );
         }
-        self.finish_slow_rows(batch, as_of, &bad, &mut out);
+        run::finish_slow_rows(self, batch, as_of, &slow, &mut out);
         Ok(out)
-    }
-
-    /// Runs the fast path over one thread's rows, chunk by chunk.
-    fn run_part(
-        &self,
-        batch: &Batch,
-        plan: &pipeline::Plan,
-        env: &Env,
-        start: usize,
-        mut part: ChunkOut<'_>,
-    ) {
-        let len = part.eligible.len();
-        let mut scratch: Vec<Vec<i64>> = vec![Vec::new(); self.fields.len()];
-        let mut tags: Vec<TagSet> = Vec::with_capacity(CHUNK);
-        let categories: Vec<String> = self.categories.iter().map(|c| c.head.id.clone()).collect();
-        let mut at = 0;
-        while at < len {
-            let end = (at + CHUNK).min(len);
-            let mut out = part.sub(at, end);
-            let (s, e) = (start + at, start + end);
-            for (f, buf) in self.fields.iter().zip(scratch.iter_mut()) {
-                fill(f, batch.columns.get(&f.name), s, e, buf, out.bad);
-            }
-            self.fill_tags(batch, s, e, &mut tags, out.bad);
-            let fields = self
-                .fields
-                .iter()
-                .zip(&scratch)
-                .map(|(f, buf)| field_slice(f, batch.columns.get(&f.name), s, e, buf))
-                .collect();
-            let mut chunk = Chunk {
-                n: e - s,
-                fields,
-                tags: &tags,
-                params: env.params,
-                as_of: env.as_of,
-                category: Cow::Borrowed(&[]),
-                categories: &categories,
-            };
-            pipeline::run(self, plan, &mut chunk, &mut out);
-            let places = self.rounding.scale;
-            fixed::to_units(out.gross, places);
-            fixed::to_units(out.reductions, places);
-            fixed::to_units(out.net, places);
-            fixed::to_units(out.subsidies, places);
-            for col in out.payers.iter_mut() {
-                fixed::to_units(col, places);
-            }
-            at = end;
-        }
-    }
-
-    fn fill_tags(
-        &self,
-        batch: &Batch,
-        s: usize,
-        e: usize,
-        sets: &mut Vec<TagSet>,
-        bad: &mut [bool],
-    ) {
-        sets.clear();
-        sets.resize(e - s, TagSet::default());
-        for (tag, flags) in &batch.tag_flags {
-            let k = self.tags.iter().position(|(t, _)| t == tag);
-            for ((set, f), b) in sets
-                .iter_mut()
-                .zip(flags.get(s..e).unwrap_or_default())
-                .zip(bad.iter_mut())
-            {
-                match (f, k) {
-                    (true, Some(k)) => set.insert(k as u32),
-                    // An unknown tag set in a row is that row's input error.
-                    (true, None) => *b = true,
-                    (false, _) => {}
-                }
-            }
-        }
-        if let Some(lists) = &batch.tag_lists {
-            for ((set, list), b) in sets
-                .iter_mut()
-                .zip(lists.get(s..e).unwrap_or_default())
-                .zip(bad.iter_mut())
-            {
-                for t in list {
-                    match self.tags.iter().position(|(x, _)| x == t) {
-                        Some(k) => set.insert(k as u32),
-                        None => *b = true,
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether every expression of the pack can run column-wise.
-    fn vectorisable(&self) -> bool {
-        let mut exprs: Vec<&crate::expr::Expression> = Vec::new();
-        for c in self
-            .eligibility
-            .iter()
-            .chain(&self.categories)
-            .chain(&self.priority)
-        {
-            exprs.push(&c.when);
-        }
-        for f in &self.fees {
-            exprs.extend(f.when.iter().chain(&f.cap).chain(&f.floor));
-            match &f.base {
-                crate::policy::FeeBase::Amount(a) => exprs.push(a),
-                crate::policy::FeeBase::Rate { rate, quantity } => exprs.extend([rate, quantity]),
-            }
-        }
-        for r in &self.reductions.rules {
-            exprs.push(&r.when);
-            if let crate::policy::Cut::Percent(e) | crate::policy::Cut::Amount(e) = &r.cut {
-                exprs.push(e);
-            }
-        }
-        for s in &self.subsidies.rules {
-            exprs.extend(
-                s.when
-                    .iter()
-                    .chain(&s.unless)
-                    .chain(&s.amount)
-                    .chain(&s.floor)
-                    .chain(&s.ceiling),
-            );
-            exprs.extend(
-                s.components
-                    .iter()
-                    .flat_map(|k| std::iter::once(&k.amount).chain(&k.cap)),
-            );
-            exprs.extend(s.uplift.iter().flat_map(|(a, b)| [a, b]));
-        }
-        for e in &self.entitlements {
-            exprs.extend(e.when.iter().chain(std::iter::once(&e.count)));
-        }
-        exprs.extend(
-            self.reductions
-                .ceiling
-                .iter()
-                .chain(&self.subsidies.ceiling),
-        );
-        exprs.iter().all(|e| vector::supported(&e.node))
-    }
-
-    /// Evaluates the rows the fast path left, one by one, and writes their outputs.
-    fn finish_slow_rows(
-        &self,
-        batch: &Batch,
-        as_of: NaiveDate,
-        slow: &[bool],
-        out: &mut BatchOutput,
-    ) {
-        let unit_scale = out.scale;
-        let units = |m: Money| -> Option<i64> {
-            let mut d = m.amount();
-            d.rescale(unit_scale);
-            i64::try_from(d.mantissa()).ok()
-        };
-        for (row, _) in slow.iter().enumerate().filter(|(_, s)| **s) {
-            out.scalar_rows += 1;
-            let set = |col: &mut Vec<i64>, v: i64| {
-                if let Some(x) = col.get_mut(row) {
-                    *x = v;
-                }
-            };
-            let decided = self
-                .evaluate_with(
-                    &batch.participant(row),
-                    as_of,
-                    EvalOptions { explain: false },
-                )
-                .and_then(|d| {
-                    // An amount the 64-bit money columns cannot hold is that row's error,
-                    // never a saturated number.
-                    let amounts = [d.gross_fee, d.reduction_total, d.net_fee, d.subsidy_total];
-                    match amounts
-                        .iter()
-                        .chain(d.payers.values())
-                        .find(|m| units(**m).is_none())
-                    {
-                        Some(m) => Err(EvalError::Arithmetic {
-                            rule: "batch".into(),
-                            what: format!(
-                                "amount {m} is too large for the batch's 64-bit money columns"
-                            ),
-                        }
-                        .into()),
-                        None => Ok(d),
-                    }
-                });
-            match decided {
-                Ok(d) => {
-                    if let Some(x) = out.eligible.get_mut(row) {
-                        *x = d.eligible;
-                    }
-                    if let Some(x) = out.category.get_mut(row) {
-                        *x = d
-                            .category
-                            .as_ref()
-                            .and_then(|c| out.categories.iter().position(|k| k == c))
-                            .map(|k| k as u32);
-                    }
-                    for (g, col) in out.priority.iter_mut() {
-                        if let Some(x) = col.get_mut(row) {
-                            *x = d.priority_groups.contains(g);
-                        }
-                    }
-                    let units = |m: Money| units(m).unwrap_or_default();
-                    set(&mut out.gross_fee, units(d.gross_fee));
-                    set(&mut out.reduction_total, units(d.reduction_total));
-                    set(&mut out.net_fee, units(d.net_fee));
-                    set(&mut out.subsidy_total, units(d.subsidy_total));
-                    for (p, col) in out.payers.iter_mut() {
-                        set(col, d.payers.get(p).map_or(0, |m| units(*m)));
-                    }
-                }
-                Err(e) => {
-                    if let Some(x) = out.eligible.get_mut(row) {
-                        *x = false;
-                    }
-                    if let Some(x) = out.category.get_mut(row) {
-                        *x = None;
-                    }
-                    for (_, col) in out.priority.iter_mut() {
-                        if let Some(x) = col.get_mut(row) {
-                            *x = false;
-                        }
-                    }
-                    for col in [
-                        &mut out.gross_fee,
-                        &mut out.reduction_total,
-                        &mut out.net_fee,
-                        &mut out.subsidy_total,
-                    ] {
-                        set(col, 0);
-                    }
-                    for (_, col) in out.payers.iter_mut() {
-                        set(col, 0);
-                    }
-                    out.errors.push((row, e));
-                }
-            }
-        }
-    }
-}
-
-/// What the worker threads share.
-struct Env<'a> {
-    params: &'a [Option<i64>],
-    as_of: i32,
-}
-
-impl ChunkOut<'_> {
-    /// Rows `s..e` of this part.
-    fn sub(&mut self, s: usize, e: usize) -> ChunkOut<'_> {
-        ChunkOut {
-            eligible: self.eligible.get_mut(s..e).unwrap_or_default(),
-            category: self.category.get_mut(s..e).unwrap_or_default(),
-            priority: self
-                .priority
-                .iter_mut()
-                .map(|c| c.get_mut(s..e).unwrap_or_default())
-                .collect(),
-            gross: self.gross.get_mut(s..e).unwrap_or_default(),
-            reductions: self.reductions.get_mut(s..e).unwrap_or_default(),
-            net: self.net.get_mut(s..e).unwrap_or_default(),
-            subsidies: self.subsidies.get_mut(s..e).unwrap_or_default(),
-            payers: self
-                .payers
-                .iter_mut()
-                .map(|c| c.get_mut(s..e).unwrap_or_default())
-                .collect(),
-            bad: self.bad.get_mut(s..e).unwrap_or_default(),
-        }
-    }
-}
-
-/// Splits the output columns into one part per thread, `per` rows each.
-fn split_output<'o>(
-    out: &'o mut BatchOutput,
-    bad: &'o mut [bool],
-    per: usize,
-) -> Vec<ChunkOut<'o>> {
-    let mut priority: Vec<_> = out
-        .priority
-        .iter_mut()
-        .map(|(_, c)| c.chunks_mut(per))
-        .collect();
-    let mut payers: Vec<_> = out
-        .payers
-        .iter_mut()
-        .map(|(_, c)| c.chunks_mut(per))
-        .collect();
-    let mut parts = Vec::new();
-    let cols = out
-        .eligible
-        .chunks_mut(per)
-        .zip(out.category.chunks_mut(per))
-        .zip(out.gross_fee.chunks_mut(per))
-        .zip(out.reduction_total.chunks_mut(per))
-        .zip(out.net_fee.chunks_mut(per))
-        .zip(out.subsidy_total.chunks_mut(per))
-        .zip(bad.chunks_mut(per));
-    for ((((((eligible, category), gross), reductions), net), subsidies), bad) in cols {
-        parts.push(ChunkOut {
-            eligible,
-            category,
-            priority: priority.iter_mut().filter_map(Iterator::next).collect(),
-            gross,
-            reductions,
-            net,
-            subsidies,
-            payers: payers.iter_mut().filter_map(Iterator::next).collect(),
-            bad,
-        });
-    }
-    parts
-}
-
-/// Converts rows `s..e` of a numeric or date field's column into `buf` (millionths or days;
-/// other types are borrowed as they are), marking rows the fast path cannot take: absent,
-/// out of range, not exact at 6 places, not an allowed choice.
-fn fill(
-    f: &crate::policy::Field,
-    col: Option<&Column>,
-    s: usize,
-    e: usize,
-    buf: &mut Vec<i64>,
-    bad: &mut [bool],
-) {
-    buf.clear();
-    let Some(col) = col else {
-        if f.default.is_none() {
-            bad.iter_mut().for_each(|b| *b = true);
-        }
-        return;
-    };
-    // Bounds in millionths; a bound finer than a millionth sends every row to the scalar path.
-    let (min, max) = (
-        f.min.map(fixed::from_decimal),
-        f.max.map(fixed::from_decimal),
-    );
-    if matches!(min, Some(None)) || matches!(max, Some(None)) {
-        bad.iter_mut().for_each(|b| *b = true);
-    }
-    let (min, max) = (
-        min.flatten().unwrap_or(i64::MIN),
-        max.flatten().unwrap_or(i64::MAX),
-    );
-    let integer = f.ty == FieldType::Integer;
-    let ok_num = |v: i64| -> bool { v >= min && v <= max && (!integer || v % fixed::ONE == 0) };
-    let valid = |row: usize| col.is_valid(row);
-    match (&col.data, f.ty) {
-        (ColumnData::Int(v), FieldType::Integer | FieldType::Decimal) => {
-            for (k, (x, b)) in v
-                .get(s..e)
-                .unwrap_or_default()
-                .iter()
-                .zip(bad.iter_mut())
-                .enumerate()
-            {
-                let fx = x.checked_mul(fixed::ONE);
-                *b |= !(valid(s + k) && fx.is_some_and(ok_num));
-                buf.push(fx.unwrap_or(0));
-            }
-        }
-        (ColumnData::Decimal { units, scale }, FieldType::Integer | FieldType::Decimal) => {
-            for (k, (u, b)) in units
-                .get(s..e)
-                .unwrap_or_default()
-                .iter()
-                .zip(bad.iter_mut())
-                .enumerate()
-            {
-                let fx = fixed::from_units(*u, *scale);
-                *b |= !(valid(s + k) && fx.is_some_and(ok_num));
-                buf.push(fx.unwrap_or(0));
-            }
-        }
-        (ColumnData::Text { codes, values }, FieldType::Text | FieldType::Choice) => {
-            let allowed: Vec<bool> = values
-                .iter()
-                .map(|v| f.ty == FieldType::Text || f.choices.iter().any(|(c, _)| c == v))
-                .collect();
-            for (k, (c, b)) in codes
-                .get(s..e)
-                .unwrap_or_default()
-                .iter()
-                .zip(bad.iter_mut())
-                .enumerate()
-            {
-                *b |= !(valid(s + k) && allowed.get(*c as usize).copied().unwrap_or(false));
-            }
-        }
-        (ColumnData::Bool(_), FieldType::Boolean) | (ColumnData::Date(_), FieldType::Date) => {
-            for (k, b) in bad.iter_mut().enumerate().take(e - s) {
-                *b |= !valid(s + k);
-            }
-            if let ColumnData::Date(v) = &col.data {
-                buf.extend(
-                    v.get(s..e)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|d| i64::from(vector::days(*d))),
-                );
-            }
-        }
-        // Any other pairing (numbers as text, yes/no as text…) is converted by the scalar
-        // engine's own rules, row by row.
-        _ => bad.iter_mut().for_each(|b| *b = true),
-    }
-}
-
-/// A field's values for rows `s..e`, borrowing the column or the converted buffer.
-fn field_slice<'a>(
-    f: &'a crate::policy::Field,
-    col: Option<&'a Column>,
-    s: usize,
-    e: usize,
-    buf: &'a [i64],
-) -> FieldSlice<'a> {
-    match (col.map(|c| &c.data), &f.default) {
-        (None, Some(Scalar::Num(d))) => FieldSlice::ConstNum(fixed::from_decimal(*d).unwrap_or(0)),
-        (None, Some(Scalar::Bool(b))) => FieldSlice::ConstBool(*b),
-        (None, Some(Scalar::Text(t))) => FieldSlice::ConstText(t),
-        (None, Some(Scalar::Date(d))) => FieldSlice::ConstDate(vector::days(*d)),
-        (Some(ColumnData::Bool(v)), _) => FieldSlice::Bool(v.get(s..e).unwrap_or_default()),
-        (Some(ColumnData::Text { codes, values }), _) => {
-            FieldSlice::Text(codes.get(s..e).unwrap_or_default(), values)
-        }
-        (Some(ColumnData::Date(_)), _) => FieldSlice::Date(buf),
-        _ => FieldSlice::Num(buf),
     }
 }

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// What an expression reads at evaluation time.
+#[derive(Clone, Copy)]
 pub(crate) struct Env<'a> {
     pub fields: &'a [Scalar],
     pub tags: &'a super::TagSet,

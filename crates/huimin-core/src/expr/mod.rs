@@ -13,6 +13,7 @@
 
 mod check;
 pub(crate) mod eval;
+pub(crate) mod lane;
 mod parse;
 
 pub(crate) use check::did_you_mean;
@@ -141,6 +142,8 @@ pub(crate) struct Expression {
     pub ty: Type,
     pub source: String,
     pub reads: Vec<Binding>,
+    /// Its place among the policy's expressions, where the columnar engine keeps its values.
+    pub slot: u32,
 }
 
 /// An expression that failed to compile, at a character offset.
@@ -205,6 +208,7 @@ impl Expression {
             ty,
             source: source.to_owned(),
             reads,
+            slot: 0,
         })
     }
 

@@ -1,12 +1,13 @@
-//! Evaluating an expression tree over a chunk of rows at once.
+//! The lane form of expression evaluation, beside the scalar form in `eval.rs`: a tree over a
+//! chunk of rows at once, numbers as fixed-point millionths.
 //!
 //! Values are columns of the chunk (or constants). A row whose value cannot be computed
-//! exactly here is marked in `bad` and later evaluated by the scalar engine instead.
+//! exactly here is marked in `bad` and later evaluated by the exact engine instead.
 
-use super::fixed;
 use crate::expr::eval::full_years;
 use crate::expr::BinOp;
 use crate::expr::{Node, TagSet};
+use crate::money::fixed;
 use std::borrow::Cow;
 
 /// One chunk's inputs, sliced from the prepared columns.
@@ -114,28 +115,33 @@ fn bools(f: impl Fn(usize) -> bool, n: usize) -> V<'static> {
     V::Bool(Cow::Owned((0..n).map(f).collect()))
 }
 
-/// Whether a tree can be evaluated column-wise: text only in comparisons and membership.
-pub(crate) fn supported(node: &Node) -> bool {
+/// Why a tree has no lane form, if it has none: text is read only in comparisons and
+/// membership tests, and the lists of `in` hold constants.
+pub(crate) fn blocker(node: &Node) -> Option<&'static str> {
     match node {
-        Node::If(c, a, b) => supported(c) && supported(a) && supported(b) && !is_text(a),
-        Node::Cmp(_, a, b) => supported(a) && supported(b),
-        Node::In(v, set) => {
-            supported(v)
-                && set
-                    .iter()
-                    .all(|s| matches!(s, Node::Text(_) | Node::Num(_)))
+        Node::If(_, a, _) if is_text(a) => Some("an `if … then … else` that yields text"),
+        Node::If(c, a, b) => blocker(c).or_else(|| blocker(a)).or_else(|| blocker(b)),
+        Node::In(_, set)
+            if !set
+                .iter()
+                .all(|s| matches!(s, Node::Text(_) | Node::Num(_))) =>
+        {
+            Some("an `in [...]` list that is not all constants")
         }
-        Node::Neg(x)
-        | Node::Not(x)
-        | Node::Round(x, _)
-        | Node::Floor(x)
-        | Node::Ceil(x)
-        | Node::Abs(x) => supported(x),
-        Node::And(a, b) | Node::Or(a, b) | Node::Arith(_, a, b) | Node::YearsBetween(a, b) => {
-            supported(a) && supported(b)
-        }
-        Node::Min(xs) | Node::Max(xs) => xs.iter().all(supported),
-        _ => true,
+        Node::In(v, _)
+        | Node::Neg(v)
+        | Node::Not(v)
+        | Node::Round(v, _)
+        | Node::Floor(v)
+        | Node::Ceil(v)
+        | Node::Abs(v) => blocker(v),
+        Node::Cmp(_, a, b)
+        | Node::And(a, b)
+        | Node::Or(a, b)
+        | Node::Arith(_, a, b)
+        | Node::YearsBetween(a, b) => blocker(a).or_else(|| blocker(b)),
+        Node::Min(xs) | Node::Max(xs) => xs.iter().find_map(blocker),
+        _ => None,
     }
 }
 

@@ -1,4 +1,7 @@
-//! Exact money: decimal amounts, the pack's rounding rule, and exact allocation between payers.
+//! Exact money: decimal amounts, the pack's rounding rule, exact allocation between payers,
+//! and the fixed-point form ([`fixed`]) the columnar engine computes in.
+
+pub(crate) mod fixed;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use schemars::JsonSchema;
@@ -118,64 +121,145 @@ impl Rounding {
         Money::at_scale(d.round_dp_with_strategy(self.scale, strategy), self.scale)
     }
 
-    /// The smallest unit at this scale (0.01 for the fen).
-    fn unit(self) -> Decimal {
-        Decimal::new(1, self.scale)
+    /// Splits `total` between parts in proportion to `weights`, so that the parts are whole
+    /// units at this scale and **sum exactly to `total`** (see [`Shares::split`]). Weights
+    /// must be non-negative with a positive sum, and `total` must already be at this scale;
+    /// otherwise `None`.
+    pub fn allocate(self, total: Money, weights: &[Decimal]) -> Option<Vec<Money>> {
+        let shares = Shares::new(weights)?;
+        let units = total.units(self.scale)?;
+        let mut parts = vec![0i128; weights.len()];
+        shares.split(units, &mut parts)?;
+        parts
+            .into_iter()
+            .map(|u| Money::from_units(u, self.scale))
+            .collect()
+    }
+}
+
+impl Money {
+    /// `self + other`, or `None` on overflow.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        let scale = self.0.scale().max(other.0.scale());
+        Some(Money::at_scale(self.0.checked_add(other.0)?, scale))
     }
 
-    /// Splits `total` between parts in proportion to `weights`, so that the parts are whole
-    /// units at this scale and **sum exactly to `total`**.
-    ///
-    /// Each part first gets its proportional share rounded toward zero; the units left over go
-    /// one each to the parts with the largest remainders (ties to the earlier part): the
-    /// largest-remainder (Hamilton) method. Weights must be non-negative with a positive sum,
-    /// and `total` must already be at this scale; otherwise `None`.
-    pub fn allocate(self, total: Money, weights: &[Decimal]) -> Option<Vec<Money>> {
-        let sum: Decimal = weights
-            .iter()
-            .try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))?;
-        if sum <= Decimal::ZERO || weights.iter().any(|w| w.is_sign_negative()) {
-            return None;
+    /// `self - other`, or `None` on overflow.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        let scale = self.0.scale().max(other.0.scale());
+        Some(Money::at_scale(self.0.checked_sub(other.0)?, scale))
+    }
+
+    /// The amount as a whole number of units at `scale` (fen at 2), when it is one.
+    pub fn units(self, scale: u32) -> Option<i128> {
+        units(self.0, scale)
+    }
+
+    /// A whole number of units at `scale` as money, when it fits.
+    pub fn from_units(units: i128, scale: u32) -> Option<Money> {
+        Decimal::try_from_i128_with_scale(units, scale)
+            .ok()
+            .map(Money)
+    }
+}
+
+/// `d` as a whole number of units at `scale` (fen at 2), when it is one exactly.
+pub(crate) fn units(d: Decimal, scale: u32) -> Option<i128> {
+    let mut x = d;
+    x.rescale(scale);
+    (x.scale() == scale && x == d).then(|| x.mantissa())
+}
+
+/// Split weights as whole numbers (each decimal weight scaled by one power of ten), ready to
+/// divide amounts exactly. The one home of allocation: the exact and the columnar engines
+/// and the program accounts all split through [`Shares::split`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Shares {
+    weights: Vec<i128>,
+    total: i128,
+}
+
+impl Shares {
+    /// Whole-number weights for decimal ones: non-negative, with a positive sum.
+    pub(crate) fn new(weights: &[Decimal]) -> Option<Shares> {
+        let scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+        let mut whole = Vec::with_capacity(weights.len());
+        let mut total = 0i128;
+        for w in weights {
+            let mut x = *w;
+            x.rescale(scale);
+            if x.scale() != scale || x != *w || x.is_sign_negative() {
+                return None;
+            }
+            total = total.checked_add(x.mantissa())?;
+            whole.push(x.mantissa());
         }
-        let unit = self.unit();
-        let total_units = total.0.checked_div(unit)?;
-        if total_units.fract() != Decimal::ZERO {
-            return None;
+        (total > 0).then_some(Shares {
+            weights: whole,
+            total,
+        })
+    }
+
+    /// The shares of one payer who takes the whole amount.
+    pub(crate) fn whole() -> Shares {
+        Shares {
+            weights: vec![1],
+            total: 1,
         }
-        let sign = if total_units.is_sign_negative() {
-            Decimal::NEGATIVE_ONE
+    }
+
+    /// How many parts.
+    pub(crate) fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Splits `units` (a whole number of money units) into the first [`Shares::len`] places
+    /// of `out`: each part first gets its proportional share rounded toward zero; the units
+    /// left over go one each to the parts with the largest remainders (ties to the earlier
+    /// part) — the largest-remainder (Hamilton) method. The parts sum exactly to `units`.
+    /// `None` on overflow or when `out` is too short.
+    pub(crate) fn split(&self, units: i128, out: &mut [i128]) -> Option<()> {
+        let n = self.weights.len();
+        let out = out.get_mut(..n)?;
+        if let ([w], [o]) = (self.weights.as_slice(), &mut *out) {
+            if *w == self.total {
+                *o = units;
+                return Some(());
+            }
+        }
+        let (sign, abs) = (units.signum(), units.checked_abs()?);
+        let mut small = [0i128; 8];
+        let mut large = Vec::new();
+        let rems: &mut [i128] = if n <= small.len() {
+            small.get_mut(..n)?
         } else {
-            Decimal::ONE
+            large.resize(n, 0);
+            &mut large
         };
-        let abs_units = total_units.abs();
-        let mut parts = Vec::with_capacity(weights.len());
-        let mut remainders = Vec::with_capacity(weights.len());
-        let mut given = Decimal::ZERO;
-        for (i, w) in weights.iter().enumerate() {
-            let exact = abs_units.checked_mul(*w)?.checked_div(sum)?;
-            let whole = exact.trunc();
-            given += whole;
-            parts.push(whole);
-            remainders.push((exact - whole, i));
+        let mut given = 0i128;
+        for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
+            let p = abs.checked_mul(*w)?;
+            *o = p / self.total;
+            *r = p % self.total;
+            given = given.checked_add(*o)?;
         }
-        // Largest remainder first; on equal remainders the earlier part wins.
-        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut left = abs_units - given;
-        for (_, i) in remainders {
-            if left <= Decimal::ZERO {
-                break;
+        // Fewer units are left than there are parts: each goes to the largest remainder not
+        // yet served, the earlier part on a tie.
+        for _ in 0..abs.checked_sub(given)? {
+            let mut best: Option<(usize, i128)> = None;
+            for (k, r) in rems.iter().enumerate() {
+                if *r >= 0 && best.is_none_or(|(_, b)| *r > b) {
+                    best = Some((k, *r));
+                }
             }
-            if let Some(p) = parts.get_mut(i) {
-                *p += Decimal::ONE;
-                left -= Decimal::ONE;
-            }
+            let (k, _) = best?;
+            *rems.get_mut(k)? = -1;
+            *out.get_mut(k)? += 1;
         }
-        Some(
-            parts
-                .into_iter()
-                .map(|u| Money::at_scale(u * unit * sign, self.scale))
-                .collect(),
-        )
+        for o in out.iter_mut() {
+            *o *= sign;
+        }
+        Some(())
     }
 }
 

@@ -1,0 +1,114 @@
+//! Explanation recording: the [`Step`]s of a decision, each with the inputs its rule read and
+//! the clause it cites, and the bilingual "how" of an amount. Built only when asked for.
+
+use crate::decision::{Step, StepKind};
+use crate::expr::eval::Env;
+use crate::expr::Binding;
+use crate::policy::{Head, Policy};
+use crate::text::Text;
+use std::collections::BTreeMap;
+
+/// The steps of one decision, in the order the rules were considered.
+pub(crate) struct Trace<'p> {
+    pub steps: Vec<Step>,
+    policy: &'p Policy,
+}
+
+impl<'p> Trace<'p> {
+    pub(crate) fn new(policy: &'p Policy) -> Trace<'p> {
+        Trace {
+            steps: Vec::new(),
+            policy,
+        }
+    }
+
+    /// Records a rule's step with the values of what it read.
+    pub(crate) fn push(
+        &mut self,
+        kind: StepKind,
+        head: &Head,
+        env: &Env,
+        value: String,
+        detail: Option<Text>,
+    ) {
+        let mut inputs = BTreeMap::new();
+        for r in &head.reads {
+            match *r {
+                Binding::Field(i, _) => {
+                    if let (Some(f), Some(v)) = (self.policy.fields.get(i), env.fields.get(i)) {
+                        inputs.insert(f.name.clone(), v.to_string());
+                    }
+                }
+                Binding::Param(i) => {
+                    if let (Some(p), Some(Some(v))) = (self.policy.params.get(i), env.params.get(i))
+                    {
+                        inputs.insert(p.name.clone(), v.to_string());
+                    }
+                }
+                Binding::Tag(t) => {
+                    if let Some((id, _)) = self.policy.tags.get(t as usize) {
+                        inputs.insert(format!("has({id})"), env.tags.contains(t).to_string());
+                    }
+                }
+                Binding::AsOf => {
+                    inputs.insert("as_of".into(), env.as_of.to_string());
+                }
+                Binding::Category => {
+                    inputs.insert("category".into(), env.category.unwrap_or("").to_owned());
+                }
+            }
+        }
+        let cite = head
+            .cite
+            .and_then(|i| self.policy.citations.get(i))
+            .cloned();
+        self.steps.push(Step {
+            rule: head.id.clone(),
+            kind,
+            label: head.label.clone(),
+            inputs,
+            value,
+            detail,
+            cite,
+        });
+    }
+}
+
+/// A step's "how", in both languages; built only when explaining.
+pub(crate) struct Detail {
+    on: bool,
+    zh: Vec<String>,
+    en: Vec<String>,
+}
+
+impl Detail {
+    pub(crate) fn new(on: bool) -> Detail {
+        Detail {
+            on,
+            zh: Vec::new(),
+            en: Vec::new(),
+        }
+    }
+
+    /// Adds a part; `f` gives (Chinese, English) and runs only when explaining.
+    pub(crate) fn add(&mut self, f: impl FnOnce() -> (String, String)) {
+        if self.on {
+            let (zh, en) = f();
+            self.zh.push(zh);
+            self.en.push(en);
+        }
+    }
+
+    pub(crate) fn text(self) -> Option<Text> {
+        (!self.en.is_empty()).then(|| Text::new(self.zh.join("；"), self.en.join("; ")))
+    }
+}
+
+/// A one-part detail, when explaining.
+pub(crate) fn said(
+    on: bool,
+    zh: impl FnOnce() -> String,
+    en: impl FnOnce() -> String,
+) -> Option<Text> {
+    on.then(|| Text::new(zh(), en()))
+}
