@@ -37,6 +37,9 @@ enum Command {
         /// Also print warnings (rules and values without citations, gaps in dated values, rules that can never apply).
         #[arg(long)]
         warnings: bool,
+        /// Also say how populations run: on the fixed-point lanes, or why every row goes to the exact engine.
+        #[arg(long)]
+        explain_plan: bool,
     },
     /// Evaluate participants (JSON, JSON lines or CSV) under a pack.
     Eval {
@@ -148,7 +151,11 @@ fn today() -> NaiveDate {
 
 fn run(cmd: Command) -> Result<u8, Fail> {
     match cmd {
-        Command::Check { packs, warnings } => Ok(check(&packs, warnings)),
+        Command::Check {
+            packs,
+            warnings,
+            explain_plan,
+        } => Ok(check(&packs, warnings, explain_plan)),
         Command::Eval {
             pack,
             participants,
@@ -233,7 +240,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
     }
 }
 
-fn check(packs: &[PathBuf], warnings: bool) -> u8 {
+fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> u8 {
     let mut bad = 0;
     for path in packs {
         match Policy::from_path(path) {
@@ -253,6 +260,17 @@ fn check(packs: &[PathBuf], warnings: bool) -> u8 {
                     p.warnings().len(),
                     if p.warnings().len() == 1 { "" } else { "s" }
                 );
+                if explain_plan {
+                    let v = p.verdict();
+                    if v.columnar {
+                        println!("    plan: columnar (fixed-point lanes; a row they cannot finish exactly goes to the exact engine)");
+                    } else {
+                        println!("    plan: exact engine for every row, because:");
+                        for r in &v.reasons {
+                            println!("      - {r}");
+                        }
+                    }
+                }
             }
             Err(e) => {
                 bad += 1;

@@ -143,3 +143,47 @@ fn a_simulated_budget_equals_the_sum_of_single_decisions() {
         assert_eq!(got.errors, 1);
     }
 }
+
+#[test]
+fn the_verdict_says_why_a_policy_is_off_the_lanes() {
+    let wanzhou =
+        Policy::from_path(fixtures().join("policies/chongqing-wanzhou-2020.yaml")).unwrap();
+    let v = wanzhou.verdict();
+    assert!(v.columnar && v.reasons.is_empty(), "{v:?}");
+
+    let text_if = Policy::from_yaml(
+        r#"
+id: text-if
+name: { zh: 示例, en: Demo }
+kind: after_school
+jurisdiction: { zh: 某市, en: Some city }
+valid_from: 2020-09-01
+period: month
+payers: { parents: { zh: 家长, en: Parents } }
+fee_payer: parents
+inputs: { stage: {} }
+fees:
+  - id: service
+    label: { zh: 服务费, en: Service fee }
+    amount: "if (if stage == 'primary' then 'low' else 'high') == 'low' then 100 else 200"
+"#,
+        "text-if.yaml",
+    )
+    .unwrap();
+    let v = text_if.verdict();
+    assert!(!v.columnar);
+    assert_eq!(v.reasons.len(), 1, "{v:?}");
+    assert!(
+        v.reasons[0].starts_with("fee `service`, amount: ")
+            && v.reasons[0].ends_with("has an `if … then … else` that yields text"),
+        "{}",
+        v.reasons[0]
+    );
+    // Off the lanes, every row is still decided exactly: 100 for a primary pupil.
+    let kid = Participant::new().with("stage", "primary");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let out = text_if
+        .evaluate_batch(&Batch::from_participants(&[kid]), as_of)
+        .unwrap();
+    assert_eq!((out.net_fee[0], out.scalar_rows), (10_000, 1));
+}

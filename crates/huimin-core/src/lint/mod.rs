@@ -314,7 +314,7 @@ impl Lints<'_> {
                     Cut::Waive => waived_by = Some(&r.head.id),
                     Cut::Percent(e) => {
                         if let Some(s) = fixed(e, d).filter(|s| *s > Decimal::ZERO) {
-                            total += s;
+                            total = total.saturating_add(s);
                             taken.push(&r.head.id);
                         }
                     }

@@ -256,8 +256,8 @@ fn count_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, n: Decimal
         let mut by_day: BTreeMap<Weekday, (Decimal, Decimal)> = BTreeMap::new();
         for s in &sessions {
             let e = by_day.entry(s.weekday).or_default();
-            e.0 += minutes(s);
-            e.1 += Decimal::from(s.periods);
+            e.0 = e.0.saturating_add(minutes(s));
+            e.1 = e.1.saturating_add(Decimal::from(s.periods));
         }
         match r.kind {
             K::MinDaysPerWeek => {
