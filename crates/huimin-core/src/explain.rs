@@ -74,33 +74,34 @@ impl<'p> Trace<'p> {
     }
 }
 
-/// A step's "how", in both languages; built only when explaining.
+/// A step's "how", in both languages; built only when explaining (otherwise it holds
+/// nothing and costs nothing).
 pub(crate) struct Detail {
-    on: bool,
-    zh: Vec<String>,
-    en: Vec<String>,
+    parts: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl Detail {
+    #[inline]
     pub(crate) fn new(on: bool) -> Detail {
         Detail {
-            on,
-            zh: Vec::new(),
-            en: Vec::new(),
+            parts: on.then(|| (Vec::new(), Vec::new())),
         }
     }
 
     /// Adds a part; `f` gives (Chinese, English) and runs only when explaining.
+    #[inline]
     pub(crate) fn add(&mut self, f: impl FnOnce() -> (String, String)) {
-        if self.on {
-            let (zh, en) = f();
-            self.zh.push(zh);
-            self.en.push(en);
+        if let Some((zh, en)) = self.parts.as_mut() {
+            let (z, e) = f();
+            zh.push(z);
+            en.push(e);
         }
     }
 
+    #[inline]
     pub(crate) fn text(self) -> Option<Text> {
-        (!self.en.is_empty()).then(|| Text::new(self.zh.join("；"), self.en.join("; ")))
+        let (zh, en) = self.parts?;
+        (!en.is_empty()).then(|| Text::new(zh.join("；"), en.join("; ")))
     }
 }
 

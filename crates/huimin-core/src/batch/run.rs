@@ -265,6 +265,7 @@ struct Lane<'v, 'c> {
 }
 
 impl Lane<'_, '_> {
+    #[inline]
     fn value(&self, rule: &str, e: &Expression) -> Result<&V<'_>, EvalError> {
         self.values
             .get(e.slot as usize)
@@ -277,9 +278,11 @@ impl Lane<'_, '_> {
 }
 
 impl Values<Fixed> for Lane<'_, '_> {
+    #[inline]
     fn num(&self, rule: &str, e: &Expression) -> Result<Fixed, EvalError> {
         Ok(Fixed(self.value(rule, e)?.num_at(self.row)))
     }
+    #[inline]
     fn truth(&self, rule: &str, e: &Expression) -> Result<bool, EvalError> {
         Ok(self.value(rule, e)?.bool_at(self.row))
     }
@@ -300,6 +303,7 @@ fn put<T>(col: &mut [T], row: usize, v: T) {
 }
 
 impl Ledger<Fixed> for Columns<'_, '_> {
+    #[inline]
     fn explaining(&self) -> bool {
         false
     }
@@ -342,6 +346,13 @@ impl Ledger<Fixed> for Columns<'_, '_> {
         payers: &[usize],
         parts: &[Fixed],
     ) -> Result<(), EvalError> {
+        #[inline(never)]
+        fn overflow(rule: &str) -> EvalError {
+            EvalError::Arithmetic {
+                rule: rule.to_owned(),
+                what: "arithmetic overflow".into(),
+            }
+        }
         for (p, part) in payers.iter().zip(parts) {
             if let Some(x) = self
                 .out
@@ -349,10 +360,7 @@ impl Ledger<Fixed> for Columns<'_, '_> {
                 .get_mut(*p)
                 .and_then(|c| c.get_mut(self.row))
             {
-                *x = x.checked_add(part.0).ok_or_else(|| EvalError::Arithmetic {
-                    rule: rule.to_owned(),
-                    what: "arithmetic overflow".into(),
-                })?;
+                *x = x.checked_add(part.0).ok_or_else(|| overflow(rule))?;
             }
         }
         Ok(())

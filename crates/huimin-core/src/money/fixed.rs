@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 pub(crate) const PLACES: u32 = 6;
 /// One unit: 10^PLACES.
 pub(crate) const ONE: i64 = 1_000_000;
+/// Millionths in one money unit at each scale up to `PLACES` (10 000 at 2 decimals: the fen).
+pub(crate) const UNITS: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
 
 /// An exact decimal as millionths, if it fits.
 pub(crate) fn from_decimal(d: Decimal) -> Option<i64> {
@@ -71,7 +73,7 @@ pub(crate) fn div(a: i64, b: i64) -> Option<i64> {
 }
 
 /// Rounds to `places` decimals with `mode`, staying in millionths.
-#[inline]
+#[inline(always)]
 pub(crate) fn round(v: i64, places: u32, mode: RoundingMode) -> i64 {
     // The common scales get a constant divisor, which compiles to a multiply.
     match places {
@@ -119,7 +121,7 @@ pub(crate) fn to_units(col: &mut [i64], places: u32) {
 }
 
 /// Rounds as the pack's money rule does.
-#[inline]
+#[inline(always)]
 pub(crate) fn money(v: i64, r: Rounding) -> i64 {
     round(v, r.scale, r.mode)
 }

@@ -177,6 +177,9 @@ pub(crate) fn units(d: Decimal, scale: u32) -> Option<i128> {
 pub(crate) struct Shares {
     weights: Vec<i128>,
     total: i128,
+    /// The largest amount (in units) whose products with every weight fit in an `i64`: up to
+    /// it, [`Shares::split`] divides in 64 bits, which is several times faster.
+    narrow: i128,
 }
 
 impl Shares {
@@ -194,18 +197,26 @@ impl Shares {
             total = total.checked_add(x.mantissa())?;
             whole.push(x.mantissa());
         }
-        (total > 0).then_some(Shares {
-            weights: whole,
+        (total > 0).then(|| Shares::with(whole, total))
+    }
+
+    fn with(weights: Vec<i128>, total: i128) -> Shares {
+        let top = weights.iter().copied().max().unwrap_or(1).max(1);
+        let narrow = if i64::try_from(total).is_ok() {
+            i128::from(i64::MAX) / top
+        } else {
+            0
+        };
+        Shares {
+            weights,
             total,
-        })
+            narrow,
+        }
     }
 
     /// The shares of one payer who takes the whole amount.
     pub(crate) fn whole() -> Shares {
-        Shares {
-            weights: vec![1],
-            total: 1,
-        }
+        Shares::with(vec![1], 1)
     }
 
     /// How many parts.
@@ -218,6 +229,7 @@ impl Shares {
     /// left over go one each to the parts with the largest remainders (ties to the earlier
     /// part) — the largest-remainder (Hamilton) method. The parts sum exactly to `units`.
     /// `None` on overflow or when `out` is too short.
+    #[inline]
     pub(crate) fn split(&self, units: i128, out: &mut [i128]) -> Option<()> {
         let n = self.weights.len();
         let out = out.get_mut(..n)?;
@@ -236,12 +248,44 @@ impl Shares {
             large.resize(n, 0);
             &mut large
         };
+        if let ([w0, w1], [o0, o1], true) = (self.weights.as_slice(), &mut *out, abs <= self.narrow)
+        {
+            // Two parts in 64 bits: the one unit left, if any, goes to the larger remainder.
+            let (total, a) = (i64::try_from(self.total).ok()?, i64::try_from(abs).ok()?);
+            let (p0, p1) = (
+                a.checked_mul(i64::try_from(*w0).ok()?)?,
+                a.checked_mul(i64::try_from(*w1).ok()?)?,
+            );
+            let (mut q0, mut q1) = (p0 / total, p1 / total);
+            if q0 + q1 < a {
+                if p1 % total > p0 % total {
+                    q1 += 1;
+                } else {
+                    q0 += 1;
+                }
+            }
+            *o0 = sign * i128::from(q0);
+            *o1 = sign * i128::from(q1);
+            return Some(());
+        }
         let mut given = 0i128;
-        for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
-            let p = abs.checked_mul(*w)?;
-            *o = p / self.total;
-            *r = p % self.total;
-            given = given.checked_add(*o)?;
+        if abs <= self.narrow {
+            // Every product fits in 64 bits (checked when the shares were made).
+            let total = i64::try_from(self.total).ok()?;
+            let a = i64::try_from(abs).ok()?;
+            for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
+                let p = a.checked_mul(i64::try_from(*w).ok()?)?;
+                *o = i128::from(p / total);
+                *r = i128::from(p % total);
+                given = given.checked_add(*o)?;
+            }
+        } else {
+            for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
+                let p = abs.checked_mul(*w)?;
+                *o = p / self.total;
+                *r = p % self.total;
+                given = given.checked_add(*o)?;
+            }
         }
         // Fewer units are left than there are parts: each goes to the largest remainder not
         // yet served, the earlier part on a tie.
@@ -320,6 +364,24 @@ mod tests {
         assert!(r.allocate(r.round(d("1")), &[d("0"), d("0")]).is_none());
         assert!(r.allocate(r.round(d("1")), &[d("2"), d("-1")]).is_none());
         assert!(r.allocate(Money(d("1.005")), &[d("1")]).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn the_64_bit_splits_give_what_the_128_bit_split_gives(
+            units in -1_000_000_000_000i128..1_000_000_000_000i128,
+            weights in proptest::collection::vec(0u32..1000, 1..5),
+        ) {
+            prop_assume!(weights.iter().any(|w| *w > 0));
+            let ws: Vec<Decimal> = weights.iter().map(|w| Decimal::new(i64::from(*w), 1)).collect();
+            let fast = Shares::new(&ws).unwrap();
+            let wide = Shares { narrow: 0, ..fast.clone() };
+            let (mut a, mut b) = (vec![0; ws.len()], vec![0; ws.len()]);
+            fast.split(units, &mut a).unwrap();
+            wide.split(units, &mut b).unwrap();
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(a.iter().sum::<i128>(), units);
+        }
     }
 
     proptest! {

@@ -100,12 +100,13 @@ impl Amount for Fixed {
     }
     #[inline]
     fn units(self, scale: u32) -> Option<i128> {
-        let unit = 10i64.checked_pow(fixed::PLACES.checked_sub(scale)?)?;
+        let unit = *fixed::UNITS.get(scale as usize)?;
         (self.0 % unit == 0).then(|| i128::from(self.0 / unit))
     }
     #[inline]
     fn from_units(units: i128, scale: u32) -> Option<Self> {
-        fixed::from_units(units, scale).map(Fixed)
+        let unit = *fixed::UNITS.get(scale as usize)?;
+        i64::try_from(units).ok()?.checked_mul(unit).map(Fixed)
     }
     fn decimal(self) -> Decimal {
         Decimal::new(self.0, fixed::PLACES)
