@@ -40,6 +40,7 @@
 
 pub mod batch;
 pub mod budget;
+mod compile;
 pub mod decision;
 pub mod error;
 mod evaluate;
@@ -47,12 +48,14 @@ mod explain;
 pub mod expr;
 pub mod limits;
 mod lint;
+mod load;
 pub mod model;
 pub mod money;
 pub mod pack;
 mod policy;
 pub mod population;
 pub mod program;
+mod record;
 mod rules;
 pub mod text;
 

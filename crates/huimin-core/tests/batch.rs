@@ -187,3 +187,13 @@ fees:
         .unwrap();
     assert_eq!((out.net_fee[0], out.scalar_rows), (10_000, 1));
 }
+
+#[test]
+fn an_empty_batch_gives_empty_columns() {
+    let policy =
+        Policy::from_path(fixtures().join("policies/chongqing-wanzhou-2020.yaml")).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let out = policy.evaluate_batch(&Batch::new(0), as_of).unwrap();
+    assert!(out.eligible.is_empty() && out.net_fee.is_empty() && out.errors.is_empty());
+    assert_eq!(out.payers.len(), policy.payers().len());
+}

@@ -415,14 +415,26 @@ impl Policy {
             errors: Vec::new(),
             scalar_rows: 0,
         };
-        let plan = self.plan().ok();
-        let mut slow = vec![plan.is_none(); n];
-        if let Some(plan) = plan.as_ref().filter(|_| n > 0) {
-            run::lanes(
-                self, batch, plan, &params, as_of, threads, &mut out, &mut slow,
-            );
-        }
+        let slow = match self.plan() {
+            Ok(plan) => run::lanes(self, batch, &plan, &params, as_of, threads, &mut out),
+            Err(_) => vec![true; n],
+        };
         run::finish_slow_rows(self, batch, as_of, &slow, &mut out);
         Ok(out)
+    }
+
+    /// Refuses a batch larger than `max_batch_participants`.
+    pub(crate) fn check_batch_size(&self, n: usize) -> Result<(), Error> {
+        let max = self.limits.max_batch_participants;
+        if n <= max {
+            return Ok(());
+        }
+        let e = crate::model::input_error(
+            "",
+            "limit",
+            &format!("一批最多 {max} 名参与者，本批有 {n} 名"),
+            &format!("a batch may have at most {max} participants; this one has {n}"),
+        );
+        Err(Error::Input { errors: vec![e] })
     }
 }

@@ -103,8 +103,8 @@ fn split_output<'o>(
     parts
 }
 
-/// Evaluates the batch on lanes on up to `threads` threads, marking in `slow` the rows left
-/// for the exact engine.
+/// Evaluates the batch on lanes on up to `threads` threads; returns which rows are left for
+/// the exact engine.
 pub(crate) fn lanes(
     policy: &Policy,
     batch: &Batch,
@@ -113,9 +113,12 @@ pub(crate) fn lanes(
     as_of: NaiveDate,
     threads: usize,
     out: &mut BatchOutput,
-    slow: &mut [bool],
-) {
+) -> Vec<bool> {
     let n = batch.len();
+    let mut slow = vec![false; n];
+    if n == 0 {
+        return slow;
+    }
     let params: Vec<Option<i64>> = params
         .iter()
         .map(|p| p.and_then(fixed::from_decimal))
@@ -132,13 +135,14 @@ pub(crate) fn lanes(
     };
     let threads = threads.clamp(1, n.div_ceil(CHUNK).max(1));
     let per_thread = n.div_ceil(threads).div_ceil(CHUNK) * CHUNK;
-    let parts = split_output(out, slow, per_thread);
+    let parts = split_output(out, &mut slow, per_thread);
     let shared = &shared;
     std::thread::scope(|sc| {
         for (t, part) in parts.into_iter().enumerate() {
             sc.spawn(move || run_part(policy, batch, shared, t * per_thread, part));
         }
     });
+    slow
 }
 
 /// What the worker threads share.

@@ -111,13 +111,13 @@ fn read(text: &str, file: &str, limits: &Limits, code: &'static str) -> Result<P
     };
     let pack = serde_saphyr::from_str_with_options::<Pack>(text, options)
         .map_err(|e| PackErrors(vec![from_saphyr(&e, file, code, limits)]))?;
-    crate::limits::check_rules(&pack, limits, file)?;
+    check_rules(&pack, limits, file)?;
     Ok(pack)
 }
 
 fn check_size(text: &str, file: &str, limits: &Limits) -> Result<(), PackErrors> {
     if text.len() > limits.max_pack_bytes {
-        return Err(crate::limits::too_big(text.len() as u64, limits, file));
+        return Err(too_big(text.len() as u64, limits, file));
     }
     Ok(())
 }
@@ -176,4 +176,63 @@ fn strip_position(msg: &str) -> String {
         Some(i) => first[..i].trim_end_matches(',').to_owned(),
         None => first.to_owned(),
     }
+}
+
+pub(crate) fn too_big(len: u64, limits: &Limits, file: &str) -> PackErrors {
+    limit_error(
+        file,
+        Pos { line: 1, column: 1 },
+        format!(
+            "pack is {len} bytes; the limit is {} (Limits::max_pack_bytes)",
+            limits.max_pack_bytes
+        ),
+    )
+}
+
+/// Refuses a pack with more rules than `max_rules`.
+fn check_rules(pack: &Pack, limits: &Limits, file: &str) -> Result<(), PackErrors> {
+    let groups = |g: Option<usize>| g.unwrap_or(0);
+    let n = pack.eligibility.len()
+        + pack.categories.len()
+        + pack.priority.len()
+        + pack.fees.len()
+        + groups(pack.reductions.as_ref().map(|g| g.rules.len()))
+        + groups(
+            pack.subsidies
+                .as_ref()
+                .map(|g| g.rules.iter().map(|r| 1 + r.components.len()).sum()),
+        )
+        + pack.entitlements.len()
+        + pack.earmarks.len()
+        + pack.schedule.len()
+        + pack.staffing.len()
+        + pack.workflow.len()
+        + pack
+            .parameters
+            .values()
+            .map(|p| p.values.value.len())
+            .sum::<usize>();
+    if n > limits.max_rules {
+        return Err(limit_error(
+            file,
+            Pos::of(&pack.id),
+            format!(
+                "pack has {n} rules and parameter values; the limit is {} (Limits::max_rules)",
+                limits.max_rules
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn limit_error(file: &str, pos: Pos, message: String) -> PackErrors {
+    PackErrors(vec![PackError {
+        file: file.to_owned(),
+        line: pos.line,
+        column: pos.column,
+        severity: Severity::Error,
+        code: "limit",
+        message,
+        hint: None,
+    }])
 }

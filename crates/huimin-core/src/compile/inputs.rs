@@ -1,0 +1,209 @@
+//! A pack's inputs, tags, parameters and citations.
+
+use super::Compiler;
+use crate::decision::Citation;
+use crate::expr::did_you_mean;
+use crate::model::{standard_field, FieldType, Value};
+use crate::pack::{Pack, Pos};
+use crate::policy::{Field, Param};
+use crate::record::coerce;
+use crate::text::Text;
+use rust_decimal::Decimal;
+
+pub(super) fn citations(pack: &Pack, c: &mut Compiler) -> Vec<Citation> {
+    pack.clauses
+        .iter()
+        .map(|(id, cl)| {
+            let doc = match pack.sources.get(&cl.source.value) {
+                Some(s) => match &s.document {
+                    Some(n) => format!("{}（{}）", s.title, n),
+                    None => s.title.clone(),
+                },
+                None => {
+                    let hint =
+                        did_you_mean(&cl.source.value, pack.sources.keys().map(String::as_str));
+                    c.error_at(
+                        Pos::of(&cl.source),
+                        "unknown_name",
+                        format!(
+                            "clause `{id}`: `{}` is not a document in `sources`",
+                            cl.source.value
+                        ),
+                        hint,
+                    );
+                    String::new()
+                }
+            };
+            Citation {
+                id: id.clone(),
+                document: doc,
+                clause: cl.clause.clone(),
+                text: cl.text.clone(),
+                en: cl.en.clone(),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for (name, decl) in &pack.inputs {
+        let std = standard_field(name);
+        let ty = match (decl.ty, std) {
+            (Some(t), Some(s)) if t != s.ty => {
+                c.error_at(Pos::of(&pack.id), "invalid", format!("input `{name}` is a standard field of type {:?}; it cannot be redeclared as {t:?}", s.ty), None);
+                continue;
+            }
+            (Some(t), _) => t,
+            (None, Some(s)) => s.ty,
+            (None, None) => {
+                let hint = did_you_mean(name, crate::model::STANDARD_FIELDS.iter().map(|f| f.name));
+                c.error_at(
+                    Pos::of(&pack.id),
+                    "invalid",
+                    format!("input `{name}` is not a standard field, so it needs a `type`"),
+                    hint,
+                );
+                continue;
+            }
+        };
+        let label = decl
+            .label
+            .clone()
+            .or_else(|| std.map(|s| Text::new(s.zh, s.en)))
+            .unwrap_or_else(|| Text::new(name.clone(), name.clone()));
+        let min = decl
+            .min
+            .map(|d| d.0)
+            .or_else(|| std.and_then(|s| s.min).map(Decimal::from));
+        let max = decl
+            .max
+            .map(|d| d.0)
+            .or_else(|| std.and_then(|s| s.max).map(Decimal::from));
+        let std_choices: Vec<(String, Text)> = std
+            .map(|s| {
+                s.choices
+                    .iter()
+                    .map(|(id, zh, en)| ((*id).to_owned(), Text::new(*zh, *en)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let choices: Vec<(String, Text)> = match &decl.choices {
+            Some(ids) => ids
+                .iter()
+                .map(|id| {
+                    let label = decl.choice_labels.get(id).cloned().or_else(|| {
+                        std_choices
+                            .iter()
+                            .find(|(s, _)| s == id)
+                            .map(|(_, l)| l.clone())
+                    });
+                    (
+                        id.clone(),
+                        label.unwrap_or_else(|| Text::new(id.clone(), id.clone())),
+                    )
+                })
+                .collect(),
+            None => std_choices,
+        };
+        if ty == FieldType::Choice && choices.is_empty() {
+            c.error_at(
+                Pos::of(&pack.id),
+                "invalid",
+                format!("input `{name}` is a choice but lists no `choices`"),
+                None,
+            );
+        }
+        let mut field = Field {
+            name: name.clone(),
+            ty,
+            label,
+            min,
+            max,
+            choices,
+            default: None,
+        };
+        if let Some(d) = &decl.default {
+            let v = match ty {
+                FieldType::Boolean => match d.value.0.as_str() {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    other => Value::Text(other.to_owned()),
+                },
+                FieldType::Integer | FieldType::Decimal => match d.value.0.parse::<Decimal>() {
+                    Ok(n) => Value::Number(n),
+                    Err(_) => Value::Text(d.value.0.clone()),
+                },
+                _ => Value::Text(d.value.0.clone()),
+            };
+            match coerce(&field, &v) {
+                Ok(s) => field.default = Some(s),
+                Err(e) => c.error_at(
+                    Pos::of(d),
+                    "invalid",
+                    format!("default of `{name}`: {}", e.message.en),
+                    None,
+                ),
+            }
+        }
+        fields.push(field);
+    }
+    fields
+}
+
+pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Param> {
+    let mut params = Vec::new();
+    for (name, p) in &pack.parameters {
+        if fields.iter().any(|f| &f.name == name) || name == "as_of" || name == "category" {
+            c.error_at(
+                Pos::of(&p.values),
+                "invalid",
+                format!("parameter `{name}` has the name of an input or built-in"),
+                None,
+            );
+        }
+        let mut values = Vec::new();
+        for v in &p.values.value {
+            let cite = c.cite(&v.cite);
+            values.push((v.from, v.value.0, cite));
+        }
+        if values.is_empty() {
+            c.error_at(
+                Pos::of(&p.values),
+                "invalid",
+                format!("parameter `{name}` has no values"),
+                None,
+            );
+        }
+        values.sort_by_key(|v| v.0);
+        for w in values.windows(2) {
+            if let [a, b] = w {
+                if a.0 == b.0 {
+                    c.error_at(
+                        Pos::of(&p.values),
+                        "invalid",
+                        format!("parameter `{name}` has two values starting {}", a.0),
+                        None,
+                    );
+                }
+            }
+        }
+        if values.first().is_some_and(|v| v.0 > pack.valid_from) {
+            c.warn_at(
+                Pos::of(&p.values),
+                "gap",
+                format!(
+                    "parameter `{name}` has no value from the pack's start {} until {}",
+                    pack.valid_from,
+                    values.first().map(|v| v.0.to_string()).unwrap_or_default()
+                ),
+            );
+        }
+        params.push(Param {
+            name: name.clone(),
+            label: p.label.clone(),
+            values,
+        });
+    }
+    params
+}

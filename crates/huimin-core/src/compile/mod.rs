@@ -1,0 +1,304 @@
+//! Compiling a read pack into a [`Policy`]: names resolved, expressions parsed, type-checked
+//! and given their lane slots, every problem reported at its line and column. One file per
+//! kind of rule; nothing is evaluated here.
+
+mod conditions;
+mod entitlements;
+mod fees;
+mod inputs;
+mod program;
+mod reductions;
+mod splits;
+mod subsidies;
+
+use crate::error::{PackError, PackErrors, Severity};
+use crate::expr::{did_you_mean, Expression, TagSet, Type};
+use crate::limits::Limits;
+use crate::money::Rounding;
+use crate::pack::{Expr, Id, Pack, Pos};
+use crate::policy::{Head, PackScope, Policy, Split};
+use crate::text::Text;
+
+pub(crate) struct Compiler<'a> {
+    file: &'a str,
+    text: &'a str,
+    limits: &'a Limits,
+    errors: Vec<PackError>,
+    warnings: Vec<PackError>,
+    clause_ids: Vec<String>,
+    /// The next expression slot (see [`Expression::slot`]).
+    slots: u32,
+}
+
+impl Compiler<'_> {
+    pub(super) fn error_at(
+        &mut self,
+        pos: Pos,
+        code: &'static str,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.errors.push(PackError {
+            hint,
+            ..pos.problem(self.file, Severity::Error, code, message)
+        });
+    }
+
+    pub(super) fn warn_at(&mut self, pos: Pos, code: &'static str, message: String) {
+        self.warnings
+            .push(pos.problem(self.file, Severity::Warning, code, message));
+    }
+
+    pub(super) fn expr(&mut self, e: &Expr, want: Type, scope: &PackScope) -> Option<Expression> {
+        match Expression::compile_with(&e.value.0, want, scope, self.limits) {
+            Ok(mut x) => {
+                x.slot = self.slots;
+                self.slots = self.slots.saturating_add(1);
+                Some(x)
+            }
+            Err(err) => {
+                let pos = Pos::of(e).inside(self.text, err.offset);
+                self.error_at(
+                    pos,
+                    err.code,
+                    format!("in `{}`: {}", e.value.0, err.message),
+                    err.hint,
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn opt(
+        &mut self,
+        e: &Option<Expr>,
+        want: Type,
+        scope: &PackScope,
+    ) -> Result<Option<Expression>, ()> {
+        match e {
+            None => Ok(None),
+            Some(e) => self.expr(e, want, scope).map(Some).ok_or(()),
+        }
+    }
+
+    pub(super) fn cite(&mut self, c: &Option<Id>) -> Option<usize> {
+        let c = c.as_ref()?;
+        match self.clause_ids.iter().position(|k| *k == c.value) {
+            Some(i) => Some(i),
+            None => {
+                let hint = did_you_mean(&c.value, self.clause_ids.iter().map(String::as_str));
+                self.error_at(
+                    Pos::of(c),
+                    "unknown_name",
+                    format!("`cite: {}` names no clause in `clauses`", c.value),
+                    hint,
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn head(
+        &mut self,
+        id: &Id,
+        label: &Text,
+        cite: &Option<Id>,
+        exprs: &[Option<&Expression>],
+    ) -> Head {
+        let mut reads = Vec::new();
+        for e in exprs.iter().flatten() {
+            for r in &e.reads {
+                if !reads.contains(r) {
+                    reads.push(*r);
+                }
+            }
+        }
+        if cite.is_none() {
+            self.warn_at(
+                Pos::of(id),
+                "no_citation",
+                format!("rule `{}` cites no clause", id.value),
+            );
+        }
+        Head {
+            id: id.value.clone(),
+            label: label.clone(),
+            cite: self.cite(cite),
+            reads,
+        }
+    }
+
+    pub(super) fn unique_ids<'b>(&mut self, what: &str, ids: impl IntoIterator<Item = &'b Id>) {
+        let mut seen: Vec<&str> = Vec::new();
+        for id in ids {
+            if seen.contains(&id.value.as_str()) {
+                self.error_at(
+                    Pos::of(id),
+                    "invalid",
+                    format!("duplicate {what} id `{}`", id.value),
+                    None,
+                );
+            }
+            seen.push(&id.value);
+        }
+    }
+
+    /// The index of a payer named by a rule.
+    fn payer(&mut self, payers: &[(String, Text)], id: &Id) -> Option<usize> {
+        let i = payers.iter().position(|(p, _)| *p == id.value);
+        if i.is_none() {
+            let hint = did_you_mean(&id.value, payers.iter().map(|(p, _)| p.as_str()));
+            self.error_at(
+                Pos::of(id),
+                "unknown_name",
+                format!("`{}` is not a payer in `payers`", id.value),
+                hint,
+            );
+        }
+        i
+    }
+
+    /// The index of a split named by a rule.
+    fn split(&mut self, splits: &[Split], id: &Id) -> Option<usize> {
+        let i = splits.iter().position(|s| s.id == id.value);
+        if i.is_none() {
+            let hint = did_you_mean(&id.value, splits.iter().map(|s| s.id.as_str()));
+            self.error_at(
+                Pos::of(id),
+                "unknown_name",
+                format!("`{}` is not a split in `splits`", id.value),
+                hint,
+            );
+        }
+        i
+    }
+}
+
+/// Compiles a pack read from `text` (named `file` in errors) within `limits`.
+pub(crate) fn compile(
+    pack: Pack,
+    text: &str,
+    file: &str,
+    limits: &Limits,
+) -> Result<Policy, PackErrors> {
+    let mut c = Compiler {
+        file,
+        text,
+        limits,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        clause_ids: pack.clauses.keys().cloned().collect(),
+        slots: 0,
+    };
+    let citations = inputs::citations(&pack, &mut c);
+    if pack.rounding.scale > Rounding::MAX_SCALE {
+        c.error_at(
+            Pos::default(),
+            "invalid",
+            format!(
+                "rounding scale {} is above the limit {}",
+                pack.rounding.scale,
+                Rounding::MAX_SCALE
+            ),
+            None,
+        );
+    }
+    if pack.valid_until.is_some_and(|u| u < pack.valid_from) {
+        c.error_at(
+            Pos::of(&pack.id),
+            "invalid",
+            "valid_until is before valid_from".into(),
+            None,
+        );
+    }
+    let fields = inputs::fields(&pack, &mut c);
+    let tags: Vec<(String, Text)> = pack
+        .tags
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if tags.len() > TagSet::CAPACITY {
+        c.error_at(
+            Pos::of(&pack.id),
+            "limit",
+            format!(
+                "{} tags; a pack may have at most {}",
+                tags.len(),
+                TagSet::CAPACITY
+            ),
+            None,
+        );
+    }
+    let params = inputs::params(&pack, &mut c, &fields);
+    let choice_ids = fields
+        .iter()
+        .map(|f| f.choices.iter().map(|(id, _)| id.clone()).collect())
+        .collect();
+    let scope = PackScope {
+        fields: &fields,
+        tags: &tags,
+        params: &params,
+        choice_ids,
+    };
+
+    let payers: Vec<(String, Text)> = pack
+        .payers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let fee_payer = pack.fee_payer.as_ref().and_then(|p| c.payer(&payers, p));
+    if fee_payer.is_none() && pack.fee_payer.is_none() && !pack.fees.is_empty() {
+        c.error_at(
+            Pos::of(&pack.id),
+            "invalid",
+            "a pack with fees must name its `fee_payer`".into(),
+            None,
+        );
+    }
+
+    let splits = splits::compile(&pack, &mut c, &payers);
+    let eligibility = conditions::compile(&mut c, &scope, &pack.eligibility, "eligibility");
+    let categories = conditions::compile(&mut c, &scope, &pack.categories, "category");
+    let priority = conditions::compile(&mut c, &scope, &pack.priority, "priority");
+    let fees = fees::compile(&pack, &mut c, &scope);
+    let reductions = reductions::compile(&pack, &mut c, &scope, &splits);
+    let subsidies = subsidies::compile(&pack, &mut c, &scope, &payers, &splits);
+    let entitlements = entitlements::compile(&pack, &mut c, &scope);
+    program::check(&pack, &mut c, &params);
+
+    if !c.errors.is_empty() {
+        c.errors.sort_by_key(|e| (e.line, e.column));
+        return Err(PackErrors(c.errors));
+    }
+    crate::lint::check(
+        file,
+        Policy {
+            limits: *limits,
+            id: pack.id.value.clone(),
+            name: pack.name.clone(),
+            kind: pack.kind,
+            jurisdiction: pack.jurisdiction.clone(),
+            valid_from: pack.valid_from,
+            valid_until: pack.valid_until,
+            period: pack.period,
+            rounding: pack.rounding,
+            fields,
+            tags,
+            params,
+            citations,
+            payers,
+            fee_payer,
+            eligibility,
+            categories,
+            priority,
+            fees,
+            reductions,
+            subsidies,
+            splits,
+            entitlements,
+            warnings: c.warnings,
+            slots: c.slots as usize,
+            pack,
+        },
+    )
+}

@@ -1,0 +1,104 @@
+//! Program rules — schedule, staffing, workflow — and earmarks: checked when the pack loads,
+//! applied by a program audit (`program/`).
+
+use super::Compiler;
+use crate::expr::Type;
+use crate::pack::{Id, Pack, Pos};
+use crate::policy::{PackScope, Param};
+use rust_decimal::Decimal;
+
+/// The program rules (schedule, staffing, workflow) and earmarks: checked here, applied by a
+/// program audit.
+pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
+    for m in &pack.earmarks {
+        c.cite(&m.cite);
+        if m.min_share.0 < Decimal::ZERO || m.min_share.0 > Decimal::ONE {
+            c.error_at(
+                Pos::of(&m.id),
+                "invalid",
+                format!(
+                    "earmark `{}`: min_share {} must be a fraction between 0 and 1",
+                    m.id.value, m.min_share.0
+                ),
+                None,
+            );
+        }
+    }
+    use crate::pack::{ScheduleKind as K, StaffingKind as S, WorkflowKind as W};
+    let invalid = |c: &mut Compiler, id: &Id, what: &str, msg: String| {
+        c.error_at(
+            Pos::of(id),
+            "invalid",
+            format!("{what} rule `{}`: {msg}", id.value),
+            None,
+        );
+    };
+    c.unique_ids("schedule", pack.schedule.iter().map(|r| &r.id));
+    for r in &pack.schedule {
+        c.cite(&r.cite);
+        if let Some(t) = &r.time {
+            if chrono::NaiveTime::parse_from_str(t, "%H:%M").is_err() {
+                invalid(c, &r.id, "schedule", format!("time `{t}` is not HH:MM"));
+            }
+        }
+        for d in r.weekdays.iter().flatten() {
+            if !["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(&d.as_str()) {
+                invalid(
+                    c,
+                    &r.id,
+                    "schedule",
+                    format!("`{d}` is not a weekday (mon … sun)"),
+                );
+            }
+        }
+        if r.count.is_some_and(|n| n.0 < Decimal::ZERO) {
+            invalid(c, &r.id, "schedule", "`count` must not be negative".into());
+        }
+        if r.kind == K::OnlyOn && r.weekdays.is_none() {
+            invalid(c, &r.id, "schedule", "`only_on` needs `weekdays`".into());
+        }
+    }
+    c.unique_ids("staffing", pack.staffing.iter().map(|r| &r.id));
+    for r in &pack.staffing {
+        c.cite(&r.cite);
+        match r.kind {
+            S::MinParentVolunteers | S::MaxGroupSize if r.count.is_none() => {
+                invalid(c, &r.id, "staffing", "this kind needs `count`".into());
+            }
+            S::InsidePerformancePay if r.value.is_none() => {
+                invalid(
+                    c,
+                    &r.id,
+                    "staffing",
+                    "this kind needs `value: true|false`".into(),
+                );
+            }
+            S::StipendPerHour => match &r.rate {
+                None => invalid(c, &r.id, "staffing", "this kind needs `rate`".into()),
+                Some(e) => {
+                    // A stipend rate reads parameters only: it is not about one participant.
+                    let scope = PackScope {
+                        fields: &[],
+                        tags: &[],
+                        params,
+                        choice_ids: Vec::new(),
+                    };
+                    c.expr(e, Type::Num, &scope);
+                }
+            },
+            _ => {}
+        }
+    }
+    c.unique_ids("workflow", pack.workflow.iter().map(|r| &r.id));
+    for r in &pack.workflow {
+        c.cite(&r.cite);
+        if r.kind == W::RewardThreshold && (r.count.is_none() || r.share.is_none()) {
+            invalid(
+                c,
+                &r.id,
+                "workflow",
+                "`reward_threshold` needs `count` and `share`".into(),
+            );
+        }
+    }
+}

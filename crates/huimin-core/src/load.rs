@@ -1,0 +1,82 @@
+//! Loading a pack: read its text within the [`Limits`] (size, nesting, node and rule counts),
+//! compile it, lint it. Every `Policy::from_*` is here.
+
+use crate::error::{Error, PackError, PackErrors, Severity};
+use crate::limits::Limits;
+use crate::pack;
+use crate::policy::Policy;
+use std::path::Path;
+
+impl Policy {
+    /// Compiles a YAML pack within the default [`Limits`]. `file` names it in error messages.
+    pub fn from_yaml(text: &str, file: &str) -> Result<Policy, Error> {
+        Policy::from_yaml_with_limits(text, file, &Limits::default())
+    }
+
+    /// Compiles a JSON pack within the default [`Limits`]. `file` names it in error messages.
+    pub fn from_json(text: &str, file: &str) -> Result<Policy, Error> {
+        Policy::from_json_with_limits(text, file, &Limits::default())
+    }
+
+    /// Reads and compiles a pack file within the default [`Limits`]; `.json` files are read
+    /// as JSON, others as YAML.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Policy, Error> {
+        Policy::from_path_with_limits(path, &Limits::default())
+    }
+
+    /// Compiles a YAML pack within `limits`. `file` names it in error messages.
+    pub fn from_yaml_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Policy, Error> {
+        let pack = pack::parse_yaml_with(text, file, limits)?;
+        Ok(compiled(pack, text, file, limits)?)
+    }
+
+    /// Compiles a JSON pack within `limits`. `file` names it in error messages.
+    pub fn from_json_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Policy, Error> {
+        let pack = pack::parse_json_with(text, file, limits)?;
+        Ok(compiled(pack, text, file, limits)?)
+    }
+
+    /// Reads and compiles a pack file within `limits`; `.json` files are read as JSON,
+    /// others as YAML. A file larger than `max_pack_bytes` is not read.
+    pub fn from_path_with_limits(path: impl AsRef<Path>, limits: &Limits) -> Result<Policy, Error> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let io = |message: String| {
+            Error::Pack(PackErrors(vec![PackError {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                severity: Severity::Error,
+                code: "io",
+                message,
+                hint: None,
+            }]))
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| io(e.to_string()))?
+            .len();
+        if usize::try_from(len).map_or(true, |n| n > limits.max_pack_bytes) {
+            return Err(pack::too_big(len, limits, &file).into());
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        {
+            Policy::from_json_with_limits(&text, &file, limits)
+        } else {
+            Policy::from_yaml_with_limits(&text, &file, limits)
+        }
+    }
+}
+
+/// Compiles a read pack, then lints it: errors refuse it, warnings go with it.
+fn compiled(
+    pack: pack::Pack,
+    text: &str,
+    file: &str,
+    limits: &Limits,
+) -> Result<Policy, PackErrors> {
+    let policy = crate::compile::compile(pack, text, file, limits)?;
+    crate::lint::check(file, policy)
+}

@@ -1,0 +1,168 @@
+//! Checking a participant against a policy's inputs: every problem by field path, in
+//! Chinese and English, and the checked [`Record`] the engines read.
+
+use crate::error::InputError;
+use crate::expr::{did_you_mean, parse_date, TagSet};
+use crate::model::{input_error, FieldType, Participant, Scalar, Value};
+use crate::policy::{Field, Policy, Record};
+use rust_decimal::Decimal;
+
+impl Policy {
+    /// Checks a participant against the pack's schema: every problem, by field path. Empty
+    /// when the participant can be evaluated.
+    pub fn validate(&self, p: &Participant) -> Vec<InputError> {
+        self.record(p).err().unwrap_or_default()
+    }
+
+    pub(crate) fn record(&self, p: &Participant) -> Result<Record, Vec<InputError>> {
+        let mut errors = Vec::new();
+        let mut tags = TagSet::default();
+        for (i, t) in p.tags.iter().enumerate() {
+            match self.tags.iter().position(|(id, _)| id == t) {
+                Some(k) => tags.insert(u32::try_from(k).unwrap_or(u32::MAX)),
+                None => {
+                    let mut e = input_error(
+                        &format!("tags[{i}]"),
+                        "unknown_tag",
+                        &format!("未知身份标签“{t}”"),
+                        &format!("unknown tag `{t}`"),
+                    );
+                    if let Some(h) = did_you_mean(t, self.tags.iter().map(|(id, _)| id.as_str())) {
+                        e.message.en.push_str(&format!("; {h}"));
+                    }
+                    errors.push(e);
+                }
+            }
+        }
+        for name in p.fields.keys() {
+            if !self.fields.iter().any(|f| &f.name == name) {
+                let mut e = input_error(
+                    name,
+                    "unknown_field",
+                    &format!("本政策不使用字段“{name}”"),
+                    &format!("the pack has no input `{name}`"),
+                );
+                if let Some(h) = did_you_mean(name, self.fields.iter().map(|f| f.name.as_str())) {
+                    e.message.en.push_str(&format!("; {h}"));
+                }
+                errors.push(e);
+            }
+        }
+        let mut values = Vec::with_capacity(self.fields.len());
+        for f in &self.fields {
+            match p.fields.get(&f.name) {
+                None => match &f.default {
+                    Some(d) => values.push(d.clone()),
+                    None => {
+                        errors.push(input_error(
+                            &f.name,
+                            "missing",
+                            &format!("请填写“{}”", f.label.zh),
+                            &format!("{} is required", f.label.en),
+                        ));
+                        values.push(Scalar::Bool(false));
+                    }
+                },
+                Some(v) => match coerce(f, v) {
+                    Ok(s) => values.push(s),
+                    Err(e) => {
+                        errors.push(e);
+                        values.push(Scalar::Bool(false));
+                    }
+                },
+            }
+        }
+        if errors.is_empty() {
+            Ok(Record {
+                fields: values,
+                tags,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Checks and converts one given value to its field's type.
+pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
+    let wrong = |zh: &str, en: &str| {
+        input_error(
+            &f.name,
+            "wrong_type",
+            &format!("“{}”应为{zh}", f.label.zh),
+            &format!("{} must be {en}", f.label.en),
+        )
+    };
+    let s = match (f.ty, v) {
+        (FieldType::Integer | FieldType::Decimal, Value::Number(d)) => Scalar::Num(*d),
+        (FieldType::Integer | FieldType::Decimal, Value::Text(t)) => {
+            match t.trim().parse::<Decimal>() {
+                Ok(d) => Scalar::Num(d),
+                Err(_) => return Err(wrong("数字", "a number")),
+            }
+        }
+        (FieldType::Integer | FieldType::Decimal, Value::Bool(_)) => {
+            return Err(wrong("数字", "a number"))
+        }
+        (FieldType::Boolean, Value::Bool(b)) => Scalar::Bool(*b),
+        (FieldType::Boolean, Value::Text(t)) => match t.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "是" => Scalar::Bool(true),
+            "false" | "no" | "0" | "否" | "" => Scalar::Bool(false),
+            _ => return Err(wrong("是或否", "true or false")),
+        },
+        (FieldType::Boolean, Value::Number(d)) if *d == Decimal::ZERO || *d == Decimal::ONE => {
+            Scalar::Bool(*d == Decimal::ONE)
+        }
+        (FieldType::Boolean, Value::Number(_)) => return Err(wrong("是或否", "true or false")),
+        (FieldType::Text, Value::Text(t)) => Scalar::Text(t.clone()),
+        (FieldType::Text, Value::Number(d)) => Scalar::Text(d.to_string()),
+        (FieldType::Text, Value::Bool(_)) => return Err(wrong("文字", "text")),
+        (FieldType::Choice, Value::Text(t)) => {
+            if f.choices.iter().any(|(id, _)| id == t) {
+                Scalar::Text(t.clone())
+            } else {
+                let ids: Vec<&str> = f.choices.iter().map(|(id, _)| id.as_str()).collect();
+                let mut e = input_error(
+                    &f.name,
+                    "unknown_choice",
+                    &format!("“{}”不是可选值", t),
+                    &format!("`{t}` is not one of {}", ids.join(", ")),
+                );
+                if let Some(h) = did_you_mean(t, ids.iter().copied()) {
+                    e.message.en.push_str(&format!("; {h}"));
+                }
+                return Err(e);
+            }
+        }
+        (FieldType::Choice, _) => return Err(wrong("可选值之一", "one of the choices")),
+        (FieldType::Date, Value::Text(t)) => match parse_date(t.trim()) {
+            Some(d) => Scalar::Date(d),
+            None => return Err(wrong("日期（年-月-日）", "a date, YYYY-MM-DD")),
+        },
+        (FieldType::Date, _) => return Err(wrong("日期（年-月-日）", "a date, YYYY-MM-DD")),
+    };
+    if let Scalar::Num(d) = &s {
+        if f.ty == FieldType::Integer && !d.fract().is_zero() {
+            return Err(wrong("整数", "a whole number"));
+        }
+        let below = f.min.is_some_and(|m| *d < m);
+        let above = f.max.is_some_and(|m| *d > m);
+        if below || above {
+            let range = match (f.min, f.max) {
+                (Some(a), Some(b)) => format!("{a}–{b}"),
+                (Some(a), None) => format!("≥ {a}"),
+                (None, Some(b)) => format!("≤ {b}"),
+                (None, None) => String::new(),
+            };
+            return Err(input_error(
+                &f.name,
+                "out_of_range",
+                &format!("“{}”应在 {range} 之间", f.label.zh),
+                &format!("{} must be {range}, got {d}", f.label.en),
+            ));
+        }
+    }
+    Ok(s)
+}
+
+// Compile-time proof that a compiled policy can be shared between threads.
