@@ -27,6 +27,42 @@
 //! let d = policy.evaluate(&kid, as_of).unwrap();
 //! assert_eq!(d.net_fee.to_string(), "170.00");
 //! ```
+//!
+//! # Stages and their modules
+//!
+//! Data flows one way: text → pack → compiled policy → rules over amounts → decision or
+//! columns → budgets and reports. Each stage has one module, named for it; a module uses only
+//! the modules above it in this table (`tests/layout.rs` keeps the table and the tree in step,
+//! and refuses an import that points down the table or a loop between submodules).
+//!
+//! | stage | module | what it holds |
+//! |---|---|---|
+//! | text | `text` | bilingual [`Text`] |
+//! | errors | `error` | [`Error`]: pack, input and evaluation errors with codes, paths, zh/en messages |
+//! | limits | `limits` | [`Limits`], a plain value: the bounds on packs and batches |
+//! | money | `money` | [`Money`] (checked arithmetic, units), [`Rounding`], the one allocation (Hamilton), fixed-point millionths |
+//! | participants | `model` | [`Participant`], [`Value`], the standard fields |
+//! | authored format | `pack` | the pack as written: serde structs, YAML/JSON reading with spans and limits |
+//! | expressions | `expr` | parse, type-check; scalar evaluation (`eval`) beside lane evaluation (`lane`) |
+//! | outputs | `decision` | [`Decision`], its lines, allocations, steps and citations |
+//! | compiled policy | `policy` | [`Policy`]: inputs, parameters, rules with resolved expressions; the one walk over them |
+//! | input checking | `record` | a participant checked against a policy's inputs |
+//! | compile | `compile` | pack → policy, one file per kind of rule |
+//! | lint | `lint` | static checks over a compiled policy (a bounded search that says when it cannot decide) |
+//! | load | `load` | every `Policy::from_*`: read within limits → compile → lint |
+//! | explain | `explain` | recording explanation steps and the zh/en "how" of an amount |
+//! | rules | `rules` | the decision stages, written once over an amount type (exact `Decimal` or fixed-point) |
+//! | one participant | `evaluate` | [`Policy::evaluate`]: the rules over `Decimal`, recording a [`Decision`] |
+//! | totals | `budget` | [`Budget`]: the totals of a population run |
+//! | columns | `batch` | [`Policy::evaluate_batch`]: lanes, the rules row by row over fixed-point, fall-back rows, the plan's verdict |
+//! | population runs | `simulate` | [`Policy::simulate`]: slices on the columnar engine into a budget |
+//! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
+//! | program audit | `program` | a program's accounts, fees, schedule and staffing under its pack |
+//!
+//! The rules are generic rather than the exact path being the columnar path over a batch of
+//! one: explanation needs exact intermediate values, and a batch of one would pay the lanes'
+//! set-up for every participant; the columnar path instead runs the same `rules` functions
+//! row by row over fixed-point amounts, after evaluating every expression a column at a time.
 #![forbid(unsafe_code)]
 #![cfg_attr(
     test,
@@ -57,6 +93,7 @@ pub mod population;
 pub mod program;
 mod record;
 mod rules;
+mod simulate;
 pub mod text;
 
 pub use budget::Budget;

@@ -8,7 +8,12 @@
 //! language has no loops or recursion, so one evaluation does work proportional to the
 //! size of the pack, which these limits bound.
 
-use crate::pack;
+/// The default largest pack text, in bytes (4 MiB).
+pub const DEFAULT_MAX_PACK_BYTES: usize = 4 * 1024 * 1024;
+/// The default deepest nesting of one expression.
+pub const DEFAULT_MAX_EXPR_DEPTH: usize = 48;
+/// The default most syntax nodes in one expression.
+pub const DEFAULT_MAX_EXPR_NODES: usize = 2_000;
 
 /// The bounds huimin enforces on a pack and on a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,11 +48,11 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_pack_bytes: pack::DEFAULT_MAX_PACK_BYTES,
+            max_pack_bytes: DEFAULT_MAX_PACK_BYTES,
             max_pack_depth: 32,
             max_pack_nodes: 200_000,
-            max_expr_depth: crate::expr::MAX_DEPTH,
-            max_expr_nodes: crate::expr::MAX_NODES,
+            max_expr_depth: DEFAULT_MAX_EXPR_DEPTH,
+            max_expr_nodes: DEFAULT_MAX_EXPR_NODES,
             max_rules: 10_000,
             max_batch_participants: 10_000_000,
         }

@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// The deepest nesting an expression may have, by default (see [`crate::Limits`]).
-pub const MAX_DEPTH: usize = 48;
+pub const MAX_DEPTH: usize = crate::limits::DEFAULT_MAX_EXPR_DEPTH;
 /// The most syntax nodes one expression may have, by default (see [`crate::Limits`]).
-pub const MAX_NODES: usize = 2_000;
+pub const MAX_NODES: usize = crate::limits::DEFAULT_MAX_EXPR_NODES;
 
 /// A syntax error or limit, at a character offset in the expression.
 #[derive(Debug, Clone, PartialEq, Eq)]

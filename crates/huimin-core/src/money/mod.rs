@@ -170,6 +170,16 @@ pub(crate) fn units(d: Decimal, scale: u32) -> Option<i128> {
     (x.scale() == scale && x == d).then(|| x.mantissa())
 }
 
+/// Sums amounts exactly (they are far inside `Decimal`'s range; an overflow keeps the sum).
+pub(crate) fn sum(items: impl IntoIterator<Item = Money>, zero: Money) -> Money {
+    items.into_iter().fold(zero, |a, m| {
+        let scale = a.amount().scale().max(m.amount().scale());
+        a.amount()
+            .checked_add(m.amount())
+            .map_or(a, |s| Money::at_scale(s, scale))
+    })
+}
+
 /// Split weights as whole numbers (each decimal weight scaled by one power of ten), ready to
 /// divide amounts exactly. The one home of allocation: the exact and the columnar engines
 /// and the program accounts all split through [`Shares::split`].

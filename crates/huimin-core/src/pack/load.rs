@@ -8,7 +8,7 @@ use crate::limits::Limits;
 use serde_saphyr::{Location, Spanned};
 
 /// The largest pack text accepted by default, in bytes.
-pub const DEFAULT_MAX_PACK_BYTES: usize = 4 * 1024 * 1024;
+pub use crate::limits::DEFAULT_MAX_PACK_BYTES;
 
 /// A place in a pack file: line and column, 1-based (0 when unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,13 +1,13 @@
 //! The money: participants' decisions totalled over the term, funds and matching, costs,
 //! earmarks, and the split of every total between payers.
 
-use super::audit::{severity, Ctx};
+use super::context::{severity, Ctx};
 use super::report::{EarmarkLine, FundLine, MoneyReport, Subject};
 use super::staffing::Staffing;
 use super::Member;
 use crate::decision::Decision;
 use crate::error::{Error, EvalError, InputError};
-use crate::money::Money;
+use crate::money::{sum, Money};
 use crate::pack::Pos;
 use crate::policy::EvalOptions;
 use crate::text::Text;
@@ -45,16 +45,6 @@ fn add_times(total: &mut Money, m: Money, times: u64) -> Result<(), Error> {
         .ok_or_else(|| overflow("program totals"))?;
     *total = Money::at_scale(v, scale);
     Ok(())
-}
-
-/// Sums amounts exactly (they are far inside `Decimal`'s range; an overflow keeps the sum).
-pub(crate) fn sum(items: impl IntoIterator<Item = Money>, zero: Money) -> Money {
-    items.into_iter().fold(zero, |a, m| {
-        let scale = a.amount().scale().max(m.amount().scale());
-        a.amount()
-            .checked_add(m.amount())
-            .map_or(a, |s| Money::at_scale(s, scale))
-    })
 }
 
 fn member_key(group: &str, i: usize, m: &Member) -> String {

@@ -2,10 +2,11 @@
 //! one, at most once a period where the fee says so, and never above what the participant's
 //! decision makes due (the capped fee, less the reductions granted).
 
-use super::accounts::{sum, People};
-use super::audit::{severity, Ctx};
+use super::accounts::People;
+use super::context::{severity, Ctx};
 use super::report::Subject;
 use super::Collection;
+use crate::money::sum;
 use crate::money::Money;
 use crate::pack::{Charging, Period, Pos, WorkflowKind};
 use crate::text::Text;

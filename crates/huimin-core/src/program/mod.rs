@@ -41,6 +41,7 @@
 mod accounts;
 mod audit;
 mod calendar;
+mod context;
 mod fees;
 pub mod figures;
 mod load;

@@ -7,8 +7,8 @@
 //! Per-session rules look at each session; per-day rules add up a group's governed sessions on
 //! each weekday; per-month rules add them up over the open days of each whole month.
 
-use super::audit::{severity, Ctx};
 use super::calendar::{whole_months, Clock, Weekday};
+use super::context::{severity, Ctx};
 use super::report::{FindingSeverity, Subject};
 use super::{Group, Session};
 use crate::pack::{Pos, ScheduleKind as K, ScheduleRule};

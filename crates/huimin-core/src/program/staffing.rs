@@ -2,8 +2,8 @@
 //! (qualified and contracted hires, no bad records, no training institutions, volunteers per
 //! session, group sizes, school teachers first).
 
-use super::audit::{severity, Ctx};
 use super::calendar::weekday_counts;
+use super::context::{severity, Ctx};
 use super::report::{StaffLine, Subject};
 use super::{Role, Staff};
 use crate::error::{Error, EvalError};
@@ -163,10 +163,10 @@ pub(crate) fn check(cx: &mut Ctx) -> Result<Staffing, Error> {
             .amount()
             .checked_mul(Decimal::from(s.count))
             .map_or(zero, |x| Money::at_scale(x, rounding.scale));
-        pay_total = super::accounts::sum([pay_total, pay], zero);
+        pay_total = crate::money::sum([pay_total, pay], zero);
         let in_pp = inside.filter(|_| s.role.is_school());
         if in_pp == Some(true) {
-            inside_total = super::accounts::sum([inside_total, pay], zero);
+            inside_total = crate::money::sum([inside_total, pay], zero);
         }
         lines.push(StaffLine {
             id: s.id.value.clone(),

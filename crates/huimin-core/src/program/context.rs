@@ -1,0 +1,94 @@
+//! What every check of a program audit shares: the program, its pack, the open days, and
+//! what was found — the context the accounts, fees, schedule and staffing checks write to.
+
+use super::report::{Finding, FindingSeverity, Subject};
+use super::{load, ProgramFile};
+use crate::decision::Citation;
+use crate::error::PackError;
+use crate::money::Money;
+use crate::pack::{Dec, Id, Pos};
+use crate::policy::Policy;
+use crate::text::Text;
+use chrono::NaiveDate;
+use serde_saphyr::Spanned;
+
+/// What every check shares: the program, its pack, the open days, and what was found.
+pub(crate) struct Ctx<'a> {
+    pub program: &'a ProgramFile,
+    pub policy: &'a Policy,
+    pub file: &'a str,
+    pub as_of: NaiveDate,
+    pub days: Vec<NaiveDate>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<PackError>,
+}
+
+impl Ctx<'_> {
+    /// The citation of a clause id.
+    pub fn cite(&self, c: &Option<Id>) -> Option<Citation> {
+        let c = c.as_ref()?;
+        self.policy
+            .citations
+            .iter()
+            .find(|x| x.id == c.value)
+            .cloned()
+    }
+
+    /// Records a finding.
+    pub fn find(
+        &mut self,
+        check: &str,
+        rule: &str,
+        severity: FindingSeverity,
+        subject: Subject,
+        message: Text,
+        cite: &Option<Id>,
+    ) {
+        let cite = self.cite(cite);
+        self.findings.push(Finding {
+            check: check.to_owned(),
+            rule: rule.to_owned(),
+            severity,
+            subject,
+            message,
+            cite,
+        });
+    }
+
+    /// Records an error in the program file.
+    pub fn error(&mut self, pos: Pos, message: String) {
+        self.errors
+            .push(load::error_at(self.file, pos, "invalid", message));
+    }
+
+    /// An amount of the program file as money at the pack's scale; more decimals than the
+    /// scale, or a negative amount, is an error.
+    pub fn money(&mut self, d: &Spanned<Dec>, what: &str) -> Money {
+        let r = self.policy.rounding();
+        let m = r.round(d.value.0);
+        if m.amount() != d.value.0 || d.value.0.is_sign_negative() {
+            self.error(
+                Pos::of(d),
+                format!(
+                    "{what}: {} is not a non-negative amount with at most {} decimals",
+                    d.value.0, r.scale
+                ),
+            );
+        }
+        m
+    }
+
+    /// A zero amount at the pack's scale.
+    pub fn zero(&self) -> Money {
+        Money::zero(self.policy.rounding().scale)
+    }
+}
+
+/// The severity of a breach of a rule the source states firmly or "in principle".
+pub(crate) fn severity(in_principle: bool) -> FindingSeverity {
+    if in_principle {
+        FindingSeverity::Warning
+    } else {
+        FindingSeverity::Violation
+    }
+}
