@@ -64,6 +64,8 @@
 //! set-up for every participant; the columnar path instead runs the same `rules` functions
 //! row by row over fixed-point amounts, after evaluating every expression a column at a time.
 #![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+#![warn(clippy::cast_possible_truncation)]
 #![cfg_attr(
     test,
     allow(

@@ -29,7 +29,7 @@ pub(crate) fn fill_tags(
             .zip(bad.iter_mut())
         {
             match (f, k) {
-                (true, Some(k)) => set.insert(k as u32),
+                (true, Some(k)) => set.insert(u32::try_from(k).unwrap_or(u32::MAX)),
                 // An unknown tag set in a row is that row's input error.
                 (true, None) => *b = true,
                 (false, _) => {}
@@ -44,7 +44,7 @@ pub(crate) fn fill_tags(
         {
             for t in list {
                 match policy.tags.iter().position(|(x, _)| x == t) {
-                    Some(k) => set.insert(k as u32),
+                    Some(k) => set.insert(u32::try_from(k).unwrap_or(u32::MAX)),
                     None => *b = true,
                 }
             }

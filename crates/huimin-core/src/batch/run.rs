@@ -428,7 +428,7 @@ pub(crate) fn finish_slow_rows(
                         .category
                         .as_ref()
                         .and_then(|c| out.categories.iter().position(|k| k == c))
-                        .map(|k| k as u32);
+                        .and_then(|k| u32::try_from(k).ok());
                 }
                 for (g, col) in out.priority.iter_mut() {
                     if let Some(x) = col.get_mut(row) {

@@ -283,7 +283,10 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
                 }
                 (V::Text(codes, dict), V::KText(k)) | (V::KText(k), V::Text(codes, dict)) => {
                     let swap = matches!(a, V::KText(_));
-                    let code = dict.iter().position(|s| s == k).map(|p| p as u32);
+                    let code = dict
+                        .iter()
+                        .position(|s| s == k)
+                        .and_then(|p| u32::try_from(p).ok());
                     bools(
                         |i| {
                             let x = codes.get(i).copied().unwrap_or(u32::MAX);
@@ -400,24 +403,18 @@ pub(crate) fn eval<'c>(node: &'c Node, c: &Chunk<'c>, bad: &mut [bool]) -> V<'c>
         Node::Round(x, places) => {
             let x = eval(x, c, bad);
             nums(
-                |i| {
-                    Some(fixed::round(
-                        x.num_at(i),
-                        *places,
-                        crate::money::RoundingMode::HalfUp,
-                    ))
-                },
+                |i| fixed::round(x.num_at(i), *places, crate::money::RoundingMode::HalfUp),
                 n,
                 bad,
             )
         }
         Node::Floor(x) => {
             let x = eval(x, c, bad);
-            nums(|i| Some(fixed::floor(x.num_at(i))), n, bad)
+            nums(|i| fixed::floor(x.num_at(i)), n, bad)
         }
         Node::Ceil(x) => {
             let x = eval(x, c, bad);
-            nums(|i| Some(fixed::ceil(x.num_at(i))), n, bad)
+            nums(|i| fixed::ceil(x.num_at(i)), n, bad)
         }
         Node::Abs(x) => {
             let x = eval(x, c, bad);

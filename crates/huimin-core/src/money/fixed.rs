@@ -3,6 +3,7 @@
 //! Every operation is exact or reports that it is not (`None`): a row that meets an inexact or
 //! overflowing step leaves the fast path and is evaluated by the scalar `Decimal` engine, so
 //! the batch path never gives a different answer, only a faster one.
+#![warn(clippy::arithmetic_side_effects)]
 
 use crate::money::{Rounding, RoundingMode};
 use rust_decimal::Decimal;
@@ -16,44 +17,37 @@ pub(crate) const UNITS: [i64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 
 
 /// An exact decimal as millionths, if it fits.
 pub(crate) fn from_decimal(d: Decimal) -> Option<i64> {
-    let scale = d.scale();
-    let m = d.mantissa();
-    let v = if scale <= PLACES {
-        m.checked_mul(10i128.pow(PLACES - scale))?
-    } else {
-        let div = 10i128.checked_pow(scale - PLACES)?;
-        if m % div != 0 {
-            return None;
-        }
-        m / div
-    };
-    i64::try_from(v).ok()
+    from_units(d.mantissa(), d.scale())
 }
 
-/// An integer with `scale` decimal places (Arrow's Decimal128 layout) as millionths.
+/// An integer with `scale` decimal places (Arrow's Decimal128 layout) as millionths, if it is
+/// exact at six places and fits.
 pub(crate) fn from_units(units: i128, scale: u32) -> Option<i64> {
-    if scale <= PLACES {
-        return i64::try_from(units.checked_mul(10i128.pow(PLACES - scale))?).ok();
-    }
-    let div = 10i128.checked_pow(scale - PLACES)?;
-    if units % div != 0 {
-        return None;
-    }
-    i64::try_from(units / div).ok()
+    let v = match PLACES.checked_sub(scale) {
+        Some(up) => units.checked_mul(10i128.checked_pow(up)?)?,
+        None => {
+            let div = 10i128.checked_pow(scale.checked_sub(PLACES)?)?;
+            if units.checked_rem(div)? != 0 {
+                return None;
+            }
+            units.checked_div(div)?
+        }
+    };
+    i64::try_from(v).ok()
 }
 
 /// `a × b`, exact.
 #[inline]
 pub(crate) fn mul(a: i64, b: i64) -> Option<i64> {
     match a.checked_mul(b) {
-        Some(p) if p % ONE == 0 => Some(p / ONE),
+        Some(p) if p.checked_rem(ONE) == Some(0) => p.checked_div(ONE),
         Some(_) => None,
         None => {
-            let p = i128::from(a) * i128::from(b);
-            if p % i128::from(ONE) != 0 {
+            let p = i128::from(a).checked_mul(i128::from(b))?;
+            if p.checked_rem(i128::from(ONE))? != 0 {
                 return None;
             }
-            i64::try_from(p / i128::from(ONE)).ok()
+            i64::try_from(p.checked_div(i128::from(ONE))?).ok()
         }
     }
 }
@@ -61,80 +55,75 @@ pub(crate) fn mul(a: i64, b: i64) -> Option<i64> {
 /// `a ÷ b`, exact (a remainder means the fast path cannot represent the quotient).
 #[inline]
 pub(crate) fn div(a: i64, b: i64) -> Option<i64> {
-    if b == 0 {
-        return None;
-    }
-    let n = i128::from(a) * i128::from(ONE);
+    let n = i128::from(a).checked_mul(i128::from(ONE))?;
     let b = i128::from(b);
-    if n % b != 0 {
+    if n.checked_rem(b)? != 0 {
         return None;
     }
-    i64::try_from(n / b).ok()
+    i64::try_from(n.checked_div(b)?).ok()
 }
 
-/// Rounds to `places` decimals with `mode`, staying in millionths.
+/// Rounds to `places` decimals with `mode`, staying in millionths; `None` when the rounded
+/// value does not fit.
 #[inline(always)]
-pub(crate) fn round(v: i64, places: u32, mode: RoundingMode) -> i64 {
+pub(crate) fn round(v: i64, places: u32, mode: RoundingMode) -> Option<i64> {
     // The common scales get a constant divisor, which compiles to a multiply.
     match places {
-        2 => round_to::<10_000>(v, mode),
-        0 => round_to::<1_000_000>(v, mode),
-        1 => round_to::<100_000>(v, mode),
-        p if p >= PLACES => v,
-        p => round_by(v, 10i64.pow(PLACES - p), mode),
+        2 => round_by(v, 10_000, mode),
+        0 => round_by(v, ONE, mode),
+        1 => round_by(v, 100_000, mode),
+        p => match UNITS.get(p as usize) {
+            Some(unit) => round_by(v, *unit, mode),
+            None => Some(v),
+        },
     }
-}
-
-#[inline]
-fn round_to<const UNIT: i64>(v: i64, mode: RoundingMode) -> i64 {
-    round_by(v, UNIT, mode)
 }
 
 #[inline(always)]
-fn round_by(v: i64, unit: i64, mode: RoundingMode) -> i64 {
-    let q = v / unit;
-    let r = v % unit;
+fn round_by(v: i64, unit: i64, mode: RoundingMode) -> Option<i64> {
+    let (q, r) = (v.checked_div(unit)?, v.checked_rem(unit)?);
     if r == 0 {
-        return v;
+        return Some(v);
     }
+    // |r| < unit ≤ 10^6, so twice it fits.
+    let twice = r.checked_abs()?.checked_mul(2)?;
     let away = match mode {
         RoundingMode::Down => false,
         RoundingMode::Up => true,
-        RoundingMode::HalfUp => 2 * r.abs() >= unit,
-        RoundingMode::HalfEven => 2 * r.abs() > unit || (2 * r.abs() == unit && q % 2 != 0),
+        RoundingMode::HalfUp => twice >= unit,
+        RoundingMode::HalfEven => twice > unit || (twice == unit && q.checked_rem(2)? != 0),
     };
-    let q = if away { q + v.signum() } else { q };
-    q * unit
+    let q = if away { q.checked_add(v.signum())? } else { q };
+    q.checked_mul(unit)
 }
 
-/// Turns millionths into units of `places` decimals, in place.
+/// Turns millionths that are whole money units at `places` decimals into unit counts, in
+/// place (the division is exact).
 pub(crate) fn to_units(col: &mut [i64], places: u32) {
-    match places {
-        2 => col.iter_mut().for_each(|v| *v /= 10_000),
-        0 => col.iter_mut().for_each(|v| *v /= ONE),
-        p if p >= PLACES => {}
-        p => {
-            let unit = 10i64.pow(PLACES - p);
-            col.iter_mut().for_each(|v| *v /= unit);
-        }
+    let unit = UNITS.get(places as usize).copied().unwrap_or(1);
+    for v in col.iter_mut() {
+        *v = v.checked_div(unit).unwrap_or(*v);
     }
 }
 
 /// Rounds as the pack's money rule does.
 #[inline(always)]
-pub(crate) fn money(v: i64, r: Rounding) -> i64 {
+pub(crate) fn money(v: i64, r: Rounding) -> Option<i64> {
     round(v, r.scale, r.mode)
 }
 
-/// Whole-number floor and ceiling.
-pub(crate) fn floor(v: i64) -> i64 {
-    v.div_euclid(ONE) * ONE
+/// Whole-number floor, if it fits.
+pub(crate) fn floor(v: i64) -> Option<i64> {
+    v.checked_div_euclid(ONE)?.checked_mul(ONE)
 }
-pub(crate) fn ceil(v: i64) -> i64 {
-    -floor(-v)
+
+/// Whole-number ceiling, if it fits.
+pub(crate) fn ceil(v: i64) -> Option<i64> {
+    floor(v.checked_neg()?)?.checked_neg()
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 
@@ -177,12 +166,14 @@ mod tests {
             let r = Rounding { scale: 2, mode };
             let want = r.round(d(v)).amount();
             assert_eq!(
-                to_decimal(money(from_decimal(d(v)).unwrap(), r)).normalize(),
+                to_decimal(money(from_decimal(d(v)).unwrap(), r).unwrap()).normalize(),
                 want.normalize(),
                 "{v} {mode:?}"
             );
         }
-        assert_eq!(floor(-1_500_000), -2 * ONE);
-        assert_eq!(ceil(1_000_001), 2 * ONE);
+        assert_eq!(floor(-1_500_000), Some(-2 * ONE));
+        assert_eq!(ceil(1_000_001), Some(2 * ONE));
+        assert_eq!(ceil(i64::MIN), None);
+        assert_eq!(round(i64::MAX, 2, RoundingMode::Up), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Exact money: decimal amounts, the pack's rounding rule, exact allocation between payers,
 //! and the fixed-point form ([`fixed`]) the columnar engine computes in.
+#![warn(clippy::arithmetic_side_effects)]
 
 pub(crate) mod fixed;
 
@@ -213,7 +214,7 @@ impl Shares {
     fn with(weights: Vec<i128>, total: i128) -> Shares {
         let top = weights.iter().copied().max().unwrap_or(1).max(1);
         let narrow = if i64::try_from(total).is_ok() {
-            i128::from(i64::MAX) / top
+            i128::from(i64::MAX).checked_div(top).unwrap_or(0)
         } else {
             0
         };
@@ -243,13 +244,32 @@ impl Shares {
     pub(crate) fn split(&self, units: i128, out: &mut [i128]) -> Option<()> {
         let n = self.weights.len();
         let out = out.get_mut(..n)?;
-        if let ([w], [o]) = (self.weights.as_slice(), &mut *out) {
-            if *w == self.total {
+        let (sign, abs) = (units.signum(), units.checked_abs()?);
+        match (self.weights.as_slice(), &mut *out) {
+            ([w], [o]) if *w == self.total => {
                 *o = units;
                 return Some(());
             }
+            ([w0, w1], [o0, o1]) if abs <= self.narrow => {
+                // Two parts in 64 bits: the one unit left, if any, goes to the larger
+                // remainder, the first on a tie.
+                let (total, a) = (i64::try_from(self.total).ok()?, i64::try_from(abs).ok()?);
+                let p0 = a.checked_mul(i64::try_from(*w0).ok()?)?;
+                let p1 = a.checked_mul(i64::try_from(*w1).ok()?)?;
+                let (mut q0, mut q1) = (p0.checked_div(total)?, p1.checked_div(total)?);
+                if q0.checked_add(q1)? < a {
+                    if p1.checked_rem(total)? > p0.checked_rem(total)? {
+                        q1 = q1.checked_add(1)?;
+                    } else {
+                        q0 = q0.checked_add(1)?;
+                    }
+                }
+                *o0 = sign.checked_mul(i128::from(q0))?;
+                *o1 = sign.checked_mul(i128::from(q1))?;
+                return Some(());
+            }
+            _ => {}
         }
-        let (sign, abs) = (units.signum(), units.checked_abs()?);
         let mut small = [0i128; 8];
         let mut large = Vec::new();
         let rems: &mut [i128] = if n <= small.len() {
@@ -258,44 +278,25 @@ impl Shares {
             large.resize(n, 0);
             &mut large
         };
-        if let ([w0, w1], [o0, o1], true) = (self.weights.as_slice(), &mut *out, abs <= self.narrow)
-        {
-            // Two parts in 64 bits: the one unit left, if any, goes to the larger remainder.
-            let (total, a) = (i64::try_from(self.total).ok()?, i64::try_from(abs).ok()?);
-            let (p0, p1) = (
-                a.checked_mul(i64::try_from(*w0).ok()?)?,
-                a.checked_mul(i64::try_from(*w1).ok()?)?,
-            );
-            let (mut q0, mut q1) = (p0 / total, p1 / total);
-            if q0 + q1 < a {
-                if p1 % total > p0 % total {
-                    q1 += 1;
-                } else {
-                    q0 += 1;
-                }
-            }
-            *o0 = sign * i128::from(q0);
-            *o1 = sign * i128::from(q1);
-            return Some(());
-        }
         let mut given = 0i128;
-        if abs <= self.narrow {
-            // Every product fits in 64 bits (checked when the shares were made).
-            let total = i64::try_from(self.total).ok()?;
-            let a = i64::try_from(abs).ok()?;
-            for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
-                let p = a.checked_mul(i64::try_from(*w).ok()?)?;
-                *o = i128::from(p / total);
-                *r = i128::from(p % total);
-                given = given.checked_add(*o)?;
-            }
-        } else {
-            for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
+        for ((o, r), w) in out.iter_mut().zip(rems.iter_mut()).zip(&self.weights) {
+            let (q, rem) = if abs <= self.narrow {
+                // The product fits in 64 bits (see `narrow`), where dividing is faster.
+                let total = i64::try_from(self.total).ok()?;
+                let p = i64::try_from(abs)
+                    .ok()?
+                    .checked_mul(i64::try_from(*w).ok()?)?;
+                (
+                    i128::from(p.checked_div(total)?),
+                    i128::from(p.checked_rem(total)?),
+                )
+            } else {
                 let p = abs.checked_mul(*w)?;
-                *o = p / self.total;
-                *r = p % self.total;
-                given = given.checked_add(*o)?;
-            }
+                (p.checked_div(self.total)?, p.checked_rem(self.total)?)
+            };
+            *o = q;
+            *r = rem;
+            given = given.checked_add(q)?;
         }
         // Fewer units are left than there are parts: each goes to the largest remainder not
         // yet served, the earlier part on a tie.
@@ -308,16 +309,18 @@ impl Shares {
             }
             let (k, _) = best?;
             *rems.get_mut(k)? = -1;
-            *out.get_mut(k)? += 1;
+            let o = out.get_mut(k)?;
+            *o = o.checked_add(1)?;
         }
         for o in out.iter_mut() {
-            *o *= sign;
+            *o = o.checked_mul(sign)?;
         }
         Some(())
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -1,6 +1,7 @@
 //! The two amount types the rules run over: exact [`Decimal`] for one participant, and
 //! [`Fixed`] millionths for columns. Every operation is checked: `None` is an overflow or, for
 //! `Fixed`, a result that is not exact at six places — which sends that row to the exact path.
+#![warn(clippy::arithmetic_side_effects)]
 
 use crate::money::fixed::{self, ONE};
 use crate::money::Rounding;
@@ -20,8 +21,8 @@ pub(crate) trait Amount: Copy + Ord + std::fmt::Debug {
     fn percent(self, o: Self) -> Option<Self>;
     /// `self × (100 + o) ÷ 100`: `self` raised by `o` percent.
     fn uplift(self, o: Self) -> Option<Self>;
-    /// Rounded to money by the pack's rule.
-    fn money(self, r: Rounding) -> Self;
+    /// Rounded to money by the pack's rule, if the result fits.
+    fn money(self, r: Rounding) -> Option<Self>;
     /// A whole number of money units at `scale` (the amount must be rounded to it).
     fn units(self, scale: u32) -> Option<i128>;
     /// Whole money units at `scale` as an amount.
@@ -53,8 +54,8 @@ impl Amount for Decimal {
         self.checked_mul(Decimal::ONE_HUNDRED.checked_add(o)?)?
             .checked_div(Decimal::ONE_HUNDRED)
     }
-    fn money(self, r: Rounding) -> Self {
-        r.round(self).amount()
+    fn money(self, r: Rounding) -> Option<Self> {
+        Some(r.round(self).amount())
     }
     fn units(self, scale: u32) -> Option<i128> {
         crate::money::units(self, scale)
@@ -95,13 +96,16 @@ impl Amount for Fixed {
         fixed::div(fixed::mul(self.0, factor)?, 100 * ONE).map(Fixed)
     }
     #[inline]
-    fn money(self, r: Rounding) -> Self {
-        Fixed(fixed::money(self.0, r))
+    fn money(self, r: Rounding) -> Option<Self> {
+        fixed::money(self.0, r).map(Fixed)
     }
     #[inline]
     fn units(self, scale: u32) -> Option<i128> {
         let unit = *fixed::UNITS.get(scale as usize)?;
-        (self.0 % unit == 0).then(|| i128::from(self.0 / unit))
+        if self.0.checked_rem(unit)? != 0 {
+            return None;
+        }
+        self.0.checked_div(unit).map(i128::from)
     }
     #[inline]
     fn from_units(units: i128, scale: u32) -> Option<Self> {
@@ -114,6 +118,7 @@ impl Amount for Fixed {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -10,6 +10,7 @@
 //! evaluated a column at a time beforehand, and a ledger that writes output columns. This is
 //! the only place where a stacking policy, a cap, a floor, a ceiling or an allocation is
 //! computed.
+#![warn(clippy::arithmetic_side_effects)]
 
 pub(crate) mod amount;
 
@@ -202,12 +203,12 @@ fn fees<A: Amount>(
             ("保底", "raised to the floor"),
             ("封顶", "capped at"),
         )?;
-        let m = non_negative(id, bounded.money(p.rounding))?;
+        let m = non_negative(id, money(p, id, bounded)?)?;
         s.fees.push(m);
         gross = gross.add(m).ok_or_else(|| overflow(id))?;
         out.fee(k, Some(m), detail.text());
     }
-    let gross = gross.money(p.rounding);
+    let gross = money(p, "fees", gross)?;
     out.gross_fee(gross);
     Ok(gross)
 }
@@ -274,7 +275,7 @@ fn reductions<A: Amount>(
                 x.min(base)
             }
         };
-        let m = non_negative(id, amount.money(p.rounding))?;
+        let m = non_negative(id, money(p, id, amount)?)?;
         out.reduction(k, Some(m), detail.text());
         s.candidates.push((k, m));
     }
@@ -292,7 +293,7 @@ fn reductions<A: Amount>(
             continue;
         };
         let id = &r.head.id;
-        let take = m.min(left).max(A::ZERO).money(p.rounding);
+        let take = money(p, id, m.min(left).max(A::ZERO))?;
         left = left.sub(take).ok_or_else(|| overflow(id))?;
         total = total.add(take).ok_or_else(|| overflow(id))?;
         out.reduction_applied(rule, take);
@@ -300,11 +301,9 @@ fn reductions<A: Amount>(
             allocate(p, out, s, id, &Payment::Split(split), take)?;
         }
     }
-    let total = total.money(p.rounding);
-    let net = gross
-        .sub(total)
-        .ok_or_else(|| overflow("reductions"))?
-        .money(p.rounding);
+    let total = money(p, "reductions", total)?;
+    let net = gross.sub(total).ok_or_else(|| overflow("reductions"))?;
+    let net = money(p, "reductions", net)?;
     out.net_fee(total, net);
     Ok(net)
 }
@@ -348,8 +347,8 @@ fn subsidies<A: Amount>(
                     let cap = optional(v, id, &comp.cap)?;
                     let paid = cap
                         .map_or(claimed, |c| claimed.min(c.max(A::ZERO)))
-                        .max(A::ZERO)
-                        .money(p.rounding);
+                        .max(A::ZERO);
+                    let paid = money(p, id, paid)?;
                     detail.add(|| {
                         let (id, paid) = (&comp.id, paid.decimal().normalize());
                         match cap {
@@ -390,7 +389,7 @@ fn subsidies<A: Amount>(
             ("不低于", "raised to the floor"),
             ("不高于", "limited to the ceiling"),
         )?;
-        let m = non_negative(id, bounded.money(p.rounding))?;
+        let m = non_negative(id, money(p, id, bounded)?)?;
         out.subsidy(k, Some(m), detail.text());
         s.candidates.push((k, m));
     }
@@ -409,7 +408,7 @@ fn subsidies<A: Amount>(
         };
         let id = &sub.head.id;
         let take = match left {
-            Some(l) => m.min(l).max(A::ZERO).money(p.rounding),
+            Some(l) => money(p, id, m.min(l).max(A::ZERO))?,
             None => m,
         };
         if let Some(l) = left.as_mut() {
@@ -419,7 +418,7 @@ fn subsidies<A: Amount>(
         out.subsidy_applied(rule, take);
         allocate(p, out, s, id, &sub.payment, take)?;
     }
-    out.subsidy_total(total.money(p.rounding));
+    out.subsidy_total(money(p, "subsidies", total)?);
     Ok(())
 }
 
@@ -456,6 +455,11 @@ fn entitlements<A: Amount>(
         out.entitlement(k, Some(count), detail);
     }
     Ok(())
+}
+
+/// `x` rounded to money by the pack's rule.
+fn money<A: Amount>(p: &Policy, rule: &str, x: A) -> Result<A, EvalError> {
+    x.money(p.rounding).ok_or_else(|| overflow(rule))
 }
 
 fn holds<A>(v: &impl Values<A>, rule: &str, e: &Option<Expression>) -> Result<bool, EvalError> {
