@@ -124,6 +124,8 @@ pub(crate) struct Reduction {
     pub head: Head,
     pub when: Expression,
     pub cut: Cut,
+    /// The most it takes off.
+    pub cap: Option<Expression>,
     /// Indices into `fees`; empty = all.
     pub applies_to: Vec<usize>,
     pub borne_by: Option<usize>,
@@ -418,6 +420,7 @@ impl Policy {
                 Cut::Percent(e) => at(&mut out, K::Reduction, id, "percent", Some(e)),
                 Cut::Amount(e) => at(&mut out, K::Reduction, id, "amount", Some(e)),
             }
+            at(&mut out, K::Reduction, id, "cap", r.cap.as_ref());
         }
         at(
             &mut out,

@@ -56,16 +56,19 @@ pub(super) fn compile(
                 .filter_map(|id| fee_index(pack, c, id))
                 .collect();
             let borne_by = r.borne_by.as_ref().and_then(|s| c.split(splits, s));
-            if let (Some(when), Some(cut)) = (when, cut) {
+            let cap = c.opt(&r.cap, Type::Num, scope);
+            if let (Some(when), Some(cut), Ok(cap)) = (when, cut, cap) {
                 let cut_expr = match &cut {
                     Cut::Waive => None,
                     Cut::Percent(e) | Cut::Amount(e) => Some(e),
                 };
-                let head = c.head(&r.id, &r.label, &r.cite, &[Some(&when), cut_expr]);
+                let exprs = [Some(&when), cut_expr, cap.as_ref()];
+                let head = c.head(&r.id, &r.label, &r.cite, &exprs);
                 reductions.rules.push(Reduction {
                     head,
                     when,
                     cut,
+                    cap,
                     applies_to,
                     borne_by,
                 });

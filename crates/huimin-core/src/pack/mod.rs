@@ -460,6 +460,10 @@ pub struct ReductionRule {
     #[serde(default)]
     #[schemars(with = "Option<Source>")]
     pub amount: Option<Expr>,
+    /// The most it takes off (最高减免): e.g. half the fee, but at most 100.
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub cap: Option<Expr>,
     /// The fee rules it reduces (default: all).
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]

@@ -275,6 +275,16 @@ fn reductions<A: Amount>(
                 x.min(base)
             }
         };
+        let amount = match optional(v, id, &r.cap)? {
+            Some(cap) if amount > cap => {
+                detail.add(|| {
+                    let c = cap.decimal().normalize();
+                    (format!("最高减免 {c}"), format!("at most {c}"))
+                });
+                cap
+            }
+            _ => amount,
+        };
         let m = non_negative(id, money(p, id, amount)?)?;
         out.reduction(k, Some(m), detail.text());
         s.candidates.push((k, m));
