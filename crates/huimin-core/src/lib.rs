@@ -44,6 +44,7 @@ pub mod decision;
 pub mod error;
 mod evaluate;
 pub mod expr;
+pub mod ffi;
 pub mod limits;
 mod lint;
 pub mod model;
