@@ -7,7 +7,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 use chrono::NaiveDate;
 use huimin_core::batch::BatchOutput;
-use huimin_core::{EvalOptions, Policy};
+use huimin_core::{ffi, EvalOptions, Policy};
 
 use crate::read::Frame;
 use crate::write::{mantissas, Columns};
@@ -19,7 +19,7 @@ fn push_scalar_row(cols: &mut Columns, policy: &Policy, frame: &Frame, i: usize,
     let scale = i8::try_from(scale_u).unwrap_or(2);
     let p = frame.participant(i);
     match policy.evaluate_with(&p, as_of, EvalOptions { explain: false }) {
-        Ok(d) => match mantissas(&d, policy.payers(), scale_u) {
+        Ok(d) => match mantissas(&d, &ffi::row_columns(policy), scale_u) {
             Some(m) => cols.push(&d, &m),
             None => cols.push_error(&format!("an amount does not fit Decimal({MONEY_PRECISION}, {scale}): net fee {}, subsidy {}", d.net_fee, d.subsidy_total)),
         },

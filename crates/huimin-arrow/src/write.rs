@@ -5,33 +5,32 @@ use std::sync::Arc;
 use arrow_array::builder::{BooleanBuilder, Decimal128Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use huimin_core::{Decision, Money, Policy, Text};
+use huimin_core::ffi::{self, RowColumn};
+use huimin_core::{Decision, Money, Policy};
 
 use crate::MONEY_PRECISION;
 
-/// The output row schema, defined once: `id` (when the input has one, with its type),
-/// `eligible`, `reasons`, `category`, `priority_groups`, the four totals and one `payer_<id>`
-/// per payer as `Decimal128(18, pack scale)`, and `error`; the pack id and money scale as
-/// metadata.
+/// The output row schema: the core's flat row ([`ffi::row_columns`]) as Arrow fields — `id`
+/// (when the input has one, with its type), `eligible`, `reasons`, `category`,
+/// `priority_groups`, the four totals and one `payer_<id>` per payer as
+/// `Decimal128(18, pack scale)`, and `error`; the pack id and money scale as metadata.
 pub fn output_schema(policy: &Policy, with_id: Option<&Field>) -> SchemaRef {
     let scale = i8::try_from(policy.rounding().scale).unwrap_or(2);
     let money = DataType::Decimal128(MONEY_PRECISION, scale);
     let list = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
-    let mut fields = Vec::new();
-    if let Some(f) = with_id {
-        fields.push(Field::new("id", f.data_type().clone(), true));
-    }
-    fields.push(Field::new("eligible", DataType::Boolean, true));
-    fields.push(Field::new("reasons", list.clone(), true));
-    fields.push(Field::new("category", DataType::Utf8, true));
-    fields.push(Field::new("priority_groups", list, true));
-    for name in ["gross_fee", "reduction_total", "net_fee", "subsidy_total"] {
-        fields.push(Field::new(name, money.clone(), true));
-    }
-    for (payer, _) in policy.payers() {
-        fields.push(Field::new(format!("payer_{payer}"), money.clone(), true));
-    }
-    fields.push(Field::new("error", DataType::Utf8, true));
+    let fields: Vec<Field> = ffi::row_columns(policy)
+        .into_iter()
+        .filter_map(|c| {
+            let ty = match &c {
+                RowColumn::Id => with_id?.data_type().clone(),
+                RowColumn::Eligible => DataType::Boolean,
+                RowColumn::Reasons | RowColumn::PriorityGroups => list.clone(),
+                RowColumn::Category | RowColumn::Error => DataType::Utf8,
+                _ => money.clone(),
+            };
+            Some(Field::new(c.name(), ty, true))
+        })
+        .collect();
     let metadata = [
         ("huimin.pack".to_owned(), policy.id().to_owned()),
         ("huimin.money_scale".to_owned(), scale.to_string()),
@@ -41,9 +40,9 @@ pub fn output_schema(policy: &Policy, with_id: Option<&Field>) -> SchemaRef {
     Arc::new(Schema::new_with_metadata(fields, metadata))
 }
 
-/// The amounts of one decision as Decimal128 mantissas at the pack's scale, or `None` when one
-/// does not fit the column's precision.
-pub(crate) fn mantissas(d: &Decision, payers: &[(String, Text)], scale: u32) -> Option<Vec<i128>> {
+/// The amounts of one decision, in the row's order, as Decimal128 mantissas at the pack's
+/// scale, or `None` when one does not fit the column's precision.
+pub(crate) fn mantissas(d: &Decision, row: &[RowColumn], scale: u32) -> Option<Vec<i128>> {
     let limit = 10_i128.checked_pow(u32::from(MONEY_PRECISION))?;
     let fen = |m: Money| {
         let mut a = m.amount();
@@ -51,19 +50,7 @@ pub(crate) fn mantissas(d: &Decision, payers: &[(String, Text)], scale: u32) -> 
         let v = a.mantissa();
         (v.abs() < limit && a.scale() == scale).then_some(v)
     };
-    let mut out = vec![
-        fen(d.gross_fee)?,
-        fen(d.reduction_total)?,
-        fen(d.net_fee)?,
-        fen(d.subsidy_total)?,
-    ];
-    for (p, _) in payers {
-        out.push(match d.payers.get(p) {
-            Some(m) => fen(*m)?,
-            None => 0,
-        });
-    }
-    Some(out)
+    row.iter().filter_map(|c| c.amount(d)).map(fen).collect()
 }
 
 pub(crate) struct Columns {

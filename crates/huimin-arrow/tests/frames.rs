@@ -188,3 +188,20 @@ fn a_missing_required_column_is_one_input_error() {
     let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(paths, ["grade", "class_hours"]);
 }
+
+#[test]
+fn the_output_row_is_the_cores_flat_row() {
+    let p = wanzhou();
+    let t = table(vec![Some(60.0)]);
+    let (_, schema) = huimin_arrow::evaluate(&p, &[t.clone()], &t.schema(), as_of(), None).unwrap();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let row: Vec<String> = ffi::row_columns(&p)
+        .iter()
+        .map(ffi::RowColumn::name)
+        .collect();
+    assert_eq!(names, row);
+    // without an `id` column in the input, the output has none
+    let no_id = huimin_arrow::output_schema(&p, None);
+    assert_eq!(no_id.fields().len(), row.len() - 1);
+    assert_eq!(no_id.field(0).name(), "eligible");
+}

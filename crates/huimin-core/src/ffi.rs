@@ -19,7 +19,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::pack::{Period, ProgramKind};
-use crate::{Error, EvalOptions, InputError, PackError, Participant, Policy, Text};
+use crate::{
+    Decision, Error, EvalOptions, InputError, Money, PackError, Participant, Policy, Text,
+};
 
 /// Serialises a core value as JSON text. The core's types serialise infallibly (string keys,
 /// no non-finite floats); should one ever fail, the text is an `internal` error object, never
@@ -204,6 +206,115 @@ pub fn info(policy: &Policy) -> String {
 /// The pack's rounding rule as JSON text: `{scale, mode}`.
 pub fn rounding(policy: &Policy) -> String {
     to_json(&policy.rounding())
+}
+
+/// One column of the flat output row: one row per participant, as the CLI writes CSV and the
+/// Arrow output (`huimin-arrow`) writes frames. [`row_columns`] gives a pack's row, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowColumn {
+    /// The participant's id (the CLI: its position when it has none).
+    Id,
+    /// Whether the participant is served.
+    Eligible,
+    /// The unmet requirements' ids.
+    Reasons,
+    /// The matched category.
+    Category,
+    /// The priority groups matched.
+    PriorityGroups,
+    /// The sum of the charges.
+    GrossFee,
+    /// The sum of the reductions.
+    ReductionTotal,
+    /// The net fee.
+    NetFee,
+    /// The sum of the subsidies.
+    SubsidyTotal,
+    /// What one payer pays (by payer id).
+    Payer(String),
+    /// The error, when the participant could not be decided.
+    Error,
+}
+
+impl RowColumn {
+    /// The column's name: `id`, `eligible`, …, `payer_<id>`, `error`.
+    pub fn name(&self) -> String {
+        match self {
+            RowColumn::Id => "id".into(),
+            RowColumn::Eligible => "eligible".into(),
+            RowColumn::Reasons => "reasons".into(),
+            RowColumn::Category => "category".into(),
+            RowColumn::PriorityGroups => "priority_groups".into(),
+            RowColumn::GrossFee => "gross_fee".into(),
+            RowColumn::ReductionTotal => "reduction_total".into(),
+            RowColumn::NetFee => "net_fee".into(),
+            RowColumn::SubsidyTotal => "subsidy_total".into(),
+            RowColumn::Payer(p) => format!("payer_{p}"),
+            RowColumn::Error => "error".into(),
+        }
+    }
+
+    /// The amount this column holds for a decision, for the money columns (a payer the
+    /// decision does not name pays zero).
+    pub fn amount(&self, d: &Decision) -> Option<Money> {
+        match self {
+            RowColumn::GrossFee => Some(d.gross_fee),
+            RowColumn::ReductionTotal => Some(d.reduction_total),
+            RowColumn::NetFee => Some(d.net_fee),
+            RowColumn::SubsidyTotal => Some(d.subsidy_total),
+            RowColumn::Payer(p) => Some(d.payers.get(p).copied().unwrap_or_default()),
+            _ => None,
+        }
+    }
+
+    /// This column's cell for a decision as text (lists joined by `;`, amounts as decimals);
+    /// `Id` is the decision's participant id, empty without one.
+    pub fn text(&self, d: &Decision) -> String {
+        if let RowColumn::Payer(p) = self {
+            return d.payers.get(p).map(Money::to_string).unwrap_or_default();
+        }
+        if let Some(m) = self.amount(d) {
+            return m.to_string();
+        }
+        match self {
+            RowColumn::Id => d.participant.clone().unwrap_or_default(),
+            RowColumn::Eligible => d.eligible.to_string(),
+            RowColumn::Reasons => d
+                .reasons
+                .iter()
+                .map(|r| r.rule.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            RowColumn::Category => d.category.clone().unwrap_or_default(),
+            RowColumn::PriorityGroups => d.priority_groups.join(";"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The flat output row of a pack, in order: `id`, `eligible`, `reasons`, `category`,
+/// `priority_groups`, `gross_fee`, `reduction_total`, `net_fee`, `subsidy_total`, one
+/// `payer_<id>` per payer, `error`.
+pub fn row_columns(policy: &Policy) -> Vec<RowColumn> {
+    let mut cols = vec![
+        RowColumn::Id,
+        RowColumn::Eligible,
+        RowColumn::Reasons,
+        RowColumn::Category,
+        RowColumn::PriorityGroups,
+        RowColumn::GrossFee,
+        RowColumn::ReductionTotal,
+        RowColumn::NetFee,
+        RowColumn::SubsidyTotal,
+    ];
+    cols.extend(
+        policy
+            .payers()
+            .iter()
+            .map(|(p, _)| RowColumn::Payer(p.clone())),
+    );
+    cols.push(RowColumn::Error);
+    cols
 }
 
 /// What a binding throws for an error: the display text (as the CLI prints it) and the
