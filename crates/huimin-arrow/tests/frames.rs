@@ -66,9 +66,14 @@ fn table(hours: Vec<Option<f64>>) -> RecordBatch {
 
 /// Each output row against the JSON path for the same row.
 fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
-    let (out, schema) =
-        huimin_arrow::evaluate(policy, &[input.clone()], &input.schema(), as_of(), Some(2))
-            .unwrap();
+    let (out, schema) = huimin_arrow::evaluate(
+        policy,
+        std::slice::from_ref(input),
+        &input.schema(),
+        as_of(),
+        Some(2),
+    )
+    .unwrap();
     assert_eq!(schema.fields().len(), 11);
     let rows: usize = out.iter().map(RecordBatch::num_rows).sum();
     assert_eq!(rows, input.num_rows());
@@ -78,7 +83,7 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
         .unwrap()
         .as_primitive::<Decimal128Type>();
     let error = out.column_by_name("error").unwrap().as_string::<i32>();
-    let people = huimin_arrow::participants(policy, &[input.clone()]).unwrap();
+    let people = huimin_arrow::participants(policy, std::slice::from_ref(input)).unwrap();
     for (i, p) in people.iter().enumerate() {
         let mut json = serde_json::Map::new();
         for (k, v) in &p.fields {
@@ -166,7 +171,8 @@ fn fractional_floats_read_as_the_decimal_written() {
         .collect();
     let t = table(hours);
     agrees_with_json(&p, &t);
-    let (out, _) = huimin_arrow::evaluate(&p, &[t.clone()], &t.schema(), as_of(), None).unwrap();
+    let (out, _) =
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None).unwrap();
     let error = out[0].column_by_name("error").unwrap().as_string::<i32>();
     // an infinite amount is that row's error, never a rounded number
     assert!(error.value(2).contains("class_hours"), "{}", error.value(2));
@@ -181,7 +187,7 @@ fn a_missing_required_column_is_one_input_error() {
     )
     .unwrap();
     let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(&p, &[t.clone()], &t.schema(), as_of(), None)
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None)
     else {
         panic!("expected an input error");
     };
@@ -193,7 +199,8 @@ fn a_missing_required_column_is_one_input_error() {
 fn the_output_row_is_the_cores_flat_row() {
     let p = wanzhou();
     let t = table(vec![Some(60.0)]);
-    let (_, schema) = huimin_arrow::evaluate(&p, &[t.clone()], &t.schema(), as_of(), None).unwrap();
+    let (_, schema) =
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None).unwrap();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let row: Vec<String> = ffi::row_columns(&p)
         .iter()
