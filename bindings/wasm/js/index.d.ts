@@ -1,20 +1,9 @@
-// Type declarations for the `huimin` npm package (hand-written; the shapes are huimin-core's
-// JSON serialisation: crates/huimin-core/src/{decision,error,policy}.rs).
+// Type declarations for the `huimin` npm package. GENERATED — do not edit: the data types
+// come from huimin-core's JSON Schemas (schemars) and the classes from js/api.d.ts.in;
+// regenerate with `HUIMIN_BLESS=1 cargo test -p huimin-wasm --test dts`.
 
-/** An amount of money as a decimal string at the pack's scale, e.g. `"170.00"`. Never a JS number. */
-export type Money = string;
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
-
-/** A label in Chinese and English. */
-export interface Text {
-  zh: string;
-  en: string;
-}
-
-export type ProgramKind = 'after_school' | 'elderly_care' | 'health_contract' | 'other';
-export type Period = 'day' | 'week' | 'month' | 'semester' | 'year' | 'once';
-export type FieldType = 'integer' | 'decimal' | 'boolean' | 'text' | 'choice' | 'date';
 
 /** A field value: numbers may be given as decimal strings (exact) or JS numbers. */
 export type FieldValue = string | number | bigint | boolean | null | undefined;
@@ -29,169 +18,7 @@ export interface Participant {
   [field: string]: FieldValue | string[];
 }
 
-// ------------------------------------------------------------------ the decision
-
-/** A cited clause of a source document. */
-export interface Citation {
-  /** The clause's id in the pack. */
-  id: string;
-  /** The document: title and number (文号). */
-  document: string;
-  /** The clause as numbered in the document. */
-  clause: string;
-  /** The source text, verbatim. */
-  text: string;
-  /** An English gloss. */
-  en: string | null;
-}
-
-/** An amount produced by a rule. */
-export interface Line {
-  rule: string;
-  label: Text;
-  amount: Money;
-}
-
-/** An unmet eligibility requirement. */
-export interface Reason {
-  rule: string;
-  message: Text;
-  cite: Citation | null;
-}
-
-/** The split of one amount between payers; the parts sum exactly to the amount. */
-export interface Allocation {
-  /** The rule whose amount is split (`fee` for the net fee). */
-  rule: string;
-  /** The split arrangement's id (or the single payer's). */
-  split: string;
-  amount: Money;
-  parts: Record<string, Money>;
-}
-
-/** A counted entitlement (services, not money). */
-export interface Entitlement {
-  rule: string;
-  label: Text;
-  /** A decimal string. */
-  count: string;
-  at_least: boolean;
-  per: Period;
-}
-
-export type StepKind =
-  | 'parameter'
-  | 'eligibility'
-  | 'category'
-  | 'priority'
-  | 'fee'
-  | 'reduction'
-  | 'subsidy'
-  | 'split'
-  | 'entitlement';
-
-/** One step of the explanation. */
-export interface Step {
-  rule: string;
-  kind: StepKind;
-  label: Text;
-  /** The inputs and parameters it read, with their values. */
-  inputs: Record<string, string>;
-  /** `"true"`/`"false"` for conditions, an amount for money rules. */
-  value: string;
-  /** How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages. */
-  detail: Text | null;
-  cite: Citation | null;
-}
-
-/** The decision for one participant as of one date — the core's `Decision` JSON. */
-export interface Decision {
-  pack: string;
-  participant: string | null;
-  as_of: IsoDate;
-  period: Period;
-  eligible: boolean;
-  reasons: Reason[];
-  category: string | null;
-  priority_groups: string[];
-  fees: Line[];
-  gross_fee: Money;
-  reductions: Line[];
-  reduction_total: Money;
-  net_fee: Money;
-  subsidies: Line[];
-  subsidy_total: Money;
-  /** What each payer pays for this participant (every payer of the pack, zero included). */
-  payers: Record<string, Money>;
-  splits: Allocation[];
-  entitlements: Entitlement[];
-  /** The explanation: every rule considered, in order (empty with `explain: false`). */
-  steps: Step[];
-}
-
-// ------------------------------------------------------------------ schema and info
-
-/** A tag or choice with its label. */
-export interface TagInfo {
-  id: string;
-  label: Text;
-}
-
-/** One input field of a pack. */
-export interface FieldInfo {
-  name: string;
-  type: FieldType;
-  label: Text;
-  /** Whether it must be given (it has no default). */
-  required: boolean;
-  /** Smallest value, for numbers (a decimal string). */
-  min: string | null;
-  /** Largest value, for numbers (a decimal string). */
-  max: string | null;
-  /** The default, as text. */
-  default: string | null;
-  /** Allowed choices, for `choice` fields. */
-  choices: TagInfo[];
-}
-
-/** The participant schema of a pack: what a form must ask. */
-export interface InputSchema {
-  fields: FieldInfo[];
-  tags: TagInfo[];
-}
-
-/** A pack's identity and labels. */
-export interface PolicyInfo {
-  id: string;
-  name: Text;
-  kind: ProgramKind;
-  jurisdiction: Text;
-  description: Text | null;
-  valid_from: IsoDate;
-  valid_until: IsoDate | null;
-  period: Period;
-  payers: TagInfo[];
-  fee_payer: string | null;
-  categories: TagInfo[];
-  priority_groups: TagInfo[];
-  warnings: PackProblem[];
-}
-
-// ------------------------------------------------------------------ errors
-
-/** One problem in a pack, at `file:line:column` (1-based; 0 when unknown). */
-export interface PackProblem {
-  file: string;
-  line: number;
-  column: number;
-  severity: 'error' | 'warning';
-  /** `yaml`, `json`, `schema`, `expr_syntax`, `expr_type`, `unknown_name`, `invalid`, `limit`, … */
-  code: string;
-  message: string;
-  /** A suggestion such as "did you mean `monthly_cap`?". */
-  hint: string | null;
-}
-
+/** The stable codes of input errors (`InputError.code`). */
 export type InputErrorCode =
   | 'missing'
   | 'wrong_type'
@@ -199,28 +26,6 @@ export type InputErrorCode =
   | 'unknown_tag'
   | 'unknown_field'
   | 'unknown_choice';
-
-/** One problem in a participant's data, at a field path such as `class_hours` or `tags[1]`. */
-export interface InputError {
-  path: string;
-  code: InputErrorCode | (string & {});
-  /** For a form to show next to the field. */
-  message: Text;
-}
-
-export type EvalErrorJson =
-  | { code: 'no_value_in_force'; parameter: string; date: IsoDate; first: IsoDate }
-  | { code: 'outside_validity'; pack: string; date: IsoDate; valid: string }
-  | { code: 'conflict'; first: string; second: string; first_amount: string; second_amount: string }
-  | { code: 'arithmetic'; rule: string; what: string }
-  | { code: 'bounds'; rule: string; floor: string; ceiling: string }
-  | { code: 'negative'; rule: string; amount: string };
-
-/** The core's error JSON, as `HuiminError#toJSON()` returns it. */
-export type HuiminErrorJson =
-  | { kind: 'pack'; errors: PackProblem[] }
-  | { kind: 'input'; errors: InputError[] }
-  | ({ kind: 'eval' } & EvalErrorJson);
 
 export type HuiminErrorKind = HuiminErrorJson['kind'];
 
@@ -245,8 +50,6 @@ export declare class HuiminError extends Error {
   readonly detail: HuiminErrorJson;
   toJSON(): HuiminErrorJson;
 }
-
-// ------------------------------------------------------------------ the policy
 
 export interface EvaluateOptions {
   /** Record the explanation steps (default true; false is faster). */
@@ -290,3 +93,317 @@ export declare class Policy {
 export declare function version(): string;
 
 export default Policy;
+
+// ------------------------------------------------------------------ data (generated from the Rust types)
+
+/** The split of one amount between payers; the parts sum exactly to the amount. */
+export interface Allocation {
+  /** The rule whose amount is split (`fee` for the net fee). */
+  rule: string;
+  /** The split arrangement's id (or the single payer's). */
+  split: string;
+  /** The amount split. */
+  amount: Money;
+  /** Each payer's part. */
+  parts: Record<string, Money>;
+}
+
+/** A cited clause of a source document. */
+export interface Citation {
+  /** The clause's id in the pack. */
+  id: string;
+  /** The document: title and number (文号). */
+  document: string;
+  /** The clause as numbered in the document. */
+  clause: string;
+  /** The source text, verbatim. */
+  text: string;
+  /** An English gloss. */
+  en: string | null;
+}
+
+/** The decision for one participant as of one date. */
+export interface Decision {
+  /** The pack's id. */
+  pack: string;
+  /** The participant's id, if given. */
+  participant: string | null;
+  /** The evaluation date. */
+  as_of: IsoDate;
+  /** The period the amounts are for. */
+  period: Period;
+  /** Whether the participant is served. */
+  eligible: boolean;
+  /** The unmet requirements, when not eligible. */
+  reasons: Reason[];
+  /** The matched category, if the pack has categories. */
+  category: string | null;
+  /** The priority groups matched, in the pack's order. */
+  priority_groups: string[];
+  /** Each charge. */
+  fees: Line[];
+  /** The sum of the charges. */
+  gross_fee: Money;
+  /** Each reduction applied. */
+  reductions: Line[];
+  /** The sum of the reductions applied. */
+  reduction_total: Money;
+  /** What the fee payer pays: gross fee less reductions. */
+  net_fee: Money;
+  /** Each subsidy due. */
+  subsidies: Line[];
+  /** The sum of the subsidies due. */
+  subsidy_total: Money;
+  /** What each payer pays for this participant (every payer of the pack, zero included). */
+  payers: Record<string, Money>;
+  /** How each amount splits between payers. */
+  splits: Allocation[];
+  /** Counted entitlements (services, not money). */
+  entitlements: Entitlement[];
+  /** The explanation: every rule considered, in order. */
+  steps: Step[];
+}
+
+/** A counted entitlement. */
+export interface Entitlement {
+  /** The rule's id. */
+  rule: string;
+  /** The service. */
+  label: Text;
+  /** How many. */
+  count: string;
+  /** Whether the count is a minimum. */
+  at_least: boolean;
+  /** Per what period. */
+  per: Period;
+}
+
+/** Why a valid participant could not be decided. */
+export type EvalErrorJson = {
+  code: 'no_value_in_force';
+  /** The parameter. */
+  parameter: string;
+  /** The evaluation date. */
+  date: IsoDate;
+  /** Start of its earliest value. */
+  first: IsoDate;
+} | {
+  code: 'outside_validity';
+  /** The pack id. */
+  pack: string;
+  /** The evaluation date. */
+  date: IsoDate;
+  /** The validity, as text. */
+  valid: string;
+} | {
+  code: 'conflict';
+  /** The first rule. */
+  first: string;
+  /** The second rule. */
+  second: string;
+  /** What the first gives. */
+  first_amount: string;
+  /** What the second gives. */
+  second_amount: string;
+} | {
+  code: 'arithmetic';
+  /** The rule being evaluated. */
+  rule: string;
+  /** What happened. */
+  what: string;
+} | {
+  code: 'bounds';
+  /** The rule. */
+  rule: string;
+  /** Its floor. */
+  floor: string;
+  /** Its ceiling. */
+  ceiling: string;
+} | {
+  code: 'negative';
+  /** The rule. */
+  rule: string;
+  /** The amount. */
+  amount: string;
+};
+
+/** One input field. */
+export interface FieldInfo {
+  /** Field name. */
+  name: string;
+  /** Its type. */
+  type: FieldType;
+  /** Its label. */
+  label: Text;
+  /** Whether it must be given (no default). */
+  required: boolean;
+  /** Smallest value, for numbers. */
+  min: string | null;
+  /** Largest value, for numbers. */
+  max: string | null;
+  /** The default, as text. */
+  default: string | null;
+  /** Allowed choices with labels. */
+  choices: TagInfo[];
+}
+
+/** The type of an input field. */
+export type FieldType = 'integer' | 'decimal' | 'boolean' | 'text' | 'choice' | 'date';
+
+/** Anything that can go wrong loading a pack or evaluating a participant. */
+export type HuiminErrorJson = (PackErrors & {
+  kind: 'pack';
+}) | {
+  kind: 'input';
+  /** Each problem, with its field path. */
+  errors: InputError[];
+} | (EvalErrorJson & {
+  kind: 'eval';
+});
+
+/** One problem in a participant's data, at a field path such as `class_hours` or `tags[1]`. */
+export interface InputError {
+  /** The field path. */
+  path: string;
+  /** Stable code: `missing`, `wrong_type`, `out_of_range`, `unknown_tag`, `unknown_field`, `unknown_choice`. */
+  code: string;
+  /** What is wrong, for a form to show next to the field. */
+  message: Text;
+}
+
+/** The participant schema of a pack: what a form must ask. */
+export interface InputSchema {
+  /** The fields, in the pack's order. */
+  fields: FieldInfo[];
+  /** The tags a participant may carry. */
+  tags: TagInfo[];
+}
+
+/** An id with its label. */
+export interface Labelled {
+  /** The id. */
+  id: string;
+  /** Its name. */
+  label: Text;
+}
+
+/** An amount produced by a rule. */
+export interface Line {
+  /** The rule's id. */
+  rule: string;
+  /** The rule's name. */
+  label: Text;
+  /** The amount. */
+  amount: Money;
+}
+
+/** An exact amount in yuan, as a decimal string such as "170.00". */
+export type Money = string;
+
+export interface PackErrors {
+  errors: PackProblem[];
+}
+
+/** One problem in a pack, located at `file:line:column` (1-based; 0 when unknown). */
+export interface PackProblem {
+  /** The file name given when loading (or `<input>`). */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, in characters. */
+  column: number;
+  /** Error or warning. */
+  severity: Severity;
+  /** Stable code for tools (`yaml`, `json`, `schema`, `expr_syntax`, `expr_type`, `unknown_name`, `invalid`, `limit`). */
+  code: string;
+  /** What is wrong and what was expected. */
+  message: string;
+  /** A one-line suggestion, such as "did you mean `monthly_cap`?". */
+  hint: string | null;
+}
+
+/** A charging or entitlement period. */
+export type Period = 'day' | 'week' | 'month' | 'semester' | 'year' | 'once';
+
+/** A pack's identity, for a page or a notebook to show and to choose between packs. */
+export interface PolicyInfo {
+  /** Pack id. */
+  id: string;
+  /** Program name. */
+  name: Text;
+  /** Kind of program (`after_school`, …). */
+  kind: ProgramKind;
+  /** Where it applies. */
+  jurisdiction: Text;
+  /** A paragraph for readers. */
+  description: Text | null;
+  /** First day in force. */
+  valid_from: IsoDate;
+  /** Last day in force. */
+  valid_until: IsoDate | null;
+  /** What one evaluation covers. */
+  period: Period;
+  /** Payers with their names. */
+  payers: Labelled[];
+  /** The payer of the net fee. */
+  fee_payer: string | null;
+  /** Categories, in order. */
+  categories: Labelled[];
+  /** Priority groups, in order. */
+  priority_groups: Labelled[];
+  /** Compile warnings, in the core's pack-error shape. */
+  warnings: PackProblem[];
+}
+
+/** The kind of program. */
+export type ProgramKind = 'after_school' | 'elderly_care' | 'health_contract' | 'other';
+
+/** An unmet eligibility requirement. */
+export interface Reason {
+  /** The requirement's id. */
+  rule: string;
+  /** Why the participant is not served. */
+  message: Text;
+  /** Where the requirement comes from. */
+  cite: Citation | null;
+}
+
+/** How serious a pack problem is: errors stop the pack from loading, warnings do not. */
+export type Severity = 'error' | 'warning';
+
+/** One step of the explanation. */
+export interface Step {
+  /** The rule's id (or the parameter's). */
+  rule: string;
+  /** What kind of rule it is. */
+  kind: StepKind;
+  /** The rule's name. */
+  label: Text;
+  /** The inputs and parameters it read, with their values. */
+  inputs: Record<string, string>;
+  /** What it produced: `true`/`false` for conditions, an amount for money rules. */
+  value: string;
+  /** How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages. */
+  detail: Text | null;
+  /** Where the rule comes from. */
+  cite: Citation | null;
+}
+
+/** Kinds of explanation step. */
+export type StepKind = 'parameter' | 'eligibility' | 'category' | 'priority' | 'fee' | 'reduction' | 'subsidy' | 'split' | 'entitlement';
+
+/** A tag or choice with its label. */
+export interface TagInfo {
+  /** Its id. */
+  id: string;
+  /** Its label. */
+  label: Text;
+}
+
+/** A label in Chinese and English: every name a citizen or an author sees is given in both. */
+export interface Text {
+  /** Chinese. */
+  zh: string;
+  /** English. */
+  en: string;
+}

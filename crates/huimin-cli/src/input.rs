@@ -36,7 +36,10 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail>
             .map(
                 |(i, l)| match serde_json::from_str::<serde_json::Value>(l) {
                     Ok(v) => from_value(&v, &format!("{name}:{}", i + 1)),
-                    Err(e) => Err(bad(&format!("{name}:{}", i + 1), &e.to_string())),
+                    Err(e) => Err(at(
+                        &format!("{name}:{}", i + 1),
+                        vec![huimin_core::ffi::not_json(&e)],
+                    )),
                 },
             )
             .collect());
@@ -55,16 +58,25 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail>
     })
 }
 
-fn from_value(v: &serde_json::Value, at: &str) -> Result<Participant, Error> {
-    Participant::from_json_value(v).map_err(|errors| Error::Input {
+fn from_value(v: &serde_json::Value, place: &str) -> Result<Participant, Error> {
+    Participant::from_json_value(v).map_err(|errors| at(place, errors))
+}
+
+/// The input errors of one record, their paths prefixed with where the record is.
+fn at(place: &str, errors: Vec<huimin_core::InputError>) -> Error {
+    Error::Input {
         errors: errors
             .into_iter()
             .map(|mut e| {
-                e.path = format!("{at}: {}", e.path);
+                e.path = if e.path.is_empty() {
+                    place.to_owned()
+                } else {
+                    format!("{place}: {}", e.path)
+                };
                 e
             })
             .collect(),
-    })
+    }
 }
 
 fn bad(at: &str, message: &str) -> Error {

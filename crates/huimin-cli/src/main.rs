@@ -48,7 +48,7 @@ enum Command {
         /// The participants file; `-` reads standard input.
         participants: PathBuf,
         /// Evaluation date, YYYY-MM-DD (default: today).
-        #[arg(long)]
+        #[arg(long, value_parser = as_of)]
         as_of: Option<NaiveDate>,
         /// Print the explanation steps with their citations.
         #[arg(long)]
@@ -74,7 +74,7 @@ enum Command {
         #[arg(long)]
         reform: Option<PathBuf>,
         /// Evaluation date, YYYY-MM-DD (default: today).
-        #[arg(long)]
+        #[arg(long, value_parser = as_of)]
         as_of: Option<NaiveDate>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -143,6 +143,11 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// `--as-of`, read as every binding reads it ([`huimin_core::ffi::as_of`]).
+fn as_of(text: &str) -> Result<NaiveDate, String> {
+    huimin_core::ffi::as_of(text).map_err(|e| e.to_string())
 }
 
 fn today() -> NaiveDate {

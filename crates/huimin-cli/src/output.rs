@@ -3,6 +3,7 @@
 use crate::{Fail, Format};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use huimin_core::decision::Step;
+use huimin_core::ffi::RowColumn;
 use huimin_core::{Budget, Decision, Error, Money, Policy};
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -56,52 +57,25 @@ pub(crate) fn decisions(
             writeln!(out, "{s}").map_err(|e| Fail::io("output", e))?;
         }
         Format::Csv => {
+            // The flat output row defined once in the core (the same columns as the Arrow
+            // frames of the Python binding).
+            let columns = huimin_core::ffi::row_columns(policy);
             let mut w = csv::Writer::from_writer(out);
-            let mut header = vec![
-                "id",
-                "eligible",
-                "category",
-                "priority_groups",
-                "gross_fee",
-                "reduction_total",
-                "net_fee",
-                "subsidy_total",
-            ]
-            .into_iter()
-            .map(String::from)
-            .collect::<Vec<_>>();
-            header.extend(policy.payers().iter().map(|(p, _)| format!("payer_{p}")));
-            header.push("error".into());
+            let header: Vec<String> = columns.iter().map(RowColumn::name).collect();
             w.write_record(&header).map_err(|e| Fail::io("output", e))?;
             for (i, r) in results.iter().enumerate() {
-                let row: Vec<String> = match r {
-                    Ok(d) => {
-                        let mut row = vec![
-                            d.participant.clone().unwrap_or_else(|| i.to_string()),
-                            d.eligible.to_string(),
-                            d.category.clone().unwrap_or_default(),
-                            d.priority_groups.join(";"),
-                            d.gross_fee.to_string(),
-                            d.reduction_total.to_string(),
-                            d.net_fee.to_string(),
-                            d.subsidy_total.to_string(),
-                        ];
-                        row.extend(policy.payers().iter().map(|(p, _)| {
-                            d.payers.get(p).map(Money::to_string).unwrap_or_default()
-                        }));
-                        row.push(String::new());
-                        row
-                    }
-                    Err(e) => {
-                        let mut row = vec![i.to_string()];
-                        row.extend(std::iter::repeat_n(
-                            String::new(),
-                            7 + policy.payers().len(),
-                        ));
-                        row.push(e.to_string());
-                        row
-                    }
-                };
+                let row: Vec<String> = columns
+                    .iter()
+                    .map(|c| match (c, r) {
+                        (RowColumn::Id, Ok(d)) => {
+                            d.participant.clone().unwrap_or_else(|| i.to_string())
+                        }
+                        (RowColumn::Id, Err(_)) => i.to_string(),
+                        (RowColumn::Error, Err(e)) => e.to_string(),
+                        (c, Ok(d)) => c.text(d),
+                        (_, Err(_)) => String::new(),
+                    })
+                    .collect();
                 w.write_record(&row).map_err(|e| Fail::io("output", e))?;
             }
             w.flush().map_err(|e| Fail::io("output", e))?;

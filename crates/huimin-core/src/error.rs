@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Anything that can go wrong loading a pack or evaluating a participant.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Error {
     /// The pack could not be read or compiled; every problem found is listed.
@@ -35,6 +35,20 @@ impl Serialize for PackErrors {
     }
 }
 
+impl schemars::JsonSchema for PackErrors {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PackErrors".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let errors = g.subschema_for::<Vec<PackError>>();
+        schemars::json_schema!({
+            "type": "object",
+            "properties": { "errors": errors },
+            "required": ["errors"]
+        })
+    }
+}
+
 impl std::fmt::Display for PackErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
@@ -48,7 +62,7 @@ impl std::fmt::Display for PackErrors {
 }
 
 /// One problem in a pack, located at `file:line:column` (1-based; 0 when unknown).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, schemars::JsonSchema)]
 #[error("{file}:{line}:{column}: {severity}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
 pub struct PackError {
     /// The file name given when loading (or `<input>`).
@@ -68,7 +82,7 @@ pub struct PackError {
 }
 
 /// How serious a pack problem is: errors stop the pack from loading, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The pack cannot be used.
@@ -87,7 +101,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// One problem in a participant's data, at a field path such as `class_hours` or `tags[1]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct InputError {
     /// The field path.
     pub path: String,
@@ -112,7 +126,7 @@ impl std::fmt::Display for InputErrors<'_> {
 }
 
 /// Why a valid participant could not be decided.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, schemars::JsonSchema)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum EvalError {
     /// A parameter has no value in force on the date asked.

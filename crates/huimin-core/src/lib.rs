@@ -84,6 +84,7 @@ pub mod error;
 mod evaluate;
 mod explain;
 pub mod expr;
+pub mod ffi;
 pub mod limits;
 mod lint;
 mod load;

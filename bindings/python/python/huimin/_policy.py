@@ -99,7 +99,7 @@ class Policy:
     @property
     def rounding(self) -> Dict[str, Any]:
         """``{"scale": 2, "mode": "half_up"}``."""
-        return dict(self._info["rounding"])
+        return dict(json.loads(self._core.rounding_json()))
 
     @property
     def valid_from(self) -> _dt.date:

@@ -1,0 +1,70 @@
+//! Tables in and out through the Arrow C data interface: the pyo3-arrow conversion around
+//! [`huimin_arrow`], with the GIL released while it works.
+
+use std::sync::Arc;
+
+use huimin_core::{ffi, Policy};
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+
+use crate::errors::{arrow_err, core_err};
+
+/// Evaluates every row of a table: one output row per input row ([`huimin_arrow::evaluate`]).
+pub(crate) fn evaluate(
+    py: Python<'_>,
+    policy: &Arc<Policy>,
+    table: PyTable,
+    as_of: &str,
+    threads: Option<usize>,
+) -> PyResult<PyTable> {
+    let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
+    let (batches, schema) = table.into_inner();
+    let policy = policy.clone();
+    let (batches, out) = py
+        .detach(move || huimin_arrow::evaluate(&policy, &batches, &schema, as_of, threads))
+        .map_err(|e| arrow_err(py, &e))?;
+    PyTable::try_new(batches, out)
+}
+
+/// Evaluates every row of a table without explanations and totals it: the core's budget as
+/// JSON. `progress(done)` is called now and then from worker threads; a failing progress
+/// callback does not stop the run.
+pub(crate) fn simulate(
+    py: Python<'_>,
+    policy: &Arc<Policy>,
+    table: PyTable,
+    as_of: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
+    let (batches, _) = table.into_inner();
+    let policy = policy.clone();
+    let budget = py.detach(move || {
+        let people = huimin_arrow::participants(&policy, &batches)?;
+        let report = |done: usize| {
+            if let Some(cb) = &progress {
+                Python::attach(|py| {
+                    let _ = cb.call1(py, (done,));
+                });
+            }
+        };
+        Ok(policy.simulate(&people, as_of, &report))
+    });
+    budget
+        .map(|b| ffi::to_json(&b))
+        .map_err(|e: huimin_core::Error| core_err(py, &e))
+}
+
+/// `n` synthetic participants shaped for the pack, as a table ([`huimin_arrow::synthetic`]).
+pub(crate) fn synthetic(
+    py: Python<'_>,
+    policy: &Arc<Policy>,
+    n: usize,
+    seed: u64,
+) -> PyResult<PyTable> {
+    let policy = policy.clone();
+    let (batches, schema) = py
+        .detach(move || huimin_arrow::synthetic(&policy, n, seed))
+        .map_err(|e| arrow_err(py, &huimin_arrow::Error::Arrow(e)))?;
+    PyTable::try_new(batches, schema)
+}

@@ -1,0 +1,128 @@
+//! The `Policy` class: a compiled pack, and its methods as one call each into
+//! [`huimin_core::ffi`] (JSON text in and out) or [`crate::frames`] (Arrow tables).
+
+use std::sync::Arc;
+
+use huimin_core::{ffi, Policy};
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+
+use crate::errors::core_err;
+use crate::frames;
+
+/// A compiled policy pack: immutable, shared freely between threads.
+#[pyclass(frozen, module = "huimin._core", name = "Policy")]
+pub(crate) struct PyPolicy {
+    inner: Arc<Policy>,
+}
+
+impl PyPolicy {
+    fn wrap(py: Python<'_>, r: Result<Policy, huimin_core::Error>) -> PyResult<PyPolicy> {
+        r.map(|p| PyPolicy { inner: Arc::new(p) })
+            .map_err(|e| core_err(py, &e))
+    }
+}
+
+#[pymethods]
+impl PyPolicy {
+    /// Reads and compiles a pack file (`.json` as JSON, anything else as YAML).
+    #[staticmethod]
+    fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyPolicy> {
+        let r = py.detach(|| Policy::from_path(&path));
+        PyPolicy::wrap(py, r)
+    }
+
+    /// Compiles a YAML pack; `file` names it in error messages.
+    #[staticmethod]
+    #[pyo3(signature = (text, file = "<input>"))]
+    fn from_yaml(py: Python<'_>, text: &str, file: &str) -> PyResult<PyPolicy> {
+        PyPolicy::wrap(py, Policy::from_yaml(text, file))
+    }
+
+    /// Compiles a JSON pack; `file` names it in error messages.
+    #[staticmethod]
+    #[pyo3(signature = (text, file = "<input>"))]
+    fn from_json(py: Python<'_>, text: &str, file: &str) -> PyResult<PyPolicy> {
+        PyPolicy::wrap(py, Policy::from_json(text, file))
+    }
+
+    /// The pack's id.
+    #[getter]
+    fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The pack's identity as JSON ([`ffi::Info`]): id, name, kind, jurisdiction, period,
+    /// validity, payers, fee payer, categories, priority groups, warnings.
+    fn info_json(&self) -> String {
+        ffi::info(&self.inner)
+    }
+
+    /// The pack's rounding rule as JSON: `{scale, mode}`.
+    fn rounding_json(&self) -> String {
+        ffi::rounding(&self.inner)
+    }
+
+    /// The participant schema (fields and tags) as JSON.
+    fn input_schema_json(&self) -> String {
+        ffi::input_schema(&self.inner)
+    }
+
+    /// Checks a participant (a JSON object) against the schema: a JSON list of input errors,
+    /// empty when it can be evaluated.
+    fn validate_json(&self, py: Python<'_>, participant: &str) -> String {
+        py.detach(|| ffi::validate(&self.inner, participant))
+    }
+
+    /// Evaluates one participant (a JSON object) as of a date (`YYYY-MM-DD`) with the GIL
+    /// released; returns the decision's JSON.
+    #[pyo3(signature = (participant, as_of, explain = true))]
+    fn evaluate_json(
+        &self,
+        py: Python<'_>,
+        participant: &str,
+        as_of: &str,
+        explain: bool,
+    ) -> PyResult<String> {
+        py.detach(|| ffi::evaluate(&self.inner, participant, as_of, explain))
+            .map_err(|e| core_err(py, &e))
+    }
+
+    /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
+    /// released, on `threads` threads (default: all cores); one output row per input row.
+    #[pyo3(signature = (table, as_of, threads = None))]
+    fn evaluate_arrow(
+        &self,
+        py: Python<'_>,
+        table: PyTable,
+        as_of: &str,
+        threads: Option<usize>,
+    ) -> PyResult<PyTable> {
+        frames::evaluate(py, &self.inner, table, as_of, threads)
+    }
+
+    /// Evaluates every row of an Arrow table without explanations, on all cores with the GIL
+    /// released, and totals it: the core's budget as JSON. `progress(done)` is called now and
+    /// then from worker threads.
+    #[pyo3(signature = (table, as_of, progress = None))]
+    fn simulate_arrow(
+        &self,
+        py: Python<'_>,
+        table: PyTable,
+        as_of: &str,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        frames::simulate(py, &self.inner, table, as_of, progress)
+    }
+
+    /// `n` synthetic participants shaped for this pack, reproducible from `seed`, as an Arrow
+    /// table: `id`, one column per input field, `tags` (list of strings).
+    #[pyo3(signature = (n, seed = 0))]
+    fn synthetic_arrow(&self, py: Python<'_>, n: usize, seed: u64) -> PyResult<PyTable> {
+        frames::synthetic(py, &self.inner, n, seed)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<huimin._core.Policy {}>", self.inner.id())
+    }
+}

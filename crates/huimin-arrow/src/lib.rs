@@ -1,0 +1,125 @@
+//! huimin-arrow: Arrow record batches in and out of [`huimin_core`], so that no binding reads
+//! columns, picks engines or defines the output row itself.
+//!
+//! - **Reading** ([`Frame`]): every column a pack reads, exactly. Integers (any width, signed or
+//!   not), decimals (`Decimal32` to `Decimal256`, at their scale), booleans, strings (`Utf8`,
+//!   `LargeUtf8`, `Utf8View`), dictionaries of strings (pandas categoricals), dates and
+//!   timestamps, and `tags` as a list of strings or one `;`/`,`/`|`-separated string. A
+//!   float64 column whose values are all whole numbers takes the integer fast path; other
+//!   floats are read as their shortest decimal text — the number a person typed, as the JSON
+//!   path reads it — and a float that is no exact decimal (±inf, beyond 28 digits) is that
+//!   row's input error, never a rounded amount.
+//! - **Evaluating** ([`evaluate`]): each record batch whose columns convert exactly goes through
+//!   the core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]); the rows it cannot
+//!   describe as the row path would (ineligible rows, for their `reasons`; errors; amounts
+//!   beyond the money columns) and batches with a column that does not convert exactly are
+//!   evaluated participant by participant — so every row reads as the same row's JSON would.
+//!   Rows are split into jobs of at most [`JOB_ROWS`] on `threads` threads.
+//! - **Writing** ([`output_schema`]): the one output row — `id`, `eligible`, `reasons`,
+//!   `category`, `priority_groups`, `gross_fee`, `reduction_total`, `net_fee`,
+//!   `subsidy_total`, `payer_<id>` per payer (money as `Decimal128(18, pack scale)`), `error`.
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod read;
+mod run;
+mod synthetic;
+mod write;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{ArrowError, Schema, SchemaRef};
+use chrono::NaiveDate;
+use huimin_core::{Participant, Policy};
+
+pub use read::{frames, Frame};
+pub use write::output_schema;
+
+/// Money columns are `Decimal128(MONEY_PRECISION, pack scale)`: up to 10^16 yuan at the fen.
+pub const MONEY_PRECISION: u8 = 18;
+/// Rows per unit of parallel work (and per output record batch).
+pub const JOB_ROWS: usize = 65_536;
+/// Days from 0001-01-01 (CE day 1) to 1970-01-01, for Arrow's Date32.
+pub(crate) const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
+
+/// What can go wrong evaluating record batches.
+#[derive(Debug)]
+pub enum Error {
+    /// The input does not fit the pack (a required column missing, a column of a type that
+    /// cannot be read, a bad date): the core's error.
+    Core(huimin_core::Error),
+    /// Arrow could not build an output array.
+    Arrow(ArrowError),
+    /// A worker thread failed.
+    Worker,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Core(e) => write!(f, "{e}"),
+            Error::Arrow(e) => write!(f, "arrow: {e}"),
+            Error::Worker => f.write_str("a worker thread failed"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<huimin_core::Error> for Error {
+    fn from(e: huimin_core::Error) -> Self {
+        Error::Core(e)
+    }
+}
+
+impl From<ArrowError> for Error {
+    fn from(e: ArrowError) -> Self {
+        Error::Arrow(e)
+    }
+}
+
+/// Evaluates every row of a table (its record batches and their schema) as of a date, on
+/// `threads` threads (default: all cores): one output row per input row, in input order, in
+/// the [`output_schema`].
+pub fn evaluate(
+    policy: &Policy,
+    batches: &[RecordBatch],
+    schema: &Schema,
+    as_of: NaiveDate,
+    threads: Option<usize>,
+) -> Result<(Vec<RecordBatch>, SchemaRef), Error> {
+    let frames = frames(policy, batches)?;
+    let out = output_schema(policy, schema.field_with_name("id").ok());
+    let batches = run::evaluate_batches(policy, &frames, as_of, &out, threads)?;
+    Ok((batches, out))
+}
+
+/// Every row of a table as a participant, read exactly as the same row's JSON would be.
+pub fn participants(
+    policy: &Policy,
+    batches: &[RecordBatch],
+) -> Result<Vec<Participant>, huimin_core::Error> {
+    Ok(frames(policy, batches)?
+        .iter()
+        .flat_map(|f| (0..f.rows).map(|i| f.participant(i)))
+        .collect())
+}
+
+/// `n` synthetic participants shaped for `policy`, reproducible from `seed`, as a table: `id`,
+/// one column per input field (integers as `Int64`, decimals as `Decimal128`, dates as
+/// `Date32`), `tags` (a list of strings).
+pub fn synthetic(
+    policy: &Policy,
+    n: usize,
+    seed: u64,
+) -> Result<(Vec<RecordBatch>, SchemaRef), ArrowError> {
+    let people = huimin_core::population::synthetic(policy, n, seed);
+    synthetic::synthetic_table(policy, &people)
+}

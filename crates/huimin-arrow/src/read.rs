@@ -1,0 +1,542 @@
+//! Reading Arrow record batches: each column the pack reads, normalised to a handful of Arrow
+//! types, read row by row as the core reads JSON ([`Frame::participant`]) and, when every row
+//! converts exactly, as a column of the core's [`Batch`] ([`Frame::batch`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int64Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
+    ListArray, RecordBatch, StringArray,
+};
+use arrow_buffer::NullBuffer;
+use arrow_cast::{cast_with_options, CastOptions};
+use arrow_schema::{ArrowError, DataType, Field};
+use chrono::NaiveDate;
+use huimin_core::batch::{Batch, Column};
+use huimin_core::model::FieldType;
+use huimin_core::{InputError, Participant, Policy, Text, Value};
+use rust_decimal::Decimal;
+
+use crate::UNIX_EPOCH_CE_DAYS;
+
+fn input_err(path: &str, code: &'static str, zh: String, en: String) -> InputError {
+    InputError {
+        path: path.to_owned(),
+        code,
+        message: Text::new(zh, en),
+    }
+}
+
+/// One input column, normalised to a handful of Arrow types.
+enum Col {
+    Null,
+    Int(Int64Array),
+    Float(Float64Array),
+    Dec(Decimal128Array, u32),
+    Bool(BooleanArray),
+    Str(StringArray),
+    /// A dictionary of texts (pandas categoricals, Arrow dictionaries): a code per row into
+    /// `values`; a row is null when its code or the value it points at is null.
+    Dict(Vec<usize>, StringArray, Option<NullBuffer>),
+    Date(Date32Array),
+}
+
+fn cast(a: &dyn Array, to: &DataType) -> Result<ArrayRef, ArrowError> {
+    cast_with_options(
+        a,
+        to,
+        &CastOptions {
+            safe: false,
+            ..Default::default()
+        },
+    )
+}
+
+fn wrong_column(name: &str, dt: &DataType, why: &str) -> InputError {
+    input_err(
+        name,
+        "wrong_type",
+        format!("列“{name}”的类型 {dt} 无法读取"),
+        format!("column `{name}` has type {dt}, which cannot be read: {why}"),
+    )
+}
+
+impl Col {
+    fn new(name: &str, a: &ArrayRef) -> Result<Col, InputError> {
+        let dt = a.data_type();
+        let bad = |e: ArrowError| wrong_column(name, dt, &e.to_string());
+        let missing = || wrong_column(name, dt, "unexpected array layout");
+        Ok(match dt {
+            DataType::Null => Col::Null,
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64 => {
+                let c = cast(a.as_ref(), &DataType::Int64).map_err(bad)?;
+                Col::Int(
+                    c.as_primitive_opt::<Int64Type>()
+                        .ok_or_else(missing)?
+                        .clone(),
+                )
+            }
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                let c = cast(a.as_ref(), &DataType::Float64).map_err(bad)?;
+                Col::Float(
+                    c.as_primitive_opt::<Float64Type>()
+                        .ok_or_else(missing)?
+                        .clone(),
+                )
+            }
+            DataType::Decimal32(_, s)
+            | DataType::Decimal64(_, s)
+            | DataType::Decimal128(_, s)
+            | DataType::Decimal256(_, s) => {
+                let scale =
+                    u32::try_from(*s).map_err(|_| wrong_column(name, dt, "negative scale"))?;
+                let c = cast(a.as_ref(), &DataType::Decimal128(38, *s)).map_err(bad)?;
+                Col::Dec(
+                    c.as_primitive_opt::<Decimal128Type>()
+                        .ok_or_else(missing)?
+                        .clone(),
+                    scale,
+                )
+            }
+            DataType::Boolean => Col::Bool(a.as_boolean_opt().ok_or_else(missing)?.clone()),
+            DataType::Dictionary(_, v)
+                if matches!(
+                    v.as_ref(),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                ) =>
+            {
+                let d = a.as_any_dictionary_opt().ok_or_else(missing)?;
+                let values = cast(d.values().as_ref(), &DataType::Utf8).map_err(bad)?;
+                let values = values.as_string_opt::<i32>().ok_or_else(missing)?.clone();
+                Col::Dict(d.normalized_keys(), values, d.keys().nulls().cloned())
+            }
+            DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
+                let c = cast(a.as_ref(), &DataType::Date32).map_err(bad)?;
+                Col::Date(
+                    c.as_primitive_opt::<Date32Type>()
+                        .ok_or_else(missing)?
+                        .clone(),
+                )
+            }
+            _ => {
+                // Utf8, LargeUtf8, Utf8View, dictionaries (pandas categoricals), …
+                let c = cast(a.as_ref(), &DataType::Utf8).map_err(bad)?;
+                Col::Str(c.as_string_opt::<i32>().ok_or_else(missing)?.clone())
+            }
+        })
+    }
+
+    /// The value at row `i`, or `None` when the cell is null (a missing value). Numbers that do
+    /// not fit an exact decimal are passed on as text, so the core reports them as it reports
+    /// any bad value.
+    fn get(&self, i: usize) -> Option<Value> {
+        match self {
+            Col::Null => None,
+            Col::Int(a) => a
+                .is_valid(i)
+                .then(|| Value::Number(Decimal::from(a.value(i)))),
+            Col::Float(a) => {
+                if a.is_null(i) || a.value(i).is_nan() {
+                    return None; // pandas writes missing numbers as NaN
+                }
+                let text = format!("{}", a.value(i));
+                Some(
+                    text.parse::<Decimal>()
+                        .map(Value::Number)
+                        .unwrap_or(Value::Text(text)),
+                )
+            }
+            Col::Dec(a, scale) => {
+                a.is_valid(i).then(
+                    || match Decimal::try_from_i128_with_scale(a.value(i), *scale) {
+                        Ok(d) => Value::Number(d),
+                        Err(_) => Value::Text(a.value_as_string(i)),
+                    },
+                )
+            }
+            Col::Bool(a) => a.is_valid(i).then(|| Value::Bool(a.value(i))),
+            Col::Str(a) => a.is_valid(i).then(|| Value::Text(a.value(i).to_owned())),
+            Col::Dict(codes, values, nulls) => {
+                let k = *codes.get(i)?;
+                let valid = nulls.as_ref().is_none_or(|n| n.is_valid(i))
+                    && k < values.len()
+                    && values.is_valid(k);
+                valid.then(|| Value::Text(values.value(k).to_owned()))
+            }
+            Col::Date(a) => a.is_valid(i).then(|| {
+                let days = a.value(i);
+                match days
+                    .checked_add(UNIX_EPOCH_CE_DAYS)
+                    .and_then(NaiveDate::from_num_days_from_ce_opt)
+                {
+                    Some(d) => Value::Text(d.format("%Y-%m-%d").to_string()),
+                    None => Value::Text(format!("day {days}")),
+                }
+            }),
+        }
+    }
+}
+
+/// The `tags` column: a list of strings, or one string with `;`, `,` or `|` between tags
+/// (as CSV cells give it; the same delimiters the core reads in JSON).
+enum Tags {
+    List(ListArray, StringArray),
+    Joined(StringArray),
+}
+
+impl Tags {
+    fn new(a: &ArrayRef) -> Result<Option<Tags>, InputError> {
+        let dt = a.data_type();
+        let bad = |e: ArrowError| wrong_column("tags", dt, &e.to_string());
+        let missing = || wrong_column("tags", dt, "unexpected array layout");
+        match dt {
+            DataType::Null => Ok(None),
+            DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(_, _)
+            | DataType::ListView(_)
+            | DataType::LargeListView(_) => {
+                let to = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+                let c = cast(a.as_ref(), &to).map_err(bad)?;
+                let list = c.as_list_opt::<i32>().ok_or_else(missing)?.clone();
+                let values = list
+                    .values()
+                    .as_string_opt::<i32>()
+                    .ok_or_else(missing)?
+                    .clone();
+                Ok(Some(Tags::List(list, values)))
+            }
+            _ => {
+                let c = cast(a.as_ref(), &DataType::Utf8).map_err(bad)?;
+                Ok(Some(Tags::Joined(
+                    c.as_string_opt::<i32>().ok_or_else(missing)?.clone(),
+                )))
+            }
+        }
+    }
+
+    fn get(&self, i: usize) -> Vec<String> {
+        match self {
+            Tags::List(list, values) => {
+                if list.is_null(i) {
+                    return Vec::new();
+                }
+                let offsets = list.value_offsets();
+                let (Some(start), Some(end)) = (offsets.get(i), offsets.get(i + 1)) else {
+                    return Vec::new();
+                };
+                let (Ok(start), Ok(end)) = (usize::try_from(*start), usize::try_from(*end)) else {
+                    return Vec::new();
+                };
+                (start..end)
+                    .filter(|k| values.is_valid(*k))
+                    .map(|k| values.value(k).trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            }
+            Tags::Joined(a) => {
+                if a.is_null(i) {
+                    return Vec::new();
+                }
+                a.value(i)
+                    .split([';', ',', '|'])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect()
+            }
+        }
+    }
+}
+
+/// The columns of one record batch that the pack reads.
+/// The columns of one record batch that a pack reads.
+pub struct Frame {
+    /// Rows in the record batch.
+    pub rows: usize,
+    fields: Vec<(String, FieldType, Col)>,
+    tags: Option<Tags>,
+    id: Option<Col>,
+    /// The `id` column as given, copied to the output.
+    pub id_array: Option<ArrayRef>,
+}
+
+impl Frame {
+    /// Reads the columns `policy` asks for; every column that is missing (when required) or
+    /// of a type that cannot be read is one input error naming it.
+    pub fn new(policy: &Policy, batch: &RecordBatch) -> Result<Frame, huimin_core::Error> {
+        let schema = batch.schema();
+        let column = |name: &str| {
+            schema
+                .index_of(name)
+                .ok()
+                .and_then(|i| batch.columns().get(i).cloned())
+        };
+        let mut errors = Vec::new();
+        let mut fields = Vec::new();
+        for f in policy.input_schema().fields {
+            match column(&f.name) {
+                Some(a) => match Col::new(&f.name, &a) {
+                    Ok(c) => fields.push((f.name, f.ty, c)),
+                    Err(e) => errors.push(e),
+                },
+                None if f.required => errors.push(input_err(
+                    &f.name,
+                    "missing",
+                    format!("数据中没有列“{}”（{}，必填）", f.name, f.label.zh),
+                    format!(
+                        "the frame has no column `{}` ({}), which the pack requires",
+                        f.name, f.label.en
+                    ),
+                )),
+                None => {}
+            }
+        }
+        let tags = match column("tags") {
+            Some(a) => Tags::new(&a).unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            }),
+            None => None,
+        };
+        let id_array = column("id");
+        let id = match &id_array {
+            Some(a) => match Col::new("id", a) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        if errors.is_empty() {
+            Ok(Frame {
+                rows: batch.num_rows(),
+                fields,
+                tags,
+                id,
+                id_array,
+            })
+        } else {
+            Err(huimin_core::Error::Input { errors })
+        }
+    }
+
+    /// Row `i` as a participant, read exactly as the core reads the same row's JSON.
+    pub fn participant(&self, i: usize) -> Participant {
+        let mut fields = BTreeMap::new();
+        for (name, _, col) in &self.fields {
+            if let Some(v) = col.get(i) {
+                fields.insert(name.clone(), v);
+            }
+        }
+        let id = self.id.as_ref().and_then(|c| c.get(i)).map(|v| match v {
+            Value::Text(s) => s,
+            Value::Number(d) => d.to_string(),
+            Value::Bool(b) => b.to_string(),
+        });
+        Participant {
+            id,
+            tags: self.tags.as_ref().map(|t| t.get(i)).unwrap_or_default(),
+            fields,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frame columns as the core's columnar batch
+
+/// A frame column as a column of the core's [`Batch`].
+enum AsColumn {
+    /// No row has a value: left out of the batch, as the row frame leaves the field out.
+    Absent,
+    Column(Column),
+    /// The column cannot be given so that every row reads exactly as [`Col::get`] reads it;
+    /// its record batch is evaluated row by row.
+    Inexact,
+}
+
+/// `c` with `valid` as its validity mask (`Absent` when no row is valid).
+fn masked(c: Column, valid: Option<Vec<bool>>) -> AsColumn {
+    match valid {
+        None => AsColumn::Column(c),
+        Some(v) if !v.contains(&true) => AsColumn::Absent,
+        Some(v) => AsColumn::Column(c.with_validity(v)),
+    }
+}
+
+fn validity(rows: usize, nulls: Option<&NullBuffer>) -> Option<Vec<bool>> {
+    nulls
+        .filter(|n| n.null_count() > 0)
+        .map(|n| (0..rows).map(|i| n.is_valid(i)).collect())
+}
+
+/// The largest integer below which every integer is exactly a float64 (2^53).
+const EXACT_FLOAT_INT: f64 = 9_007_199_254_740_992.0;
+
+/// The values of a float column as integers, when every present value is a whole number that
+/// a float64 holds exactly (and not -0, whose text the row reader keeps); `None` otherwise.
+fn integral(a: &Float64Array, rows: usize) -> Option<Vec<i64>> {
+    (0..rows)
+        .map(|i| {
+            let v = a.value(i);
+            if a.is_null(i) || v.is_nan() {
+                return Some(0);
+            }
+            let whole = v.fract() == 0.0 && v.abs() < EXACT_FLOAT_INT;
+            let negative_zero = v == 0.0 && v.is_sign_negative();
+            #[allow(clippy::cast_possible_truncation)] // whole and below 2^53: exact
+            (whole && !negative_zero).then_some(v as i64)
+        })
+        .collect()
+}
+
+/// Dictionary-encodes texts (`None`: no value in that row).
+fn text_column<'a>(rows: impl Iterator<Item = Option<&'a str>>) -> AsColumn {
+    let mut index: HashMap<&'a str, u32> = HashMap::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut valid = Vec::new();
+    let mut codes = Vec::new();
+    for t in rows {
+        valid.push(t.is_some());
+        codes.push(match t {
+            None => 0,
+            Some(t) => match index.get(t) {
+                Some(k) => *k,
+                None => {
+                    let Ok(k) = u32::try_from(values.len()) else {
+                        return AsColumn::Inexact;
+                    };
+                    index.insert(t, k);
+                    values.push(t.to_owned());
+                    k
+                }
+            },
+        });
+    }
+    let all = valid.iter().all(|v| *v);
+    masked(Column::dictionary(codes, values), (!all).then_some(valid))
+}
+
+impl Col {
+    /// This column as the core's batch column for a field of type `ty`: every row must read
+    /// in the core ([`Batch::participant`]) exactly as [`Col::get`] reads it.
+    fn column(&self, ty: FieldType, rows: usize) -> AsColumn {
+        match self {
+            Col::Null => AsColumn::Absent,
+            Col::Int(a) => masked(Column::int(a.values().to_vec()), validity(rows, a.nulls())),
+            Col::Float(a) => {
+                // The shortest text of each float: the core parses it for a number field exactly
+                // as `get` does (those rows take the scalar engine's parsing). Other field types
+                // read a number and a text differently, so they go row by row.
+                if !matches!(ty, FieldType::Integer | FieldType::Decimal) {
+                    return AsColumn::Inexact;
+                }
+                if let Some(ints) = integral(a, rows) {
+                    // Every value is a whole number: the fast integer column. A missing value
+                    // (null or NaN, as pandas writes it) is a masked row.
+                    let valid: Vec<bool> = (0..rows)
+                        .map(|i| a.is_valid(i) && !a.value(i).is_nan())
+                        .collect();
+                    let all = valid.iter().all(|v| *v);
+                    return masked(Column::int(ints), (!all).then_some(valid));
+                }
+                let texts: Vec<Option<String>> = (0..rows)
+                    .map(|i| {
+                        (a.is_valid(i) && !a.value(i).is_nan()).then(|| format!("{}", a.value(i)))
+                    })
+                    .collect();
+                text_column(texts.iter().map(Option::as_deref))
+            }
+            Col::Dec(a, scale) => {
+                let exact = (0..rows).all(|i| {
+                    a.is_null(i) || Decimal::try_from_i128_with_scale(a.value(i), *scale).is_ok()
+                });
+                if !exact {
+                    return AsColumn::Inexact;
+                }
+                masked(
+                    Column::decimal(a.values().to_vec(), *scale),
+                    validity(rows, a.nulls()),
+                )
+            }
+            Col::Bool(a) => masked(
+                Column::bool(a.values().iter().collect()),
+                validity(rows, a.nulls()),
+            ),
+            Col::Str(a) => text_column(a.iter()),
+            Col::Dict(..) => {
+                let texts: Vec<Option<Value>> = (0..rows).map(|i| self.get(i)).collect();
+                text_column(texts.iter().map(|v| match v {
+                    Some(Value::Text(t)) => Some(t.as_str()),
+                    _ => None,
+                }))
+            }
+            Col::Date(a) => {
+                let day = |i: usize| {
+                    a.value(i)
+                        .checked_add(UNIX_EPOCH_CE_DAYS)
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
+                        // Where the core's text of a date is the row frame's `%Y-%m-%d`.
+                        .filter(|d| (1..=9999).contains(&chrono::Datelike::year(d)))
+                };
+                let dates: Option<Vec<NaiveDate>> = (0..rows)
+                    .map(|i| {
+                        if a.is_null(i) {
+                            Some(NaiveDate::default())
+                        } else {
+                            day(i)
+                        }
+                    })
+                    .collect();
+                match dates {
+                    Some(d) => masked(Column::date(d), validity(rows, a.nulls())),
+                    None => {
+                        let texts: Vec<Option<Value>> = (0..rows).map(|i| self.get(i)).collect();
+                        text_column(texts.iter().map(|v| match v {
+                            Some(Value::Text(t)) => Some(t.as_str()),
+                            _ => None,
+                        }))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Frame {
+    /// This record batch as the core's columnar batch, or `None` when a column cannot be given
+    /// exactly (then it is evaluated row by row).
+    pub fn batch(&self) -> Option<Batch> {
+        let mut b = Batch::new(self.rows);
+        for (name, ty, col) in &self.fields {
+            match col.column(*ty, self.rows) {
+                AsColumn::Absent => {}
+                AsColumn::Column(c) => b = b.column(name.clone(), c).ok()?,
+                AsColumn::Inexact => return None,
+            }
+        }
+        if let Some(t) = &self.tags {
+            b = b
+                .tag_lists((0..self.rows).map(|i| t.get(i)).collect())
+                .ok()?;
+        }
+        Some(b)
+    }
+}
+
+/// Reads every record batch ([`Frame::new`]).
+pub fn frames(policy: &Policy, batches: &[RecordBatch]) -> Result<Vec<Frame>, huimin_core::Error> {
+    batches.iter().map(|b| Frame::new(policy, b)).collect()
+}

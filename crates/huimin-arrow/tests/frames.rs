@@ -1,0 +1,214 @@
+//! Arrow columns read exactly: every row of a table gives what the same row's JSON gives through
+//! `huimin_core::ffi`, whichever engine took it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Decimal128Type, Int32Type};
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray,
+};
+use arrow_schema::{DataType, Field, Schema};
+use chrono::NaiveDate;
+use huimin_core::batch::{Batch, Column};
+use huimin_core::{ffi, Policy};
+
+fn wanzhou() -> Policy {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/policies/chongqing-wanzhou-2020.yaml"
+    );
+    Policy::from_path(path).unwrap()
+}
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 3, 1).unwrap()
+}
+
+fn table(hours: Vec<Option<f64>>) -> RecordBatch {
+    let n = hours.len();
+    let stage: DictionaryArray<Int32Type> = ["primary", "primary", "junior", "primary", "primary"]
+        .into_iter()
+        .cycle()
+        .take(n)
+        .collect();
+    let grade = Int32Array::from((0..n).map(|i| 1 + (i as i32 % 6)).collect::<Vec<_>>());
+    let mut tags = ListBuilder::new(StringBuilder::new());
+    for i in 0..n {
+        if i % 3 == 0 {
+            tags.values().append_value("dibao");
+        }
+        tags.append(true);
+    }
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from(
+            (0..n).map(|i| format!("p{i}")).collect::<Vec<_>>(),
+        )),
+        Arc::new(stage),
+        Arc::new(grade),
+        Arc::new(Float64Array::from(hours)),
+        Arc::new(tags.finish()),
+    ];
+    let fields: Vec<Field> = cols
+        .iter()
+        .zip(["id", "stage", "grade", "class_hours", "tags"])
+        .map(|(c, name)| Field::new(name, c.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap()
+}
+
+/// Each output row against the JSON path for the same row.
+fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
+    let (out, schema) = huimin_arrow::evaluate(
+        policy,
+        std::slice::from_ref(input),
+        &input.schema(),
+        as_of(),
+        Some(2),
+    )
+    .unwrap();
+    assert_eq!(schema.fields().len(), 11);
+    let rows: usize = out.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(rows, input.num_rows());
+    let out = &out[0];
+    let net = out
+        .column_by_name("net_fee")
+        .unwrap()
+        .as_primitive::<Decimal128Type>();
+    let error = out.column_by_name("error").unwrap().as_string::<i32>();
+    let people = huimin_arrow::participants(policy, std::slice::from_ref(input)).unwrap();
+    for (i, p) in people.iter().enumerate() {
+        let mut json = serde_json::Map::new();
+        for (k, v) in &p.fields {
+            let v = match v {
+                huimin_core::Value::Number(d) => serde_json::Value::String(d.to_string()),
+                huimin_core::Value::Text(t) => serde_json::Value::String(t.clone()),
+                huimin_core::Value::Bool(b) => serde_json::Value::Bool(*b),
+            };
+            json.insert(k.clone(), v);
+        }
+        json.insert("tags".into(), serde_json::json!(p.tags));
+        let text = serde_json::Value::Object(json).to_string();
+        match ffi::evaluate(policy, &text, "2021-03-01", false) {
+            Ok(d) => {
+                let d: serde_json::Value = serde_json::from_str(&d).unwrap();
+                assert!(error.is_null(i), "row {i}: {}", error.value(i));
+                assert_eq!(
+                    net.value_as_string(i),
+                    d["net_fee"].as_str().unwrap(),
+                    "row {i}"
+                );
+            }
+            Err(e) => assert_eq!(error.value(i), e.to_string(), "row {i}"),
+        }
+    }
+}
+
+#[test]
+fn whole_floats_take_the_integer_fast_path() {
+    let p = wanzhou();
+    let t = table(vec![
+        Some(60.0),
+        None,
+        Some(f64::NAN),
+        Some(12.0),
+        Some(-0.0),
+    ]);
+    let frame = huimin_arrow::Frame::new(&p, &t).unwrap();
+    let batch = frame.batch().unwrap();
+    // the same batch with class_hours as an integer column (-0.0 is not whole: text path)
+    let t2 = table(vec![Some(60.0), None, Some(f64::NAN), Some(12.0), None]);
+    let b2 = huimin_arrow::Frame::new(&p, &t2).unwrap().batch().unwrap();
+    let ints =
+        Column::int(vec![60, 0, 0, 12, 0]).with_validity(vec![true, false, false, true, false]);
+    let direct = Batch::new(5)
+        .column(
+            "stage",
+            Column::text(["primary", "primary", "junior", "primary", "primary"]),
+        )
+        .unwrap()
+        .column("grade", Column::int(vec![1, 2, 3, 4, 5]))
+        .unwrap()
+        .column("class_hours", ints)
+        .unwrap();
+    let direct = direct
+        .tag_lists(
+            (0..5)
+                .map(|i| {
+                    if i % 3 == 0 {
+                        vec!["dibao".to_owned()]
+                    } else {
+                        vec![]
+                    }
+                })
+                .collect(),
+        )
+        .unwrap();
+    assert_eq!(b2, direct);
+    assert_ne!(batch, direct);
+    agrees_with_json(&p, &t);
+}
+
+#[test]
+fn fractional_floats_read_as_the_decimal_written() {
+    let p = wanzhou();
+    let hours: Vec<Option<f64>> = (0..300)
+        .map(|i| match i % 7 {
+            0 => Some(33.5),
+            1 => Some(-1.0),
+            2 => Some(f64::INFINITY),
+            3 => None,
+            4 => Some(0.1 + 0.2),
+            _ => Some(f64::from(i % 90)),
+        })
+        .collect();
+    let t = table(hours);
+    agrees_with_json(&p, &t);
+    let (out, _) =
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None).unwrap();
+    let error = out[0].column_by_name("error").unwrap().as_string::<i32>();
+    // an infinite amount is that row's error, never a rounded number
+    assert!(error.value(2).contains("class_hours"), "{}", error.value(2));
+}
+
+#[test]
+fn a_missing_required_column_is_one_input_error() {
+    let p = wanzhou();
+    let t = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new("stage", DataType::Utf8, true)])),
+        vec![Arc::new(StringArray::from(vec!["primary"]))],
+    )
+    .unwrap();
+    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None)
+    else {
+        panic!("expected an input error");
+    };
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["grade", "class_hours"]);
+}
+
+#[test]
+fn the_output_row_is_the_cores_flat_row() {
+    let p = wanzhou();
+    let t = table(vec![Some(60.0)]);
+    let (_, schema) =
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None).unwrap();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let row: Vec<String> = ffi::row_columns(&p)
+        .iter()
+        .map(ffi::RowColumn::name)
+        .collect();
+    assert_eq!(names, row);
+    // without an `id` column in the input, the output has none
+    let no_id = huimin_arrow::output_schema(&p, None);
+    assert_eq!(no_id.fields().len(), row.len() - 1);
+    assert_eq!(no_id.field(0).name(), "eligible");
+}

@@ -1,0 +1,408 @@
+//! JSON in, JSON out: the entry points every binding and the CLI call, defined once.
+//!
+//! Modelled on Cedar's `cedar-policy/src/ffi/`: a participant arrives as JSON text, a date as
+//! `YYYY-MM-DD` text, and decisions, schemas, pack identities and errors leave as JSON text in
+//! the core's stable shapes. The Python binding, the WASM binding and the `huimin` command call
+//! these functions instead of keeping their own copies, so the same bad input gives the same
+//! error code, path and zh/en message in every language (`fixtures/ffi/bad-inputs.json` holds
+//! the cases every test suite asserts).
+//!
+//! - [`participant`] reads a participant; [`as_of`] reads an evaluation date. Both report
+//!   problems as [`InputError`]s with a path, a code and a bilingual message.
+//! - [`evaluate`], [`validate`], [`info`], [`input_schema`] do what the binding methods of the
+//!   same names do, JSON text out.
+//! - [`error_json`] is the one JSON shape of a thrown error: `{"message": <display text>,
+//!   "error": <the Error's JSON>}`.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::pack::{Period, ProgramKind};
+use crate::{
+    Decision, Error, EvalOptions, InputError, Money, PackError, Participant, Policy, Text,
+};
+
+/// Serialises a core value as JSON text. The core's types serialise infallibly (string keys,
+/// no non-finite floats); should one ever fail, the text is an `internal` error object, never
+/// a panic.
+pub fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| {
+        let message = serde_json::Value::String(e.to_string());
+        format!("{{\"kind\":\"internal\",\"message\":{message}}}")
+    })
+}
+
+fn input_error(path: &str, code: &'static str, zh: String, en: String) -> InputError {
+    InputError {
+        path: path.to_owned(),
+        code,
+        message: Text::new(zh, en),
+    }
+}
+
+/// The error for participant text that is not JSON at all (path `""`, code `wrong_type`).
+pub fn not_json(e: &serde_json::Error) -> InputError {
+    input_error(
+        "",
+        "wrong_type",
+        format!("参与者数据不是有效的 JSON：{e}"),
+        format!("the participant is not valid JSON: {e}"),
+    )
+}
+
+/// Reads a participant from JSON text (an object of fields, with optional `id` and `tags`),
+/// reporting every problem by its path.
+pub fn participant(json: &str) -> Result<Participant, Vec<InputError>> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| vec![not_json(&e)])?;
+    Participant::from_json_value(&value)
+}
+
+/// The error for an evaluation date that is not `YYYY-MM-DD` (path `as_of`, code
+/// `wrong_type`).
+pub fn bad_as_of(text: &str) -> InputError {
+    input_error(
+        "as_of",
+        "wrong_type",
+        format!("评估日期“{text}”应为 年-月-日"),
+        format!("the evaluation date `{text}` must be a date, YYYY-MM-DD"),
+    )
+}
+
+/// Reads an evaluation date, `YYYY-MM-DD` (surrounding spaces ignored).
+pub fn as_of(text: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Error::Input {
+        errors: vec![bad_as_of(text)],
+    })
+}
+
+/// Reads a participant and an evaluation date together: every problem of both in one input
+/// error (the date's last).
+pub fn request(participant_json: &str, date: &str) -> Result<(Participant, NaiveDate), Error> {
+    match (participant(participant_json), as_of(date)) {
+        (Ok(p), Ok(d)) => Ok((p, d)),
+        (p, d) => {
+            let mut errors = p.err().unwrap_or_default();
+            if let Err(Error::Input { errors: more }) = d {
+                errors.extend(more);
+            }
+            Err(Error::Input { errors })
+        }
+    }
+}
+
+/// Evaluates a participant given as JSON text as of a date given as `YYYY-MM-DD`; the
+/// decision as JSON text (amounts as decimal strings; `steps` empty unless `explain`).
+pub fn evaluate(
+    policy: &Policy,
+    participant_json: &str,
+    date: &str,
+    explain: bool,
+) -> Result<String, Error> {
+    let (p, date) = request(participant_json, date)?;
+    let d = policy.evaluate_with(&p, date, EvalOptions { explain })?;
+    Ok(to_json(&d))
+}
+
+/// Every problem with a participant given as JSON text, as core [`InputError`]s (empty when it
+/// can be evaluated).
+pub fn validate_errors(policy: &Policy, participant_json: &str) -> Vec<InputError> {
+    match participant(participant_json) {
+        Ok(p) => policy.validate(&p),
+        Err(errors) => errors,
+    }
+}
+
+/// [`validate_errors`] as JSON text: an array of `{path, code, message: {zh, en}}`.
+pub fn validate(policy: &Policy, participant_json: &str) -> String {
+    to_json(&validate_errors(policy, participant_json))
+}
+
+/// The participant schema as JSON text: `{fields: [...], tags: [...]}`.
+pub fn input_schema(policy: &Policy) -> String {
+    to_json(&policy.input_schema())
+}
+
+/// An id with its label.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Labelled {
+    /// The id.
+    pub id: String,
+    /// Its name.
+    pub label: Text,
+}
+
+/// A pack's identity, for a page or a notebook to show and to choose between packs.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Info {
+    /// Pack id.
+    pub id: String,
+    /// Program name.
+    pub name: Text,
+    /// Kind of program (`after_school`, …).
+    pub kind: ProgramKind,
+    /// Where it applies.
+    pub jurisdiction: Text,
+    /// A paragraph for readers.
+    pub description: Option<Text>,
+    /// First day in force.
+    pub valid_from: NaiveDate,
+    /// Last day in force.
+    pub valid_until: Option<NaiveDate>,
+    /// What one evaluation covers.
+    pub period: Period,
+    /// Payers with their names.
+    pub payers: Vec<Labelled>,
+    /// The payer of the net fee.
+    pub fee_payer: Option<String>,
+    /// Categories, in order.
+    pub categories: Vec<Labelled>,
+    /// Priority groups, in order.
+    pub priority_groups: Vec<Labelled>,
+    /// Compile warnings, in the core's pack-error shape.
+    pub warnings: Vec<PackError>,
+}
+
+/// The identity and labels of a compiled pack.
+pub fn info_of(policy: &Policy) -> Info {
+    let pack = policy.pack();
+    let labelled = |id: &str, label: &Text| Labelled {
+        id: id.to_owned(),
+        label: label.clone(),
+    };
+    Info {
+        id: policy.id().to_owned(),
+        name: policy.name().clone(),
+        kind: policy.kind(),
+        jurisdiction: policy.jurisdiction().clone(),
+        description: pack.description.clone(),
+        valid_from: policy.valid_from(),
+        valid_until: pack.valid_until,
+        period: policy.period(),
+        payers: policy
+            .payers()
+            .iter()
+            .map(|(id, label)| labelled(id, label))
+            .collect(),
+        fee_payer: pack.fee_payer.as_ref().map(|p| p.value.clone()),
+        categories: pack
+            .categories
+            .iter()
+            .map(|c| labelled(&c.id.value, &c.label))
+            .collect(),
+        priority_groups: policy
+            .priority_groups()
+            .map(|(id, label)| labelled(id, label))
+            .collect(),
+        warnings: policy.warnings().to_vec(),
+    }
+}
+
+/// [`info_of`] as JSON text.
+pub fn info(policy: &Policy) -> String {
+    to_json(&info_of(policy))
+}
+
+/// The pack's rounding rule as JSON text: `{scale, mode}`.
+pub fn rounding(policy: &Policy) -> String {
+    to_json(&policy.rounding())
+}
+
+/// One column of the flat output row: one row per participant, as the CLI writes CSV and the
+/// Arrow output (`huimin-arrow`) writes frames. [`row_columns`] gives a pack's row, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowColumn {
+    /// The participant's id (the CLI: its position when it has none).
+    Id,
+    /// Whether the participant is served.
+    Eligible,
+    /// The unmet requirements' ids.
+    Reasons,
+    /// The matched category.
+    Category,
+    /// The priority groups matched.
+    PriorityGroups,
+    /// The sum of the charges.
+    GrossFee,
+    /// The sum of the reductions.
+    ReductionTotal,
+    /// The net fee.
+    NetFee,
+    /// The sum of the subsidies.
+    SubsidyTotal,
+    /// What one payer pays (by payer id).
+    Payer(String),
+    /// The error, when the participant could not be decided.
+    Error,
+}
+
+impl RowColumn {
+    /// The column's name: `id`, `eligible`, …, `payer_<id>`, `error`.
+    pub fn name(&self) -> String {
+        match self {
+            RowColumn::Id => "id".into(),
+            RowColumn::Eligible => "eligible".into(),
+            RowColumn::Reasons => "reasons".into(),
+            RowColumn::Category => "category".into(),
+            RowColumn::PriorityGroups => "priority_groups".into(),
+            RowColumn::GrossFee => "gross_fee".into(),
+            RowColumn::ReductionTotal => "reduction_total".into(),
+            RowColumn::NetFee => "net_fee".into(),
+            RowColumn::SubsidyTotal => "subsidy_total".into(),
+            RowColumn::Payer(p) => format!("payer_{p}"),
+            RowColumn::Error => "error".into(),
+        }
+    }
+
+    /// The amount this column holds for a decision, for the money columns (a payer the
+    /// decision does not name pays zero).
+    pub fn amount(&self, d: &Decision) -> Option<Money> {
+        match self {
+            RowColumn::GrossFee => Some(d.gross_fee),
+            RowColumn::ReductionTotal => Some(d.reduction_total),
+            RowColumn::NetFee => Some(d.net_fee),
+            RowColumn::SubsidyTotal => Some(d.subsidy_total),
+            RowColumn::Payer(p) => Some(d.payers.get(p).copied().unwrap_or_default()),
+            _ => None,
+        }
+    }
+
+    /// This column's cell for a decision as text (lists joined by `;`, amounts as decimals);
+    /// `Id` is the decision's participant id, empty without one.
+    pub fn text(&self, d: &Decision) -> String {
+        if let RowColumn::Payer(p) = self {
+            return d.payers.get(p).map(Money::to_string).unwrap_or_default();
+        }
+        if let Some(m) = self.amount(d) {
+            return m.to_string();
+        }
+        match self {
+            RowColumn::Id => d.participant.clone().unwrap_or_default(),
+            RowColumn::Eligible => d.eligible.to_string(),
+            RowColumn::Reasons => d
+                .reasons
+                .iter()
+                .map(|r| r.rule.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            RowColumn::Category => d.category.clone().unwrap_or_default(),
+            RowColumn::PriorityGroups => d.priority_groups.join(";"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The flat output row of a pack, in order: `id`, `eligible`, `reasons`, `category`,
+/// `priority_groups`, `gross_fee`, `reduction_total`, `net_fee`, `subsidy_total`, one
+/// `payer_<id>` per payer, `error`.
+pub fn row_columns(policy: &Policy) -> Vec<RowColumn> {
+    let mut cols = vec![
+        RowColumn::Id,
+        RowColumn::Eligible,
+        RowColumn::Reasons,
+        RowColumn::Category,
+        RowColumn::PriorityGroups,
+        RowColumn::GrossFee,
+        RowColumn::ReductionTotal,
+        RowColumn::NetFee,
+        RowColumn::SubsidyTotal,
+    ];
+    cols.extend(
+        policy
+            .payers()
+            .iter()
+            .map(|(p, _)| RowColumn::Payer(p.clone())),
+    );
+    cols.push(RowColumn::Error);
+    cols
+}
+
+/// What a binding throws for an error: the display text (as the CLI prints it) and the
+/// error's JSON (`{"kind": "pack" | "input" | "eval", ...}`).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Thrown<'a> {
+    /// The error as text.
+    pub message: String,
+    /// The error as data.
+    pub error: &'a Error,
+}
+
+/// The one JSON shape of a thrown error: `{"message": ..., "error": ...}`.
+pub fn error_json(e: &Error) -> String {
+    to_json(&Thrown {
+        message: e.to_string(),
+        error: e,
+    })
+}
+
+/// The kind of an error, as its JSON names it and as the bindings name their exception
+/// classes: `pack`, `input` or `eval`.
+pub fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Pack(_) => "pack",
+        Error::Input { .. } => "input",
+        Error::Eval(_) => "eval",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanzhou() -> Policy {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/policies/chongqing-wanzhou-2020.yaml"
+        );
+        Policy::from_path(path).unwrap()
+    }
+
+    #[test]
+    fn decision_json_keeps_money_as_strings() {
+        let out = evaluate(
+            &wanzhou(),
+            r#"{"stage":"primary","grade":3,"class_hours":60}"#,
+            "2021-03-01",
+            true,
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["net_fee"], "170.00");
+        assert!(!v["steps"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn bad_json_and_bad_dates_are_one_input_error() {
+        let e = evaluate(&wanzhou(), "{", "March", true).unwrap_err();
+        let v: serde_json::Value = serde_json::from_str(&error_json(&e)).unwrap();
+        assert_eq!(v["error"]["kind"], "input");
+        assert_eq!(v["error"]["errors"][0]["path"], "");
+        assert_eq!(v["error"]["errors"][1]["path"], "as_of");
+        assert_eq!(error_kind(&e), "input");
+    }
+
+    #[test]
+    fn validate_lists_every_problem() {
+        let errs = validate_errors(
+            &wanzhou(),
+            r#"{"stage":"primary","class_hours":-1,"tags":["dibaa"]}"#,
+        );
+        let codes: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        assert!(
+            codes.contains(&("class_hours", "out_of_range")),
+            "{codes:?}"
+        );
+        assert!(codes.contains(&("grade", "missing")), "{codes:?}");
+        assert!(codes.contains(&("tags[0]", "unknown_tag")), "{codes:?}");
+    }
+
+    #[test]
+    fn info_names_the_pack() {
+        let v: serde_json::Value = serde_json::from_str(&info(&wanzhou())).unwrap();
+        assert_eq!(v["kind"], "after_school");
+        assert_eq!(v["fee_payer"], "parents");
+        assert_eq!(v["priority_groups"][0]["id"], "dual_worker");
+        let r: serde_json::Value = serde_json::from_str(&rounding(&wanzhou())).unwrap();
+        assert_eq!(r["scale"], 2);
+    }
+}
