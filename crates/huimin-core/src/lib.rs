@@ -58,6 +58,7 @@
 //! | population runs | `simulate` | [`Policy::simulate`]: slices on the columnar engine into a budget |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
 //! | program audit | `program` | a program's accounts, fees, schedule and staffing under its pack |
+//! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
 //!
 //! The rules are generic rather than the exact path being the columnar path over a batch of
 //! one: explanation needs exact intermediate values, and a batch of one would pay the lanes'
