@@ -10,9 +10,9 @@
 //!   path reads it — and a float that is no exact decimal (±inf, beyond 28 digits) is that
 //!   row's input error, never a rounded amount.
 //! - **Evaluating** ([`evaluate`]): each record batch whose columns convert exactly goes through
-//!   the core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]); the rows it cannot
-//!   describe as the row path would (ineligible rows, for their `reasons`; errors; amounts
-//!   beyond the money columns) and batches with a column that does not convert exactly are
+//!   the core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]), whose outputs
+//!   carry each row's unmet requirements (its `reasons`); the rows it cannot describe as the
+//!   row path would (errors; amounts beyond the money columns) and batches with a column that does not convert exactly are
 //!   evaluated participant by participant — so every row reads as the same row's JSON would.
 //!   Rows are split into jobs of at most [`JOB_ROWS`] on `threads` threads.
 //! - **Writing** ([`output_schema`]): the one output row — `id`, `eligible`, `reasons`,

@@ -73,10 +73,10 @@ fn batch_mode(policy: &Policy, frame: &Frame, as_of: NaiveDate, threads: usize) 
     }
 }
 
-/// Writes rows `start..start + len` of one batch from the batch outputs into one output record
-/// batch. Rows the outputs cannot give as the row path would (ineligible rows, whose `reasons`
-/// the outputs do not hold; errors; amounts beyond `Decimal128(18, scale)`) are evaluated on
-/// their own.
+/// Writes rows `start..start + len` of one batch from the batch outputs (with each row's unmet
+/// requirements, its `reasons`) into one output record batch. Rows the outputs cannot give as
+/// the row path would (errors, whose message is the row path's; amounts beyond
+/// `Decimal128(18, scale)`) are evaluated on their own.
 #[allow(clippy::too_many_arguments)]
 fn batch_rows(
     policy: &Policy,
@@ -121,7 +121,7 @@ fn batch_rows(
         }
         let eligible = out.eligible.get(i).copied().unwrap_or(false);
         let again = redo.get(i).copied().unwrap_or(true);
-        if eligible && fits && !again {
+        if fits && !again {
             let category = out
                 .category
                 .get(i)
@@ -134,7 +134,12 @@ fn batch_rows(
                 .iter()
                 .filter(|(_, c)| c.get(i).copied().unwrap_or(false))
                 .map(|(g, _)| g.as_str());
-            cols.push_eligible(category, groups, &amounts);
+            let reasons = out
+                .unmet
+                .iter()
+                .filter(|(_, c)| c.get(i).copied().unwrap_or(false))
+                .map(|(rule, _)| rule.as_str());
+            cols.push_outputs(eligible, reasons, category, groups, &amounts);
         } else {
             push_scalar_row(&mut cols, policy, frame, i, as_of);
         }

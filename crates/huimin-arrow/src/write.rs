@@ -104,14 +104,20 @@ impl Columns {
         self.error.append_null();
     }
 
-    /// An eligible row from the batch outputs (no unmet rules, so no reasons).
-    pub(crate) fn push_eligible<'a>(
+    /// A row from the batch outputs: whether it is served, the requirements it fails, its
+    /// category, its priority groups and its amounts.
+    pub(crate) fn push_outputs<'a>(
         &mut self,
+        eligible: bool,
+        reasons: impl Iterator<Item = &'a str>,
         category: Option<&str>,
         groups: impl Iterator<Item = &'a str>,
         amounts: &[i128],
     ) {
-        self.eligible.append_value(true);
+        self.eligible.append_value(eligible);
+        for r in reasons {
+            self.reasons.values().append_value(r);
+        }
         self.reasons.append(true);
         self.category.append_option(category);
         for g in groups {

@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::model::input_error;
 use crate::pack::{Period, ProgramKind};
 use crate::{
     Decision, Error, EvalOptions, InputError, Money, PackError, Participant, Policy, Text,
@@ -33,21 +34,13 @@ pub fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
     })
 }
 
-fn input_error(path: &str, code: &'static str, zh: String, en: String) -> InputError {
-    InputError {
-        path: path.to_owned(),
-        code,
-        message: Text::new(zh, en),
-    }
-}
-
 /// The error for participant text that is not JSON at all (path `""`, code `wrong_type`).
 pub fn not_json(e: &serde_json::Error) -> InputError {
     input_error(
         "",
         "wrong_type",
-        format!("参与者数据不是有效的 JSON：{e}"),
-        format!("the participant is not valid JSON: {e}"),
+        &format!("参与者数据不是有效的 JSON：{e}"),
+        &format!("the participant is not valid JSON: {e}"),
     )
 }
 
@@ -64,8 +57,8 @@ pub fn bad_as_of(text: &str) -> InputError {
     input_error(
         "as_of",
         "wrong_type",
-        format!("评估日期“{text}”应为 年-月-日"),
-        format!("the evaluation date `{text}` must be a date, YYYY-MM-DD"),
+        &format!("评估日期“{text}”应为 年-月-日"),
+        &format!("the evaluation date `{text}` must be a date, YYYY-MM-DD"),
     )
 }
 

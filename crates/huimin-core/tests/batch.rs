@@ -53,6 +53,10 @@ fn compare(policy: &Policy, people: &[Participant], as_of: chrono::NaiveDate) ->
                     units(d.subsidy_total, s),
                     "{at} subsidy"
                 );
+                for (rule, col) in &out.unmet {
+                    let want = d.reasons.iter().any(|r| &r.rule == rule);
+                    assert_eq!(col[i], want, "{at} unmet {rule}");
+                }
                 for (payer, col) in &out.payers {
                     assert_eq!(
                         col[i],

@@ -301,6 +301,9 @@ pub struct BatchOutput {
     pub category: Vec<Option<u32>>,
     /// The pack's category ids.
     pub categories: Vec<String>,
+    /// Per eligibility requirement (in the pack's order): its id and whether each row fails
+    /// it — a row's `reasons`, without evaluating it again (a served row fails none).
+    pub unmet: Vec<(String, Vec<bool>)>,
     /// Per priority group (in the pack's order): its id and whether each row is in it.
     pub priority: Vec<(String, Vec<bool>)>,
     /// Gross fee per row.
@@ -398,6 +401,11 @@ impl Policy {
             eligible: vec![false; n],
             category: vec![None; n],
             categories: self.categories.iter().map(|c| c.head.id.clone()).collect(),
+            unmet: self
+                .eligibility
+                .iter()
+                .map(|c| (c.head.id.clone(), vec![false; n]))
+                .collect(),
             priority: self
                 .priority
                 .iter()

@@ -27,6 +27,7 @@ const CHUNK: usize = 2048;
 pub(crate) struct ChunkOut<'o> {
     pub eligible: &'o mut [bool],
     pub category: &'o mut [Option<u32>],
+    pub unmet: Vec<&'o mut [bool]>,
     pub priority: Vec<&'o mut [bool]>,
     pub gross: &'o mut [i64],
     pub reductions: &'o mut [i64],
@@ -42,6 +43,11 @@ impl ChunkOut<'_> {
         ChunkOut {
             eligible: self.eligible.get_mut(s..e).unwrap_or_default(),
             category: self.category.get_mut(s..e).unwrap_or_default(),
+            unmet: self
+                .unmet
+                .iter_mut()
+                .map(|c| c.get_mut(s..e).unwrap_or_default())
+                .collect(),
             priority: self
                 .priority
                 .iter_mut()
@@ -67,6 +73,11 @@ fn split_output<'o>(
     bad: &'o mut [bool],
     per: usize,
 ) -> Vec<ChunkOut<'o>> {
+    let mut unmet: Vec<_> = out
+        .unmet
+        .iter_mut()
+        .map(|(_, c)| c.chunks_mut(per))
+        .collect();
     let mut priority: Vec<_> = out
         .priority
         .iter_mut()
@@ -91,6 +102,7 @@ fn split_output<'o>(
         parts.push(ChunkOut {
             eligible,
             category,
+            unmet: unmet.iter_mut().filter_map(Iterator::next).collect(),
             priority: priority.iter_mut().filter_map(Iterator::next).collect(),
             gross,
             reductions,
@@ -313,6 +325,11 @@ impl Ledger<Fixed> for Columns<'_, '_> {
     }
     fn condition(&mut self, kind: StepKind, k: usize, holds: bool, _: Option<Text>) {
         match kind {
+            StepKind::Eligibility => {
+                if let Some(col) = self.out.unmet.get_mut(k) {
+                    put(col, self.row, !holds);
+                }
+            }
             StepKind::Category if holds => {
                 put(self.out.category, self.row, u32::try_from(k).ok());
             }
@@ -430,6 +447,11 @@ pub(crate) fn finish_slow_rows(
                         .and_then(|c| out.categories.iter().position(|k| k == c))
                         .and_then(|k| u32::try_from(k).ok());
                 }
+                for (rule, col) in out.unmet.iter_mut() {
+                    if let Some(x) = col.get_mut(row) {
+                        *x = d.reasons.iter().any(|r| r.rule == *rule);
+                    }
+                }
                 for (g, col) in out.priority.iter_mut() {
                     if let Some(x) = col.get_mut(row) {
                         *x = d.priority_groups.contains(g);
@@ -451,7 +473,7 @@ pub(crate) fn finish_slow_rows(
                 if let Some(x) = out.category.get_mut(row) {
                     *x = None;
                 }
-                for (_, col) in out.priority.iter_mut() {
+                for (_, col) in out.unmet.iter_mut().chain(out.priority.iter_mut()) {
                     if let Some(x) = col.get_mut(row) {
                         *x = false;
                     }
