@@ -245,3 +245,21 @@ def test_dates_decimals_and_splits_across_frame_kinds() -> None:
             assert row["payer_city"] == w.payers["city"] and row["payer_district"] == w.payers["district"]
     assert want[0].subsidy_total == Decimal("100.01") and want[0].payers == {"city": Decimal("60.01"), "district": Decimal("40.00")}
     assert not want[1].eligible
+
+
+def test_frame_reasons_name_each_unmet_requirement(wanzhou: huimin.Policy) -> None:
+    # Wanzhou serves primary and junior pupils (`enrolled`); a senior pupil and a preschooler
+    # fail it and pay nothing; the primary pupil is served: 3.00 × 10 = 30.00.
+    table = pa.table({
+        "id": ["senior", "primary", "preschool"],
+        "stage": ["senior", "primary", "preschool"],
+        "grade": [10, 3, 1],
+        "class_hours": [40, 10, 40],
+    })
+    out = wanzhou.evaluate_frame(table, as_of=AS_OF).to_pylist()
+    assert [r["eligible"] for r in out] == [False, True, False]
+    assert [r["reasons"] for r in out] == [["enrolled"], [], ["enrolled"]]
+    assert [r["net_fee"] for r in out] == [Decimal("0.00"), Decimal("30.00"), Decimal("0.00")]
+    for row, got in zip(table.to_pylist(), out):
+        d = wanzhou.evaluate(row, as_of=AS_OF, explain=False)
+        assert got["reasons"] == [r["rule"] for r in d.reasons]
