@@ -12,7 +12,7 @@ use crate::expr::Expression;
 use crate::model::Participant;
 use crate::money::Money;
 use crate::policy::{EvalOptions, Head, Payment, Policy, Record};
-use crate::rules::{self, Ledger, Scratch, Values};
+use crate::rules::{self, Fail, Ledger, Scratch, Values};
 use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -47,11 +47,15 @@ impl Exact<'_> {
 }
 
 impl Values<Decimal> for Exact<'_> {
-    fn num(&self, rule: &str, e: &Expression) -> Result<Decimal, EvalError> {
-        e.node.num(&self.env).map_err(|f| self.fault(rule, f))
+    fn num(&self, rule: &str, e: &Expression) -> Result<Decimal, Fail> {
+        e.node
+            .num(&self.env)
+            .map_err(|f| Box::new(self.fault(rule, f)))
     }
-    fn truth(&self, rule: &str, e: &Expression) -> Result<bool, EvalError> {
-        e.node.truth(&self.env).map_err(|f| self.fault(rule, f))
+    fn truth(&self, rule: &str, e: &Expression) -> Result<bool, Fail> {
+        e.node
+            .truth(&self.env)
+            .map_err(|f| Box::new(self.fault(rule, f)))
     }
     fn enter_category(&mut self, category: Option<usize>) {
         let policy = self.policy;
@@ -253,7 +257,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         amount: Decimal,
         payers: &[usize],
         parts: &[Decimal],
-    ) -> Result<(), EvalError> {
+    ) -> Result<(), Fail> {
         let policy = self.policy;
         let split = match payment {
             Payment::Split(s) => policy.splits.get(*s).map(|s| s.id.clone()),
@@ -269,9 +273,11 @@ impl Ledger<Decimal> for Recorder<'_> {
             };
             let m = self.money(*part);
             let entry = self.payers.entry(pid.clone()).or_insert(self.zero);
-            *entry = entry.checked_add(m).ok_or_else(|| EvalError::Arithmetic {
-                rule: rule.to_owned(),
-                what: "arithmetic overflow".into(),
+            *entry = entry.checked_add(m).ok_or_else(|| {
+                Box::new(EvalError::Arithmetic {
+                    rule: rule.to_owned(),
+                    what: "arithmetic overflow".into(),
+                })
             })?;
             out.insert(pid.clone(), m);
         }
@@ -395,7 +401,7 @@ impl Policy {
         if explain {
             self.explain_parameters(&mut out, params, as_of);
         }
-        rules::decide(self, &mut values, &mut out, &mut Scratch::default())?;
+        rules::decide(self, &mut values, &mut out, &mut Scratch::default()).map_err(|e| *e)?;
         Ok(out.finish())
     }
 

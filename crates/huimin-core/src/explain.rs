@@ -81,7 +81,7 @@ pub(crate) struct Detail {
 }
 
 impl Detail {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn new(on: bool) -> Detail {
         Detail {
             parts: on.then(|| (Vec::new(), Vec::new())),
@@ -89,7 +89,7 @@ impl Detail {
     }
 
     /// Adds a part; `f` gives (Chinese, English) and runs only when explaining.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add(&mut self, f: impl FnOnce() -> (String, String)) {
         if let Some((zh, en)) = self.parts.as_mut() {
             let (z, e) = f();
@@ -98,11 +98,15 @@ impl Detail {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn text(self) -> Option<Text> {
         let (zh, en) = self.parts?;
-        (!en.is_empty()).then(|| Text::new(zh.join("；"), en.join("; ")))
+        joined(zh, en)
     }
+}
+
+fn joined(zh: Vec<String>, en: Vec<String>) -> Option<Text> {
+    (!en.is_empty()).then(|| Text::new(zh.join("；"), en.join("; ")))
 }
 
 /// A one-part detail, when explaining.

@@ -12,7 +12,7 @@ use crate::expr::lane::{self, Chunk, V};
 use crate::expr::{Expression, TagSet};
 use crate::money::{fixed, Money};
 use crate::policy::{EvalOptions, Payment, Policy};
-use crate::rules::{self, Fixed, Ledger, Scratch, Values};
+use crate::rules::{self, Fail, Fixed, Ledger, Scratch, Values};
 use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -282,24 +282,26 @@ struct Lane<'v, 'c> {
 
 impl Lane<'_, '_> {
     #[inline]
-    fn value(&self, rule: &str, e: &Expression) -> Result<&V<'_>, EvalError> {
+    fn value(&self, rule: &str, e: &Expression) -> Result<&V<'_>, Fail> {
         self.values
             .get(e.slot as usize)
             .and_then(Option::as_ref)
-            .ok_or_else(|| EvalError::Arithmetic {
-                rule: rule.to_owned(),
-                what: format!("`{}` has no lane value", e.source),
+            .ok_or_else(|| {
+                Box::new(EvalError::Arithmetic {
+                    rule: rule.to_owned(),
+                    what: format!("`{}` has no lane value", e.source),
+                })
             })
     }
 }
 
 impl Values<Fixed> for Lane<'_, '_> {
     #[inline]
-    fn num(&self, rule: &str, e: &Expression) -> Result<Fixed, EvalError> {
+    fn num(&self, rule: &str, e: &Expression) -> Result<Fixed, Fail> {
         Ok(Fixed(self.value(rule, e)?.num_at(self.row)))
     }
     #[inline]
-    fn truth(&self, rule: &str, e: &Expression) -> Result<bool, EvalError> {
+    fn truth(&self, rule: &str, e: &Expression) -> Result<bool, Fail> {
         Ok(self.value(rule, e)?.bool_at(self.row))
     }
     /// The lanes already hold the category (see [`Plan::after_category`]).
@@ -366,13 +368,13 @@ impl Ledger<Fixed> for Columns<'_, '_> {
         _: Fixed,
         payers: &[usize],
         parts: &[Fixed],
-    ) -> Result<(), EvalError> {
-        #[inline(never)]
-        fn overflow(rule: &str) -> EvalError {
-            EvalError::Arithmetic {
+    ) -> Result<(), Fail> {
+        #[cold]
+        fn overflow(rule: &str) -> Fail {
+            Box::new(EvalError::Arithmetic {
                 rule: rule.to_owned(),
                 what: "arithmetic overflow".into(),
-            }
+            })
         }
         for (p, part) in payers.iter().zip(parts) {
             if let Some(x) = self

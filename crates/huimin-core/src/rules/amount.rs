@@ -95,7 +95,7 @@ impl Amount for Fixed {
         let factor = o.0.checked_add(100 * ONE)?;
         fixed::div(fixed::mul(self.0, factor)?, 100 * ONE).map(Fixed)
     }
-    #[inline]
+    #[inline(always)]
     fn money(self, r: Rounding) -> Option<Self> {
         fixed::money(self.0, r).map(Fixed)
     }

@@ -27,9 +27,9 @@ use crate::text::Text;
 /// Where the values of a rule's expressions come from.
 pub(crate) trait Values<A> {
     /// A number; `rule` names the rule in an error.
-    fn num(&self, rule: &str, e: &Expression) -> Result<A, EvalError>;
+    fn num(&self, rule: &str, e: &Expression) -> Result<A, Fail>;
     /// A condition.
-    fn truth(&self, rule: &str, e: &Expression) -> Result<bool, EvalError>;
+    fn truth(&self, rule: &str, e: &Expression) -> Result<bool, Fail>;
     /// The participant's category is now known (index into the pack's categories).
     fn enter_category(&mut self, category: Option<usize>);
 }
@@ -67,7 +67,7 @@ pub(crate) trait Ledger<A> {
         amount: A,
         payers: &[usize],
         parts: &[A],
-    ) -> Result<(), EvalError>;
+    ) -> Result<(), Fail>;
     /// Entitlement `k`: its count, or `None` when it does not apply.
     fn entitlement(&mut self, k: usize, count: Option<A>, detail: Option<Text>);
 }
@@ -95,11 +95,16 @@ impl<A> Default for Scratch<A> {
     }
 }
 
-fn overflow(rule: &str) -> EvalError {
-    EvalError::Arithmetic {
+/// Why a participant cannot be decided, boxed: the stages return it through every `?`, and a
+/// pointer keeps their results small enough to travel in registers on the columnar path.
+pub(crate) type Fail = Box<EvalError>;
+
+#[cold]
+fn overflow(rule: &str) -> Fail {
+    Box::new(EvalError::Arithmetic {
         rule: rule.to_owned(),
         what: "arithmetic overflow".into(),
-    }
+    })
 }
 
 /// Decides one participant: runs every stage in order, reporting to `out`.
@@ -108,7 +113,7 @@ pub(crate) fn decide<A: Amount>(
     v: &mut impl Values<A>,
     out: &mut impl Ledger<A>,
     s: &mut Scratch<A>,
-) -> Result<(), EvalError> {
+) -> Result<(), Fail> {
     let explain = out.explaining();
 
     // Eligibility: every condition is tested, so that every unmet one is reported.
@@ -143,7 +148,7 @@ pub(crate) fn categorise<A>(
     p: &Policy,
     v: &impl Values<A>,
     out: &mut impl Ledger<A>,
-) -> Result<Option<usize>, EvalError> {
+) -> Result<Option<usize>, Fail> {
     let explain = out.explaining();
     for (k, c) in p.categories.iter().enumerate() {
         let ok = v.truth(&c.head.id, &c.when)?;
@@ -163,7 +168,7 @@ fn fees<A: Amount>(
     v: &impl Values<A>,
     out: &mut impl Ledger<A>,
     s: &mut Scratch<A>,
-) -> Result<A, EvalError> {
+) -> Result<A, Fail> {
     let explain = out.explaining();
     s.fees.clear();
     let mut gross = A::ZERO;
@@ -221,7 +226,7 @@ fn reductions<A: Amount>(
     out: &mut impl Ledger<A>,
     s: &mut Scratch<A>,
     gross: A,
-) -> Result<A, EvalError> {
+) -> Result<A, Fail> {
     let explain = out.explaining();
     let group = &p.reductions;
     s.candidates.clear();
@@ -325,7 +330,7 @@ fn subsidies<A: Amount>(
     v: &impl Values<A>,
     out: &mut impl Ledger<A>,
     s: &mut Scratch<A>,
-) -> Result<(), EvalError> {
+) -> Result<(), Fail> {
     let explain = out.explaining();
     let group = &p.subsidies;
     s.candidates.clear();
@@ -437,7 +442,7 @@ fn entitlements<A: Amount>(
     p: &Policy,
     v: &impl Values<A>,
     out: &mut impl Ledger<A>,
-) -> Result<(), EvalError> {
+) -> Result<(), Fail> {
     let explain = out.explaining();
     for (k, e) in p.entitlements.iter().enumerate() {
         let id = &e.head.id;
@@ -467,34 +472,35 @@ fn entitlements<A: Amount>(
     Ok(())
 }
 
+#[inline]
 /// `x` rounded to money by the pack's rule.
-fn money<A: Amount>(p: &Policy, rule: &str, x: A) -> Result<A, EvalError> {
+fn money<A: Amount>(p: &Policy, rule: &str, x: A) -> Result<A, Fail> {
     x.money(p.rounding).ok_or_else(|| overflow(rule))
 }
 
-fn holds<A>(v: &impl Values<A>, rule: &str, e: &Option<Expression>) -> Result<bool, EvalError> {
+#[inline]
+fn holds<A>(v: &impl Values<A>, rule: &str, e: &Option<Expression>) -> Result<bool, Fail> {
     e.as_ref().map_or(Ok(true), |e| v.truth(rule, e))
 }
 
-fn optional<A>(
-    v: &impl Values<A>,
-    rule: &str,
-    e: &Option<Expression>,
-) -> Result<Option<A>, EvalError> {
+#[inline]
+fn optional<A>(v: &impl Values<A>, rule: &str, e: &Option<Expression>) -> Result<Option<A>, Fail> {
     e.as_ref().map(|e| v.num(rule, e)).transpose()
 }
 
-fn non_negative<A: Amount>(rule: &str, m: A) -> Result<A, EvalError> {
+#[inline(always)]
+fn non_negative<A: Amount>(rule: &str, m: A) -> Result<A, Fail> {
     if m.is_negative() {
-        return Err(EvalError::Negative {
+        return Err(Box::new(EvalError::Negative {
             rule: rule.to_owned(),
             amount: m.decimal().to_string(),
-        });
+        }));
     }
     Ok(m)
 }
 
 /// `x` limited to `ceiling` then raised to `floor`; a floor above the ceiling is an error.
+#[inline]
 fn bound<A: Amount>(
     rule: &str,
     x: A,
@@ -503,14 +509,14 @@ fn bound<A: Amount>(
     detail: &mut Detail,
     floor_word: (&str, &str),
     cap_word: (&str, &str),
-) -> Result<A, EvalError> {
+) -> Result<A, Fail> {
     if let (Some(f), Some(c)) = (floor, ceiling) {
         if f > c {
-            return Err(EvalError::Bounds {
+            return Err(Box::new(EvalError::Bounds {
                 rule: rule.to_owned(),
                 floor: f.decimal().to_string(),
                 ceiling: c.decimal().to_string(),
-            });
+            }));
         }
     }
     let mut out = x;
@@ -544,7 +550,7 @@ fn stack<'n, A: Amount>(
     candidates: &[(usize, A)],
     applied: &mut Vec<(usize, A)>,
     name: impl Fn(usize) -> &'n str,
-) -> Result<(), EvalError> {
+) -> Result<(), Fail> {
     applied.clear();
     match policy {
         Stacking::Add => applied.extend_from_slice(candidates),
@@ -561,12 +567,12 @@ fn stack<'n, A: Amount>(
         Stacking::Exclusive => {
             if let Some(first) = candidates.first() {
                 if let Some(other) = candidates.iter().find(|c| c.1 != first.1) {
-                    return Err(EvalError::Conflict {
+                    return Err(Box::new(EvalError::Conflict {
                         first: name(first.0).to_owned(),
                         second: name(other.0).to_owned(),
                         first_amount: first.1.decimal().to_string(),
                         second_amount: other.1.decimal().to_string(),
-                    });
+                    }));
                 }
                 applied.push(*first);
             }
@@ -584,7 +590,7 @@ fn allocate<A: Amount>(
     rule: &str,
     payment: &Payment,
     amount: A,
-) -> Result<(), EvalError> {
+) -> Result<(), Fail> {
     match payment {
         Payment::Unassigned => Ok(()),
         Payment::Payer(payer) => out.allocation(rule, payment, amount, &[*payer], &[amount]),
@@ -593,9 +599,11 @@ fn allocate<A: Amount>(
                 return Ok(());
             };
             let scale = p.rounding.scale;
-            let cannot = || EvalError::Arithmetic {
-                rule: rule.to_owned(),
-                what: format!("cannot split {} by {}", amount.decimal(), split.id),
+            let cannot = || {
+                Box::new(EvalError::Arithmetic {
+                    rule: rule.to_owned(),
+                    what: format!("cannot split {} by {}", amount.decimal(), split.id),
+                })
             };
             let units = amount.units(scale).ok_or_else(cannot)?;
             s.units.clear();
