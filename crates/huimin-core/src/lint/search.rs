@@ -30,16 +30,13 @@ pub(super) struct Search<'a> {
 
 impl<'a> Search<'a> {
     pub(super) fn new(p: &Policy, dates: &'a [DatePoint]) -> Search<'a> {
-        let mut all: Vec<&Expression> = Vec::new();
-        all.extend(p.eligibility.iter().map(|c| &c.when));
-        all.extend(p.categories.iter().map(|c| &c.when));
-        all.extend(p.priority.iter().map(|c| &c.when));
-        all.extend(p.fees.iter().filter_map(|f| f.when.as_ref()));
-        all.extend(p.reductions.rules.iter().map(|r| &r.when));
-        for s in &p.subsidies.rules {
-            all.extend(s.when.iter().chain(&s.unless));
-        }
-        all.extend(p.entitlements.iter().filter_map(|e| e.when.as_ref()));
+        // Every rule's `when` and `unless`: the conditions whose outcomes the search covers.
+        let all: Vec<&Expression> = p
+            .expressions()
+            .into_iter()
+            .filter(|(site, _)| matches!(site.part, "when" | "unless"))
+            .map(|(_, e)| e)
+            .collect();
         let mut cuts: Vec<Vec<Scalar>> = vec![Vec::new(); p.fields.len()];
         let mut read_tags = BTreeSet::new();
         let mut complete = true;
