@@ -36,7 +36,7 @@ def test_totals_equal_the_sum_of_decisions(wanzhou: huimin.Policy, people: Any) 
     assert b["eligible"] == len(ok)
     assert b["net_fee"] == sum((r["net_fee"] for r in ok), Decimal("0.00"))
     assert b["gross_fee"] == sum((r["gross_fee"] for r in ok), Decimal("0.00"))
-    assert b["reductions"] == sum((r["reduction_total"] for r in ok), Decimal("0.00"))
+    assert b["reduction_total"] == sum((r["reduction_total"] for r in ok), Decimal("0.00"))
     assert b["payers"]["parents"] == sum((r["payer_parents"] for r in ok), Decimal("0.00"))
     for g, n in b["priority_groups"].items():
         assert n == sum(1 for r in ok if g in r["priority_groups"])

@@ -137,11 +137,11 @@ fn readable(r: &Report, policy: &Policy) -> String {
     let m = &r.money;
     let mut t = table(&["money 资金", "元"]);
     let rows: Vec<(&str, String)> = vec![
-        ("fees charged 应收费用", m.fees_gross.to_string()),
-        ("reductions 减免", m.reductions.to_string()),
-        ("fees due 减免后应收", m.fees_due.to_string()),
+        ("fees charged 应收费用", m.gross_fee.to_string()),
+        ("reductions 减免", m.reduction_total.to_string()),
+        ("fees due 减免后应收", m.net_fee.to_string()),
         ("fees collected 实收", opt(m.fees_collected)),
-        ("subsidies due 补助", m.subsidies.to_string()),
+        ("subsidies due 补助", m.subsidy_total.to_string()),
         ("staff pay 人员报酬", m.staff_pay.to_string()),
         (
             "  inside performance pay 计入绩效",

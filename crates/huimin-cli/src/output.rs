@@ -255,9 +255,9 @@ pub(crate) fn budget(
     }
     let money: [MoneyRow; 4] = [
         ("gross fees 应收费用", |b| b.gross_fee),
-        ("reductions 减免", |b| b.reductions),
+        ("reductions 减免", |b| b.reduction_total),
         ("net fees 实收费用", |b| b.net_fee),
-        ("subsidies 补助", |b| b.subsidies),
+        ("subsidies 补助", |b| b.subsidy_total),
     ];
     for (label, f) in money {
         row(

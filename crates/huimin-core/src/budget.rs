@@ -26,11 +26,11 @@ pub struct Budget {
     /// Total of gross fees.
     pub gross_fee: Money,
     /// Total of reductions granted.
-    pub reductions: Money,
+    pub reduction_total: Money,
     /// Total of net fees.
     pub net_fee: Money,
     /// Total of subsidies due.
-    pub subsidies: Money,
+    pub subsidy_total: Money,
     /// What each payer pays in total.
     pub payers: BTreeMap<String, Money>,
     /// Eligible participants in each priority group.
@@ -51,9 +51,9 @@ impl Budget {
             errors: 0,
             first_errors: Vec::new(),
             gross_fee: zero,
-            reductions: zero,
+            reduction_total: zero,
             net_fee: zero,
-            subsidies: zero,
+            subsidy_total: zero,
             payers: policy
                 .payers()
                 .iter()
@@ -75,9 +75,9 @@ impl Budget {
         }
         self.eligible += 1;
         add_money(&mut self.gross_fee, d.gross_fee);
-        add_money(&mut self.reductions, d.reduction_total);
+        add_money(&mut self.reduction_total, d.reduction_total);
         add_money(&mut self.net_fee, d.net_fee);
-        add_money(&mut self.subsidies, d.subsidy_total);
+        add_money(&mut self.subsidy_total, d.subsidy_total);
         for (p, m) in &d.payers {
             add_money(
                 self.payers
@@ -114,9 +114,9 @@ impl Budget {
             }
         }
         add_money(&mut self.gross_fee, o.gross_fee);
-        add_money(&mut self.reductions, o.reductions);
+        add_money(&mut self.reduction_total, o.reduction_total);
         add_money(&mut self.net_fee, o.net_fee);
-        add_money(&mut self.subsidies, o.subsidies);
+        add_money(&mut self.subsidy_total, o.subsidy_total);
         for (k, m) in o.payers {
             add_money(
                 self.payers

@@ -199,12 +199,12 @@ fn a_program_that_keeps_every_rule_has_no_findings() {
     // Fees: p1 a1 3.00 × 40 = 120.00, a2 120.00 waived, 18 × 120.00 = 2160.00; j1 20 × (3.00 ×
     // 60 = 180.00, capped at 170.00) = 3400.00. Gross 120 + 120 + 2160 + 3400 = 5800.00,
     // reductions 120.00, due 5680.00.
-    assert_eq!(money(&r, "/money/fees_gross"), "5800.00");
-    assert_eq!(money(&r, "/money/reductions"), "120.00");
-    assert_eq!(money(&r, "/money/fees_due"), "5680.00");
+    assert_eq!(money(&r, "/money/gross_fee"), "5800.00");
+    assert_eq!(money(&r, "/money/reduction_total"), "120.00");
+    assert_eq!(money(&r, "/money/net_fee"), "5680.00");
     assert_eq!(money(&r, "/money/fees_collected"), "120.00");
     // Grant 50 × 40 pupils = 2000.00, split 6:4 → city 1200.00, district 800.00.
-    assert_eq!(money(&r, "/money/subsidies"), "2000.00");
+    assert_eq!(money(&r, "/money/subsidy_total"), "2000.00");
     assert_eq!(money(&r, "/money/participant_payers/city"), "1200.00");
     assert_eq!(money(&r, "/money/participant_payers/district"), "800.00");
     assert_eq!(money(&r, "/money/participant_payers/parents"), "5680.00");
@@ -576,9 +576,9 @@ fn wanzhou_fees_to_the_fen() {
     // (低保); 30 × 120.00 = 3600.00. Gross 4010.00, reductions 120.00, due 3890.00; × 4 months:
     // 16040.00, 480.00, 15560.00. Costs 4000 + 4000 + 1500 = 9500.00; 9500 ÷ 33 = 287.88.
     let r = audit_fixture("chongqing-wanzhou-2020.yaml");
-    assert_eq!(money(&r, "/money/fees_gross"), "16040.00");
-    assert_eq!(money(&r, "/money/reductions"), "480.00");
-    assert_eq!(money(&r, "/money/fees_due"), "15560.00");
+    assert_eq!(money(&r, "/money/gross_fee"), "16040.00");
+    assert_eq!(money(&r, "/money/reduction_total"), "480.00");
+    assert_eq!(money(&r, "/money/net_fee"), "15560.00");
     assert_eq!(money(&r, "/money/total_cost"), "9500.00");
     assert_eq!(money(&r, "/money/per_student_cost"), "287.88");
     assert_eq!(r.participation.rate_percent.unwrap().to_string(), "82.5");
@@ -627,7 +627,7 @@ fn seed_003_faku_ninety_percent_to_staff_at_35_an_hour() {
     // (2 h) on the 80 school days of the term = 160 h × 35 = 5600.00 each, 16800.00 in all:
     // 16800 ÷ 18000 = 93.33% ≥ 90%. Materials 1200.00 → total cost 18000.00, balance 0.
     let r = audit_fixture("faku-school-2017.yaml");
-    assert_eq!(money(&r, "/money/subsidies"), "18000.00");
+    assert_eq!(money(&r, "/money/subsidy_total"), "18000.00");
     assert_eq!(money(&r, "/money/income"), "18000.00");
     for s in &r.staff {
         assert_eq!(
@@ -657,9 +657,9 @@ fn city_examples_money_to_the_fen() {
         (
             "sanming-5plus2-2022.yaml",
             &[
-                ("/money/fees_gross", "21000.00"),
-                ("/money/reductions", "8400.00"),
-                ("/money/fees_due", "12600.00"),
+                ("/money/gross_fee", "21000.00"),
+                ("/money/reduction_total", "8400.00"),
+                ("/money/net_fee", "12600.00"),
                 ("/money/participant_payers/government", "8400.00"),
             ],
         ),
@@ -667,10 +667,10 @@ fn city_examples_money_to_the_fen() {
         (
             "wuhu-opinion-2021.yaml",
             &[
-                ("/money/fees_gross", "12000.00"),
-                ("/money/reductions", "600.00"),
-                ("/money/fees_due", "11400.00"),
-                ("/money/subsidies", "10000.00"),
+                ("/money/gross_fee", "12000.00"),
+                ("/money/reduction_total", "600.00"),
+                ("/money/net_fee", "11400.00"),
+                ("/money/subsidy_total", "10000.00"),
                 ("/money/earmarks/0/fund", "10000.00"),
                 ("/money/earmarks/0/spent", "10000.00"),
                 ("/money/income", "21400.00"),
@@ -680,9 +680,9 @@ fn city_examples_money_to_the_fen() {
         (
             "jilin-district-2020.yaml",
             &[
-                ("/money/fees_gross", "10240.00"),
-                ("/money/reductions", "320.00"),
-                ("/money/fees_due", "9920.00"),
+                ("/money/gross_fee", "10240.00"),
+                ("/money/reduction_total", "320.00"),
+                ("/money/net_fee", "9920.00"),
                 ("/money/earmarks/0/spent", "9920.00"),
             ],
         ),
@@ -690,7 +690,7 @@ fn city_examples_money_to_the_fen() {
         (
             "hebi-2020.yaml",
             &[
-                ("/money/fees_gross", "10800.00"),
+                ("/money/gross_fee", "10800.00"),
                 ("/money/participant_payers/government", "5760.00"),
                 ("/money/participant_payers/parents", "5040.00"),
                 ("/money/staff_pay_inside_performance_pay", "6000.00"),
@@ -699,14 +699,14 @@ fn city_examples_money_to_the_fen() {
         // 25 × 80 × 3.5 = 7000.00.
         (
             "neimeng-school-2017.yaml",
-            &[("/money/fees_due", "7000.00"), ("/money/balance", "0.00")],
+            &[("/money/net_fee", "7000.00"), ("/money/balance", "0.00")],
         ),
         // Courses 10 × (600 + 50) = 6500.00; district 30 × 150 = 4500.00; collected 650.00.
         (
             "hefei-2020.yaml",
             &[
-                ("/money/fees_gross", "6500.00"),
-                ("/money/subsidies", "4500.00"),
+                ("/money/gross_fee", "6500.00"),
+                ("/money/subsidy_total", "4500.00"),
                 ("/money/fees_collected", "650.00"),
                 ("/money/per_student_cost", "316.67"),
             ],
@@ -715,8 +715,8 @@ fn city_examples_money_to_the_fen() {
         (
             "nanjing-2021.yaml",
             &[
-                ("/money/fees_due", "11700.00"),
-                ("/money/subsidies", "10000.00"),
+                ("/money/net_fee", "11700.00"),
+                ("/money/subsidy_total", "10000.00"),
                 ("/money/income", "21700.00"),
             ],
         ),
@@ -724,7 +724,7 @@ fn city_examples_money_to_the_fen() {
         (
             "weifang-summer-2021.yaml",
             &[
-                ("/money/subsidies_unassigned", "3801.00"),
+                ("/money/subsidy_unassigned", "3801.00"),
                 ("/money/split/total_cost/unassigned", "3000.00"),
             ],
         ),
@@ -732,7 +732,7 @@ fn city_examples_money_to_the_fen() {
         (
             "tongan-family-bed.yaml",
             &[
-                ("/money/subsidies", "68100.00"),
+                ("/money/subsidy_total", "68100.00"),
                 ("/money/participant_payers/district", "68100.00"),
                 ("/money/staff_pay", "48000.00"),
             ],
@@ -820,7 +820,7 @@ fn elderly_beds_hours_caregiver_and_reward() {
     assert_eq!(e1[0].subject, program::Subject::Participant("e1".into()));
     assert!(e1[0].cite.is_some());
     // e1's 1450.00 a month is no longer due: 68100.00 − 3 × 1450.00 = 63750.00.
-    assert_eq!(money(&r, "/money/subsidies"), "63750.00");
+    assert_eq!(money(&r, "/money/subsidy_total"), "63750.00");
 }
 
 #[test]
@@ -845,6 +845,6 @@ fn the_report_json_has_a_stable_shape() {
             "findings"
         ]
     );
-    assert_eq!(j["money"]["fees_due"], "15560.00");
+    assert_eq!(j["money"]["net_fee"], "15560.00");
     assert_eq!(j["staff"][0]["role"], "school_teacher");
 }

@@ -15,7 +15,7 @@ from ._policy import Policy
 
 __all__ = ["simulate", "synthetic", "BudgetSummary"]
 
-_MONEY = ("gross_fee", "reductions", "net_fee", "subsidies")
+_MONEY = ("gross_fee", "reduction_total", "net_fee", "subsidy_total")
 _COUNTS = ("participants", "eligible", "errors")
 #: Populations at least this large show a progress bar (when tqdm is installed).
 PROGRESS_THRESHOLD = 200_000
@@ -73,8 +73,8 @@ class BudgetSummary:
     """The totals of a population run under a policy and, optionally, a reform.
 
     :attr:`baseline`, :attr:`reform` and :attr:`difference` (``reform − baseline``) are dicts
-    with money as Decimal: ``participants eligible errors first_errors gross_fee reductions
-    net_fee subsidies payers{id: amount} priority_groups{id: count} categories{id: count}``.
+    with money as Decimal: ``participants eligible errors first_errors gross_fee reduction_total
+    net_fee subsidy_total payers{id: amount} priority_groups{id: count} categories{id: count}``.
     :attr:`frame` lays the money out as a table (pandas if installed, else pyarrow),
     :attr:`counts` the participant counts by priority group and category.
     """
@@ -156,9 +156,9 @@ class BudgetSummary:
 
     def __repr__(self) -> str:
         b = self.baseline
-        s = f"<BudgetSummary {b['pack']} as_of={b['as_of']} participants={b['participants']} net_fee={b['net_fee']} subsidies={b['subsidies']}"
+        s = f"<BudgetSummary {b['pack']} as_of={b['as_of']} participants={b['participants']} net_fee={b['net_fee']} subsidy_total={b['subsidy_total']}"
         if self.difference is not None and self.reform is not None:
-            s += f" | reform {self.reform['pack']}: net_fee {self.difference['net_fee']:+} subsidies {self.difference['subsidies']:+}"
+            s += f" | reform {self.reform['pack']}: net_fee {self.difference['net_fee']:+} subsidy_total {self.difference['subsidy_total']:+}"
         return s + ">"
 
     def _repr_html_(self) -> str:

@@ -357,9 +357,9 @@ impl BatchOutput {
             .collect();
         b.eligible = self.eligible.iter().filter(|e| **e).count() as u64;
         b.gross_fee = sum(&self.gross_fee);
-        b.reductions = sum(&self.reduction_total);
+        b.reduction_total = sum(&self.reduction_total);
         b.net_fee = sum(&self.net_fee);
-        b.subsidies = sum(&self.subsidy_total);
+        b.subsidy_total = sum(&self.subsidy_total);
         for (p, col) in &self.payers {
             b.payers.insert(p.clone(), sum(col));
         }

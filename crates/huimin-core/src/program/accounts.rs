@@ -18,10 +18,10 @@ use std::collections::BTreeMap;
 pub(crate) struct People {
     pub participants: u64,
     pub eligible: u64,
-    pub gross: Money,
-    pub reductions: Money,
-    pub net: Money,
-    pub subsidies: Money,
+    pub gross_fee: Money,
+    pub reduction_total: Money,
+    pub net_fee: Money,
+    pub subsidy_total: Money,
     pub unassigned: Money,
     pub payers: BTreeMap<String, Money>,
     /// Each decision by participant id (for fee collections).
@@ -60,10 +60,10 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
     let mut p = People {
         participants: 0,
         eligible: 0,
-        gross: zero,
-        reductions: zero,
-        net: zero,
-        subsidies: zero,
+        gross_fee: zero,
+        reduction_total: zero,
+        net_fee: zero,
+        subsidy_total: zero,
         unassigned: zero,
         payers: cx
             .policy
@@ -97,10 +97,10 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
                 let times = count
                     .checked_mul(periods)
                     .ok_or_else(|| overflow("program totals"))?;
-                add_times(&mut p.gross, d.gross_fee, times)?;
-                add_times(&mut p.reductions, d.reduction_total, times)?;
-                add_times(&mut p.net, d.net_fee, times)?;
-                add_times(&mut p.subsidies, d.subsidy_total, times)?;
+                add_times(&mut p.gross_fee, d.gross_fee, times)?;
+                add_times(&mut p.reduction_total, d.reduction_total, times)?;
+                add_times(&mut p.net_fee, d.net_fee, times)?;
+                add_times(&mut p.subsidy_total, d.subsidy_total, times)?;
                 let assigned = sum(
                     d.splits
                         .iter()
@@ -228,12 +228,12 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
             .map(|d| rounding.round(d))
     };
     MoneyReport {
-        fees_gross: people.gross,
-        reductions: people.reductions,
-        fees_due: people.net,
+        gross_fee: people.gross_fee,
+        reduction_total: people.reduction_total,
+        net_fee: people.net_fee,
         fees_collected,
-        subsidies: people.subsidies,
-        subsidies_unassigned: people.unassigned,
+        subsidy_total: people.subsidy_total,
+        subsidy_unassigned: people.unassigned,
         participant_payers: people.payers.clone(),
         staff_pay: staff.pay,
         staff_pay_inside_performance_pay: staff.inside_performance_pay,

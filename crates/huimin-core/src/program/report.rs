@@ -95,17 +95,17 @@ pub struct StaffLine {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct MoneyReport {
     /// Fees charged before reductions.
-    pub fees_gross: Money,
+    pub gross_fee: Money,
     /// Reductions granted.
-    pub reductions: Money,
+    pub reduction_total: Money,
     /// Fees due after reductions.
-    pub fees_due: Money,
+    pub net_fee: Money,
     /// Fees collected, when the program lists collections.
     pub fees_collected: Option<Money>,
     /// Subsidies due for the participants.
-    pub subsidies: Money,
+    pub subsidy_total: Money,
     /// Of them, booked by the pack to no payer.
-    pub subsidies_unassigned: Money,
+    pub subsidy_unassigned: Money,
     /// What each payer pays for the participants (fees and subsidies), from their decisions.
     pub participant_payers: BTreeMap<String, Money>,
     /// Staff pay.
