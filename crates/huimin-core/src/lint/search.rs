@@ -58,7 +58,7 @@ impl<'a> Search<'a> {
             .iter()
             .zip(cuts)
             .enumerate()
-            .map(|(i, (f, cuts))| candidates(f, cuts, read_fields.contains(&i)))
+            .map(|(i, (f, cuts))| candidates(f, cuts, read_fields.contains(&i), &mut complete))
             .collect();
         Search {
             dates,
@@ -313,7 +313,9 @@ fn add_cuts(cuts: &mut [Vec<Scalar>], field: usize, x: &Node, dates: &[DatePoint
 
 /// The values of a field worth trying: each constant it is compared with, its neighbours
 /// and the midpoints between them, inside the field's range; every choice; both booleans.
-fn candidates(f: &Field, cuts: Vec<Scalar>, read: bool) -> Vec<Scalar> {
+/// The values worth trying for a field: each side of every constant it is compared with.
+/// Clears `complete` when one cannot be formed.
+fn candidates(f: &Field, cuts: Vec<Scalar>, read: bool, complete: &mut bool) -> Vec<Scalar> {
     let any_date = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     if !read {
         return vec![match f.ty {
@@ -370,22 +372,34 @@ fn candidates(f: &Field, cuts: Vec<Scalar>, read: bool) -> Vec<Scalar> {
                 .collect();
             let mut v: BTreeSet<Decimal> = f.min.iter().chain(&f.max).copied().collect();
             let sorted: Vec<Decimal> = cs.iter().copied().collect();
+            // A value beside a constant at the edge of the decimal range cannot be formed: the
+            // search then covers fewer cases than it needs and says it cannot decide.
+            let mut add = |x: Option<Decimal>| match x {
+                Some(x) => {
+                    v.insert(x);
+                }
+                None => *complete = false,
+            };
             for c in &sorted {
                 if f.ty == FieldType::Integer {
-                    v.extend([
-                        c.floor() - Decimal::ONE,
-                        c.floor(),
-                        c.ceil(),
-                        c.ceil() + Decimal::ONE,
-                    ]);
+                    add(c.floor().checked_sub(Decimal::ONE));
+                    add(Some(c.floor()));
+                    add(Some(c.ceil()));
+                    add(c.ceil().checked_add(Decimal::ONE));
                 } else {
-                    v.extend([*c - Decimal::ONE, *c, *c + Decimal::ONE]);
+                    add(c.checked_sub(Decimal::ONE));
+                    add(Some(*c));
+                    add(c.checked_add(Decimal::ONE));
                 }
             }
             if f.ty == FieldType::Decimal {
                 for w in sorted.windows(2) {
                     if let [a, b] = w {
-                        v.insert((*a + *b) / Decimal::TWO);
+                        // The midpoint, as a + (b − a) / 2 (a < b), which cannot overflow past b.
+                        add(b
+                            .checked_sub(*a)
+                            .and_then(|d| d.checked_div(Decimal::TWO))
+                            .and_then(|h| a.checked_add(h)));
                     }
                 }
             }
