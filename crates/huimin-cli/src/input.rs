@@ -16,6 +16,11 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail>
     } else {
         text = std::fs::read_to_string(path).map_err(|e| Fail::io(&name, e))?;
     }
+    // A byte-order mark (Excel and Notepad write one) is not part of the data: left in, it hid
+    // a JSON file's first brace and every participant was lost as "CSV".
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_owned();
+    }
     let ext = path
         .extension()
         .and_then(|x| x.to_str())
@@ -116,4 +121,40 @@ fn csv_rows(text: &str, name: &str) -> Result<Vec<Result<Participant, Error>>, F
             from_value(&serde_json::Value::Object(obj), &at)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
+    use super::read;
+
+    /// Writes `text` to a fresh file named `name`, reads it as participants, and returns how
+    /// many have a `stage`.
+    fn read_text(name: &str, text: &str) -> usize {
+        let dir = std::env::temp_dir().join(format!("huimin-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let rows = read(&path).unwrap_or_else(|e| panic!("{}", e.message));
+        std::fs::remove_file(&path).unwrap();
+        rows.iter()
+            .filter(|r| r.as_ref().is_ok_and(|p| p.fields.contains_key("stage")))
+            .count()
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_json_json_lines_or_csv_is_not_data() {
+        let json = "\u{feff}[{\"stage\": \"primary\"}, {\"stage\": \"junior\"}]";
+        assert_eq!(read_text("people.json", json), 2);
+        let lines = "\u{feff}{\"stage\": \"primary\"}\n{\"stage\": \"junior\"}\n";
+        assert_eq!(read_text("people.jsonl", lines), 2);
+        assert_eq!(read_text("people.txt", lines), 2);
+        let csv = "\u{feff}stage,class_hours\nprimary,10\njunior,20\n";
+        assert_eq!(read_text("people.csv", csv), 2);
+    }
 }

@@ -5,6 +5,7 @@ use crate::error::{Error, PackError, PackErrors, Severity};
 use crate::limits::Limits;
 use crate::pack;
 use crate::policy::Policy;
+use std::io::Read;
 use std::path::Path;
 
 impl Policy {
@@ -56,9 +57,18 @@ impl Policy {
             .map_err(|e| io(e.to_string()))?
             .len();
         if usize::try_from(len).map_or(true, |n| n > limits.max_pack_bytes) {
-            return Err(pack::too_big(len, limits, &file).into());
+            return Err(pack::too_big(&len.to_string(), limits, &file).into());
         }
-        let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
+        // A pipe or a device reports no length: read at most one byte past the limit.
+        let cap = u64::try_from(limits.max_pack_bytes).map_or(u64::MAX, |m| m.saturating_add(1));
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(cap).read_to_string(&mut text))
+            .map_err(|e| io(e.to_string()))?;
+        if text.len() > limits.max_pack_bytes {
+            let more = format!("more than {}", limits.max_pack_bytes);
+            return Err(pack::too_big(&more, limits, &file).into());
+        }
         if path
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("json"))

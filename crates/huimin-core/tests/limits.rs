@@ -54,6 +54,18 @@ fn a_pack_over_the_size_limit_is_refused_before_it_is_read() {
 }
 
 #[test]
+fn a_device_with_no_length_is_read_only_up_to_the_limit() {
+    // /dev/zero reports length 0 and never ends: it used to be read until memory ran out.
+    let limits = Limits {
+        max_pack_bytes: 4096,
+        ..Limits::default()
+    };
+    let (code, line, msg) = pack_error(Policy::from_path_with_limits("/dev/zero", &limits));
+    assert_eq!((code, line), ("limit", 1));
+    assert!(msg.contains("more than 4096 bytes"), "{msg}");
+}
+
+#[test]
 fn nesting_and_node_counts_are_bounded_in_yaml_and_json() {
     let shallow = Limits {
         max_pack_depth: 2,

@@ -117,7 +117,7 @@ fn read(text: &str, file: &str, limits: &Limits, code: &'static str) -> Result<P
 
 fn check_size(text: &str, file: &str, limits: &Limits) -> Result<(), PackErrors> {
     if text.len() > limits.max_pack_bytes {
-        return Err(too_big(text.len() as u64, limits, file));
+        return Err(too_big(&text.len().to_string(), limits, file));
     }
     Ok(())
 }
@@ -178,7 +178,8 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-pub(crate) fn too_big(len: u64, limits: &Limits, file: &str) -> PackErrors {
+/// A pack `len` bytes long (a number, or "more than N" for a stream) is over the limit.
+pub(crate) fn too_big(len: &str, limits: &Limits, file: &str) -> PackErrors {
     limit_error(
         file,
         Pos { line: 1, column: 1 },

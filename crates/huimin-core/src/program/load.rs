@@ -6,6 +6,7 @@ use super::ProgramFile;
 use crate::error::{Error, PackError, PackErrors, Severity};
 use crate::pack::{self, Id, Pos};
 use crate::policy::Policy;
+use std::io::Read;
 use std::path::Path;
 
 /// Parses a YAML program file. `file` names it in error messages.
@@ -35,7 +36,11 @@ pub fn parse_json(text: &str, file: &str) -> Result<ProgramFile, Error> {
 pub fn load(path: impl AsRef<Path>) -> Result<(ProgramFile, Policy), Error> {
     let path = path.as_ref();
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    // Read at most one byte past the limit, so that a pipe or a device cannot exhaust memory.
+    let mut text = String::new();
+    let cap = u64::try_from(pack::DEFAULT_MAX_PACK_BYTES).map_or(u64::MAX, |m| m.saturating_add(1));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(cap).read_to_string(&mut text))
         .map_err(|e| one(&file, Pos::default(), "io", e.to_string()))?;
     if text.len() > pack::DEFAULT_MAX_PACK_BYTES {
         return Err(one(
@@ -43,8 +48,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<(ProgramFile, Policy), Error> {
             Pos { line: 1, column: 1 },
             "limit",
             format!(
-                "program file is {} bytes; the limit is {}",
-                text.len(),
+                "program file is more than {} bytes, the limit",
                 pack::DEFAULT_MAX_PACK_BYTES
             ),
         ));
