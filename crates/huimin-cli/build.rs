@@ -15,6 +15,11 @@ fn main() {
                 .collect()
         })
         .unwrap_or_default();
+    // A demo without its packs would say "0 seed policy packs" and show nothing: refuse.
+    if names.is_empty() {
+        println!("cargo:warning=no seed packs found in {}", dir.display());
+        std::process::exit(1);
+    }
     names.sort();
     let mut out = String::from("/// The seed packs, embedded: (file name, YAML text).\npub const SEED_PACKS: &[(&str, &str)] = &[\n");
     for n in &names {

@@ -1,7 +1,7 @@
 //! `huimin demo`: the seed packs over sample families, side by side, then a simulation.
 
 use crate::output::step_text;
-use crate::Fail;
+use crate::{say, Fail};
 use chrono::NaiveDate;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use huimin_core::pack::ProgramKind;
@@ -172,7 +172,7 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
     for (file, text) in SEED_PACKS {
         policies.push(Policy::from_yaml(text, file).map_err(Fail::pack)?);
     }
-    println!("惠民 huimin — {} seed policy packs, evaluated exactly, with the clause each amount comes from.\n", policies.len());
+    say!("惠民 huimin — {} seed policy packs, evaluated exactly, with the clause each amount comes from.\n", policies.len())?;
 
     let groups: [(&str, ProgramKind, &[Sample]); 2] = [
         (
@@ -191,7 +191,7 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
         if ps.is_empty() {
             continue;
         }
-        println!("{title}");
+        say!("{title}")?;
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED);
         let mut header = vec!["pack (period)".to_owned()];
@@ -211,33 +211,33 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
             );
             t.add_row(row);
         }
-        println!("{t}\n");
+        say!("{t}\n")?;
     }
 
     if let Some(wz) = policies.iter().find(|p| p.id() == "chongqing-wanzhou-2020") {
         let kid = participant(wz, &XIAOMING);
         if let Ok(d) = wz.evaluate(&kid, as_of(wz)) {
-            println!("Why? 依据 — {} under {}:", XIAOMING.name, wz.id());
+            say!("Why? 依据 — {} under {}:", XIAOMING.name, wz.id())?;
             for (i, s) in d
                 .steps
                 .iter()
                 .filter(|s| !matches!(s.kind, huimin_core::decision::StepKind::Priority))
                 .enumerate()
             {
-                println!("{}", step_text(i + 1, s));
+                say!("{}", step_text(i + 1, s))?;
             }
-            println!();
+            say!()?;
         }
         let people = huimin_core::population::synthetic(wz, students, 2024);
-        println!("Simulation: {students} synthetic students under {} (seed 2024; rates in huimin_core::population)", wz.id());
+        say!("Simulation: {students} synthetic students under {} (seed 2024; rates in huimin_core::population)", wz.id())?;
         let started = std::time::Instant::now();
         let budget = crate::simulate(wz, &people, as_of(wz), "baseline");
         let secs = started.elapsed().as_secs_f64();
         crate::output::budget(wz, &budget, None, crate::Format::Table)?;
-        println!(
+        say!(
             "{students} students evaluated in {secs:.2} s ({:.0} per second)",
             students as f64 / secs.max(1e-9)
-        );
+        )?;
     }
     Ok(0)
 }

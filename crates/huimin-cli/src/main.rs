@@ -134,6 +134,16 @@ impl Fail {
     }
 }
 
+/// Writes a line to standard output. A closed pipe or a full disk is exit 3 with a message,
+/// never a panic (which is what `println!` does).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| $crate::Fail::io("output", e))
+    }};
+}
+pub(crate) use say;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -160,7 +170,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             packs,
             warnings,
             explain_plan,
-        } => Ok(check(&packs, warnings, explain_plan)),
+        } => check(&packs, warnings, explain_plan),
         Command::Eval {
             pack,
             participants,
@@ -239,13 +249,13 @@ fn run(cmd: Command) -> Result<u8, Fail> {
                 huimin_core::pack::json_schema()
             };
             let s = serde_json::to_string_pretty(&schema).map_err(|e| Fail::io("schema", e))?;
-            println!("{s}");
+            say!("{s}")?;
             Ok(0)
         }
     }
 }
 
-fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> u8 {
+fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> Result<u8, Fail> {
     let mut bad = 0;
     for path in packs {
         match Policy::from_path(path) {
@@ -258,21 +268,21 @@ fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> u8 {
                 for w in &shown {
                     eprintln!("{w}");
                 }
-                println!(
+                say!(
                     "ok  {}  {} ({} warning{})",
                     path.display(),
                     p.name(),
                     p.warnings().len(),
                     if p.warnings().len() == 1 { "" } else { "s" }
-                );
+                )?;
                 if explain_plan {
                     let v = p.verdict();
                     if v.columnar {
-                        println!("    plan: columnar (fixed-point lanes; a row they cannot finish exactly goes to the exact engine)");
+                        say!("    plan: columnar (fixed-point lanes; a row they cannot finish exactly goes to the exact engine)")?;
                     } else {
-                        println!("    plan: exact engine for every row, because:");
+                        say!("    plan: exact engine for every row, because:")?;
                         for r in &v.reasons {
-                            println!("      - {r}");
+                            say!("      - {r}")?;
                         }
                     }
                 }
@@ -283,7 +293,7 @@ fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> u8 {
             }
         }
     }
-    u8::from(bad > 0)
+    Ok(u8::from(bad > 0))
 }
 
 /// Runs a simulation with a progress bar on stderr (shown only on a terminal, for runs that
