@@ -94,33 +94,68 @@ fn bad(at: &str, message: &str) -> Error {
     }
 }
 
-/// CSV with a header row; empty cells are absent fields; `tags` is a `;`-separated list.
+/// CSV with a header row; empty cells are absent fields; `tags` is a `;`-separated list. A
+/// column named twice, or a quoted cell that runs over lines (a closing quote is missing, and
+/// every row after it would vanish into that cell), refuses the file.
 fn csv_rows(text: &str, name: &str) -> Result<Vec<Result<Participant, Error>>, Fail> {
+    let refuse = |line: u64, message: String| Fail {
+        code: 1,
+        message: format!("{name}:{line}: {message}"),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .flexible(true)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| Fail {
-            code: 1,
-            message: format!("{name}: {e}"),
-        })?
+        .map_err(|e| refuse(1, e.to_string()))?
         .clone();
-    Ok(reader
-        .records()
-        .enumerate()
-        .map(|(i, rec)| {
-            let at = format!("{name}:{}", i + 2);
-            let rec = rec.map_err(|e| bad(&at, &e.to_string()))?;
-            let mut obj = serde_json::Map::new();
-            for (h, cell) in headers.iter().zip(rec.iter()) {
-                if !cell.is_empty() {
-                    obj.insert(h.to_owned(), serde_json::Value::String(cell.to_owned()));
-                }
+    for (k, h) in headers.iter().enumerate() {
+        if let Some(j) = headers.iter().take(k).position(|x| x == h) {
+            return Err(refuse(
+                1,
+                format!(
+                    "column `{h}` appears twice (columns {} and {}); which one holds the value?",
+                    j + 1,
+                    k + 1
+                ),
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                rows.push(Err(bad(&format!("{name}:{line}"), &e.to_string())));
+                continue;
             }
-            from_value(&serde_json::Value::Object(obj), &at)
-        })
-        .collect())
+        };
+        let line = rec.position().map_or(0, csv::Position::line);
+        if rec.iter().any(|cell| cell.contains(['\n', '\r'])) {
+            return Err(refuse(
+                line,
+                "a quoted cell runs over several lines: a closing quote is missing, and the rows \
+                 after it would be read into that cell; nothing was evaluated"
+                    .to_owned(),
+            ));
+        }
+        let at = format!("{name}:{line}");
+        if rec.len() != headers.len() {
+            let message = format!("{} cells where the header has {}", rec.len(), headers.len());
+            rows.push(Err(bad(&at, &message)));
+            continue;
+        }
+        let mut obj = serde_json::Map::new();
+        for (h, cell) in headers.iter().zip(rec.iter()) {
+            if !cell.is_empty() {
+                obj.insert(h.to_owned(), serde_json::Value::String(cell.to_owned()));
+            }
+        }
+        rows.push(from_value(&serde_json::Value::Object(obj), &at));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -156,5 +191,41 @@ mod tests {
         assert_eq!(read_text("people.txt", lines), 2);
         let csv = "\u{feff}stage,class_hours\nprimary,10\njunior,20\n";
         assert_eq!(read_text("people.csv", csv), 2);
+    }
+
+    fn refused(name: &str, text: &str) -> String {
+        let dir = std::env::temp_dir().join(format!("huimin-refused-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = read(&path);
+        std::fs::remove_file(&path).unwrap();
+        match r {
+            Err(f) => {
+                assert_eq!(f.code, 1);
+                f.message
+            }
+            Ok(rows) => panic!("read {} rows", rows.len()),
+        }
+    }
+
+    #[test]
+    fn an_unterminated_quote_refuses_the_file_at_its_line() {
+        // Row 3 opens a quote it never closes: rows 3–5 used to become one cell, 2 rows lost.
+        let csv = "stage,class_hours\nprimary,10\n\"junior,20\nprimary,30\nprimary,40\n";
+        let msg = refused("people.csv", csv);
+        assert!(
+            msg.ends_with("people.csv:3: a quoted cell runs over several lines: a closing quote is missing, and the rows after it would be read into that cell; nothing was evaluated"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_column_named_twice_refuses_the_file() {
+        let msg = refused("people.csv", "stage,class_hours,stage\nprimary,10,junior\n");
+        assert!(
+            msg.ends_with("people.csv:1: column `stage` appears twice (columns 1 and 3); which one holds the value?"),
+            "{msg}"
+        );
     }
 }
