@@ -259,7 +259,6 @@ impl Tags {
     }
 }
 
-/// The columns of one record batch that the pack reads.
 /// The columns of one record batch that a pack reads.
 pub struct Frame {
     /// Rows in the record batch.
@@ -283,6 +282,15 @@ impl Frame {
                 .and_then(|i| batch.columns().get(i).cloned())
         };
         let mut errors = Vec::new();
+        // Two columns of one name: which holds the value? (Lookup by name would take the first.)
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        for (k, name) in names.iter().enumerate() {
+            if names.iter().take(k).any(|n| n == name)
+                && !errors.iter().any(|e: &InputError| e.path == *name)
+            {
+                errors.push(huimin_core::ffi::duplicate(name));
+            }
+        }
         let mut fields = Vec::new();
         for f in policy.input_schema().fields {
             match column(&f.name) {

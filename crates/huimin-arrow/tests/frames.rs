@@ -196,6 +196,40 @@ fn a_missing_required_column_is_one_input_error() {
 }
 
 #[test]
+fn a_column_named_twice_is_refused_not_half_read() {
+    // Two `class_hours` columns, 10 and 60: reading by name would take one silently.
+    let p = wanzhou();
+    let fields = ["stage", "grade", "class_hours", "class_hours"].map(|n| {
+        Field::new(
+            n,
+            if n == "stage" {
+                DataType::Utf8
+            } else {
+                DataType::Int32
+            },
+            true,
+        )
+    });
+    let t = RecordBatch::try_new(
+        Arc::new(Schema::new(fields.to_vec())),
+        vec![
+            Arc::new(StringArray::from(vec!["primary"])),
+            Arc::new(Int32Array::from(vec![3])),
+            Arc::new(Int32Array::from(vec![10])),
+            Arc::new(Int32Array::from(vec![60])),
+        ],
+    )
+    .unwrap();
+    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
+        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None)
+    else {
+        panic!("expected an input error");
+    };
+    assert_eq!(errors, vec![ffi::duplicate("class_hours")]);
+    assert_eq!(errors[0].code, "duplicate_key");
+}
+
+#[test]
 fn the_output_row_is_the_cores_flat_row() {
     let p = wanzhou();
     let t = table(vec![Some(60.0)]);

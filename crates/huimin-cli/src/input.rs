@@ -38,21 +38,28 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail>
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .map(
-                |(i, l)| match serde_json::from_str::<serde_json::Value>(l) {
-                    Ok(v) => from_value(&v, &format!("{name}:{}", i + 1)),
-                    Err(e) => Err(at(
-                        &format!("{name}:{}", i + 1),
-                        vec![huimin_core::ffi::not_json(&e)],
-                    )),
-                },
-            )
+            .map(|(i, l)| {
+                let place = format!("{name}:{}", i + 1);
+                match serde_json::from_str::<serde_json::Value>(l) {
+                    Err(e) => Err(at(&place, vec![huimin_core::ffi::not_json(&e)])),
+                    Ok(v) => match huimin_core::ffi::duplicate_key(l) {
+                        Some(key) => Err(at(&place, vec![huimin_core::ffi::duplicate(&key)])),
+                        None => from_value(&v, &place),
+                    },
+                }
+            })
             .collect());
     }
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| Fail {
         code: 1,
         message: format!("{name}:{}:{}: {e}", e.line(), e.column()),
     })?;
+    if let Some(key) = huimin_core::ffi::duplicate_key(&text) {
+        return Err(Fail {
+            code: 1,
+            message: format!("{name}: `{key}` is given twice; which value is meant?"),
+        });
+    }
     Ok(match v {
         serde_json::Value::Array(items) => items
             .iter()
@@ -218,6 +225,31 @@ mod tests {
             msg.ends_with("people.csv:3: a quoted cell runs over several lines: a closing quote is missing, and the rows after it would be read into that cell; nothing was evaluated"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_not_overwritten() {
+        let msg = refused(
+            "people.json",
+            "[{\"stage\": \"primary\"}, {\"stage\": \"junior\", \"stage\": \"senior\"}]",
+        );
+        assert!(
+            msg.ends_with("people.json: `[1].stage` is given twice; which value is meant?"),
+            "{msg}"
+        );
+        let dir = std::env::temp_dir().join(format!("huimin-dup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("people.jsonl");
+        std::fs::write(
+            &path,
+            "{\"stage\": \"primary\"}\n{\"class_hours\": 1, \"class_hours\": 2}\n",
+        )
+        .unwrap();
+        let rows = read(&path).unwrap_or_else(|f| panic!("{}", f.message));
+        std::fs::remove_file(&path).unwrap();
+        assert!(rows[0].is_ok());
+        let err = rows[1].as_ref().unwrap_err().to_string();
+        assert!(err.contains("people.jsonl:2: class_hours"), "{err}");
     }
 
     #[test]

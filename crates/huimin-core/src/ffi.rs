@@ -45,10 +45,112 @@ pub fn not_json(e: &serde_json::Error) -> InputError {
 }
 
 /// Reads a participant from JSON text (an object of fields, with optional `id` and `tags`),
-/// reporting every problem by its path.
+/// reporting every problem by its path. A key given twice is refused (a JSON reader would
+/// keep the last one without a word).
 pub fn participant(json: &str) -> Result<Participant, Vec<InputError>> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| vec![not_json(&e)])?;
+    if let Some(path) = duplicate_key(json) {
+        return Err(vec![duplicate(&path)]);
+    }
     Participant::from_json_value(&value)
+}
+
+/// The error for a key given twice in one JSON object (code `duplicate_key`).
+pub fn duplicate(path: &str) -> InputError {
+    input_error(
+        path,
+        "duplicate_key",
+        &format!("“{path}”给出了两次，无法确定取哪一个值"),
+        &format!("`{path}` is given twice; which value is meant?"),
+    )
+}
+
+/// The path of the first key that appears twice in one object of `json` (`[2].stage` for
+/// the `stage` of the third element of an array), if any. Text that is not JSON has none.
+pub fn duplicate_key(json: &str) -> Option<String> {
+    use serde::de::DeserializeSeed;
+    let mut d = serde_json::Deserializer::from_str(json);
+    match (Keys {
+        path: String::new(),
+    })
+    .deserialize(&mut d)
+    {
+        Err(e) if e.is_data() => e
+            .to_string()
+            .split(DUPLICATE)
+            .nth(1)
+            .map(|rest| rest.split(DUPLICATE).next().unwrap_or_default().to_owned()),
+        _ => None,
+    }
+}
+
+/// Marks the path in the error that [`Keys`] raises for a duplicate key.
+const DUPLICATE: &str = "\u{1}";
+
+/// Walks a JSON document checking that no object names a key twice; `path` is where it is.
+struct Keys {
+    path: String,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keys {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(Keys {
+                path: format!("{}[{i}]", self.path),
+            })?
+            .is_some()
+        {
+            i = i.saturating_add(1);
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.path.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom(format!(
+                    "{DUPLICATE}{path}{DUPLICATE}"
+                )));
+            }
+            map.next_value_seed(Keys { path })?;
+        }
+        Ok(())
+    }
 }
 
 /// The error for an evaluation date that is not `YYYY-MM-DD` (path `as_of`, code
