@@ -151,7 +151,9 @@ impl Col {
                 }
                 let text = format!("{}", a.value(i));
                 Some(
-                    text.parse::<Decimal>()
+                    // Read exactly, or kept as text for the row's "must be a number" error:
+                    // never rounded to 28 places.
+                    huimin_core::money::parse_decimal(&text)
                         .map(Value::Number)
                         .unwrap_or(Value::Text(text)),
                 )

@@ -31,7 +31,7 @@ pub(crate) fn synthetic_table(
         let values: Vec<Option<&Value>> = people.iter().map(|p| p.fields.get(&f.name)).collect();
         let number = |v: Option<&Value>| match v {
             Some(Value::Number(d)) => Some(*d),
-            Some(Value::Text(t)) => t.trim().parse::<Decimal>().ok(),
+            Some(Value::Text(t)) => huimin_core::money::parse_decimal(t.trim()),
             _ => None,
         };
         let text = |v: Option<&Value>| match v {

@@ -3,6 +3,7 @@
 //! living situation, quantities used in the period).
 
 use crate::error::InputError;
+use crate::money::parse_decimal;
 use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -144,19 +145,15 @@ impl Participant {
                 (_, serde_json::Value::String(s)) => {
                     p.fields.insert(key.clone(), Value::Text(s.clone()));
                 }
-                (_, serde_json::Value::Number(n)) => match n
-                    .to_string()
-                    .parse::<Decimal>()
-                    .or_else(|_| Decimal::from_scientific(&n.to_string()))
-                {
-                    Ok(d) => {
+                (_, serde_json::Value::Number(n)) => match parse_decimal(&n.to_string()) {
+                    Some(d) => {
                         p.fields.insert(key.clone(), Value::Number(d));
                     }
-                    Err(_) => errors.push(input_error(
+                    None => errors.push(input_error(
                         key,
                         "out_of_range",
-                        "数值超出范围",
-                        "number out of the exact range",
+                        "数值超出精确范围（最多 28 位小数，绝对值约小于 7.9e28）",
+                        "number out of the exact range (at most 28 decimal places, magnitude below about 7.9e28)",
                     )),
                 },
                 (_, _) => errors.push(input_error(

@@ -4,6 +4,7 @@
 use crate::error::InputError;
 use crate::expr::{did_you_mean, parse_date, TagSet};
 use crate::model::{input_error, FieldType, Participant, Scalar, Value};
+use crate::money::parse_decimal;
 use crate::policy::{Field, Policy, Record};
 use rust_decimal::Decimal;
 
@@ -96,9 +97,9 @@ pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
     let s = match (f.ty, v) {
         (FieldType::Integer | FieldType::Decimal, Value::Number(d)) => Scalar::Num(*d),
         (FieldType::Integer | FieldType::Decimal, Value::Text(t)) => {
-            match t.trim().parse::<Decimal>() {
-                Ok(d) => Scalar::Num(d),
-                Err(_) => return Err(wrong("数字", "a number")),
+            match parse_decimal(t.trim()) {
+                Some(d) => Scalar::Num(d),
+                None => return Err(wrong("数字", "a number")),
             }
         }
         (FieldType::Integer | FieldType::Decimal, Value::Bool(_)) => {

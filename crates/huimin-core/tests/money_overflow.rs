@@ -89,3 +89,58 @@ clauses: { c: { source: s, clause: 一, text: 测试 } }
     let d = policy.evaluate(&top, as_of).unwrap();
     assert_eq!(d.priority_groups, vec!["top".to_owned()]);
 }
+
+#[test]
+fn more_than_28_decimal_places_are_refused_not_rounded() {
+    // 0.005 + 1e-29 would round to 0.0050…0 (28 places): a fee of 0.01 where exactly it is
+    // 0.01 only by rounding. Refused in a pack value, an expression and a participant.
+    let pack = |value: &str, fee: &str| {
+        format!(
+            r#"
+id: places
+name: {{ zh: 精度, en: Places }}
+kind: after_school
+jurisdiction: {{ zh: 某市, en: Some city }}
+valid_from: 2020-09-01
+period: month
+payers: {{ parents: {{ zh: 家长, en: Parents }} }}
+fee_payer: parents
+inputs: {{ hours: {{ type: decimal }} }}
+parameters:
+  rate: {{ values: [ {{ from: 2020-09-01, value: {value} }} ] }}
+fees:
+  - {{ id: service, label: {{ zh: 服务费, en: Service fee }}, amount: "{fee}" }}
+"#
+        )
+    };
+    let err = Policy::from_yaml(&pack("0.00500000000000000000000000001", "rate"), "p.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("at most 28 decimal places"), "{err}");
+    let err = Policy::from_yaml(
+        &pack("0.005", "hours * 0.00500000000000000000000000001"),
+        "p.yaml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("at most 28 decimal places"), "{err}");
+    let policy = Policy::from_yaml(&pack("0.005", "rate * hours"), "p.yaml").unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let err = huimin_core::ffi::evaluate(
+        &policy,
+        r#"{"hours": 1.00000000000000000000000000001}"#,
+        "2021-03-01",
+        false,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Input { errors } if errors[0].code == "out_of_range"),
+        "{err:?}"
+    );
+    // 0.005 × 2 = 0.01: exact values still go through.
+    let two = Participant::new().with("hours", 2);
+    assert_eq!(
+        policy.evaluate(&two, as_of).unwrap().net_fee.to_string(),
+        "0.01"
+    );
+}

@@ -4,6 +4,7 @@ use super::Compiler;
 use crate::decision::Citation;
 use crate::expr::did_you_mean;
 use crate::model::{standard_field, FieldType, Value};
+use crate::money::parse_decimal;
 use crate::pack::{Pack, Pos};
 use crate::policy::{Field, Param};
 use crate::record::coerce;
@@ -130,9 +131,9 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
                     "false" => Value::Bool(false),
                     other => Value::Text(other.to_owned()),
                 },
-                FieldType::Integer | FieldType::Decimal => match d.value.0.parse::<Decimal>() {
-                    Ok(n) => Value::Number(n),
-                    Err(_) => Value::Text(d.value.0.clone()),
+                FieldType::Integer | FieldType::Decimal => match parse_decimal(&d.value.0) {
+                    Some(n) => Value::Number(n),
+                    None => Value::Text(d.value.0.clone()),
                 },
                 _ => Value::Text(d.value.0.clone()),
             };

@@ -112,9 +112,11 @@ fn lex(src: &str) -> Result<Vec<(Tok, u32)>, SyntaxError> {
                 .iter()
                 .filter(|c| **c != '_')
                 .collect();
-            let d = text.parse::<Decimal>().map_err(|_| SyntaxError {
+            let d = crate::money::parse_decimal(&text).ok_or_else(|| SyntaxError {
                 offset: off(start),
-                message: format!("`{text}` is not a number (or is too large)"),
+                message: format!(
+                    "`{text}` is not a number huimin holds exactly (at most 28 decimal places)"
+                ),
             })?;
             out.push((Tok::Num(d), off(start)));
         } else if c == '"' || c == '\'' {

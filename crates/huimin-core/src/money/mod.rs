@@ -181,6 +181,26 @@ pub(crate) fn sum(items: impl IntoIterator<Item = Money>, zero: Money) -> Money 
     })
 }
 
+/// A decimal read exactly from text, in plain (`12.50`) or scientific (`5e28`, `1.5E-3`)
+/// notation; `None` when the text is no number or names one that `Decimal` cannot hold without
+/// rounding (more than 28 decimal places, or beyond about ±7.9e28). The one decimal reader of
+/// packs, expressions and participants: a reader that rounded would turn an exact fee of 0.00
+/// into 0.01 without a word.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let Some((mantissa, exp)) = text.split_once(['e', 'E']) else {
+        return Decimal::from_str_exact(text).ok();
+    };
+    let m = Decimal::from_str_exact(mantissa).ok()?;
+    let exp: i64 = exp.strip_prefix('+').unwrap_or(exp).parse().ok()?;
+    if exp >= 0 {
+        let pow = 10i128.checked_pow(u32::try_from(exp).ok()?)?;
+        m.checked_mul(Decimal::try_from_i128_with_scale(pow, 0).ok()?)
+    } else {
+        let scale = i64::from(m.scale()).checked_sub(exp)?;
+        Decimal::try_from_i128_with_scale(m.mantissa(), u32::try_from(scale).ok()?).ok()
+    }
+}
+
 /// Split weights as whole numbers (each decimal weight scaled by one power of ten), ready to
 /// divide amounts exactly. The one home of allocation: the exact and the columnar engines
 /// and the program accounts all split through [`Shares::split`].
@@ -395,6 +415,22 @@ mod tests {
             prop_assert_eq!(&a, &b);
             prop_assert_eq!(a.iter().sum::<i128>(), units);
         }
+    }
+
+    #[test]
+    fn decimals_are_read_exactly_or_not_at_all() {
+        assert_eq!(parse_decimal("12.50"), Some(d("12.50")));
+        assert_eq!(
+            parse_decimal("5e28"),
+            Some(d("50000000000000000000000000000"))
+        );
+        assert_eq!(parse_decimal("1.5E-3"), Some(d("0.0015")));
+        assert_eq!(parse_decimal("-2e+2"), Some(d("-200")));
+        // 29 decimal places would round (to 0.0050…0 here): refused.
+        assert_eq!(parse_decimal("0.00500000000000000000000000001"), None);
+        assert_eq!(parse_decimal("1e-29"), None);
+        assert_eq!(parse_decimal("8e28"), None);
+        assert_eq!(parse_decimal("12.5.0"), None);
     }
 
     proptest! {

@@ -85,12 +85,13 @@ pub struct Dec(pub Decimal);
 impl<'de> Deserialize<'de> for Dec {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Source::deserialize(d)?;
-        s.0.trim()
-            .parse::<Decimal>()
-            .or_else(|_| Decimal::from_scientific(s.0.trim()))
+        crate::money::parse_decimal(s.0.trim())
             .map(Dec)
-            .map_err(|_| {
-                serde::de::Error::custom(format!("expected a decimal number, found `{}`", s.0))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "expected a decimal number with at most 28 decimal places, found `{}`",
+                    s.0
+                ))
             })
     }
 }

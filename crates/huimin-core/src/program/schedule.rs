@@ -68,7 +68,7 @@ fn count(cx: &mut Ctx, r: &ScheduleRule) -> Option<Decimal> {
         return Some(c.0);
     }
     let local = cx.program.local.get(&r.id.value)?;
-    let c = local.value.trim().parse::<Decimal>().ok();
+    let c = crate::money::parse_decimal(local.value.trim());
     if c.is_none() {
         cx.error(
             Pos::of(local),
