@@ -5,8 +5,25 @@ use huimin_core::{Error, Participant};
 use std::io::Read;
 use std::path::Path;
 
-/// One participant per record, or the error in that record (named by its line or index).
-pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail> {
+/// One record of a participants file: where it is (`file:line` or `file[index]`), the
+/// participant's `id` when it gave one (even if the rest of the record is bad), and the
+/// participant or the error in it — so that every error names both.
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub at: String,
+    pub id: Option<String>,
+    pub participant: Result<Participant, Error>,
+}
+
+impl Record {
+    /// How outputs name the record: its id, else where it is.
+    pub(crate) fn name(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.at)
+    }
+}
+
+/// One record per participant, in file order.
+pub(crate) fn read(path: &Path) -> Result<Vec<Record>, Fail> {
     let mut text = String::new();
     let name = path.display().to_string();
     if name == "-" {
@@ -41,10 +58,18 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail>
             .map(|(i, l)| {
                 let place = format!("{name}:{}", i + 1);
                 match serde_json::from_str::<serde_json::Value>(l) {
-                    Err(e) => Err(at(&place, vec![huimin_core::ffi::not_json(&e)])),
+                    Err(e) => Record {
+                        participant: Err(at(&place, vec![huimin_core::ffi::not_json(&e)])),
+                        at: place,
+                        id: None,
+                    },
                     Ok(v) => match huimin_core::ffi::duplicate_key(l) {
-                        Some(key) => Err(at(&place, vec![huimin_core::ffi::duplicate(&key)])),
-                        None => from_value(&v, &place),
+                        Some(key) => Record {
+                            participant: Err(at(&place, vec![huimin_core::ffi::duplicate(&key)])),
+                            id: json_id(&v),
+                            at: place,
+                        },
+                        None => from_value(&v, place),
                     },
                 }
             })
@@ -64,14 +89,27 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Result<Participant, Error>>, Fail>
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| from_value(v, &format!("{name}[{i}]")))
+            .map(|(i, v)| from_value(v, format!("{name}[{i}]")))
             .collect(),
-        other => vec![from_value(&other, &name)],
+        other => vec![from_value(&other, name)],
     })
 }
 
-fn from_value(v: &serde_json::Value, place: &str) -> Result<Participant, Error> {
-    Participant::from_json_value(v).map_err(|errors| at(place, errors))
+/// The `id` a JSON record gives, if any.
+fn json_id(v: &serde_json::Value) -> Option<String> {
+    match v.get("id")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn from_value(v: &serde_json::Value, place: String) -> Record {
+    Record {
+        participant: Participant::from_json_value(v).map_err(|errors| at(&place, errors)),
+        id: json_id(v),
+        at: place,
+    }
 }
 
 /// The input errors of one record, their paths prefixed with where the record is.
@@ -104,7 +142,7 @@ fn bad(at: &str, message: &str) -> Error {
 /// CSV with a header row; empty cells are absent fields; `tags` is a `;`-separated list. A
 /// column named twice, or a quoted cell that runs over lines (a closing quote is missing, and
 /// every row after it would vanish into that cell), refuses the file.
-fn csv_rows(text: &str, name: &str) -> Result<Vec<Result<Participant, Error>>, Fail> {
+fn csv_rows(text: &str, name: &str) -> Result<Vec<Record>, Fail> {
     let refuse = |line: u64, message: String| Fail {
         code: 1,
         message: format!("{name}:{line}: {message}"),
@@ -135,7 +173,12 @@ fn csv_rows(text: &str, name: &str) -> Result<Vec<Result<Participant, Error>>, F
             Ok(rec) => rec,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                rows.push(Err(bad(&format!("{name}:{line}"), &e.to_string())));
+                let at = format!("{name}:{line}");
+                rows.push(Record {
+                    participant: Err(bad(&at, &e.to_string())),
+                    at,
+                    id: None,
+                });
                 continue;
             }
         };
@@ -149,9 +192,19 @@ fn csv_rows(text: &str, name: &str) -> Result<Vec<Result<Participant, Error>>, F
             ));
         }
         let at = format!("{name}:{line}");
+        let id = headers
+            .iter()
+            .position(|h| h == "id")
+            .and_then(|k| rec.get(k))
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
         if rec.len() != headers.len() {
             let message = format!("{} cells where the header has {}", rec.len(), headers.len());
-            rows.push(Err(bad(&at, &message)));
+            rows.push(Record {
+                participant: Err(bad(&at, &message)),
+                at,
+                id,
+            });
             continue;
         }
         let mut obj = serde_json::Map::new();
@@ -160,7 +213,7 @@ fn csv_rows(text: &str, name: &str) -> Result<Vec<Result<Participant, Error>>, F
                 obj.insert(h.to_owned(), serde_json::Value::String(cell.to_owned()));
             }
         }
-        rows.push(from_value(&serde_json::Value::Object(obj), &at));
+        rows.push(from_value(&serde_json::Value::Object(obj), at));
     }
     Ok(rows)
 }
@@ -185,7 +238,11 @@ mod tests {
         let rows = read(&path).unwrap_or_else(|e| panic!("{}", e.message));
         std::fs::remove_file(&path).unwrap();
         rows.iter()
-            .filter(|r| r.as_ref().is_ok_and(|p| p.fields.contains_key("stage")))
+            .filter(|r| {
+                r.participant
+                    .as_ref()
+                    .is_ok_and(|p| p.fields.contains_key("stage"))
+            })
             .count()
     }
 
@@ -247,8 +304,8 @@ mod tests {
         .unwrap();
         let rows = read(&path).unwrap_or_else(|f| panic!("{}", f.message));
         std::fs::remove_file(&path).unwrap();
-        assert!(rows[0].is_ok());
-        let err = rows[1].as_ref().unwrap_err().to_string();
+        assert!(rows[0].participant.is_ok());
+        let err = rows[1].participant.as_ref().unwrap_err().to_string();
         assert!(err.contains("people.jsonl:2: class_hours"), "{err}");
     }
 
@@ -259,5 +316,37 @@ mod tests {
             msg.ends_with("people.csv:1: column `stage` appears twice (columns 1 and 3); which one holds the value?"),
             "{msg}"
         );
+    }
+}
+
+#[cfg(test)]
+mod records {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+    #[test]
+    fn a_bad_record_keeps_its_id_and_its_line() {
+        let dir = std::env::temp_dir().join(format!("huimin-records-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("people.csv");
+        std::fs::write(
+            &path,
+            "id,stage,class_hours\nA1,primary,10\nB2,primary,ten\n,junior,5,9\n",
+        )
+        .unwrap();
+        let rows = super::read(&path).unwrap_or_else(|f| panic!("{}", f.message));
+        std::fs::remove_file(&path).unwrap();
+        let names: Vec<&str> = rows.iter().map(super::Record::name).collect();
+        let file = path.display().to_string();
+        assert_eq!(names, ["A1", "B2", &format!("{file}:4")]);
+        let at: Vec<&str> = rows.iter().map(|r| r.at.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                format!("{file}:2"),
+                format!("{file}:3"),
+                format!("{file}:4")
+            ]
+        );
+        assert!(rows[2].participant.is_err());
     }
 }

@@ -179,26 +179,20 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             format,
         } => {
             let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
-            let people = input::read(&participants)?;
+            let records = input::read(&participants)?;
             let as_of = as_of.unwrap_or_else(today);
-            let mut failed = false;
-            let results: Vec<_> = people
-                .into_iter()
-                .map(|row| {
-                    let r = row.and_then(|p| {
-                        policy.evaluate_with(
-                            &p,
-                            as_of,
-                            EvalOptions {
-                                explain: explain || format == Format::Json,
-                            },
-                        )
-                    });
-                    failed |= r.is_err();
-                    r
+            let options = EvalOptions {
+                explain: explain || format == Format::Json,
+            };
+            let results: Vec<_> = records
+                .iter()
+                .map(|rec| match &rec.participant {
+                    Ok(p) => policy.evaluate_with(p, as_of, options),
+                    Err(e) => Err(e.clone()),
                 })
                 .collect();
-            output::decisions(&policy, &results, format, explain)?;
+            let failed = results.iter().any(Result::is_err);
+            output::decisions(&policy, &records, &results, format, explain)?;
             Ok(u8::from(failed))
         }
         Command::Simulate {
@@ -218,6 +212,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             let people = match (population, synthetic) {
                 (Some(path), _) => input::read(&path)?
                     .into_iter()
+                    .map(|rec| rec.participant)
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| Fail {
                         code: 1,

@@ -1,5 +1,6 @@
 //! Rendering decisions and budgets as tables, JSON or CSV.
 
+use crate::input::Record;
 use crate::{Fail, Format};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use huimin_core::decision::Step;
@@ -28,9 +29,22 @@ fn payer_name(policy: &Policy, id: &str) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
-/// Prints one decision per participant.
+/// An error as printed, led by where its record is (unless the error already says: a record
+/// that could not be read carries its place in its paths).
+fn error_text(rec: &Record, e: &Error) -> String {
+    let text = e.to_string();
+    if text.contains(&rec.at) {
+        text
+    } else {
+        format!("{}: {text}", rec.at)
+    }
+}
+
+/// Prints one decision per participant record; an error names the participant's id and where
+/// its record is.
 pub(crate) fn decisions(
     policy: &Policy,
+    records: &[Record],
     results: &[Result<Decision, Error>],
     format: Format,
     explain: bool,
@@ -38,9 +52,10 @@ pub(crate) fn decisions(
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            let items: Vec<serde_json::Value> = results
+            let items: Vec<serde_json::Value> = records
                 .iter()
-                .map(|r| match r {
+                .zip(results)
+                .map(|(rec, r)| match r {
                     Ok(d) => {
                         let mut v = d.to_json();
                         if !explain {
@@ -50,7 +65,9 @@ pub(crate) fn decisions(
                         }
                         v
                     }
-                    Err(e) => serde_json::json!({ "error": e }),
+                    Err(e) => {
+                        serde_json::json!({ "participant": rec.id, "at": rec.at, "error": e })
+                    }
                 })
                 .collect();
             let s = serde_json::to_string_pretty(&items).map_err(|e| Fail::io("output", e))?;
@@ -63,15 +80,16 @@ pub(crate) fn decisions(
             let mut w = csv::Writer::from_writer(out);
             let header: Vec<String> = columns.iter().map(RowColumn::name).collect();
             w.write_record(&header).map_err(|e| Fail::io("output", e))?;
-            for (i, r) in results.iter().enumerate() {
+            for (rec, r) in records.iter().zip(results) {
                 let row: Vec<String> = columns
                     .iter()
                     .map(|c| match (c, r) {
-                        (RowColumn::Id, Ok(d)) => {
-                            d.participant.clone().unwrap_or_else(|| i.to_string())
-                        }
-                        (RowColumn::Id, Err(_)) => i.to_string(),
-                        (RowColumn::Error, Err(e)) => e.to_string(),
+                        (RowColumn::Id, Ok(d)) => d
+                            .participant
+                            .clone()
+                            .unwrap_or_else(|| rec.name().to_owned()),
+                        (RowColumn::Id, Err(_)) => rec.name().to_owned(),
+                        (RowColumn::Error, Err(e)) => error_text(rec, e),
                         (c, Ok(d)) => c.text(d),
                         (_, Err(_)) => String::new(),
                     })
@@ -101,14 +119,14 @@ pub(crate) fn decisions(
             ];
             header.extend(policy.payers().iter().map(|(p, t)| format!("{p} {}", t.zh)));
             let mut t = table(header);
-            for (i, r) in results.iter().enumerate() {
+            for (rec, r) in records.iter().zip(results) {
                 match r {
                     Ok(d) => {
                         let mut row = vec![
                             Cell::new(
                                 d.participant
                                     .clone()
-                                    .unwrap_or_else(|| format!("#{}", i + 1)),
+                                    .unwrap_or_else(|| rec.name().to_owned()),
                             ),
                             Cell::new(if d.eligible {
                                 "yes 是".to_owned()
@@ -135,22 +153,22 @@ pub(crate) fn decisions(
                     }
                     Err(e) => {
                         t.add_row(vec![
-                            Cell::new(format!("#{}", i + 1)),
-                            Cell::new(format!("error: {e}")),
+                            Cell::new(rec.name()),
+                            Cell::new(format!("error: {}", error_text(rec, e))),
                         ]);
                     }
                 }
             }
             writeln!(out, "{t}").map_err(|e| Fail::io("output", e))?;
             if explain {
-                for (i, r) in results.iter().enumerate() {
+                for (rec, r) in records.iter().zip(results) {
                     if let Ok(d) = r {
                         writeln!(
                             out,
                             "\n{} — why 依据:",
                             d.participant
                                 .clone()
-                                .unwrap_or_else(|| format!("#{}", i + 1))
+                                .unwrap_or_else(|| rec.name().to_owned())
                         )
                         .map_err(|e| Fail::io("output", e))?;
                         for (k, s) in d.steps.iter().enumerate() {

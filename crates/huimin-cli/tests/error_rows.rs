@@ -1,0 +1,37 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Every row of `huimin eval` output names its participant: the id when the record gives one,
+//! else its place (`file:line`); an error also says where its record is.
+
+use std::process::Command;
+
+#[test]
+fn error_rows_name_the_participant_and_the_line() {
+    let dir = std::env::temp_dir().join(format!("huimin-error-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("people.csv");
+    // A1: 3.00 × 60 = 180, capped at 170. B2: hours not a number. Line 4: a senior pupil,
+    // not enrolled in this care (no id). Line 5: one cell too many.
+    std::fs::write(
+        &file,
+        "id,stage,grade,class_hours\nA1,primary,3,60\nB2,primary,3,ten\n,senior,11,5\n,primary,3,5,9\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["eval", "fixtures/policies/chongqing-wanzhou-2020.yaml"])
+        .arg(&file)
+        .args(["--as-of", "2021-03-01", "--format", "csv"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1), "some rows are errors");
+    let f = file.display();
+    let want = format!(
+        "id,eligible,reasons,category,priority_groups,gross_fee,reduction_total,net_fee,subsidy_total,payer_parents,error\n\
+         A1,true,,,lower_grades,170.00,0.00,170.00,0.00,170.00,\n\
+         B2,,,,,,,,,,{f}:3: class_hours: Class-hours must be a number\n\
+         {f}:4,false,enrolled,,,0.00,0.00,0.00,0.00,0.00,\n\
+         {f}:5,,,,,,,,,,{f}:5: 5 cells where the header has 4\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+}
