@@ -228,10 +228,18 @@ mod tests {
     )]
     use super::read;
 
+    /// A folder of its own for each use (the tests run in parallel and reuse file names).
+    pub(super) fn fresh_dir() -> std::path::PathBuf {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let pid = std::process::id();
+        std::env::temp_dir().join(format!("huimin-input-{pid}-{n}"))
+    }
+
     /// Writes `text` to a fresh file named `name`, reads it as participants, and returns how
     /// many have a `stage`.
     fn read_text(name: &str, text: &str) -> usize {
-        let dir = std::env::temp_dir().join(format!("huimin-input-{}", std::process::id()));
+        let dir = fresh_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -258,7 +266,7 @@ mod tests {
     }
 
     fn refused(name: &str, text: &str) -> String {
-        let dir = std::env::temp_dir().join(format!("huimin-refused-{}", std::process::id()));
+        let dir = fresh_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -294,7 +302,7 @@ mod tests {
             msg.ends_with("people.json: `[1].stage` is given twice; which value is meant?"),
             "{msg}"
         );
-        let dir = std::env::temp_dir().join(format!("huimin-dup-{}", std::process::id()));
+        let dir = fresh_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("people.jsonl");
         std::fs::write(
@@ -325,7 +333,7 @@ mod records {
 
     #[test]
     fn a_bad_record_keeps_its_id_and_its_line() {
-        let dir = std::env::temp_dir().join(format!("huimin-records-{}", std::process::id()));
+        let dir = super::tests::fresh_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("people.csv");
         std::fs::write(

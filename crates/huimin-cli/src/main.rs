@@ -120,9 +120,10 @@ struct Fail {
 }
 
 impl Fail {
+    /// A pack that does not load: exit 1, or 3 when its file cannot be read at all.
     fn pack(e: huimin_core::Error) -> Fail {
         Fail {
-            code: 1,
+            code: if unreadable(&e) { 3 } else { 1 },
             message: e.to_string(),
         }
     }
@@ -132,6 +133,11 @@ impl Fail {
             message: format!("{what}: {e}"),
         }
     }
+}
+
+/// Whether an error is a file that could not be read (code `io`), not a problem in it.
+fn unreadable(e: &huimin_core::Error) -> bool {
+    matches!(e, huimin_core::Error::Pack(p) if p.0.iter().any(|x| x.code == "io"))
 }
 
 /// Writes a line to standard output. A closed pipe or a full disk is exit 3 with a message,
@@ -251,7 +257,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
 }
 
 fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> Result<u8, Fail> {
-    let mut bad = 0;
+    let mut code = 0;
     for path in packs {
         match Policy::from_path(path) {
             Ok(p) => {
@@ -283,12 +289,12 @@ fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> Result<u8, Fa
                 }
             }
             Err(e) => {
-                bad += 1;
+                code = code.max(if unreadable(&e) { 3 } else { 1 });
                 eprintln!("{e}");
             }
         }
     }
-    Ok(u8::from(bad > 0))
+    Ok(code)
 }
 
 /// Runs a simulation with a progress bar on stderr (shown only on a terminal, for runs that

@@ -35,3 +35,21 @@ fn error_rows_name_the_participant_and_the_line() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), want);
 }
+
+#[test]
+fn a_pack_file_that_cannot_be_read_is_exit_3_without_a_made_up_position() {
+    for args in [&["check"][..], &["eval"][..]] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_huimin"));
+        cmd.args(args).arg("/nonexistent/pack.yaml");
+        if args == ["eval"] {
+            cmd.arg("-");
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("/nonexistent/pack.yaml: error: ") && !stderr.contains(":0:0"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -61,9 +61,18 @@ impl std::fmt::Display for PackErrors {
     }
 }
 
+/// `file:line:column`, or `file` alone when the position is unknown (a file that cannot be read).
+fn place(file: &str, line: u32, column: u32) -> String {
+    if line == 0 {
+        file.to_owned()
+    } else {
+        format!("{file}:{line}:{column}")
+    }
+}
+
 /// One problem in a pack, located at `file:line:column` (1-based; 0 when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, schemars::JsonSchema)]
-#[error("{file}:{line}:{column}: {severity}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+#[error("{}: {severity}: {message}{}", place(file, *line, *column), hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
 pub struct PackError {
     /// The file name given when loading (or `<input>`).
     pub file: String,
