@@ -240,3 +240,39 @@ fn long_chains_count_as_depth_and_evaluate_on_a_small_stack() {
         .join()
         .unwrap();
 }
+
+#[test]
+fn the_lint_search_is_bounded_and_says_when_it_stopped() {
+    // 1 000 categories `hours >= k`: the search for unreachable categories tried every case
+    // against every earlier category (11 s). It now stops at its budget and says so once.
+    let cats: String = (0..1000)
+        .map(|k| {
+            format!(
+                "  - {{ id: c{k}, label: {{ zh: 类, en: C }}, when: \"hours >= {k}\", cite: c }}\n"
+            )
+        })
+        .collect();
+    let pack = format!(
+        "id: many\nname: {{ zh: 多, en: Many }}\nkind: after_school\njurisdiction: {{ zh: 某市, en: Some city }}\n\
+         valid_from: 2020-09-01\nperiod: month\npayers: {{ parents: {{ zh: 家长, en: Parents }} }}\n\
+         inputs: {{ hours: {{ type: integer }} }}\nsources: {{ s: {{ title: 测试 }} }}\n\
+         clauses: {{ c: {{ source: s, clause: 一, text: 测试 }} }}\ncategories:\n{cats}"
+    );
+    let p = Policy::from_yaml(&pack, "many.yaml").unwrap();
+    let stopped: Vec<_> = p
+        .warnings()
+        .iter()
+        .filter(|w| w.code == "not_checked")
+        .collect();
+    assert_eq!(stopped.len(), 1, "{stopped:?}");
+    // Every seed pack is searched to the end.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/policies");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = Policy::from_path(entry.unwrap().path()).unwrap();
+        assert!(
+            p.warnings().iter().all(|w| w.code != "not_checked"),
+            "{}",
+            p.id()
+        );
+    }
+}

@@ -36,6 +36,17 @@ pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors
     let search = Search::new(&policy, &dates);
     l.overlapping_reductions(&policy, &search);
     l.reachability(&policy, &search);
+    if search.over_budget() {
+        l.push(
+            Severity::Warning,
+            Pos::of(&policy.pack.id),
+            "not_checked",
+            format!(
+                "not every rule was checked for overlaps and reachability: the search stops after {} condition tests so that loading stays fast",
+                search::BUDGET
+            ),
+        );
+    }
     let (mut errors, warnings): (Vec<_>, Vec<_>) = l
         .found
         .into_iter()
