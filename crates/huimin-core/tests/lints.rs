@@ -160,3 +160,38 @@ fn shares_that_add_up_to_one_split_like_the_same_ratios() {
     assert_eq!(a.payers, b.payers);
     assert_eq!(a.payers["city"].to_string(), "30.00");
 }
+
+#[test]
+fn look_alike_and_invisible_characters_in_ids_are_refused() {
+    // `dibаo` with a Cyrillic а (U+0430) beside `dibao`: a waiver reading it never applies to
+    // a participant tagged `dibao`. Refused where it is declared and where it is read.
+    let pack = |tags: &str, when: &str| {
+        format!(
+            "id: look\nname: {{ zh: 形似, en: Look-alike }}\nkind: after_school\n\
+             jurisdiction: {{ zh: 某市, en: Some city }}\nvalid_from: 2020-09-01\nperiod: month\n\
+             payers: {{ parents: {{ zh: 家长, en: Parents }} }}\nfee_payer: parents\n\
+             tags: {{ {tags} }}\n\
+             fees: [ {{ id: service, label: {{ zh: 费, en: Fee }}, amount: \"100\" }} ]\n\
+             reductions: {{ rules: [ {{ id: waiver, label: {{ zh: 免, en: Waiver }}, when: \"{when}\", waive: true }} ] }}\n"
+        )
+    };
+    let err = |text: String| match Policy::from_yaml(&text, "look.yaml") {
+        Err(Error::Pack(e)) => e.to_string(),
+        other => panic!("loaded: {other:?}"),
+    };
+    let declared = err(pack(
+        "dibao: { zh: 低保, en: Dibao }, diba\u{0430}o: { zh: 低保, en: Dibao }",
+        "has(dibao)",
+    ));
+    assert!(
+        declared.contains("tag id `diba\u{0430}o`: ids are ASCII letters, digits, `_`, `-` and `.`; `\u{0430}` (U+0430) is not"),
+        "{declared}"
+    );
+    let read = err(pack("dibao: { zh: 低保, en: Dibao }", "has(diba\u{0430}o)"));
+    assert!(
+        read.contains("names are ASCII letters, digits and `_`; `\u{0430}` (U+0430) is not"),
+        "{read}"
+    );
+    let invisible = err(pack("dibao: { zh: 低保, en: Dibao }", "has(dibao\u{200b})"));
+    assert!(invisible.contains("(U+200B)"), "{invisible}");
+}

@@ -128,9 +128,31 @@ impl Compiler<'_> {
         }
     }
 
+    /// Refuses an id with a character outside ASCII letters, digits, `_`, `-` and `.`: a
+    /// letter that only looks Latin (Cyrillic а) or an invisible one (a zero-width space)
+    /// would make an id that no participant's `dibao` ever matches.
+    pub(super) fn ascii_id(&mut self, pos: Pos, what: &str, id: &str) {
+        let odd = id
+            .chars()
+            .find(|x| !(x.is_ascii_alphanumeric() || matches!(x, '_' | '-' | '.')));
+        if id.is_empty() || odd.is_some() {
+            let why = odd.map_or_else(
+                || "it is empty".to_owned(),
+                |x| format!("`{x}` (U+{:04X}) is not", u32::from(x)),
+            );
+            self.error_at(
+                pos,
+                "invalid",
+                format!("{what} id `{id}`: ids are ASCII letters, digits, `_`, `-` and `.`; {why}"),
+                Some("a letter that only looks Latin, or an invisible character, would make an id that never matches".into()),
+            );
+        }
+    }
+
     pub(super) fn unique_ids<'b>(&mut self, what: &str, ids: impl IntoIterator<Item = &'b Id>) {
         let mut seen: Vec<&str> = Vec::new();
         for id in ids {
+            self.ascii_id(Pos::of(id), what, &id.value);
             if seen.contains(&id.value.as_str()) {
                 self.error_at(
                     Pos::of(id),
@@ -210,6 +232,25 @@ pub(crate) fn compile(
             "valid_until is before valid_from".into(),
             None,
         );
+    }
+    let at = Pos::of(&pack.id);
+    let names = [
+        ("input", pack.inputs.keys().collect::<Vec<_>>()),
+        ("tag", pack.tags.keys().collect()),
+        ("parameter", pack.parameters.keys().collect()),
+        ("payer", pack.payers.keys().collect()),
+        ("split", pack.splits.keys().collect()),
+        ("clause", pack.clauses.keys().collect()),
+    ];
+    for (what, ids) in names {
+        for id in ids {
+            c.ascii_id(at, what, id);
+        }
+    }
+    for decl in pack.inputs.values() {
+        for choice in decl.choices.iter().flatten() {
+            c.ascii_id(at, "choice", choice);
+        }
     }
     let fields = inputs::fields(&pack, &mut c);
     let tags: Vec<(String, Text)> = pack

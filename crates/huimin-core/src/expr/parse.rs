@@ -141,9 +141,22 @@ fn lex(src: &str) -> Result<Vec<(Tok, u32)>, SyntaxError> {
                 }
             }
             out.push((Tok::Str(s), off(start)));
-        } else if c.is_alphabetic() || c == '_' {
-            while at(i).is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            while at(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
                 i += 1;
+            }
+            // A name runs into a letter that only looks Latin (Cyrillic а, a zero-width space…):
+            // refused, or `dibаo` would be another name than `dibao`.
+            if let Some(x) = at(i).filter(|x| x.is_alphanumeric() || !x.is_ascii()) {
+                if !x.is_whitespace() {
+                    return Err(SyntaxError {
+                        offset: off(i),
+                        message: format!(
+                            "names are ASCII letters, digits and `_`; `{x}` (U+{:04X}) is not",
+                            u32::from(x)
+                        ),
+                    });
+                }
             }
             out.push((
                 Tok::Ident(chars.get(start..i).unwrap_or_default().iter().collect()),
@@ -172,10 +185,23 @@ fn lex(src: &str) -> Result<Vec<(Tok, u32)>, SyntaxError> {
                 match one {
                     Some("!") => out.push((Tok::Sym("not"), off(start))),
                     Some(s) => out.push((Tok::Sym(s), off(start))),
+                    None if c.is_alphabetic() => {
+                        return Err(SyntaxError {
+                            offset: off(start),
+                            message: format!(
+                                "names are ASCII letters, digits and `_`; `{c}` (U+{:04X}) is not",
+                                u32::from(c)
+                            ),
+                        })
+                    }
                     None => {
                         return Err(SyntaxError {
                             offset: off(start),
-                            message: format!("unexpected character `{c}`"),
+                            message: if c.is_ascii() {
+                                format!("unexpected character `{c}`")
+                            } else {
+                                format!("unexpected character `{c}` (U+{:04X})", u32::from(c))
+                            },
                         })
                     }
                 }
