@@ -16,6 +16,12 @@ fn table(header: Vec<String>) -> Table {
     t
 }
 
+/// A table cell of text that came from a pack or a participants file: control characters
+/// (newlines, ANSI escapes) escaped so that no value can forge a row, and cut at 500 characters.
+fn text_cell(s: &str) -> Cell {
+    Cell::new(huimin_core::text::excerpt(s, 500))
+}
+
 fn right(s: impl ToString) -> Cell {
     Cell::new(s.to_string()).set_alignment(CellAlignment::Right)
 }
@@ -123,12 +129,8 @@ pub(crate) fn decisions(
                 match r {
                     Ok(d) => {
                         let mut row = vec![
-                            Cell::new(
-                                d.participant
-                                    .clone()
-                                    .unwrap_or_else(|| rec.name().to_owned()),
-                            ),
-                            Cell::new(if d.eligible {
+                            text_cell(d.participant.as_deref().unwrap_or(rec.name())),
+                            text_cell(&if d.eligible {
                                 "yes 是".to_owned()
                             } else {
                                 format!(
@@ -140,7 +142,7 @@ pub(crate) fn decisions(
                                         .join("; ")
                                 )
                             }),
-                            Cell::new(d.priority_groups.join(", ")),
+                            text_cell(&d.priority_groups.join(", ")),
                             right(d.gross_fee),
                             right(d.reduction_total),
                             right(d.net_fee),
@@ -153,8 +155,8 @@ pub(crate) fn decisions(
                     }
                     Err(e) => {
                         t.add_row(vec![
-                            Cell::new(rec.name()),
-                            Cell::new(format!("error: {}", error_text(rec, e))),
+                            text_cell(rec.name()),
+                            text_cell(&format!("error: {}", error_text(rec, e))),
                         ]);
                     }
                 }
@@ -166,9 +168,10 @@ pub(crate) fn decisions(
                         writeln!(
                             out,
                             "\n{} — why 依据:",
-                            d.participant
-                                .clone()
-                                .unwrap_or_else(|| rec.name().to_owned())
+                            huimin_core::text::excerpt(
+                                d.participant.as_deref().unwrap_or(rec.name()),
+                                500
+                            )
                         )
                         .map_err(|e| Fail::io("output", e))?;
                         for (k, s) in d.steps.iter().enumerate() {

@@ -53,3 +53,28 @@ fn a_pack_file_that_cannot_be_read_is_exit_3_without_a_made_up_position() {
         );
     }
 }
+
+#[test]
+fn ids_cannot_forge_table_rows_or_colour_the_terminal() {
+    let dir = std::env::temp_dir().join(format!("huimin-forge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("people.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"A\\n│ forged ┆ row\\u001b[31m\", \"stage\": \"primary\", \"grade\": 3, \"class_hours\": 10}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["eval", "fixtures/policies/chongqing-wanzhou-2020.yaml"])
+        .arg(&file)
+        .args(["--as-of", "2021-03-01"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!table.contains('\u{1b}'), "{table}");
+    assert!(table.contains("A\\n│ forged ┆ row\\u{1b}[31m"), "{table}");
+    // Title, top rule, header, rule, the one row, bottom rule.
+    assert_eq!(table.lines().count(), 6, "{table}");
+}

@@ -32,3 +32,34 @@ impl std::fmt::Display for Text {
         }
     }
 }
+
+/// `s` as quoted in a message: at most `max` characters (then `…`), with control characters
+/// (newlines, ANSI escapes) written as escapes, so that a 200 KB expression or a crafted id
+/// cannot flood a terminal or forge a line of output.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_are_short_and_cannot_forge_lines() {
+        assert_eq!(excerpt("hours >= 3", 80), "hours >= 3");
+        assert_eq!(excerpt(&"1 + ".repeat(50_000), 12), "1 + 1 + 1 + …");
+        assert_eq!(excerpt("a\nb\u{1b}[31m", 80), "a\\nb\\u{1b}[31m");
+    }
+}

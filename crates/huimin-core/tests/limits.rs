@@ -276,3 +276,19 @@ fn the_lint_search_is_bounded_and_says_when_it_stopped() {
         );
     }
 }
+
+#[test]
+fn an_error_quotes_at_most_the_start_of_a_long_expression() {
+    // A 9 000-character amount with a type error at its end: the message used to echo it whole.
+    let long = format!("{}'x'", "hours + ".repeat(900));
+    let pack = format!(
+        "id: long\nname: {{ zh: 长, en: Long }}\nkind: after_school\njurisdiction: {{ zh: 某市, en: Some city }}\n\
+         valid_from: 2020-09-01\nperiod: month\npayers: {{ parents: {{ zh: 家长, en: Parents }} }}\n\
+         fee_payer: parents\ninputs: {{ hours: {{ type: integer }} }}\n\
+         fees: [ {{ id: service, label: {{ zh: 费, en: Fee }}, amount: \"{long}\" }} ]\n"
+    );
+    let (_, _, msg) = pack_error(Policy::from_yaml(&pack, "long.yaml"));
+    assert!(msg.starts_with("in `hours + hours + "), "{msg}");
+    assert!(msg.contains("…`: "), "{msg}");
+    assert!(msg.chars().count() < 300, "{} characters: {msg}", msg.len());
+}

@@ -17,7 +17,7 @@ use crate::limits::Limits;
 use crate::money::Rounding;
 use crate::pack::{Expr, Id, Pack, Pos};
 use crate::policy::{Head, PackScope, Policy, Split};
-use crate::text::Text;
+use crate::text::{excerpt, Text};
 
 pub(crate) struct Compiler<'a> {
     file: &'a str,
@@ -61,7 +61,7 @@ impl Compiler<'_> {
                 self.error_at(
                     pos,
                     err.code,
-                    format!("in `{}`: {}", e.value.0, err.message),
+                    format!("in `{}`: {}", excerpt(&e.value.0, 120), err.message),
                     err.hint,
                 );
                 None

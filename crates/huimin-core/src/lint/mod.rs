@@ -16,6 +16,7 @@ use crate::expr::eval::Env;
 use crate::expr::{Binding, Expression, TagSet, Type};
 use crate::pack::{self, Expr, Id, Pos, SplitForm, Stacking};
 use crate::policy::{Cut, PackScope, Policy};
+use crate::text::excerpt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use search::Search;
@@ -174,8 +175,8 @@ impl Lints<'_> {
                         f.normalize(),
                         t.normalize(),
                         d.date,
-                        floor.source,
-                        top.source
+                        excerpt(&floor.source, 120),
+                        excerpt(&top.source, 120)
                     );
                     self.push(Severity::Error, Pos::of(at), "bounds", message);
                     return;
@@ -360,10 +361,11 @@ impl Lints<'_> {
                 let message = if earlier.is_empty() {
                     format!(
                         "category `{}` can never match: no eligible participant meets `{}`",
-                        c.head.id, c.when.source
+                        c.head.id,
+                        excerpt(&c.when.source, 120)
                     )
                 } else {
-                    format!("category `{}` can never match: every eligible participant who meets `{}` matches an earlier category", c.head.id, c.when.source)
+                    format!("category `{}` can never match: every eligible participant who meets `{}` matches an earlier category", c.head.id, excerpt(&c.when.source, 120))
                 };
                 self.push(
                     Severity::Warning,
@@ -419,10 +421,11 @@ impl Lints<'_> {
                 let message = if shadow.is_empty() {
                     format!(
                         "{what} `{}` can never apply: no eligible participant meets `{}`",
-                        id.value, when.source
+                        id.value,
+                        excerpt(&when.source, 120)
                     )
                 } else {
-                    format!("{what} `{}` can never apply: every eligible participant who meets `{}` is taken by an earlier rule or its `unless`", id.value, when.source)
+                    format!("{what} `{}` can never apply: every eligible participant who meets `{}` is taken by an earlier rule or its `unless`", id.value, excerpt(&when.source, 120))
                 };
                 self.push(Severity::Warning, Pos::of(at), "unreachable", message);
             }
