@@ -82,7 +82,7 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Record>, Fail> {
     if let Some(key) = huimin_core::ffi::duplicate_key(&text) {
         return Err(Fail {
             code: 1,
-            message: format!("{name}: `{key}` is given twice; which value is meant?"),
+            message: format!("{name}: {}", huimin_core::ffi::duplicate(&key).message.en),
         });
     }
     Ok(match v {
@@ -160,7 +160,8 @@ fn csv_rows(text: &str, name: &str) -> Result<Vec<Record>, Fail> {
             return Err(refuse(
                 1,
                 format!(
-                    "column `{h}` appears twice (columns {} and {}); which one holds the value?",
+                    "{} (columns {} and {})",
+                    huimin_core::ffi::duplicate(h).message.en,
                     j + 1,
                     k + 1
                 ),
@@ -321,7 +322,9 @@ mod tests {
     fn a_column_named_twice_refuses_the_file() {
         let msg = refused("people.csv", "stage,class_hours,stage\nprimary,10,junior\n");
         assert!(
-            msg.ends_with("people.csv:1: column `stage` appears twice (columns 1 and 3); which one holds the value?"),
+            msg.ends_with(
+                "people.csv:1: `stage` is given twice; which value is meant? (columns 1 and 3)"
+            ),
             "{msg}"
         );
     }

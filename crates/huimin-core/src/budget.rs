@@ -67,25 +67,19 @@ impl Budget {
         }
     }
 
-    /// Adds one decision.
+    /// Adds one decision. A decision whose amounts would take a total past `Decimal`'s range
+    /// (about 7.9e28) is counted as an error, not added: a total is never left short silently.
     pub fn add(&mut self, d: &Decision) {
         self.participants += 1;
         if !d.eligible {
             return;
         }
-        self.eligible += 1;
-        add_money(&mut self.gross_fee, d.gross_fee);
-        add_money(&mut self.reduction_total, d.reduction_total);
-        add_money(&mut self.net_fee, d.net_fee);
-        add_money(&mut self.subsidy_total, d.subsidy_total);
-        for (p, m) in &d.payers {
-            add_money(
-                self.payers
-                    .entry(p.clone())
-                    .or_insert(Money::zero(m.amount().scale())),
-                *m,
-            );
+        let amounts = [d.gross_fee, d.reduction_total, d.net_fee, d.subsidy_total];
+        if !self.add_money(amounts, &d.payers) {
+            self.overflowed(format!("participant {}", self.participants - 1));
+            return;
         }
+        self.eligible += 1;
         for g in &d.priority_groups {
             *self.priority_groups.entry(g.clone()).or_insert(0) += 1;
         }
@@ -103,27 +97,22 @@ impl Budget {
         }
     }
 
-    /// Adds another budget of the same policy and date (from another thread's chunk).
+    /// Adds another budget of the same policy and date (from another slice). One whose totals
+    /// would pass `Decimal`'s range is counted as errors, not added.
     pub fn merge(&mut self, o: Budget) {
         self.participants += o.participants;
+        let amounts = [o.gross_fee, o.reduction_total, o.net_fee, o.subsidy_total];
+        if !self.add_money(amounts, &o.payers) {
+            self.errors += o.participants.saturating_sub(1);
+            self.overflowed(format!("{} participants", o.participants));
+            return;
+        }
         self.eligible += o.eligible;
         self.errors += o.errors;
         for e in o.first_errors {
             if self.first_errors.len() < 10 {
                 self.first_errors.push(e);
             }
-        }
-        add_money(&mut self.gross_fee, o.gross_fee);
-        add_money(&mut self.reduction_total, o.reduction_total);
-        add_money(&mut self.net_fee, o.net_fee);
-        add_money(&mut self.subsidy_total, o.subsidy_total);
-        for (k, m) in o.payers {
-            add_money(
-                self.payers
-                    .entry(k)
-                    .or_insert(Money::zero(m.amount().scale())),
-                m,
-            );
         }
         for (k, n) in o.priority_groups {
             *self.priority_groups.entry(k).or_insert(0) += n;
@@ -132,14 +121,49 @@ impl Budget {
             *self.categories.entry(k).or_insert(0) += n;
         }
     }
-}
 
-/// Money totals stay far inside `Decimal`'s range (about 7.9e28); an overflow would need more
-/// than 10^16 participants at the largest amounts a pack can produce, so saturating is moot —
-/// but it is still checked, never wrapped.
-fn add_money(total: &mut Money, m: Money) {
-    let scale = total.amount().scale().max(m.amount().scale());
-    if let Some(s) = total.amount().checked_add(m.amount()) {
-        *total = Money::at_scale(s, scale);
+    /// Adds the four totals and each payer's, all or none; `false` when one would overflow.
+    fn add_money(&mut self, amounts: [Money; 4], payers: &BTreeMap<String, Money>) -> bool {
+        let mine = [
+            self.gross_fee,
+            self.reduction_total,
+            self.net_fee,
+            self.subsidy_total,
+        ];
+        let mut sums = [Money::default(); 4];
+        for ((s, a), b) in sums.iter_mut().zip(mine).zip(amounts) {
+            match a.checked_add(b) {
+                Some(x) => *s = x,
+                None => return false,
+            }
+        }
+        let mut by_payer = self.payers.clone();
+        for (p, m) in payers {
+            let zero = Money::zero(m.amount().scale());
+            match by_payer.get(p).copied().unwrap_or(zero).checked_add(*m) {
+                Some(x) => {
+                    by_payer.insert(p.clone(), x);
+                }
+                None => return false,
+            }
+        }
+        [
+            self.gross_fee,
+            self.reduction_total,
+            self.net_fee,
+            self.subsidy_total,
+        ] = sums;
+        self.payers = by_payer;
+        true
+    }
+
+    /// Counts what could not be added because a total would pass the decimal range.
+    fn overflowed(&mut self, what: String) {
+        self.errors += 1;
+        if self.first_errors.len() < 10 {
+            self.first_errors.push(format!(
+                "{what}: amounts that take a total past the decimal range (about 7.9e28); not counted"
+            ));
+        }
     }
 }

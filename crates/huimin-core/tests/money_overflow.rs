@@ -144,3 +144,29 @@ fees:
         "0.01"
     );
 }
+
+#[test]
+fn a_budget_never_leaves_a_total_short_without_a_word() {
+    // Each participant is due 2.5e28 + 2.5e28 = 5e28; two of them would total 1e29, past the
+    // decimal range. The second is counted as an error and left out of every total, which
+    // used to keep 5e28 as if nothing had happened.
+    let policy = Policy::from_yaml(PACK, "overflow.yaml").unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let p = Participant::new().with("claim", Decimal::from_str("2.5e28").unwrap());
+    let d = policy.evaluate(&p, as_of).unwrap();
+    let mut b = huimin_core::Budget::new(&policy, as_of);
+    b.add(&d);
+    b.add(&d);
+    assert_eq!((b.participants, b.eligible, b.errors), (2, 1, 1));
+    assert_eq!(b.subsidy_total.amount(), Decimal::from_str("5e28").unwrap());
+    assert_eq!(
+        b.payers["city"].amount(),
+        Decimal::from_str("5e28").unwrap()
+    );
+    assert!(
+        b.first_errors[0]
+            .starts_with("participant 1: amounts that take a total past the decimal range"),
+        "{:?}",
+        b.first_errors
+    );
+}
