@@ -848,3 +848,21 @@ fn the_report_json_has_a_stable_shape() {
     assert_eq!(j["money"]["net_fee"], "15560.00");
     assert_eq!(j["staff"][0]["role"], "school_teacher");
 }
+
+#[test]
+fn program_totals_past_the_decimal_range_are_an_error_not_a_short_total() {
+    // Two costs of 5e28 make 1e29: the sum used to keep 5e28 and report a wrong total cost.
+    let mut p = good();
+    p["costs"] = serde_json::json!([
+        { "id": "a", "amount": "50000000000000000000000000000", "for_use": "materials" },
+        { "id": "b", "amount": "50000000000000000000000000000", "for_use": "materials" }
+    ]);
+    let text = serde_json::to_string(&p).unwrap();
+    let spec = program::parse_json(&text, "program.json").unwrap();
+    match program::audit(&spec, "program.json", &pack()).unwrap_err() {
+        huimin_core::Error::Eval(huimin_core::EvalError::Arithmetic { what, .. }) => {
+            assert!(what.contains("program's totals"), "{what}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -171,14 +171,9 @@ pub(crate) fn units(d: Decimal, scale: u32) -> Option<i128> {
     (x.scale() == scale && x == d).then(|| x.mantissa())
 }
 
-/// Sums amounts exactly (they are far inside `Decimal`'s range; an overflow keeps the sum).
-pub(crate) fn sum(items: impl IntoIterator<Item = Money>, zero: Money) -> Money {
-    items.into_iter().fold(zero, |a, m| {
-        let scale = a.amount().scale().max(m.amount().scale());
-        a.amount()
-            .checked_add(m.amount())
-            .map_or(a, |s| Money::at_scale(s, scale))
-    })
+/// The exact sum of `items` from `zero`, or `None` past `Decimal`'s range.
+pub(crate) fn sum(items: impl IntoIterator<Item = Money>, zero: Money) -> Option<Money> {
+    items.into_iter().try_fold(zero, Money::checked_add)
 }
 
 /// A decimal read exactly from text, in plain (`12.50`) or scientific (`5e28`, `1.5E-3`)

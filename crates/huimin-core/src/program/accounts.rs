@@ -1,13 +1,13 @@
 //! The money: participants' decisions totalled over the term, funds and matching, costs,
 //! earmarks, and the split of every total between payers.
 
-use super::context::{severity, Ctx};
+use super::context::{overflow, severity, total, Ctx};
 use super::report::{EarmarkLine, FundLine, MoneyReport, Subject};
 use super::staffing::Staffing;
 use super::Member;
 use crate::decision::Decision;
-use crate::error::{Error, EvalError, InputError};
-use crate::money::{sum, Money};
+use crate::error::{Error, InputError};
+use crate::money::Money;
 use crate::pack::Pos;
 use crate::policy::EvalOptions;
 use crate::text::Text;
@@ -26,13 +26,6 @@ pub(crate) struct People {
     pub payers: BTreeMap<String, Money>,
     /// Each decision by participant id (for fee collections).
     pub by_id: BTreeMap<String, Decision>,
-}
-
-fn overflow(what: &str) -> Error {
-    Error::Eval(EvalError::Arithmetic {
-        rule: what.to_owned(),
-        what: "arithmetic overflow in the program's totals".into(),
-    })
 }
 
 /// `total + m × times`, exactly.
@@ -101,17 +94,18 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
                 add_times(&mut p.reduction_total, d.reduction_total, times)?;
                 add_times(&mut p.net_fee, d.net_fee, times)?;
                 add_times(&mut p.subsidy_total, d.subsidy_total, times)?;
-                let assigned = sum(
+                let assigned = total(
                     d.splits
                         .iter()
                         .filter(|a| d.subsidies.iter().any(|l| l.rule == a.rule))
                         .map(|a| a.amount),
                     zero,
-                );
-                let unassigned = Money::at_scale(
-                    (d.subsidy_total.amount() - assigned.amount()).max(Decimal::ZERO),
-                    zero.amount().scale(),
-                );
+                )?;
+                let unassigned = d
+                    .subsidy_total
+                    .checked_sub(assigned)
+                    .ok_or_else(|| overflow("program totals"))?
+                    .max(zero);
                 add_times(&mut p.unassigned, unassigned, times)?;
                 for (payer, amount) in &d.payers {
                     add_times(
@@ -160,7 +154,7 @@ fn not_eligible(cx: &mut Ctx, key: &str, count: u32, d: &Decision) {
 }
 
 /// Totals the money of the term and checks funds and earmarks.
-pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyReport {
+pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> Result<MoneyReport, Error> {
     let zero = cx.zero();
     let rounding = cx.policy.rounding();
     let program = cx.program;
@@ -169,8 +163,8 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
         .iter()
         .map(|c| (c.for_use.clone(), cx.money(&c.amount, "cost")))
         .collect();
-    let other_costs = sum(other.iter().map(|(_, m)| *m), zero);
-    let total_cost = sum([staff.pay, other_costs], zero);
+    let other_costs = total(other.iter().map(|(_, m)| *m), zero)?;
+    let total_cost = total([staff.pay, other_costs], zero)?;
 
     let fees_collected = if program.collections.is_empty() {
         None
@@ -180,10 +174,10 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
             .iter()
             .map(|c| cx.money(&c.amount, "collection"))
             .collect();
-        Some(sum(amounts, zero))
+        Some(total(amounts, zero)?)
     };
 
-    let funds = funds(cx);
+    let funds = funds(cx)?;
     let mut income_by: BTreeMap<String, Money> = people.payers.clone();
     for f in &funds {
         if let Some(m) = f.received.or(f.due) {
@@ -193,10 +187,12 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
     if !people.unassigned.amount().is_zero() {
         income_by.insert("unassigned".to_owned(), people.unassigned);
     }
-    let income = sum(income_by.values().copied(), zero);
-    let balance = Money::at_scale(income.amount() - total_cost.amount(), rounding.scale);
+    let income = total(income_by.values().copied(), zero)?;
+    let balance = income
+        .checked_sub(total_cost)
+        .ok_or_else(|| overflow("program balance"))?;
 
-    let earmarks = earmarks(cx, &income_by, staff.pay, &other);
+    let earmarks = earmarks(cx, &income_by, staff.pay, &other)?;
 
     // The costs split in proportion to who funds the program.
     let payers: Vec<&String> = income_by.keys().collect();
@@ -210,12 +206,12 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
         let total: BTreeMap<String, Money> = s
             .iter()
             .map(|(p, m)| {
-                (
+                Ok((
                     p.clone(),
-                    sum([*m, o.get(p).copied().unwrap_or(zero)], zero),
-                )
+                    total([*m, o.get(p).copied().unwrap_or(zero)], zero)?,
+                ))
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         split.insert("staff_pay".to_owned(), s);
         split.insert("other_costs".to_owned(), o);
         split.insert("total_cost".to_owned(), total);
@@ -227,7 +223,7 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
             .flatten()
             .map(|d| rounding.round(d))
     };
-    MoneyReport {
+    Ok(MoneyReport {
         gross_fee: people.gross_fee,
         reduction_total: people.reduction_total,
         net_fee: people.net_fee,
@@ -247,11 +243,11 @@ pub(crate) fn money(cx: &mut Ctx, people: &People, staff: &Staffing) -> MoneyRep
         split,
         per_student_cost: per(total_cost),
         per_student_income: per(income),
-    }
+    })
 }
 
 /// Funds received by payer, and what matching makes due.
-fn funds(cx: &mut Ctx) -> Vec<FundLine> {
+fn funds(cx: &mut Ctx) -> Result<Vec<FundLine>, Error> {
     let zero = cx.zero();
     let payers = cx.policy.payers().to_vec();
     let program = cx.program;
@@ -267,7 +263,7 @@ fn funds(cx: &mut Ctx) -> Vec<FundLine> {
         }
         let m = cx.money(&f.amount, "fund");
         let t = received.entry(f.payer.value.clone()).or_insert(zero);
-        *t = sum([*t, m], zero);
+        *t = total([*t, m], zero)?;
     }
     let mut due: BTreeMap<String, Money> = BTreeMap::new();
     let mut split_cite = None;
@@ -357,7 +353,7 @@ fn funds(cx: &mut Ctx) -> Vec<FundLine> {
             });
         }
     }
-    lines
+    Ok(lines)
 }
 
 fn earmarks(
@@ -365,7 +361,7 @@ fn earmarks(
     income_by: &BTreeMap<String, Money>,
     staff_pay: Money,
     other: &[(String, Money)],
-) -> Vec<EarmarkLine> {
+) -> Result<Vec<EarmarkLine>, Error> {
     let zero = cx.zero();
     let rounding = cx.policy.rounding();
     let unit = Decimal::new(1, rounding.scale);
@@ -391,13 +387,13 @@ fn earmarks(
     }
     for e in &policy.pack().earmarks {
         let income = match program.earmarked.get(&e.id.value) {
-            Some(payers) => sum(
+            Some(payers) => total(
                 payers
                     .iter()
                     .filter_map(|p| income_by.get(&p.value).copied()),
                 zero,
-            ),
-            None => sum(income_by.values().copied(), zero),
+            )?,
+            None => total(income_by.values().copied(), zero)?,
         };
         let uses: Vec<String> = cx
             .program
@@ -405,15 +401,15 @@ fn earmarks(
             .get(&e.for_use)
             .cloned()
             .unwrap_or_else(|| vec![e.for_use.clone()]);
-        let mut spent = sum(
+        let mut spent = total(
             other
                 .iter()
                 .filter(|(u, _)| uses.contains(u))
                 .map(|(_, m)| *m),
             zero,
-        );
+        )?;
         if uses.iter().any(|u| u == "staff") {
-            spent = sum([spent, staff_pay], zero);
+            spent = total([spent, staff_pay], zero)?;
         }
         let need = income.amount().checked_mul(e.min_share.0);
         let required = need
@@ -457,5 +453,5 @@ fn earmarks(
             met,
         });
     }
-    lines
+    Ok(lines)
 }

@@ -42,8 +42,8 @@ pub fn audit(program: &ProgramFile, file: &str, policy: &Policy) -> Result<Repor
     let people = accounts::evaluate(&mut cx)?;
     schedule::check(&mut cx);
     let staff = staffing::check(&mut cx)?;
-    let money = accounts::money(&mut cx, &people, &staff);
-    fees::check(&mut cx, &people);
+    let money = accounts::money(&mut cx, &people, &staff)?;
+    fees::check(&mut cx, &people)?;
     let rewards = rewards(&mut cx);
     if !cx.errors.is_empty() {
         cx.errors.sort_by_key(|e| (e.line, e.column));

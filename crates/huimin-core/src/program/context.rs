@@ -4,7 +4,7 @@
 use super::report::{Finding, FindingSeverity, Subject};
 use super::{load, ProgramFile};
 use crate::decision::Citation;
-use crate::error::PackError;
+use crate::error::{Error, EvalError, PackError};
 use crate::money::Money;
 use crate::pack::{Dec, Id, Pos};
 use crate::policy::Policy;
@@ -91,4 +91,17 @@ pub(crate) fn severity(in_principle: bool) -> FindingSeverity {
     } else {
         FindingSeverity::Violation
     }
+}
+
+/// The error for a program total past `Decimal`'s range (about 7.9e28).
+pub(crate) fn overflow(what: &str) -> Error {
+    Error::Eval(EvalError::Arithmetic {
+        rule: what.to_owned(),
+        what: "arithmetic overflow in the program's totals".into(),
+    })
+}
+
+/// The exact sum of program amounts; past the decimal range, an error, never a short total.
+pub(crate) fn total(items: impl IntoIterator<Item = Money>, zero: Money) -> Result<Money, Error> {
+    crate::money::sum(items, zero).ok_or_else(|| overflow("program totals"))
 }

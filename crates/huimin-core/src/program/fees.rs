@@ -3,10 +3,10 @@
 //! decision makes due (the capped fee, less the reductions granted).
 
 use super::accounts::People;
-use super::context::{severity, Ctx};
+use super::context::{severity, total, Ctx};
 use super::report::Subject;
 use super::Collection;
-use crate::money::sum;
+use crate::error::Error;
 use crate::money::Money;
 use crate::pack::{Charging, Period, Pos, WorkflowKind};
 use crate::text::Text;
@@ -37,7 +37,7 @@ fn label(key: PeriodKey, period: Period) -> String {
 }
 
 /// Checks every collection.
-pub(crate) fn check(cx: &mut Ctx, people: &People) {
+pub(crate) fn check(cx: &mut Ctx, people: &People) -> Result<(), Error> {
     let policy = cx.policy;
     let program = cx.program;
     let pack = policy.pack();
@@ -97,7 +97,7 @@ pub(crate) fn check(cx: &mut Ctx, people: &People) {
         let t = per_period
             .entry((c.participant.value.clone(), key))
             .or_insert(zero);
-        *t = sum([*t, amount], zero);
+        *t = total([*t, amount], zero)?;
     }
     let mut over_a_fee: Vec<(String, PeriodKey)> = Vec::new();
     for ((who, fee, key), amounts) in &per_fee {
@@ -121,7 +121,7 @@ pub(crate) fn check(cx: &mut Ctx, people: &People) {
                 &rule.cite,
             );
         }
-        let collected = sum(amounts.iter().copied(), zero);
+        let collected = total(amounts.iter().copied(), zero)?;
         let decision = people.by_id.get(who);
         let due = decision
             .and_then(|d| d.fees.iter().find(|l| l.rule == *fee))
@@ -173,4 +173,5 @@ pub(crate) fn check(cx: &mut Ctx, people: &People) {
             );
         }
     }
+    Ok(())
 }

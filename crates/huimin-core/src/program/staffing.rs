@@ -3,7 +3,7 @@
 //! session, group sizes, school teachers first).
 
 use super::calendar::weekday_counts;
-use super::context::{severity, Ctx};
+use super::context::{severity, total, Ctx};
 use super::report::{StaffLine, Subject};
 use super::{Role, Staff};
 use crate::error::{Error, EvalError};
@@ -163,10 +163,10 @@ pub(crate) fn check(cx: &mut Ctx) -> Result<Staffing, Error> {
             .amount()
             .checked_mul(Decimal::from(s.count))
             .map_or(zero, |x| Money::at_scale(x, rounding.scale));
-        pay_total = crate::money::sum([pay_total, pay], zero);
+        pay_total = total([pay_total, pay], zero)?;
         let in_pp = inside.filter(|_| s.role.is_school());
         if in_pp == Some(true) {
-            inside_total = crate::money::sum([inside_total, pay], zero);
+            inside_total = total([inside_total, pay], zero)?;
         }
         lines.push(StaffLine {
             id: s.id.value.clone(),
