@@ -12,7 +12,8 @@ mod output;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use huimin_core::{Budget, EvalOptions, Policy};
+use huimin_core::{Budget, EvalOptions, Policy, Simulation};
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,6 +57,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// The participants file's text encoding when it is not UTF-8 (gbk, gb18030, utf-16le…).
+        #[arg(long, value_parser = input::encoding)]
+        encoding: Option<&'static encoding_rs::Encoding>,
     },
     /// Evaluate a whole population and print the budget.
     Simulate {
@@ -79,6 +83,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// The population file's text encoding when it is not UTF-8 (gbk, gb18030, utf-16le…).
+        #[arg(long, value_parser = input::encoding, requires = "population")]
+        encoding: Option<&'static encoding_rs::Encoding>,
     },
     /// The demo: the seed packs over sample families, then a 100 000-student simulation.
     Demo {
@@ -183,22 +190,33 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             as_of,
             explain,
             format,
+            encoding,
         } => {
             let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
-            let records = input::read(&participants)?;
+            let source = input::open(&participants, encoding)?;
             let as_of = as_of.unwrap_or_else(today);
-            let options = EvalOptions {
-                explain: explain || format == Format::Json,
+            let options = EvalOptions { explain };
+            let mut out = output::Decisions::start(&policy, format, explain)?;
+            let mut failed = false;
+            // A table is laid out a slice at a time: one table for a file of up to a slice.
+            let first = if format == Format::Table {
+                EVAL_SLICE
+            } else {
+                1
             };
-            let results: Vec<_> = records
-                .iter()
-                .map(|rec| match &rec.participant {
-                    Ok(p) => policy.evaluate_with(p, as_of, options),
-                    Err(e) => Err(e.clone()),
-                })
-                .collect();
-            let failed = results.iter().any(Result::is_err);
-            output::decisions(&policy, &records, &results, format, explain)?;
+            let read = source.each(first, EVAL_SLICE, &mut |records| {
+                let results: Vec<_> = records
+                    .par_iter()
+                    .map(|rec| match &rec.participant {
+                        Ok(p) => policy.evaluate_with(p, as_of, options),
+                        Err(e) => Err(e.clone()),
+                    })
+                    .collect();
+                failed |= results.iter().any(Result::is_err);
+                out.write(&records, &results)
+            });
+            out.finish()?;
+            read?;
             Ok(u8::from(failed))
         }
         Command::Simulate {
@@ -209,22 +227,26 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             reform,
             as_of,
             format,
+            encoding,
         } => {
             let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
             let reform = reform
                 .map(|r| Policy::from_path(&r).map_err(Fail::pack))
                 .transpose()?;
             let as_of = as_of.unwrap_or_else(today);
-            let people = match (population, synthetic) {
-                (Some(path), _) => input::read(&path)?
-                    .into_iter()
-                    .map(|rec| rec.participant)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| Fail {
-                        code: 1,
-                        message: e.to_string(),
-                    })?,
-                (None, Some(n)) => huimin_core::population::synthetic(&policy, n, seed),
+            let (baseline, reformed) = match (population, synthetic) {
+                (Some(path), _) => {
+                    let source = input::open(&path, encoding)?;
+                    simulate_stream(source, &policy, reform.as_ref(), as_of)?
+                }
+                (None, Some(n)) => {
+                    let people = huimin_core::population::synthetic(&policy, n, seed);
+                    let baseline = simulate(&policy, &people, as_of, "baseline");
+                    let reformed = reform
+                        .as_ref()
+                        .map(|r| simulate(r, &people, as_of, "reform"));
+                    (baseline, reformed)
+                }
                 (None, None) => {
                     return Err(Fail {
                         code: 2,
@@ -232,10 +254,6 @@ fn run(cmd: Command) -> Result<u8, Fail> {
                     })
                 }
             };
-            let baseline = simulate(&policy, &people, as_of, "baseline");
-            let reformed = reform
-                .as_ref()
-                .map(|r| simulate(r, &people, as_of, "reform"));
             output::budget(&policy, &baseline, reformed.as_ref(), format)?;
             Ok(u8::from(
                 baseline.errors > 0 || reformed.is_some_and(|b| b.errors > 0),
@@ -297,6 +315,81 @@ fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> Result<u8, Fa
     Ok(code)
 }
 
+/// Participants evaluated (and written) together by `eval`: all cores busy, memory flat.
+const EVAL_SLICE: usize = 4096;
+
+/// A progress bar on stderr, drawn only on a terminal and only for runs that last over a
+/// second; `len` when the number of participants is known.
+fn progress(what: &str, len: Option<u64>) -> indicatif::ProgressBar {
+    let (bar, template) = match len {
+        Some(n) => (
+            indicatif::ProgressBar::with_draw_target(
+                Some(n),
+                indicatif::ProgressDrawTarget::stderr(),
+            ),
+            "{msg:>8} [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
+        ),
+        None => (
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr()),
+            "{msg:>8} {spinner} {pos} participants {per_sec}",
+        ),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+/// Simulates a population file as it streams, under the baseline and the reform at once:
+/// memory holds one slice, whatever the file's size. A record that cannot be read is counted
+/// as an error naming its id and line, and the rest go on.
+fn simulate_stream(
+    source: input::Source,
+    policy: &Policy,
+    reform: Option<&Policy>,
+    as_of: NaiveDate,
+) -> Result<(Budget, Option<Budget>), Fail> {
+    let mut runs: Vec<Simulation> = std::iter::once(policy)
+        .chain(reform)
+        .map(|p| Simulation::new(p, as_of))
+        .collect();
+    let bar = progress("simulate", None);
+    let started = std::time::Instant::now();
+    source.each(huimin_core::SLICE, huimin_core::SLICE, &mut |records| {
+        let mut people = Vec::with_capacity(records.len());
+        let mut places = Vec::with_capacity(records.len());
+        for rec in records {
+            match rec.participant {
+                Ok(p) => {
+                    people.push(p);
+                    places.push(rec.at);
+                }
+                Err(e) => {
+                    let name = rec.id.as_deref().unwrap_or(&rec.at);
+                    for run in &mut runs {
+                        run.add_unread(name, &e);
+                    }
+                }
+            }
+        }
+        let place = |i: usize| places.get(i).cloned().unwrap_or_default();
+        for run in &mut runs {
+            run.add(&people, &place);
+        }
+        if started.elapsed().as_secs_f64() > 1.0 {
+            bar.set_position(runs.first().map_or(0, |r| r.participants() as u64));
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    let mut budgets = runs.into_iter().map(Simulation::finish);
+    let baseline = budgets.next().unwrap_or_else(|| Budget::new(policy, as_of));
+    Ok((baseline, budgets.next()))
+}
+
 /// Runs a simulation with a progress bar on stderr (shown only on a terminal, for runs that
 /// last over a second).
 pub(crate) fn simulate(
@@ -305,18 +398,7 @@ pub(crate) fn simulate(
     as_of: NaiveDate,
     what: &str,
 ) -> Budget {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(people.len() as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg:>8} [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.set_message(what.to_owned());
+    let bar = progress(what, Some(people.len() as u64));
     let started = std::time::Instant::now();
     let budget = policy.simulate(people, as_of, &|done| {
         if started.elapsed().as_secs_f64() > 1.0 {

@@ -46,144 +46,203 @@ fn error_text(rec: &Record, e: &Error) -> String {
     }
 }
 
-/// Prints one decision per participant record; an error names the participant's id and where
-/// its record is.
-pub(crate) fn decisions(
-    policy: &Policy,
-    records: &[Record],
-    results: &[Result<Decision, Error>],
+/// Decisions written as they come, one slice of records at a time: JSON as one array, CSV as
+/// one file, a table per slice (so a table of a million rows is a thousand tables of at most a
+/// slice each, never a million rows held for their widths).
+pub(crate) struct Decisions<'p> {
+    policy: &'p Policy,
     format: Format,
     explain: bool,
-) -> Result<(), Fail> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => {
-            let items: Vec<serde_json::Value> = records
-                .iter()
-                .zip(results)
-                .map(|(rec, r)| match r {
-                    Ok(d) => {
-                        let mut v = d.to_json();
-                        if !explain {
-                            if let Some(o) = v.as_object_mut() {
-                                o.remove("steps");
-                            }
-                        }
-                        v
-                    }
-                    Err(e) => {
-                        serde_json::json!({ "participant": rec.id, "at": rec.at, "error": e })
-                    }
-                })
-                .collect();
-            let s = serde_json::to_string_pretty(&items).map_err(|e| Fail::io("output", e))?;
-            writeln!(out, "{s}").map_err(|e| Fail::io("output", e))?;
-        }
-        Format::Csv => {
+    columns: Vec<RowColumn>,
+    out: std::io::BufWriter<std::io::Stdout>,
+    written: u64,
+}
+
+/// An output write that failed: exit 3.
+fn written(r: std::io::Result<()>) -> Result<(), Fail> {
+    r.map_err(|e| Fail::io("output", e))
+}
+
+impl<'p> Decisions<'p> {
+    /// Writes what comes before the first decision (a JSON array's bracket, a CSV header, a
+    /// table's title).
+    pub(crate) fn start(policy: &'p Policy, format: Format, explain: bool) -> Result<Self, Fail> {
+        let mut d = Decisions {
+            policy,
+            format,
+            explain,
             // The flat output row defined once in the core (the same columns as the Arrow
             // frames of the Python binding).
-            let columns = huimin_core::ffi::row_columns(policy);
-            let mut w = csv::Writer::from_writer(out);
-            let header: Vec<String> = columns.iter().map(RowColumn::name).collect();
-            w.write_record(&header).map_err(|e| Fail::io("output", e))?;
-            for (rec, r) in records.iter().zip(results) {
-                let row: Vec<String> = columns
-                    .iter()
-                    .map(|c| match (c, r) {
-                        (RowColumn::Id, Ok(d)) => d
-                            .participant
-                            .clone()
-                            .unwrap_or_else(|| rec.name().to_owned()),
-                        (RowColumn::Id, Err(_)) => rec.name().to_owned(),
-                        (RowColumn::Error, Err(e)) => error_text(rec, e),
-                        (c, Ok(d)) => c.text(d),
-                        (_, Err(_)) => String::new(),
-                    })
-                    .collect();
-                w.write_record(&row).map_err(|e| Fail::io("output", e))?;
+            columns: huimin_core::ffi::row_columns(policy),
+            out: std::io::BufWriter::new(std::io::stdout()),
+            written: 0,
+        };
+        match format {
+            Format::Json => written(write!(d.out, "["))?,
+            Format::Csv => {
+                let header: Vec<String> = d.columns.iter().map(RowColumn::name).collect();
+                d.csv_rows([header])?;
             }
-            w.flush().map_err(|e| Fail::io("output", e))?;
-        }
-        Format::Table => {
-            writeln!(
-                out,
+            Format::Table => written(writeln!(
+                d.out,
                 "{} — {}  ({}, {})",
                 policy.id(),
                 policy.name(),
                 policy.jurisdiction(),
                 policy.period().label()
-            )
-            .map_err(|e| Fail::io("output", e))?;
-            let mut header = vec![
-                "participant".to_owned(),
-                "eligible 资格".into(),
-                "priority 优先".into(),
-                "gross 应收".into(),
-                "reductions 减免".into(),
-                "net 实收".into(),
-                "subsidy 补助".into(),
-            ];
-            header.extend(policy.payers().iter().map(|(p, t)| format!("{p} {}", t.zh)));
-            let mut t = table(header);
-            for (rec, r) in records.iter().zip(results) {
-                match r {
-                    Ok(d) => {
-                        let mut row = vec![
-                            text_cell(d.participant.as_deref().unwrap_or(rec.name())),
-                            text_cell(&if d.eligible {
-                                "yes 是".to_owned()
-                            } else {
-                                format!(
-                                    "no 否: {}",
-                                    d.reasons
-                                        .iter()
-                                        .map(|r| r.message.to_string())
-                                        .collect::<Vec<_>>()
-                                        .join("; ")
-                                )
-                            }),
-                            text_cell(&d.priority_groups.join(", ")),
-                            right(d.gross_fee),
-                            right(d.reduction_total),
-                            right(d.net_fee),
-                            right(d.subsidy_total),
-                        ];
-                        row.extend(policy.payers().iter().map(|(p, _)| {
-                            right(d.payers.get(p).map(Money::to_string).unwrap_or_default())
-                        }));
-                        t.add_row(row);
-                    }
-                    Err(e) => {
-                        t.add_row(vec![
-                            text_cell(rec.name()),
-                            text_cell(&format!("error: {}", error_text(rec, e))),
-                        ]);
-                    }
+            ))?,
+        }
+        Ok(d)
+    }
+
+    /// Writes CSV rows.
+    fn csv_rows(&mut self, rows: impl IntoIterator<Item = Vec<String>>) -> Result<(), Fail> {
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        for row in rows {
+            w.write_record(&row).map_err(|e| Fail::io("output", e))?;
+        }
+        written(w.flush())
+    }
+
+    /// Writes the decisions of one slice of records.
+    pub(crate) fn write(
+        &mut self,
+        records: &[Record],
+        results: &[Result<Decision, Error>],
+    ) -> Result<(), Fail> {
+        match self.format {
+            Format::Json => {
+                for (rec, r) in records.iter().zip(results) {
+                    let v = match r {
+                        Ok(d) => {
+                            let mut v = d.to_json();
+                            if !self.explain {
+                                if let Some(o) = v.as_object_mut() {
+                                    o.remove("steps");
+                                }
+                            }
+                            v
+                        }
+                        Err(e) => {
+                            serde_json::json!({ "participant": rec.id, "at": rec.at, "error": e })
+                        }
+                    };
+                    let lead = if self.written == 0 { "\n" } else { ",\n" };
+                    let s = serde_json::to_string_pretty(&v).map_err(|e| Fail::io("output", e))?;
+                    written(write!(self.out, "{lead}{s}"))?;
+                    self.written += 1;
                 }
             }
-            writeln!(out, "{t}").map_err(|e| Fail::io("output", e))?;
-            if explain {
-                for (rec, r) in records.iter().zip(results) {
-                    if let Ok(d) = r {
-                        writeln!(
-                            out,
-                            "\n{} — why 依据:",
-                            huimin_core::text::excerpt(
-                                d.participant.as_deref().unwrap_or(rec.name()),
-                                500
+            Format::Csv => {
+                let columns = &self.columns;
+                let rows: Vec<Vec<String>> = records
+                    .iter()
+                    .zip(results)
+                    .map(|(rec, r)| {
+                        columns
+                            .iter()
+                            .map(|c| match (c, r) {
+                                (RowColumn::Id, Ok(d)) => d
+                                    .participant
+                                    .clone()
+                                    .unwrap_or_else(|| rec.name().to_owned()),
+                                (RowColumn::Id, Err(_)) => rec.name().to_owned(),
+                                (RowColumn::Error, Err(e)) => error_text(rec, e),
+                                (c, Ok(d)) => c.text(d),
+                                (_, Err(_)) => String::new(),
+                            })
+                            .collect()
+                    })
+                    .collect();
+                self.written += rows.len() as u64;
+                self.csv_rows(rows)?;
+            }
+            Format::Table => {
+                self.table(records, results)?;
+                self.written += records.len() as u64;
+            }
+        }
+        written(self.out.flush())
+    }
+
+    fn table(
+        &mut self,
+        records: &[Record],
+        results: &[Result<Decision, Error>],
+    ) -> Result<(), Fail> {
+        let policy = self.policy;
+        let mut header = vec![
+            "participant".to_owned(),
+            "eligible 资格".into(),
+            "priority 优先".into(),
+            "gross 应收".into(),
+            "reductions 减免".into(),
+            "net 实收".into(),
+            "subsidy 补助".into(),
+        ];
+        header.extend(policy.payers().iter().map(|(p, t)| format!("{p} {}", t.zh)));
+        let mut t = table(header);
+        for (rec, r) in records.iter().zip(results) {
+            match r {
+                Ok(d) => {
+                    let mut row = vec![
+                        text_cell(d.participant.as_deref().unwrap_or(rec.name())),
+                        text_cell(&if d.eligible {
+                            "yes 是".to_owned()
+                        } else {
+                            format!(
+                                "no 否: {}",
+                                d.reasons
+                                    .iter()
+                                    .map(|r| r.message.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
                             )
-                        )
-                        .map_err(|e| Fail::io("output", e))?;
-                        for (k, s) in d.steps.iter().enumerate() {
-                            writeln!(out, "{}", step_text(k + 1, s))
-                                .map_err(|e| Fail::io("output", e))?;
-                        }
+                        }),
+                        text_cell(&d.priority_groups.join(", ")),
+                        right(d.gross_fee),
+                        right(d.reduction_total),
+                        right(d.net_fee),
+                        right(d.subsidy_total),
+                    ];
+                    row.extend(policy.payers().iter().map(|(p, _)| {
+                        right(d.payers.get(p).map(Money::to_string).unwrap_or_default())
+                    }));
+                    t.add_row(row);
+                }
+                Err(e) => {
+                    t.add_row(vec![
+                        text_cell(rec.name()),
+                        text_cell(&format!("error: {}", error_text(rec, e))),
+                    ]);
+                }
+            }
+        }
+        written(writeln!(self.out, "{t}"))?;
+        if self.explain {
+            for (rec, r) in records.iter().zip(results) {
+                if let Ok(d) = r {
+                    let who = d.participant.as_deref().unwrap_or(rec.name());
+                    let who = huimin_core::text::excerpt(who, 500);
+                    written(writeln!(self.out, "\n{who} — why 依据:"))?;
+                    for (k, s) in d.steps.iter().enumerate() {
+                        written(writeln!(self.out, "{}", step_text(k + 1, s)))?;
                     }
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Writes what comes after the last decision, and flushes.
+    pub(crate) fn finish(mut self) -> Result<(), Fail> {
+        match self.format {
+            Format::Json if self.written == 0 => written(writeln!(self.out, "]"))?,
+            Format::Json => written(writeln!(self.out, "\n]"))?,
+            Format::Csv | Format::Table => {}
+        }
+        written(self.out.flush())
+    }
 }
 
 /// One explanation step as readable text, with its citation.
@@ -221,10 +280,92 @@ fn diff(a: Money, b: Money) -> String {
     }
 }
 
-/// A money row of the budget table: its label and how to read it.
-type MoneyRow = (&'static str, fn(&Budget) -> Money);
+/// A measure of a budget: its CSV key, its table label, and how to read it.
+type Measure<T> = (&'static str, &'static str, fn(&Budget) -> T);
 
-/// Prints a budget, with a reform column and the difference when given.
+/// One line of a budget: a key for CSV, a label for the table, the baseline's value, and with
+/// a reform its value and the difference.
+struct Line {
+    key: String,
+    label: String,
+    base: String,
+    reform: Option<(String, String)>,
+}
+
+/// The lines of a budget, with a reform's beside it when given.
+fn lines(policy: &Policy, base: &Budget, reform: Option<&Budget>) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let count = |a: u64, b: u64| {
+        (
+            b.to_string(),
+            format!("{:+}", i128::from(b) - i128::from(a)),
+        )
+    };
+    let counts: [Measure<u64>; 3] = [
+        ("participants", "participants 人数", |b| b.participants),
+        ("eligible", "eligible 符合条件", |b| b.eligible),
+        ("errors", "errors 错误", |b| b.errors),
+    ];
+    for (key, label, f) in counts {
+        lines.push(Line {
+            key: key.into(),
+            label: label.into(),
+            base: f(base).to_string(),
+            reform: reform.map(|r| count(f(base), f(r))),
+        });
+    }
+    let money: [Measure<Money>; 4] = [
+        ("gross_fee", "gross fees 应收费用", |b| b.gross_fee),
+        ("reduction_total", "reductions 减免", |b| {
+            b.reduction_total
+        }),
+        ("net_fee", "net fees 实收费用", |b| b.net_fee),
+        ("subsidy_total", "subsidies 补助", |b| b.subsidy_total),
+    ];
+    for (key, label, f) in money {
+        lines.push(Line {
+            key: key.into(),
+            label: label.into(),
+            base: f(base).to_string(),
+            reform: reform.map(|r| (f(r).to_string(), diff(f(base), f(r)))),
+        });
+    }
+    for (p, m) in &base.payers {
+        let r = reform.map(|r| r.payers.get(p).copied());
+        lines.push(Line {
+            key: format!("payer:{p}"),
+            label: format!("payer: {}", payer_name(policy, p)),
+            base: m.to_string(),
+            reform: r.map(|x| {
+                x.map_or((String::new(), String::new()), |x| {
+                    (x.to_string(), diff(*m, x))
+                })
+            }),
+        });
+    }
+    let groups = [
+        (
+            "priority",
+            &base.priority_groups,
+            reform.map(|r| &r.priority_groups),
+        ),
+        ("category", &base.categories, reform.map(|r| &r.categories)),
+    ];
+    for (what, mine, theirs) in groups {
+        for (g, n) in mine {
+            lines.push(Line {
+                key: format!("{what}:{g}"),
+                label: format!("{what}: {g}"),
+                base: n.to_string(),
+                reform: theirs.map(|t| count(*n, t.get(g).copied().unwrap_or(0))),
+            });
+        }
+    }
+    lines
+}
+
+/// Prints a budget, with a reform column and the difference when given: a table, JSON, or CSV
+/// (`measure,baseline[,reform,difference]`, errors on standard error).
 pub(crate) fn budget(
     policy: &Policy,
     base: &Budget,
@@ -232,101 +373,68 @@ pub(crate) fn budget(
     format: Format,
 ) -> Result<(), Fail> {
     let mut out = std::io::stdout().lock();
-    if format == Format::Json {
-        let v = match reform {
-            Some(r) => serde_json::json!({ "baseline": base, "reform": r }),
-            None => serde_json::json!({ "baseline": base }),
-        };
-        let s = serde_json::to_string_pretty(&v).map_err(|e| Fail::io("output", e))?;
-        return writeln!(out, "{s}").map_err(|e| Fail::io("output", e));
-    }
-    let mut header = vec!["".to_owned(), "baseline 现行".to_owned()];
-    if reform.is_some() {
-        header.extend(["reform 改革".to_owned(), "difference 差额".to_owned()]);
-    }
-    let mut t = table(header);
-    let mut row = |label: String, a: String, b: Option<String>, d: Option<String>| {
-        let mut r = vec![Cell::new(label), right(a)];
-        if let (Some(b), Some(d)) = (b, d) {
-            r.extend([right(b), right(d)]);
+    let errors = std::iter::once(("", base))
+        .chain(reform.map(|r| ("reform: ", r)))
+        .flat_map(|(what, b)| b.first_errors.iter().map(move |e| format!("{what}{e}")));
+    match format {
+        Format::Json => {
+            let v = match reform {
+                Some(r) => serde_json::json!({ "baseline": base, "reform": r }),
+                None => serde_json::json!({ "baseline": base }),
+            };
+            let s = serde_json::to_string_pretty(&v).map_err(|e| Fail::io("output", e))?;
+            written(writeln!(out, "{s}"))
         }
-        t.add_row(r);
-    };
-    let count =
-        |label: &str, f: fn(&Budget) -> u64| -> (String, String, Option<String>, Option<String>) {
-            let a = f(base);
-            let b = reform.map(f);
-            (
-                label.to_owned(),
-                a.to_string(),
-                b.map(|b| b.to_string()),
-                b.map(|b| format!("{:+}", b as i128 - a as i128)),
-            )
-        };
-    for (label, f) in [
-        (
-            "participants 人数",
-            (|b: &Budget| b.participants) as fn(&Budget) -> u64,
-        ),
-        ("eligible 符合条件", |b| b.eligible),
-        ("errors 错误", |b| b.errors),
-    ] {
-        let (l, a, b, d) = count(label, f);
-        row(l, a, b, d);
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            let mut header = vec!["measure", "baseline"];
+            if reform.is_some() {
+                header.extend(["reform", "difference"]);
+            }
+            w.write_record(&header).map_err(|e| Fail::io("output", e))?;
+            for l in lines(policy, base, reform) {
+                let mut r = vec![l.key, l.base];
+                if let Some((b, d)) = l.reform {
+                    r.extend([b, d]);
+                }
+                w.write_record(&r).map_err(|e| Fail::io("output", e))?;
+            }
+            written(w.flush())?;
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            Ok(())
+        }
+        Format::Table => {
+            let mut header = vec!["".to_owned(), "baseline 现行".to_owned()];
+            if reform.is_some() {
+                header.extend(["reform 改革".to_owned(), "difference 差额".to_owned()]);
+            }
+            let mut t = table(header);
+            for l in lines(policy, base, reform) {
+                let mut r = vec![text_cell(&l.label), right(l.base)];
+                if let Some((b, d)) = l.reform {
+                    r.extend([right(b), right(d)]);
+                }
+                t.add_row(r);
+            }
+            written(writeln!(
+                out,
+                "{} — {}  (as of {}, amounts {})",
+                policy.id(),
+                policy.name(),
+                base.as_of,
+                policy.period().label()
+            ))?;
+            written(writeln!(out, "{t}"))?;
+            for e in errors {
+                written(writeln!(
+                    out,
+                    "  error: {}",
+                    huimin_core::text::excerpt(&e, 2000)
+                ))?;
+            }
+            Ok(())
+        }
     }
-    let money: [MoneyRow; 4] = [
-        ("gross fees 应收费用", |b| b.gross_fee),
-        ("reductions 减免", |b| b.reduction_total),
-        ("net fees 实收费用", |b| b.net_fee),
-        ("subsidies 补助", |b| b.subsidy_total),
-    ];
-    for (label, f) in money {
-        row(
-            label.to_owned(),
-            f(base).to_string(),
-            reform.map(|r| f(r).to_string()),
-            reform.map(|r| diff(f(base), f(r))),
-        );
-    }
-    for (p, m) in &base.payers {
-        let r = reform.and_then(|r| r.payers.get(p)).copied();
-        row(
-            format!("payer: {}", payer_name(policy, p)),
-            m.to_string(),
-            reform.map(|_| r.map(|x| x.to_string()).unwrap_or_default()),
-            r.map(|x| diff(*m, x)),
-        );
-    }
-    for (g, n) in &base.priority_groups {
-        let r = reform.map(|r| r.priority_groups.get(g).copied().unwrap_or(0));
-        row(
-            format!("priority: {g}"),
-            n.to_string(),
-            r.map(|x| x.to_string()),
-            r.map(|x| format!("{:+}", x as i128 - *n as i128)),
-        );
-    }
-    for (c, n) in &base.categories {
-        let r = reform.map(|r| r.categories.get(c).copied().unwrap_or(0));
-        row(
-            format!("category: {c}"),
-            n.to_string(),
-            r.map(|x| x.to_string()),
-            r.map(|x| format!("{:+}", x as i128 - *n as i128)),
-        );
-    }
-    writeln!(
-        out,
-        "{} — {}  (as of {}, amounts {})",
-        policy.id(),
-        policy.name(),
-        base.as_of,
-        policy.period().label()
-    )
-    .map_err(|e| Fail::io("output", e))?;
-    writeln!(out, "{t}").map_err(|e| Fail::io("output", e))?;
-    for e in &base.first_errors {
-        writeln!(out, "  error: {e}").map_err(|e| Fail::io("output", e))?;
-    }
-    Ok(())
 }

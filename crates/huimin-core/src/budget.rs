@@ -88,12 +88,13 @@ impl Budget {
         }
     }
 
-    /// Counts a participant that could not be evaluated.
-    pub fn add_error(&mut self, index: usize, e: &Error) {
+    /// Counts a participant that could not be evaluated; `name` says which (its id, where its
+    /// record is).
+    pub fn add_error(&mut self, name: &str, e: &Error) {
         self.participants += 1;
         self.errors += 1;
         if self.first_errors.len() < 10 {
-            self.first_errors.push(format!("participant {index}: {e}"));
+            self.first_errors.push(format!("{name}: {e}"));
         }
     }
 

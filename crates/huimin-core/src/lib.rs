@@ -55,7 +55,7 @@
 //! | one participant | `evaluate` | [`Policy::evaluate`]: the rules over `Decimal`, recording a [`Decision`] |
 //! | totals | `budget` | [`Budget`]: the totals of a population run |
 //! | columns | `batch` | [`Policy::evaluate_batch`]: lanes, the rules row by row over fixed-point, fall-back rows, the plan's verdict |
-//! | population runs | `simulate` | [`Policy::simulate`]: slices on the columnar engine into a budget |
+//! | population runs | `simulate` | [`Policy::simulate`], [`Simulation`]: slices on the columnar engine into a budget, at once or as a file streams |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
 //! | program audit | `program` | a program's accounts, fees, schedule and staffing under its pack |
 //! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
@@ -107,4 +107,5 @@ pub use limits::Limits;
 pub use model::{Participant, Value};
 pub use money::{Money, Rounding, RoundingMode};
 pub use policy::{EvalOptions, FieldInfo, InputSchema, Policy, TagInfo};
+pub use simulate::{Simulation, SLICE};
 pub use text::Text;

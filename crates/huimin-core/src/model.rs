@@ -136,9 +136,18 @@ impl Participant {
                             .map(String::from),
                     );
                 }
-                ("id" | "tags", _) => {
-                    errors.push(input_error(key, "wrong_type", "类型错误", "wrong type"))
-                }
+                ("id", _) => errors.push(input_error(
+                    key,
+                    "wrong_type",
+                    "编号应为文字或数字",
+                    "an id is text or a number",
+                )),
+                ("tags", _) => errors.push(input_error(
+                    key,
+                    "wrong_type",
+                    "标签应为文字列表，或用 ; 分隔的文字",
+                    "tags are a list of texts, or one text separated by ;",
+                )),
                 (_, serde_json::Value::Bool(b)) => {
                     p.fields.insert(key.clone(), Value::Bool(*b));
                 }

@@ -139,7 +139,7 @@ fn a_simulated_budget_equals_the_sum_of_single_decisions() {
         for (i, p) in people.iter().enumerate() {
             match policy.evaluate_with(p, as_of, EvalOptions { explain: false }) {
                 Ok(d) => want.add(&d),
-                Err(e) => want.add_error(i, &e),
+                Err(e) => want.add_error(&format!("participant {i}"), &e),
             }
         }
         let got = policy.simulate(&people, as_of, &|_| {});

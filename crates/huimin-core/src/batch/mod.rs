@@ -330,15 +330,15 @@ impl BatchOutput {
 
     /// The totals of the batch as a [`Budget`], exactly as adding every decision would give.
     pub fn budget(&self, policy: &Policy, as_of: NaiveDate) -> Budget {
-        self.budget_from(policy, as_of, 0)
+        self.budget_named(policy, as_of, &|i| format!("participant {i}"))
     }
 
-    /// The totals, naming rows in errors as `first_row + index`.
-    pub(crate) fn budget_from(
+    /// The totals, with `name(index)` naming a row in error.
+    pub(crate) fn budget_named(
         &self,
         policy: &Policy,
         as_of: NaiveDate,
-        first_row: usize,
+        name: &dyn Fn(usize) -> String,
     ) -> Budget {
         let mut b = Budget::new(policy, as_of);
         let sum = |v: &[i64]| -> Money {
@@ -353,7 +353,7 @@ impl BatchOutput {
             .errors
             .iter()
             .take(10)
-            .map(|(i, e)| format!("participant {}: {e}", first_row + i))
+            .map(|(i, e)| format!("{}: {e}", name(*i)))
             .collect();
         b.eligible = self.eligible.iter().filter(|e| **e).count() as u64;
         b.gross_fee = sum(&self.gross_fee);

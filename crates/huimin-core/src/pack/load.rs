@@ -91,7 +91,7 @@ pub fn parse_json_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, 
             column: u32::try_from(e.column()).unwrap_or(u32::MAX),
             severity: Severity::Error,
             code: "json",
-            message: strip_position(&e.to_string()),
+            message: reader_message(&e.to_string()),
             hint: None,
         }]));
     }
@@ -132,7 +132,7 @@ fn from_saphyr(
         .location()
         .map(|l| Pos::from_location(&l))
         .unwrap_or_default();
-    let message = strip_position(&e.without_snippet().to_string());
+    let message = reader_message(&e.without_snippet().to_string());
     if message.starts_with("budget breached") {
         return PackError {
             file: file.to_owned(),
@@ -168,13 +168,65 @@ fn from_saphyr(
     }
 }
 
-/// Drops a trailing " at line L column C" that the parsers append: the position is reported
-/// in its own fields.
-fn strip_position(msg: &str) -> String {
+/// A reader's message in this project's words: drops a trailing " at line L column C" that
+/// the parsers append (the position is reported in its own fields), and puts what the YAML and
+/// date libraries say in their own terms (their option names, Rust types) plainly.
+pub(crate) fn reader_message(msg: &str) -> String {
     let first = msg.lines().next().unwrap_or(msg);
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].trim_end_matches(',').to_owned(),
-        None => first.to_owned(),
+    let first = match first.rfind(" at line ") {
+        Some(i) => first.get(..i).unwrap_or(first).trim_end_matches(','),
+        None => first,
+    };
+    plain(first)
+}
+
+/// What the libraries say, in words a pack author can act on.
+fn plain(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("`{key}` is given twice in this mapping; which value is meant?");
+    }
+    if msg.starts_with("multiple YAML documents detected") {
+        return "the file holds more than one YAML document (a `---` line after the first part); \
+                a pack or a program is one document"
+            .to_owned();
+    }
+    // chrono's date parsing errors.
+    match msg {
+        "input is out of range" | "no possible date and time matching input" => {
+            return "no such date: the month or the day is out of range (a date is YYYY-MM-DD)"
+                .to_owned()
+        }
+        "premature end of input"
+        | "input contains invalid characters"
+        | "trailing input"
+        | "input is not enough for unique date and time"
+        | "bad or unsupported format string" => {
+            return "not a date: a date is written YYYY-MM-DD, e.g. 2021-09-01".to_owned()
+        }
+        _ => {}
+    }
+    // serde's "expected <Rust type>".
+    match msg.split_once("expected ") {
+        Some((before, ty)) => {
+            let words = match ty.trim() {
+                "Option<String>" | "String" | "a string" => "text",
+                "string scalar" => "text, not a list or a mapping",
+                "Option<NaiveDate>" | "NaiveDate" => "a date, YYYY-MM-DD",
+                "Decimal" | "Option<Decimal>" => "a number",
+                "u8" | "u16" | "u32" | "u64" | "usize" | "Option<u32>" | "Option<usize>" => {
+                    "a whole number, 0 or more"
+                }
+                "i32" | "i64" => "a whole number",
+                "bool" | "a boolean" => "true or false",
+                other => other,
+            };
+            format!("{before}expected {words}")
+        }
+        None => msg.to_owned(),
     }
 }
 

@@ -8,7 +8,7 @@ mod load;
 mod program;
 
 pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
-pub(crate) use load::{too_big, Pos};
+pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
     ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
 };

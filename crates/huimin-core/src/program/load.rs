@@ -94,13 +94,8 @@ fn saphyr_error(e: &serde_saphyr::Error, file: &str) -> Error {
             column: u32::try_from(l.column()).unwrap_or(u32::MAX),
         })
         .unwrap_or_default();
-    let msg = e.without_snippet().to_string();
-    let first = msg.lines().next().unwrap_or(&msg);
-    let msg = match first.rfind(" at line ") {
-        Some(i) => first.get(..i).unwrap_or(first).trim_end_matches(','),
-        None => first,
-    };
-    one(file, pos, "schema", msg.to_owned())
+    let msg = crate::pack::reader_message(&e.without_snippet().to_string());
+    one(file, pos, "schema", msg)
 }
 
 /// Checks that need no pack: the term, unique ids, and references between groups, sessions

@@ -1,0 +1,144 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `eval` and `simulate` stream: the first answers come out while the input is still being
+//! written, a bad record in a population is counted and named while the rest go on, and a
+//! budget prints as CSV when asked.
+//!
+//! Wanzhou's rule (fixtures/policies/chongqing-wanzhou-2020.yaml): 3.00 per class-hour, at most
+//! 170.00 a month, paid by the parents; grades up to 4 are `lower_grades`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const PACK: &str = "fixtures/policies/chongqing-wanzhou-2020.yaml";
+
+fn huimin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_huimin"));
+    c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    c
+}
+
+#[test]
+fn the_first_answer_comes_out_before_the_input_ends() {
+    let mut child = huimin()
+        .args([
+            "eval",
+            PACK,
+            "-",
+            "--as-of",
+            "2021-03-01",
+            "--format",
+            "csv",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // A: 3.00 × 10 = 30.00. Standard input stays open: the answer must not wait for its end.
+    writeln!(
+        stdin,
+        r#"{{"id": "A", "stage": "primary", "grade": 3, "class_hours": 10}}"#
+    )
+    .unwrap();
+    stdin.flush().unwrap();
+    // A failure here would otherwise wait for ever; this is a deadline for a hang, not a
+    // measure of speed.
+    let wait = Duration::from_secs(120);
+    let header = rx
+        .recv_timeout(wait)
+        .expect("no header while input is open");
+    assert!(header.starts_with("id,eligible,"), "{header}");
+    let first = rx
+        .recv_timeout(wait)
+        .expect("no answer while input is open");
+    assert_eq!(first, "A,true,,,lower_grades,30.00,0.00,30.00,0.00,30.00,");
+    // B: grade 7, 3.00 × 60 = 180.00, capped at 170.00.
+    writeln!(
+        stdin,
+        r#"{{"id": "B", "stage": "junior", "grade": 7, "class_hours": 60}}"#
+    )
+    .unwrap();
+    drop(stdin);
+    let second = rx.recv_timeout(wait).unwrap();
+    assert_eq!(second, "B,true,,,,170.00,0.00,170.00,0.00,170.00,");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_bad_row_in_a_population_is_counted_and_named_and_the_rest_go_on() {
+    let dir = std::env::temp_dir().join(format!("huimin-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("people.csv");
+    // A1: 170.00 (capped). B2: hours not a number. C3: grade 8, 3.00 × 10 = 30.00.
+    std::fs::write(
+        &file,
+        "id,stage,grade,class_hours\nA1,primary,3,60\nB2,primary,3,ten\nC3,junior,8,10\n",
+    )
+    .unwrap();
+    let out = huimin()
+        .args(["simulate", PACK, "--population"])
+        .arg(&file)
+        .args(["--as-of", "2021-03-01", "--format", "csv"])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1), "a row is in error");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[..8],
+        [
+            "measure,baseline",
+            "participants,3",
+            "eligible,2",
+            "errors,1",
+            "gross_fee,200.00",
+            "reduction_total,0.00",
+            "net_fee,200.00",
+            "subsidy_total,0.00",
+        ]
+    );
+    assert!(lines.contains(&"payer:parents,200.00"), "{stdout}");
+    assert!(lines.contains(&"priority:lower_grades,1"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let f = file.display();
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: B2 ({f}:3): class_hours: Class-hours must be a number")
+    );
+}
+
+#[test]
+fn a_reform_budget_in_csv_has_its_difference() {
+    let out = huimin()
+        .args(["simulate", PACK, "--synthetic", "50", "--reform", PACK])
+        .args(["--as-of", "2021-03-01", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("measure,baseline,reform,difference"));
+    assert_eq!(lines.next(), Some("participants,50,50,+0"));
+    // The same pack on both sides: every difference is zero.
+    for l in lines {
+        let d = l.rsplit(',').next().unwrap();
+        assert!(d == "+0" || d == "0.00", "{l}");
+    }
+}
