@@ -47,6 +47,9 @@ const UI = {
     other_rules: (n) => `其他已检查但不适用的规则（${n} 条）`,
     at_least: '至少',
     per: { day: '每天', week: '每周', month: '每月', semester: '每学期', year: '每年', once: '一次' },
+    estimate: '估算',
+    estimate_title: '此数值依据政策原文未给出的估算值',
+    assumptions: '标有“估算”的结果依据下列政策原文未给出的数值：',
   },
   en: {
     title: 'After-school care: what will it cost?',
@@ -90,6 +93,9 @@ const UI = {
     other_rules: (n) => `Other rules checked that do not apply (${n})`,
     at_least: 'at least',
     per: { day: 'a day', week: 'a week', month: 'a month', semester: 'a semester', year: 'a year', once: 'once' },
+    estimate: 'estimate',
+    estimate_title: 'rests on a value the policy document does not state',
+    assumptions: 'Results marked “estimate” rest on these values, which the policy document does not state:',
   },
 };
 
@@ -214,8 +220,13 @@ function amount(a) {
   return t().amount(esc(a));
 }
 
+// The mark of a result that rests on a value the source document does not state.
+function est(on) {
+  return on ? ` <abbr class="est" title="${esc(t().estimate_title)}">${esc(t().estimate)}</abbr>` : '';
+}
+
 function lines(rows, sign = '') {
-  return rows.map((l) => `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}</th><td>${sign}${amount(l.amount)}</td></tr>`).join('');
+  return rows.map((l) => `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}${est(l.assumed)}</th><td>${sign}${amount(l.amount)}</td></tr>`).join('');
 }
 
 function payerName(id) {
@@ -236,30 +247,35 @@ function citation(c) {
 
 function renderDecision(d) {
   const info = current.info;
+  const estimated = (field) => est((d.estimated || []).includes(field));
   const reasons = d.reasons.map((r) => `<li>${esc(label(r.message))}${citation(r.cite)}</li>`).join('');
   $('#eligible').innerHTML = `<span class="${d.eligible ? 'ok' : 'no'}">${esc(d.eligible ? t().yes_eligible : t().not_eligible)}</span>${reasons ? `<ul class="reasons">${reasons}</ul>` : ''}`;
   const groups = d.priority_groups.map((g) => {
     const x = info.priority_groups.find((p) => p.id === g);
     return `<span class="chip" data-group="${esc(g)}">${esc(x ? label(x.label) : g)}</span>`;
   });
-  $('#priority').innerHTML = groups.length ? groups.join(' ') : esc(t().none);
+  $('#priority').innerHTML = (groups.length ? groups.join(' ') : esc(t().none)) + estimated('priority_groups');
   for (const el of document.querySelectorAll('.opt-category')) el.hidden = info.categories.length === 0;
   const cat = info.categories.find((c) => c.id === d.category);
   $('#category').textContent = d.category ? (cat ? label(cat.label) : d.category) : t().none;
   $('#fees').innerHTML = lines(d.fees);
-  $('#gross').innerHTML = amount(d.gross_fee);
+  $('#gross').innerHTML = amount(d.gross_fee) + estimated('gross_fee');
   $('#reductions').innerHTML = lines(d.reductions, '− ');
-  $('#reduction-total').innerHTML = amount(d.reduction_total);
-  $('#net').innerHTML = amount(d.net_fee);
+  $('#reduction-total').innerHTML = amount(d.reduction_total) + estimated('reduction_total');
+  $('#net').innerHTML = amount(d.net_fee) + estimated('net_fee');
   $('#net-payer').textContent = info.fee_payer ? t().paid_by(payerName(info.fee_payer)) : '';
   $('#subsidies').innerHTML = d.subsidies.map((l) => {
     const split = d.splits.find((s) => s.rule === l.rule);
     const parts = split ? Object.entries(split.parts).map(([p, a]) => `${esc(payerName(p))} ${amount(a)}`).join(' · ') : '';
-    return `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}${parts ? `<div class="parts">${parts}</div>` : ''}</th><td>${amount(l.amount)}</td></tr>`;
+    return `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}${est(l.assumed)}${parts ? `<div class="parts">${parts}</div>` : ''}</th><td>${amount(l.amount)}</td></tr>`;
   }).join('');
-  $('#subsidy-total').innerHTML = amount(d.subsidy_total);
+  $('#subsidy-total').innerHTML = amount(d.subsidy_total) + estimated('subsidy_total');
   $('#payers').innerHTML = Object.entries(d.payers)
-    .map(([p, a]) => `<tr data-payer="${esc(p)}"><th>${esc(payerName(p))}</th><td>${amount(a)}</td></tr>`).join('');
+    .map(([p, a]) => `<tr data-payer="${esc(p)}"><th>${esc(payerName(p))}</th><td>${amount(a)}${estimated(`payers.${p}`)}</td></tr>`).join('');
+  const assumed = d.assumptions || [];
+  $('#assumptions').hidden = assumed.length === 0;
+  $('#assumptions').innerHTML = assumed.length === 0 ? '' : `<p>${esc(t().assumptions)}</p><ul>${assumed
+    .map((a) => `<li data-parameter="${esc(a.parameter)}"><b>${esc(label(a.label))}</b> = <span class="value">${esc(a.value)}</span>: ${esc(label(a.reason))}</li>`).join('')}</ul>`;
   $('#entitlements').innerHTML = d.entitlements
     .map((e) => `<li>${esc(label(e.label))}: ${e.at_least ? esc(t().at_least) + ' ' : ''}${esc(e.count)} ${esc(t().per[e.per] || e.per)}</li>`).join('');
   // Priority groups and categories that do not hold are folded away under "other rules checked".
@@ -268,7 +284,7 @@ function renderDecision(d) {
     const inputs = Object.entries(s.inputs).map(([k, v]) => `${esc(k)} = ${esc(v)}`).join(', ');
     return `<li class="step step-${esc(s.kind)}" data-rule="${esc(s.rule)}">
       <div class="head"><span class="kind">${esc(t().kinds[s.kind] || s.kind)}</span> <b>${esc(label(s.label))}</b> → <span class="value">${esc(showValue(s.value))}</span></div>
-      ${s.detail ? `<div class="detail">${esc(label(s.detail))}</div>` : ''}
+      ${s.detail ? `<div class="detail">${esc(label(s.detail))}</div>` : ''}${s.assumed ? `<div class="detail">${est(true)} ${s.assumed.map(esc).join(', ')}</div>` : ''}
       ${inputs ? `<div class="inputs">${inputs}</div>` : ''}
       ${citation(s.cite)}
     </li>`;

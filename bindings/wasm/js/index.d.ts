@@ -108,6 +108,20 @@ export interface Allocation {
   parts: Record<string, Money>;
 }
 
+/** A value an answer rests on that the source document does not state (an estimate). */
+export interface Assumption {
+  /** The parameter's id. */
+  parameter: string;
+  /** What it is. */
+  label: Text;
+  /** Its value in force on the date (empty when none is). */
+  value: string;
+  /** Why the pack assumes it. */
+  reason: Text;
+  /** The rules that read it, in the order they were gone through. */
+  rules: string[];
+}
+
 /** A cited clause of a source document. */
 export interface Citation {
   /** The clause's id in the pack. */
@@ -160,6 +174,18 @@ export interface Decision {
   splits: Allocation[];
   /** Counted entitlements (services, not money). */
   entitlements: Entitlement[];
+  /**
+   * The values this decision rests on that the source document does not state: every
+   * assumed parameter a rule it went through reads. Empty when it rests on none.
+   */
+  assumptions?: Assumption[];
+  /**
+   * The fields of this decision that rest on [`Decision::assumptions`], and so are
+   * estimates: any of `eligible`, `category`, `priority_groups`, `gross_fee`,
+   * `reduction_total`, `net_fee`, `subsidy_total`, `entitlements` and `payers.<id>`. A form
+   * marks exactly these.
+   */
+  estimated?: string[];
   /** The explanation: every rule considered, in order. */
   steps: Step[];
 }
@@ -295,6 +321,11 @@ export interface Line {
   label: Text;
   /** The amount. */
   amount: Money;
+  /**
+   * The assumed parameters the rule reads ([`Decision::assumptions`]): the amount is an
+   * estimate when this is not empty.
+   */
+  assumed?: string[];
 }
 
 /** An exact amount in yuan, as a decimal string such as "170.00". */
@@ -387,6 +418,11 @@ export interface Step {
   detail: Text | null;
   /** Where the rule comes from. */
   cite: Citation | null;
+  /**
+   * The assumed parameters it read ([`Decision::assumptions`]): its value is an estimate
+   * when this is not empty.
+   */
+  assumed?: string[];
 }
 
 /** Kinds of explanation step. */

@@ -56,8 +56,8 @@ after(async () => {
 
 const text = (sel) => page.locator(sel).innerText();
 
-async function fill(values, tags) {
-  await page.selectOption('#pack', PACK);
+async function fill(values, tags, pack = PACK) {
+  await page.selectOption('#pack', pack);
   await page.fill('#as_of', '2021-03-01');
   for (const [name, value] of Object.entries(values)) {
     const el = page.locator(`#f-${name}`);
@@ -126,6 +126,29 @@ test('English toggle relabels the page and keeps the numbers', async () => {
   await page.screenshot({ path: join(outDir, 'demo-waiver-en.png'), fullPage: true });
   await page.click('#lang');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+});
+
+test('amounts resting on numbers the source does not state are shown as estimates, with why', async () => {
+  // Hebi: cost 360 a semester and the government's half are both the pack's assumptions; a
+  // primary pupil's 360.00 is shared 180.00 / 180.00, every amount an estimate.
+  await fill({ stage: 'primary' }, [], 'hebi-2020');
+  await page.waitForFunction(() => document.querySelector('#gross .amt')?.textContent === '360.00');
+  assert.equal(await text('#net .amt'), '180.00');
+  assert.equal(await text('#gross abbr.est'), '估算');
+  assert.equal(await text('#net abbr.est'), '估算');
+  assert.equal(await text('#payers tr[data-payer="parents"] abbr.est'), '估算');
+  assert.equal(await page.locator('#subsidy-total abbr.est').count(), 0, 'no subsidy rests on them');
+  const cost = page.locator('#assumptions li[data-parameter="service_cost_semester"]');
+  assert.equal(await cost.locator('.value').innerText(), '360.00');
+  assert.match(await cost.innerText(), /价格主管部门/);
+  // Wanzhou's fee is stated: no estimate on the money; only the priority groups rest on the
+  // assumed highest lower grade.
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
+  await page.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '170.00');
+  assert.equal(await page.locator('#net abbr.est').count(), 0);
+  assert.equal(await text('#priority abbr.est'), '估算');
+  assert.match(await text('#assumptions li[data-parameter="lower_grade_max"]'), /一至四年级/);
+  await page.screenshot({ path: join(outDir, 'demo-estimate-zh.png'), fullPage: true });
 });
 
 test('an invalid value is marked at the field with the message from validate', async () => {

@@ -3,8 +3,9 @@
 use crate::input::Record;
 use crate::{Fail, Format};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
-use huimin_core::decision::Step;
+use huimin_core::decision::{Assumption, Step};
 use huimin_core::ffi::RowColumn;
+use huimin_core::text::excerpt;
 use huimin_core::{Budget, Decision, Error, Money, Policy};
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -182,6 +183,7 @@ impl<'p> Decisions<'p> {
         ];
         header.extend(policy.payers().iter().map(|(p, t)| format!("{p} {}", t.zh)));
         let mut t = table(header);
+        let mut assumed = Vec::new();
         for (rec, r) in records.iter().zip(results) {
             match r {
                 Ok(d) => {
@@ -199,16 +201,25 @@ impl<'p> Decisions<'p> {
                                     .join("; ")
                             )
                         }),
-                        text_cell(&d.priority_groups.join(", ")),
-                        right(d.gross_fee),
-                        right(d.reduction_total),
-                        right(d.net_fee),
-                        right(d.subsidy_total),
+                        text_cell(&marked(d, "priority_groups", d.priority_groups.join(", "))),
+                        right(marked(d, "gross_fee", d.gross_fee)),
+                        right(marked(d, "reduction_total", d.reduction_total)),
+                        right(marked(d, "net_fee", d.net_fee)),
+                        right(marked(d, "subsidy_total", d.subsidy_total)),
                     ];
                     row.extend(policy.payers().iter().map(|(p, _)| {
-                        right(d.payers.get(p).map(Money::to_string).unwrap_or_default())
+                        let m = d.payers.get(p).map(Money::to_string).unwrap_or_default();
+                        right(marked(d, &format!("payers.{p}"), m))
                     }));
                     t.add_row(row);
+                    for a in &d.assumptions {
+                        if !assumed
+                            .iter()
+                            .any(|b: &&Assumption| b.parameter == a.parameter)
+                        {
+                            assumed.push(a);
+                        }
+                    }
                 }
                 Err(e) => {
                     t.add_row(vec![
@@ -219,6 +230,9 @@ impl<'p> Decisions<'p> {
             }
         }
         written(writeln!(self.out, "{t}"))?;
+        for line in footnotes(&assumed) {
+            written(writeln!(self.out, "{line}"))?;
+        }
         if self.explain {
             for (rec, r) in records.iter().zip(results) {
                 if let Ok(d) = r {
@@ -245,6 +259,37 @@ impl<'p> Decisions<'p> {
     }
 }
 
+/// A table cell's text, with `*` when the decision's field is an estimate.
+fn marked(d: &Decision, field: &str, value: impl ToString) -> String {
+    let value = value.to_string();
+    if d.estimated.iter().any(|f| f == field) {
+        format!("{value}*")
+    } else {
+        value
+    }
+}
+
+/// The footnotes under a table whose amounts rest on assumed values: each value and why.
+fn footnotes(assumed: &[&Assumption]) -> Vec<String> {
+    if assumed.is_empty() {
+        return Vec::new();
+    }
+    let mut out =
+        vec!["* 估算 estimate — rests on values the source document does not state:".to_owned()];
+    for a in assumed {
+        out.push(format!(
+            "  {} = {}  {} / {}  ({}; {})",
+            a.parameter,
+            if a.value.is_empty() { "—" } else { &a.value },
+            excerpt(&a.label.zh, 200),
+            excerpt(&a.label.en, 200),
+            excerpt(&a.reason.zh, 300),
+            excerpt(&a.reason.en, 300),
+        ));
+    }
+    out
+}
+
 /// One explanation step as readable text, with its citation.
 pub(crate) fn step_text(n: usize, s: &Step) -> String {
     let kind = serde_json::to_value(s.kind)
@@ -261,6 +306,12 @@ pub(crate) fn step_text(n: usize, s: &Step) -> String {
     if !s.inputs.is_empty() {
         let ins: Vec<String> = s.inputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         line.push_str(&format!("\n       inputs: {}", ins.join(", ")));
+    }
+    if !s.assumed.is_empty() {
+        line.push_str(&format!(
+            "\n       估算 estimate: rests on {}",
+            s.assumed.join(", ")
+        ));
     }
     if let Some(c) = &s.cite {
         line.push_str(&format!(
@@ -290,6 +341,19 @@ struct Line {
     label: String,
     base: String,
     reform: Option<(String, String)>,
+    /// Whether the baseline's and the reform's values are estimates.
+    estimate: (bool, bool),
+}
+
+/// Whether a budget's measure (a CSV key) rests on an assumed value.
+fn estimate(b: &Budget, key: &str) -> bool {
+    let field = match key.split_once(':') {
+        Some(("payer", p)) => format!("payers.{p}"),
+        Some(("priority", _)) => "priority_groups".to_owned(),
+        Some(("category", _)) => "category".to_owned(),
+        _ => key.to_owned(),
+    };
+    b.estimated.contains(&field)
 }
 
 /// The lines of a budget, with a reform's beside it when given.
@@ -312,6 +376,7 @@ fn lines(policy: &Policy, base: &Budget, reform: Option<&Budget>) -> Vec<Line> {
             label: label.into(),
             base: f(base).to_string(),
             reform: reform.map(|r| count(f(base), f(r))),
+            estimate: (false, false),
         });
     }
     let money: [Measure<Money>; 4] = [
@@ -328,6 +393,7 @@ fn lines(policy: &Policy, base: &Budget, reform: Option<&Budget>) -> Vec<Line> {
             label: label.into(),
             base: f(base).to_string(),
             reform: reform.map(|r| (f(r).to_string(), diff(f(base), f(r)))),
+            estimate: (false, false),
         });
     }
     for (p, m) in &base.payers {
@@ -341,6 +407,7 @@ fn lines(policy: &Policy, base: &Budget, reform: Option<&Budget>) -> Vec<Line> {
                     (x.to_string(), diff(*m, x))
                 })
             }),
+            estimate: (false, false),
         });
     }
     let groups = [
@@ -358,14 +425,31 @@ fn lines(policy: &Policy, base: &Budget, reform: Option<&Budget>) -> Vec<Line> {
                 label: format!("{what}: {g}"),
                 base: n.to_string(),
                 reform: theirs.map(|t| count(*n, t.get(g).copied().unwrap_or(0))),
+                estimate: (false, false),
             });
         }
+    }
+    for l in &mut lines {
+        l.estimate = (
+            estimate(base, &l.key),
+            reform.is_some_and(|r| estimate(r, &l.key)),
+        );
     }
     lines
 }
 
+/// A budget value with `*` when it is an estimate.
+fn star(value: String, estimate: bool) -> String {
+    if estimate {
+        format!("{value}*")
+    } else {
+        value
+    }
+}
+
 /// Prints a budget, with a reform column and the difference when given: a table, JSON, or CSV
-/// (`measure,baseline[,reform,difference]`, errors on standard error).
+/// (`measure,baseline[,reform,difference],estimate`, errors on standard error; `estimate` names
+/// which values rest on assumed values).
 pub(crate) fn budget(
     policy: &Policy,
     base: &Budget,
@@ -391,12 +475,20 @@ pub(crate) fn budget(
             if reform.is_some() {
                 header.extend(["reform", "difference"]);
             }
+            header.push("estimate");
             w.write_record(&header).map_err(|e| Fail::io("output", e))?;
             for l in lines(policy, base, reform) {
                 let mut r = vec![l.key, l.base];
                 if let Some((b, d)) = l.reform {
                     r.extend([b, d]);
                 }
+                let which = match l.estimate {
+                    (true, true) => "baseline;reform",
+                    (true, false) => "baseline",
+                    (false, true) => "reform",
+                    (false, false) => "",
+                };
+                r.push(which.to_owned());
                 w.write_record(&r).map_err(|e| Fail::io("output", e))?;
             }
             written(w.flush())?;
@@ -412,9 +504,9 @@ pub(crate) fn budget(
             }
             let mut t = table(header);
             for l in lines(policy, base, reform) {
-                let mut r = vec![text_cell(&l.label), right(l.base)];
+                let mut r = vec![text_cell(&l.label), right(star(l.base, l.estimate.0))];
                 if let Some((b, d)) = l.reform {
-                    r.extend([right(b), right(d)]);
+                    r.extend([right(star(b, l.estimate.1)), right(d)]);
                 }
                 t.add_row(r);
             }
@@ -427,6 +519,15 @@ pub(crate) fn budget(
                 policy.period().label()
             ))?;
             written(writeln!(out, "{t}"))?;
+            let mut assumed: Vec<&Assumption> = base.assumptions.iter().collect();
+            for a in reform.map_or(&[][..], |r| &r.assumptions[..]) {
+                if !assumed.iter().any(|b| b.parameter == a.parameter) {
+                    assumed.push(a);
+                }
+            }
+            for line in footnotes(&assumed) {
+                written(writeln!(out, "{line}"))?;
+            }
             for e in errors {
                 written(writeln!(
                     out,

@@ -75,6 +75,10 @@ fn ids_cannot_forge_table_rows_or_colour_the_terminal() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(!table.contains('\u{1b}'), "{table}");
     assert!(table.contains("A\\n│ forged ┆ row\\u{1b}[31m"), "{table}");
-    // Title, top rule, header, rule, the one row, bottom rule.
-    assert_eq!(table.lines().count(), 6, "{table}");
+    // Title, top rule, header, rule, the one row, bottom rule; then the footnote on the
+    // pack's one assumed value (lower_grade_max).
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 8, "{table}");
+    assert!(lines[6].starts_with("* 估算 estimate"), "{table}");
+    assert!(lines[7].starts_with("  lower_grade_max = 4  "), "{table}");
 }

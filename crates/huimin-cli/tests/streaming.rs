@@ -104,18 +104,23 @@ fn a_bad_row_in_a_population_is_counted_and_named_and_the_rest_go_on() {
     assert_eq!(
         lines[..8],
         [
-            "measure,baseline",
-            "participants,3",
-            "eligible,2",
-            "errors,1",
-            "gross_fee,200.00",
-            "reduction_total,0.00",
-            "net_fee,200.00",
-            "subsidy_total,0.00",
+            "measure,baseline,estimate",
+            "participants,3,",
+            "eligible,2,",
+            "errors,1,",
+            "gross_fee,200.00,",
+            "reduction_total,0.00,",
+            "net_fee,200.00,",
+            "subsidy_total,0.00,",
         ]
     );
-    assert!(lines.contains(&"payer:parents,200.00"), "{stdout}");
-    assert!(lines.contains(&"priority:lower_grades,1"), "{stdout}");
+    assert!(lines.contains(&"payer:parents,200.00,"), "{stdout}");
+    // Which grades are 中低年级 is the pack's assumption (lower_grade_max): the priority
+    // counts rest on it, the money does not.
+    assert!(
+        lines.contains(&"priority:lower_grades,1,baseline"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     let f = file.display();
     assert_eq!(
@@ -134,11 +139,70 @@ fn a_reform_budget_in_csv_has_its_difference() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines = stdout.lines();
-    assert_eq!(lines.next(), Some("measure,baseline,reform,difference"));
-    assert_eq!(lines.next(), Some("participants,50,50,+0"));
-    // The same pack on both sides: every difference is zero.
+    assert_eq!(
+        lines.next(),
+        Some("measure,baseline,reform,difference,estimate")
+    );
+    assert_eq!(lines.next(), Some("participants,50,50,+0,"));
+    // The same pack on both sides: every difference is zero; only the priority counts are
+    // estimates, on both sides.
     for l in lines {
-        let d = l.rsplit(',').next().unwrap();
-        assert!(d == "+0" || d == "0.00", "{l}");
+        let cells: Vec<&str> = l.split(',').collect();
+        assert!(cells[3] == "+0" || cells[3] == "0.00", "{l}");
+        let estimate = if cells[0].starts_with("priority:") {
+            "baseline;reform"
+        } else {
+            ""
+        };
+        assert_eq!(cells[4], estimate, "{l}");
     }
+}
+
+#[test]
+fn a_table_marks_estimates_and_says_why_under_it() {
+    // Hebi: the 360 cost and the government's half are the pack's assumptions; a primary
+    // pupil's 360.00 is split 180.00 / 180.00, all estimates; a senior is not served.
+    let dir = std::env::temp_dir().join(format!("huimin-estimates-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("two.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"hb-1\",\"stage\":\"primary\"}\n{\"id\":\"hb-2\",\"stage\":\"senior\"}\n",
+    )
+    .unwrap();
+    let out = huimin()
+        .args(["eval", "fixtures/policies/hebi-2020.yaml"])
+        .arg(&file)
+        .args(["--as-of", "2020-10-12"])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let row = |id: &str| -> Vec<String> {
+        let line = stdout.lines().find(|l| l.contains(id)).unwrap();
+        line.split('┆')
+            .map(|c| {
+                c.trim_matches(|c: char| c == '│' || c.is_whitespace())
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        row("hb-1")[3..],
+        ["360.00*", "180.00*", "180.00*", "0.00", "180.00*", "180.00*"]
+    );
+    assert_eq!(
+        row("hb-2")[3..5],
+        ["0.00", "0.00"],
+        "not served: nothing estimated"
+    );
+    assert!(
+        stdout.contains("* 估算 estimate — rests on values the source document does not state:")
+    );
+    assert!(
+        stdout.contains("  service_cost_semester = 360.00  "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("the pack assumes half each"), "{stdout}");
 }

@@ -1,6 +1,6 @@
 //! Population runs: evaluate many participants and total the money — a budget.
 
-use crate::decision::Decision;
+use crate::decision::{Assumption, Decision};
 use crate::error::Error;
 use crate::money::Money;
 use crate::policy::Policy;
@@ -37,6 +37,13 @@ pub struct Budget {
     pub priority_groups: BTreeMap<String, u64>,
     /// Eligible participants in each category.
     pub categories: BTreeMap<String, u64>,
+    /// The values the totals rest on that the source document does not state
+    /// ([`Policy::assumptions`]); empty when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<Assumption>,
+    /// The measures that are estimates because of them ([`Policy::estimated`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub estimated: Vec<String>,
 }
 
 impl Budget {
@@ -64,6 +71,8 @@ impl Budget {
                 .map(|(id, _)| (id.to_owned(), 0))
                 .collect(),
             categories: BTreeMap::new(),
+            assumptions: policy.assumptions(as_of),
+            estimated: policy.estimated(),
         }
     }
 

@@ -48,8 +48,33 @@ pub struct Decision {
     pub splits: Vec<Allocation>,
     /// Counted entitlements (services, not money).
     pub entitlements: Vec<Entitlement>,
+    /// The values this decision rests on that the source document does not state: every
+    /// assumed parameter a rule it went through reads. Empty when it rests on none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<Assumption>,
+    /// The fields of this decision that rest on [`Decision::assumptions`], and so are
+    /// estimates: any of `eligible`, `category`, `priority_groups`, `gross_fee`,
+    /// `reduction_total`, `net_fee`, `subsidy_total`, `entitlements` and `payers.<id>`. A form
+    /// marks exactly these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub estimated: Vec<String>,
     /// The explanation: every rule considered, in order.
     pub steps: Vec<Step>,
+}
+
+/// A value an answer rests on that the source document does not state (an estimate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Assumption {
+    /// The parameter's id.
+    pub parameter: String,
+    /// What it is.
+    pub label: Text,
+    /// Its value in force on the date (empty when none is).
+    pub value: String,
+    /// Why the pack assumes it.
+    pub reason: Text,
+    /// The rules that read it, in the order they were gone through.
+    pub rules: Vec<String>,
 }
 
 /// An amount produced by a rule.
@@ -61,6 +86,10 @@ pub struct Line {
     pub label: Text,
     /// The amount.
     pub amount: Money,
+    /// The assumed parameters the rule reads ([`Decision::assumptions`]): the amount is an
+    /// estimate when this is not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<String>,
 }
 
 /// An unmet eligibility requirement.
@@ -121,6 +150,10 @@ pub struct Step {
     pub detail: Option<Text>,
     /// Where the rule comes from.
     pub cite: Option<Citation>,
+    /// The assumed parameters it read ([`Decision::assumptions`]): its value is an estimate
+    /// when this is not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<String>,
 }
 
 /// Kinds of explanation step.

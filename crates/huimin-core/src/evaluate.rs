@@ -3,7 +3,7 @@
 //! its explanation.
 
 use crate::decision::{
-    Allocation, Citation, Decision, Entitlement as EntOut, Line, Reason, Step, StepKind,
+    Allocation, Assumption, Citation, Decision, Entitlement as EntOut, Line, Reason, Step, StepKind,
 };
 use crate::error::{Error, EvalError};
 use crate::explain::{said, Trace};
@@ -11,7 +11,7 @@ use crate::expr::eval::{Env, Fault};
 use crate::expr::Expression;
 use crate::model::Participant;
 use crate::money::Money;
-use crate::policy::{EvalOptions, Head, Payment, Policy, Record};
+use crate::policy::{EvalOptions, Head, Param, Payment, Policy, Record};
 use crate::rules::{self, Fail, Ledger, Scratch, Values};
 use crate::text::Text;
 use chrono::NaiveDate;
@@ -87,11 +87,24 @@ impl Recorder<'_> {
         }
     }
 
-    fn line(head: &Head, amount: Money) -> Line {
+    fn line(&self, head: &Head, amount: Money) -> Line {
         Line {
             rule: head.id.clone(),
             label: head.label.clone(),
             amount,
+            assumed: self
+                .policy
+                .assumed_reads(head)
+                .map(|(_, p)| p.name.clone())
+                .collect(),
+        }
+    }
+
+    /// Notes the assumed parameters a rule the decision goes through reads.
+    fn rests_on(&mut self, head: &Head) {
+        for (i, p) in self.policy.assumed_reads(head) {
+            let value = self.env.params.get(i).copied().flatten();
+            note_assumption(&mut self.decision.assumptions, p, value, &head.id);
         }
     }
 
@@ -143,12 +156,74 @@ impl Recorder<'_> {
                     value: a.amount.to_string(),
                     detail: Some(Text::new(zh.join(" + "), en.join(" + "))),
                     cite,
+                    assumed: Vec::new(),
                 });
             }
         }
+        self.decision.estimated = self.estimated();
         self.decision.payers = self.payers;
         self.decision.steps = self.trace.steps;
         self.decision
+    }
+
+    /// The decision's fields that rest on an assumed value ([`Decision::estimated`]).
+    fn estimated(&self) -> Vec<String> {
+        let d = &self.decision;
+        if d.assumptions.is_empty() {
+            return Vec::new();
+        }
+        let p = self.policy;
+        let rests = |id: &str| {
+            d.assumptions
+                .iter()
+                .any(|a| a.rules.iter().any(|r| r == id))
+        };
+        let any = |list: &[crate::policy::Cond]| list.iter().any(|c| rests(&c.head.id));
+        let lines = |list: &[Line]| list.iter().any(|l| !l.assumed.is_empty());
+        // Whether one is served at all rests on it: then every amount does too.
+        let eligible = any(&p.eligibility);
+        let gross = eligible || p.fees.iter().any(|f| rests(&f.head.id)) || lines(&d.fees);
+        let reductions = eligible
+            || p.reductions.rules.iter().any(|r| rests(&r.head.id))
+            || lines(&d.reductions);
+        let subsidies =
+            eligible || p.subsidies.rules.iter().any(|s| rests(&s.head.id)) || lines(&d.subsidies);
+        let mut out: Vec<String> = [
+            ("eligible", eligible),
+            ("category", eligible || any(&p.categories)),
+            ("priority_groups", eligible || any(&p.priority)),
+            ("gross_fee", gross),
+            ("reduction_total", reductions),
+            ("net_fee", gross || reductions),
+            ("subsidy_total", subsidies),
+            (
+                "entitlements",
+                eligible || p.entitlements.iter().any(|e| rests(&e.head.id)),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+        for (payer, _) in &p.payers {
+            let paid_on_estimate = d.splits.iter().any(|a| {
+                let estimate = match a.rule.as_str() {
+                    "fee" => gross || reductions,
+                    rule => {
+                        eligible
+                            || rests(rule)
+                            || d.reductions
+                                .iter()
+                                .any(|l| l.rule == rule && !l.assumed.is_empty())
+                    }
+                };
+                estimate && a.parts.get(payer).is_some_and(|m| !m.amount().is_zero())
+            });
+            if paid_on_estimate {
+                out.push(format!("payers.{payer}"));
+            }
+        }
+        out
     }
 }
 
@@ -165,6 +240,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             _ => &policy.priority,
         };
         let Some(c) = list.get(k) else { return };
+        self.rests_on(&c.head);
         self.step(kind, &c.head, holds.to_string(), detail);
         match (kind, holds) {
             (StepKind::Eligibility, false) => {
@@ -199,9 +275,11 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
+        self.rests_on(&f.head);
         self.step(StepKind::Fee, &f.head, m.to_string(), detail);
         if amount.is_some() {
-            self.decision.fees.push(Self::line(&f.head, m));
+            let line = self.line(&f.head, m);
+            self.decision.fees.push(line);
         }
     }
 
@@ -214,6 +292,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
+        self.rests_on(&r.head);
         self.step(StepKind::Reduction, &r.head, m.to_string(), detail);
     }
 
@@ -221,7 +300,15 @@ impl Ledger<Decimal> for Recorder<'_> {
         let Some(r) = self.policy.reductions.rules.get(k) else {
             return;
         };
-        let line = Self::line(&r.head, self.money(amount));
+        let mut line = self.line(&r.head, self.money(amount));
+        // A cut of an estimated fee is an estimate too.
+        for f in &self.decision.fees {
+            for a in &f.assumed {
+                if !line.assumed.contains(a) {
+                    line.assumed.push(a.clone());
+                }
+            }
+        }
         self.decision.reductions.push(line);
     }
 
@@ -235,6 +322,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
+        self.rests_on(&s.head);
         self.step(StepKind::Subsidy, &s.head, m.to_string(), detail);
     }
 
@@ -242,7 +330,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         let Some(s) = self.policy.subsidies.rules.get(k) else {
             return;
         };
-        let line = Self::line(&s.head, self.money(amount));
+        let line = self.line(&s.head, self.money(amount));
         self.decision.subsidies.push(line);
     }
 
@@ -296,6 +384,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let count = count.map(|c| c.normalize());
         let value = count.map_or_else(|| "0".to_owned(), |c| c.to_string());
+        self.rests_on(&e.head);
         self.step(StepKind::Entitlement, &e.head, value, detail);
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {
@@ -389,6 +478,8 @@ impl Policy {
                 payers: BTreeMap::new(),
                 splits: Vec::new(),
                 entitlements: Vec::new(),
+                assumptions: Vec::new(),
+                estimated: Vec::new(),
                 steps: Vec::new(),
             },
             payers: self
@@ -425,16 +516,123 @@ impl Policy {
                 cite,
                 reads: Vec::new(),
             };
+            let estimate = |zh: bool| match &p.assumed {
+                Some(r) if zh => format!("；估算：{}", r.zh),
+                Some(r) => format!("; estimate: {}", r.en),
+                None => String::new(),
+            };
             out.step(
                 StepKind::Parameter,
                 &head,
                 v.to_string(),
                 said(
                     true,
-                    || format!("自 {from} 起施行"),
-                    || format!("in force from {from}"),
+                    || format!("自 {from} 起施行{}", estimate(true)),
+                    || format!("in force from {from}{}", estimate(false)),
                 ),
             );
         }
+    }
+}
+
+/// Notes that rule `rule` reads parameter `p` (valued `value`), when `p` is assumed.
+fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>, rule: &str) {
+    let Some(reason) = &p.assumed else { return };
+    match list.iter_mut().find(|a| a.parameter == p.name) {
+        Some(a) => {
+            if !a.rules.iter().any(|r| r == rule) {
+                a.rules.push(rule.to_owned());
+            }
+        }
+        None => list.push(Assumption {
+            parameter: p.name.clone(),
+            label: p
+                .label
+                .clone()
+                .unwrap_or_else(|| Text::new(p.name.clone(), p.name.clone())),
+            value: value.map(|v| v.to_string()).unwrap_or_default(),
+            reason: reason.clone(),
+            rules: vec![rule.to_owned()],
+        }),
+    }
+}
+
+impl Policy {
+    /// Every value the policy's rules rest on that the source document does not state, with
+    /// its value in force on `as_of` and the rules that read it: what a population run's
+    /// totals rest on. Empty when the pack assumes nothing.
+    pub fn assumptions(&self, as_of: NaiveDate) -> Vec<Assumption> {
+        let mut list = Vec::new();
+        for head in self.heads() {
+            for (_, p) in self.assumed_reads(head) {
+                let value = p.values.iter().rev().find(|v| v.0 <= as_of).map(|v| v.1);
+                note_assumption(&mut list, p, value, &head.id);
+            }
+        }
+        list
+    }
+
+    /// The fields of a decision, and so of a budget's totals, that can rest on an assumed
+    /// value (the names of [`Decision::estimated`]), whoever the participant is.
+    pub fn estimated(&self) -> Vec<String> {
+        let reads = |h: &Head| self.assumed_reads(h).next().is_some();
+        let eligible = self.eligibility.iter().any(|c| reads(&c.head));
+        let gross = eligible || self.fees.iter().any(|f| reads(&f.head));
+        let cut = |r: &crate::policy::Reduction| gross || reads(&r.head);
+        let reductions = eligible || self.reductions.rules.iter().any(cut);
+        let granted = |s: &crate::policy::Subsidy| eligible || reads(&s.head);
+        let mut payers = vec![false; self.payers.len()];
+        let mut mark = |payment: &Payment| {
+            let list = match payment {
+                Payment::Split(k) => self.splits.get(*k).map_or(&[][..], |s| &s.payers[..]),
+                Payment::Payer(i) => std::slice::from_ref(i),
+                Payment::Unassigned => &[],
+            };
+            for i in list {
+                if let Some(p) = payers.get_mut(*i) {
+                    *p = true;
+                }
+            }
+        };
+        if let (Some(fp), true) = (self.fee_payer, gross || reductions) {
+            mark(&Payment::Payer(fp));
+        }
+        for r in self.reductions.rules.iter().filter(|r| cut(r)) {
+            if let Some(split) = r.borne_by {
+                mark(&Payment::Split(split));
+            }
+        }
+        for s in self.subsidies.rules.iter().filter(|s| granted(s)) {
+            mark(&s.payment);
+        }
+        let mut out: Vec<String> = [
+            ("eligible", eligible),
+            (
+                "category",
+                eligible || self.categories.iter().any(|c| reads(&c.head)),
+            ),
+            (
+                "priority_groups",
+                eligible || self.priority.iter().any(|c| reads(&c.head)),
+            ),
+            ("gross_fee", gross),
+            ("reduction_total", reductions),
+            ("net_fee", gross || reductions),
+            ("subsidy_total", self.subsidies.rules.iter().any(granted)),
+            (
+                "entitlements",
+                eligible || self.entitlements.iter().any(|e| reads(&e.head)),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+        for ((id, _), on) in self.payers.iter().zip(payers) {
+            if on {
+                out.push(format!("payers.{id}"));
+            }
+        }
+        out
     }
 }

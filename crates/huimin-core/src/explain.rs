@@ -62,6 +62,11 @@ impl<'p> Trace<'p> {
             .cite
             .and_then(|i| self.policy.citations.get(i))
             .cloned();
+        let assumed = self
+            .policy
+            .assumed_reads(head)
+            .map(|(_, p)| p.name.clone())
+            .collect();
         self.steps.push(Step {
             rule: head.id.clone(),
             kind,
@@ -70,6 +75,7 @@ impl<'p> Trace<'p> {
             value,
             detail,
             cite,
+            assumed,
         });
     }
 }

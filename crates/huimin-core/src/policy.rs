@@ -75,6 +75,8 @@ pub(crate) struct Field {
 pub(crate) struct Param {
     pub name: String,
     pub label: Option<Text>,
+    /// Why the value is the pack's assumption, when it is.
+    pub assumed: Option<Text>,
     pub values: Vec<(NaiveDate, Decimal, Option<usize>)>,
 }
 
@@ -385,6 +387,36 @@ pub(crate) struct Site<'p> {
 }
 
 impl Policy {
+    /// The assumed parameters a rule reads, with their index.
+    pub(crate) fn assumed_reads<'a>(
+        &'a self,
+        head: &'a Head,
+    ) -> impl Iterator<Item = (usize, &'a Param)> + 'a {
+        head.reads.iter().filter_map(|b| match b {
+            Binding::Param(i) => self
+                .params
+                .get(*i)
+                .filter(|p| p.assumed.is_some())
+                .map(|p| (*i, p)),
+            _ => None,
+        })
+    }
+
+    /// Every rule's header, in evaluation order.
+    pub(crate) fn heads(&self) -> impl Iterator<Item = &Head> {
+        let conds = self
+            .eligibility
+            .iter()
+            .chain(&self.categories)
+            .chain(&self.priority);
+        conds
+            .map(|c| &c.head)
+            .chain(self.fees.iter().map(|f| &f.head))
+            .chain(self.reductions.rules.iter().map(|r| &r.head))
+            .chain(self.subsidies.rules.iter().map(|s| &s.head))
+            .chain(self.entitlements.iter().map(|e| &e.head))
+    }
+
     /// Every expression of the rules with its site, in evaluation order: the one walk over a
     /// policy's expressions that the columnar planner and the lints share.
     pub(crate) fn expressions(&self) -> Vec<(Site<'_>, &Expression)> {

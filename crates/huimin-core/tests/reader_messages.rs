@@ -99,3 +99,20 @@ fn a_participant_id_or_tags_of_the_wrong_shape_say_what_they_should_be() {
         ]
     );
 }
+
+#[test]
+fn assumed_says_what_it_may_be() {
+    let yaml = wanzhou();
+    let start = yaml.find("    assumed:\n      zh: ").unwrap();
+    let end = start + yaml[start..].find("    values:").unwrap();
+    let bad = format!(
+        "{}    assumed: yes please\n{}",
+        &yaml[..start],
+        &yaml[end..]
+    );
+    let msg = refused(&bad);
+    assert!(
+        msg.ends_with("`assumed` is true, false, or why, in both languages: {zh: …, en: …}"),
+        "{msg}"
+    );
+}

@@ -203,6 +203,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
         params.push(Param {
             name: name.clone(),
             label: p.label.clone(),
+            assumed: p.assumed.as_ref().and_then(crate::pack::Assumed::reason),
             values,
         });
     }

@@ -194,6 +194,9 @@ fn plain(msg: &str) -> String {
                 a pack or a program is one document"
             .to_owned();
     }
+    if msg == "data did not match any variant of untagged enum Assumed" {
+        return "`assumed` is true, false, or why, in both languages: {zh: …, en: …}".to_owned();
+    }
     // chrono's date parsing errors.
     match msg {
         "input is out of range" | "no possible date and time matching input" => {

@@ -312,12 +312,38 @@ pub struct ParamDecl {
     /// Its unit, e.g. `yuan/class-hour`.
     #[serde(default)]
     pub unit: Option<String>,
-    /// Set when the source leaves the number out (xx) and the pack supplies an assumption.
+    /// Set when the source leaves the number out (xx) and the pack supplies an assumption:
+    /// `true`, or why, in both languages (`{zh, en}`). Every answer that rests on it says so.
     #[serde(default)]
-    pub assumed: bool,
+    pub assumed: Option<Assumed>,
     /// Its values, each in force from its date until the next one starts.
     #[schemars(with = "Vec<DatedValue>")]
     pub values: Spanned<Vec<DatedValue>>,
+}
+
+/// A parameter's value is the pack's assumption: `true` (the source does not state it), or the
+/// reason; `false` is the same as leaving it out.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Assumed {
+    /// `true` or `false`.
+    Flag(bool),
+    /// Why the pack assumes this value.
+    Because(Text),
+}
+
+impl Assumed {
+    /// The reason an answer states, when the value is assumed.
+    pub fn reason(&self) -> Option<Text> {
+        match self {
+            Assumed::Flag(false) => None,
+            Assumed::Flag(true) => Some(Text::new(
+                "政策原文未给出此数值，包中取值为估算",
+                "the source document does not state this number; the pack's value is an estimate",
+            )),
+            Assumed::Because(t) => Some(t.clone()),
+        }
+    }
 }
 
 /// One value of a parameter and when it starts.

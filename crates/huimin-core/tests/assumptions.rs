@@ -1,0 +1,211 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Assumptions reach the answer (issue 16, item 2): a value the source document does not state
+//! is marked in the decision (which parameters, why, which rules read them, and which fields
+//! are therefore estimates), in the explanation and in a budget.
+
+use chrono::NaiveDate;
+use huimin_core::{Participant, Policy};
+
+/// A fee per class-hour whose rate the source does not state (assumed, with a reason, and
+/// changed on 2021-03-01), a half-off reduction for hardship, and a district subsidy of a stated
+/// 50; an unassumed parameter (`cap`) beside them; a priority group that reads nothing assumed.
+const PACK: &str = r#"
+id: assumed-rate
+name: { zh: 估算费率, en: Assumed rate }
+kind: after_school
+jurisdiction: { zh: 某市, en: Some city }
+valid_from: 2020-09-01
+period: month
+payers:
+  parents: { zh: 家长, en: Parents }
+  district: { zh: 区财政, en: District }
+fee_payer: parents
+inputs: { class_hours: {} }
+tags: { hardship: { zh: 困难家庭, en: Hardship household } }
+parameters:
+  rate:
+    label: { zh: 每课时费用, en: Fee per class-hour }
+    assumed: { zh: 原文未给费率, en: the source gives no rate }
+    values: [ { from: 2020-09-01, value: "2.50" }, { from: 2021-03-01, value: "3.00" } ]
+  cap:
+    label: { zh: 每月上限, en: Monthly cap }
+    values: [ { from: 2020-09-01, value: "170" } ]
+priority:
+  - { id: hardship, label: { zh: 困难家庭, en: Hardship }, when: has(hardship) }
+fees:
+  - { id: service, label: { zh: 服务费, en: Service fee }, rate: rate, quantity: class_hours, cap: cap }
+reductions:
+  rules:
+    - { id: half_off, label: { zh: 困难家庭减半, en: Half off }, when: has(hardship), percent: "50" }
+subsidies:
+  rules:
+    - { id: district_share, label: { zh: 区补助, en: District share }, amount: "50", payer: district }
+"#;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn a_decision_names_the_assumed_value_its_reason_and_the_fields_that_rest_on_it() {
+    let policy = Policy::from_yaml(PACK, "assumed-rate.yaml").unwrap();
+    // 2021-03-01: rate 3.00 (assumed) × 45 = 135.00, under the cap 170; half off 67.50; net
+    // 67.50; the district's 50 is stated.
+    let kid = Participant::new().with("class_hours", 45).tag("hardship");
+    let d = policy.evaluate(&kid, date(2021, 3, 1)).unwrap();
+    assert_eq!(d.gross_fee.to_string(), "135.00");
+    assert_eq!(d.reduction_total.to_string(), "67.50");
+    assert_eq!(d.subsidy_total.to_string(), "50.00");
+
+    assert_eq!(d.assumptions.len(), 1);
+    let a = &d.assumptions[0];
+    assert_eq!(a.parameter, "rate");
+    assert_eq!(a.value, "3.00");
+    assert_eq!(a.reason.zh, "原文未给费率");
+    assert_eq!(a.reason.en, "the source gives no rate");
+    assert_eq!(a.label.en, "Fee per class-hour");
+    assert_eq!(a.rules, ["service"]);
+
+    // The fee reads the rate; half of an estimated fee is an estimate too; the subsidy is not.
+    assert_eq!(d.fees[0].assumed, ["rate"]);
+    assert_eq!(d.reductions[0].assumed, ["rate"]);
+    assert!(d.subsidies[0].assumed.is_empty());
+    assert_eq!(
+        d.estimated,
+        ["gross_fee", "reduction_total", "net_fee", "payers.parents"]
+    );
+
+    // The parameter's step says it is an estimate, in both languages.
+    let step = d.steps.iter().find(|s| s.rule == "rate").unwrap();
+    let detail = step.detail.as_ref().unwrap();
+    assert_eq!(detail.zh, "自 2021-03-01 起施行；估算：原文未给费率");
+    assert_eq!(
+        detail.en,
+        "in force from 2021-03-01; estimate: the source gives no rate"
+    );
+
+    // So do the steps of the rules that read it.
+    let service = d.steps.iter().find(|s| s.rule == "service").unwrap();
+    assert_eq!(service.assumed, ["rate"]);
+    let district = d.steps.iter().find(|s| s.rule == "district_share").unwrap();
+    assert!(district.assumed.is_empty());
+
+    // The JSON every binding passes carries the same.
+    let json = d.to_json();
+    assert_eq!(
+        json["assumptions"][0]["reason"]["en"],
+        "the source gives no rate"
+    );
+    assert_eq!(json["estimated"][3], "payers.parents");
+    assert_eq!(json["fees"][0]["assumed"][0], "rate");
+}
+
+#[test]
+fn the_value_is_the_one_in_force_on_the_date() {
+    let policy = Policy::from_yaml(PACK, "assumed-rate.yaml").unwrap();
+    // 2020-10-01: rate 2.50 × 10 = 25.00.
+    let kid = Participant::new().with("class_hours", 10);
+    let d = policy.evaluate(&kid, date(2020, 10, 1)).unwrap();
+    assert_eq!(d.gross_fee.to_string(), "25.00");
+    assert_eq!(d.assumptions[0].value, "2.50");
+    assert_eq!(policy.assumptions(date(2020, 10, 1))[0].value, "2.50");
+    assert_eq!(policy.assumptions(date(2021, 3, 1))[0].value, "3.00");
+}
+
+#[test]
+fn a_pack_that_assumes_nothing_gives_answers_without_the_keys() {
+    let yaml = PACK.replace(
+        "assumed: { zh: 原文未给费率, en: the source gives no rate }",
+        "assumed: false",
+    );
+    let policy = Policy::from_yaml(&yaml, "stated-rate.yaml").unwrap();
+    let kid = Participant::new().with("class_hours", 45).tag("hardship");
+    let d = policy.evaluate(&kid, date(2021, 3, 1)).unwrap();
+    assert!(d.assumptions.is_empty());
+    assert!(d.estimated.is_empty());
+    let json = d.to_json();
+    assert!(json.get("assumptions").is_none());
+    assert!(json.get("estimated").is_none());
+    assert!(json["fees"][0].get("assumed").is_none());
+    assert!(policy.assumptions(date(2021, 3, 1)).is_empty());
+    assert!(policy.estimated().is_empty());
+}
+
+#[test]
+fn assumed_true_gives_the_general_reason() {
+    let yaml = PACK.replace(
+        "assumed: { zh: 原文未给费率, en: the source gives no rate }",
+        "assumed: true",
+    );
+    let policy = Policy::from_yaml(&yaml, "assumed-true.yaml").unwrap();
+    let d = policy
+        .evaluate(&Participant::new().with("class_hours", 1), date(2021, 3, 1))
+        .unwrap();
+    assert_eq!(
+        d.assumptions[0].reason.en,
+        "the source document does not state this number; the pack's value is an estimate"
+    );
+}
+
+#[test]
+fn an_assumed_eligibility_rule_makes_every_answer_an_estimate() {
+    // Served only up to an assumed number of class-hours (40): whether one is served rests on
+    // it, and so does every amount, even the stated subsidy; 45 hours is not served.
+    let yaml = PACK.replace(
+        "priority:\n",
+        "eligibility:\n  - { id: within_hours, label: { zh: 课时以内, en: Within the hours }, when: class_hours <= max_hours }\npriority:\n",
+    ).replace(
+        "  cap:\n",
+        "  max_hours:\n    label: { zh: 最多课时, en: Most class-hours }\n    assumed: true\n    values: [ { from: 2020-09-01, value: 40 } ]\n  cap:\n",
+    );
+    let policy = Policy::from_yaml(&yaml, "assumed-eligibility.yaml").unwrap();
+    let kid = Participant::new().with("class_hours", 45);
+    let d = policy.evaluate(&kid, date(2021, 3, 1)).unwrap();
+    assert!(!d.eligible);
+    let names: Vec<&str> = d.assumptions.iter().map(|a| a.parameter.as_str()).collect();
+    assert_eq!(names, ["max_hours"], "not served: the fee is never reached");
+    assert_eq!(
+        d.estimated,
+        [
+            "eligible",
+            "category",
+            "priority_groups",
+            "gross_fee",
+            "reduction_total",
+            "net_fee",
+            "subsidy_total",
+            "entitlements"
+        ]
+    );
+}
+
+#[test]
+fn a_budget_says_which_totals_are_estimates_and_why() {
+    let policy = Policy::from_yaml(PACK, "assumed-rate.yaml").unwrap();
+    // Whoever the participant: fee, reductions, net and the parents' part can rest on the rate;
+    // the district's 50 and the priority groups cannot.
+    assert_eq!(
+        policy.estimated(),
+        ["gross_fee", "reduction_total", "net_fee", "payers.parents"]
+    );
+    let people = [
+        Participant::new().with("class_hours", 45).tag("hardship"),
+        Participant::new().with("class_hours", 100),
+    ];
+    let b = policy.simulate(&people, date(2021, 3, 1), &|_| {});
+    // 135.00 + min(300.00, 170) = 305.00 gross; 67.50 off; 237.50 net; 2 × 50 subsidies.
+    assert_eq!(b.gross_fee.to_string(), "305.00");
+    assert_eq!(b.net_fee.to_string(), "237.50");
+    assert_eq!(b.subsidy_total.to_string(), "100.00");
+    assert_eq!(b.assumptions.len(), 1);
+    assert_eq!(b.assumptions[0].value, "3.00");
+    assert_eq!(b.assumptions[0].rules, ["service"]);
+    assert_eq!(b.estimated, policy.estimated());
+    let json = serde_json::to_value(&b).unwrap();
+    assert_eq!(json["assumptions"][0]["parameter"], "rate");
+}
