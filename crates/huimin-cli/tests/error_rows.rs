@@ -79,6 +79,16 @@ fn ids_cannot_forge_table_rows_or_colour_the_terminal() {
     // pack's one assumed value (lower_grade_max).
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 8, "{table}");
-    assert!(lines[6].starts_with("* 估算 estimate"), "{table}");
-    assert!(lines[7].starts_with("  lower_grade_max = 4  "), "{table}");
+    assert!(
+        lines
+            .get(6)
+            .is_some_and(|l| l.starts_with("* 估算 estimate")),
+        "{table}"
+    );
+    assert!(
+        lines
+            .get(7)
+            .is_some_and(|l| l.starts_with("  lower_grade_max = 4  ")),
+        "{table}"
+    );
 }
