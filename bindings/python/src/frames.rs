@@ -3,11 +3,24 @@
 
 use std::sync::Arc;
 
+use huimin_arrow::{Floats, Options};
 use huimin_core::{ffi, Policy};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
 use crate::errors::{arrow_err, core_err};
+
+/// The `floats=` argument: `"refuse"` or `"shortest"` ([`Floats`]).
+pub(crate) fn floats(name: &str) -> PyResult<Floats> {
+    match name {
+        "refuse" => Ok(Floats::Refuse),
+        "shortest" => Ok(Floats::Shortest),
+        _ => Err(PyValueError::new_err(format!(
+            "floats must be \"refuse\" or \"shortest\", not {name:?}"
+        ))),
+    }
+}
 
 /// Evaluates every row of a table: one output row per input row ([`huimin_arrow::evaluate`]).
 pub(crate) fn evaluate(
@@ -15,13 +28,13 @@ pub(crate) fn evaluate(
     policy: &Arc<Policy>,
     table: PyTable,
     as_of: &str,
-    threads: Option<usize>,
+    options: Options,
 ) -> PyResult<PyTable> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let (batches, schema) = table.into_inner();
     let policy = policy.clone();
     let (batches, out) = py
-        .detach(move || huimin_arrow::evaluate(&policy, &batches, &schema, as_of, threads))
+        .detach(move || huimin_arrow::evaluate(&policy, &batches, &schema, as_of, options))
         .map_err(|e| arrow_err(py, &e))?;
     PyTable::try_new(batches, out)
 }
@@ -35,12 +48,13 @@ pub(crate) fn simulate(
     table: PyTable,
     as_of: &str,
     progress: Option<Py<PyAny>>,
+    floats: Floats,
 ) -> PyResult<String> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let (batches, _) = table.into_inner();
     let policy = policy.clone();
     let budget = py.detach(move || {
-        let people = huimin_arrow::participants(&policy, &batches)?;
+        let people = huimin_arrow::participants(&policy, &batches, floats)?;
         let report = |done: usize| {
             if let Some(cb) = &progress {
                 Python::attach(|py| {

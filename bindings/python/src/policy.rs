@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use huimin_arrow::Options;
 use huimin_core::{ffi, Policy};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
@@ -90,29 +91,34 @@ impl PyPolicy {
 
     /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
     /// released, on `threads` threads (default: all cores); one output row per input row.
-    #[pyo3(signature = (table, as_of, threads = None))]
+    /// Float columns are refused unless `floats` is `"shortest"`.
+    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse"))]
     fn evaluate_arrow(
         &self,
         py: Python<'_>,
         table: PyTable,
         as_of: &str,
         threads: Option<usize>,
+        floats: &str,
     ) -> PyResult<PyTable> {
-        frames::evaluate(py, &self.inner, table, as_of, threads)
+        let floats = frames::floats(floats)?;
+        frames::evaluate(py, &self.inner, table, as_of, Options { threads, floats })
     }
 
     /// Evaluates every row of an Arrow table without explanations, on all cores with the GIL
     /// released, and totals it: the core's budget as JSON. `progress(done)` is called now and
-    /// then from worker threads.
-    #[pyo3(signature = (table, as_of, progress = None))]
+    /// then from worker threads. Float columns are refused unless `floats` is `"shortest"`.
+    #[pyo3(signature = (table, as_of, progress = None, floats = "refuse"))]
     fn simulate_arrow(
         &self,
         py: Python<'_>,
         table: PyTable,
         as_of: &str,
         progress: Option<Py<PyAny>>,
+        floats: &str,
     ) -> PyResult<String> {
-        frames::simulate(py, &self.inner, table, as_of, progress)
+        let floats = frames::floats(floats)?;
+        frames::simulate(py, &self.inner, table, as_of, progress, floats)
     }
 
     /// `n` synthetic participants shaped for this pack, reproducible from `seed`, as an Arrow

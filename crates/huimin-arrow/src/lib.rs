@@ -4,11 +4,12 @@
 //! - **Reading** ([`Frame`]): every column a pack reads, exactly. Integers (any width, signed or
 //!   not), decimals (`Decimal32` to `Decimal256`, at their scale), booleans, strings (`Utf8`,
 //!   `LargeUtf8`, `Utf8View`), dictionaries of strings (pandas categoricals), dates and
-//!   timestamps, and `tags` as a list of strings or one `;`/`,`/`|`-separated string. A
-//!   float64 column whose values are all whole numbers takes the integer fast path; other
-//!   floats are read as their shortest decimal text — the number a person typed, as the JSON
-//!   path reads it — and a float that is no exact decimal (±inf, beyond 28 digits) is that
-//!   row's input error, never a rounded amount.
+//!   timestamps, and `tags` as a list of strings or one `;`/`,`/`|`-separated string. A float
+//!   is no exact decimal, so a float column is refused unless the caller asks for
+//!   [`Floats::Shortest`] (and only for an integer or decimal field): then each float is read
+//!   as its shortest decimal text — the number a person typed, as the JSON path reads it —
+//!   a column of whole numbers takes the integer fast path, and NaN, ±inf or a float beyond
+//!   28 digits is that row's input error, never a default or a rounded amount.
 //! - **Evaluating** ([`evaluate`]): each record batch whose columns convert exactly goes through
 //!   the core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]), whose outputs
 //!   carry each row's unmet requirements (its `reasons`); the rows it cannot describe as the
@@ -49,6 +50,26 @@ pub const JOB_ROWS: usize = 65_536;
 /// Days from 0001-01-01 (CE day 1) to 1970-01-01, for Arrow's Date32.
 pub(crate) const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
 
+/// How a float column is read for an integer or decimal field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Floats {
+    /// Refused, with an input error naming the column and what to do instead (the default).
+    #[default]
+    Refuse,
+    /// Each float read from its shortest round-trip decimal text (`1000.49_f64` is `1000.49`;
+    /// a float32 column at float32's); NaN and ±inf are that row's input error.
+    Shortest,
+}
+
+/// How a table is read and evaluated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+    /// How float columns are read.
+    pub floats: Floats,
+}
+
 /// What can go wrong evaluating record batches.
 #[derive(Debug)]
 pub enum Error {
@@ -85,19 +106,18 @@ impl From<ArrowError> for Error {
     }
 }
 
-/// Evaluates every row of a table (its record batches and their schema) as of a date, on
-/// `threads` threads (default: all cores): one output row per input row, in input order, in
-/// the [`output_schema`].
+/// Evaluates every row of a table (its record batches and their schema) as of a date: one
+/// output row per input row, in input order, in the [`output_schema`].
 pub fn evaluate(
     policy: &Policy,
     batches: &[RecordBatch],
     schema: &Schema,
     as_of: NaiveDate,
-    threads: Option<usize>,
+    options: Options,
 ) -> Result<(Vec<RecordBatch>, SchemaRef), Error> {
-    let frames = frames(policy, batches)?;
+    let frames = frames(policy, batches, options.floats)?;
     let out = output_schema(policy, schema.field_with_name("id").ok());
-    let batches = run::evaluate_batches(policy, &frames, as_of, &out, threads)?;
+    let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads)?;
     Ok((batches, out))
 }
 
@@ -105,8 +125,9 @@ pub fn evaluate(
 pub fn participants(
     policy: &Policy,
     batches: &[RecordBatch],
+    floats: Floats,
 ) -> Result<Vec<Participant>, huimin_core::Error> {
-    Ok(frames(policy, batches)?
+    Ok(frames(policy, batches, floats)?
         .iter()
         .flat_map(|f| (0..f.rows).map(|i| f.participant(i)))
         .collect())

@@ -189,6 +189,7 @@ def simulate(
     *,
     as_of: Optional[_frames.DateLike] = None,
     progress: Union[bool, None, Callable[[int], Any]] = None,
+    floats: _frames.Floats = "refuse",
 ) -> BudgetSummary:
     """Evaluates a population (pandas/polars DataFrame, pyarrow Table or a list of dicts)
     under ``policy`` and, when given, under ``reform``, in Rust on all cores with the GIL
@@ -196,7 +197,8 @@ def simulate(
 
     ``as_of`` defaults to today. A progress bar (tqdm, when installed) shows on populations of
     at least 200 000 rows, or always with ``progress=True``; pass a callable to receive the
-    count of rows done instead."""
+    count of rows done instead. Float columns are read as in :meth:`Policy.evaluate_frame`:
+    refused unless ``floats="shortest"``."""
     import pyarrow as pa
 
     _, arrow = _frames.to_arrow(population)
@@ -206,7 +208,7 @@ def simulate(
     def run(p: Policy, label: str) -> Dict[str, Any]:
         bar = _progress_for(progress, table.num_rows, f"{p.id} ({label})")
         try:
-            return _budget(p._core.simulate_arrow(table, when, bar))
+            return _budget(p._core.simulate_arrow(table, when, bar, floats))
         finally:
             if isinstance(bar, _Progress):
                 bar.close()
