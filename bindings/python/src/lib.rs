@@ -7,11 +7,13 @@
 //! - [`frames`]: tables through the Arrow C data interface (pyo3-arrow), read, evaluated and
 //!   written by [`huimin_arrow`] with the GIL released. No Python object is created per row.
 //! - [`errors`]: core errors raised as the exception classes of `huimin._errors`.
+//! - [`watch`]: progress and Ctrl-C while a frame is evaluated without the GIL.
 #![forbid(unsafe_code)]
 
 mod errors;
 mod frames;
 mod policy;
+mod watch;
 
 use pyo3::prelude::*;
 

@@ -91,8 +91,9 @@ impl PyPolicy {
 
     /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
     /// released, on `threads` threads (default: all cores); one output row per input row.
-    /// Float columns are refused unless `floats` is `"shortest"`.
-    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse"))]
+    /// Float columns are refused unless `floats` is `"shortest"`. `progress(done)` is called
+    /// between jobs; Ctrl-C stops the run and raises `KeyboardInterrupt`.
+    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse", progress = None))]
     fn evaluate_arrow(
         &self,
         py: Python<'_>,
@@ -100,14 +101,19 @@ impl PyPolicy {
         as_of: &str,
         threads: Option<usize>,
         floats: &str,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<PyTable> {
-        let floats = frames::floats(floats)?;
-        frames::evaluate(py, &self.inner, table, as_of, Options { threads, floats })
+        let options = Options {
+            threads,
+            floats: frames::floats(floats)?,
+        };
+        frames::evaluate(py, &self.inner, table, as_of, options, progress)
     }
 
     /// Evaluates every row of an Arrow table without explanations, on all cores with the GIL
-    /// released, and totals it: the core's budget as JSON. `progress(done)` is called now and
-    /// then from worker threads. Float columns are refused unless `floats` is `"shortest"`.
+    /// released, and totals it: the core's budget as JSON. `progress(done)` is called between
+    /// slices; Ctrl-C stops the run and raises `KeyboardInterrupt`. Float columns are refused
+    /// unless `floats` is `"shortest"`.
     #[pyo3(signature = (table, as_of, progress = None, floats = "refuse"))]
     fn simulate_arrow(
         &self,

@@ -327,3 +327,29 @@ def test_nan_is_that_rows_error_not_the_default() -> None:
     out = policy.evaluate_frame(pl.DataFrame({"price": [float("nan"), 2.0]}), as_of=AS_OF, floats="shortest")
     assert out["error"].to_list() == ["price: Course price must be a number", None]
     assert out["gross_fee"].to_list() == [None, Decimal("2.00")]
+
+
+def test_ctrl_c_stops_a_frame_between_jobs(wanzhou: huimin.Policy) -> None:
+    # 32 jobs of 65 536 rows on one thread; Ctrl-C arrives (from another thread, as a terminal
+    # sends it) once the first job is done. The run stops there instead of finishing all 32.
+    import os
+    import signal
+    import threading
+
+    one = huimin.synthetic(wanzhou, 65_536, seed=3)
+    big = pa.concat_tables([one] * 32)
+    seen: List[int] = []
+
+    def progress(done: int) -> None:
+        seen.append(done)
+        if len(seen) == 1:
+            threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
+
+    with pytest.raises(KeyboardInterrupt):
+        wanzhou.evaluate_frame(big, as_of=AS_OF, threads=1, progress=progress)
+    assert seen[0] == 65_536
+    assert seen[-1] < big.num_rows, "the run went on to the end"
+    # uninterrupted, progress counts every row, job by job
+    seen.clear()
+    out = wanzhou.evaluate_frame(one, as_of=AS_OF, progress=seen.append)
+    assert seen == [65_536] and out.num_rows == 65_536

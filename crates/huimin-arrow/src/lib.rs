@@ -10,12 +10,14 @@
 //!   as its shortest decimal text — the number a person typed, as the JSON path reads it —
 //!   a column of whole numbers takes the integer fast path, and NaN, ±inf or a float beyond
 //!   28 digits is that row's input error, never a default or a rounded amount.
-//! - **Evaluating** ([`evaluate`]): each record batch whose columns convert exactly goes through
-//!   the core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]), whose outputs
-//!   carry each row's unmet requirements (its `reasons`); the rows it cannot describe as the
-//!   row path would (errors; amounts beyond the money columns) and batches with a column that does not convert exactly are
-//!   evaluated participant by participant — so every row reads as the same row's JSON would.
-//!   Rows are split into jobs of at most [`JOB_ROWS`] on `threads` threads.
+//! - **Evaluating** ([`evaluate`]): record batches are split into jobs of at most [`JOB_ROWS`]
+//!   rows, run on `threads` threads while the calling thread asks the caller whether to go on
+//!   (so that Ctrl-C is prompt). Each job whose columns convert exactly goes through the
+//!   core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]), whose outputs carry
+//!   each row's unmet requirements (its `reasons`); the rows it cannot describe as the row
+//!   path would (errors; amounts beyond the money columns) and jobs with a column that does
+//!   not convert exactly are evaluated participant by participant — so every row reads as the
+//!   same row's JSON would.
 //! - **Writing** ([`output_schema`]): the one output row — `id`, `eligible`, `reasons`,
 //!   `category`, `priority_groups`, `gross_fee`, `reduction_total`, `net_fee`,
 //!   `subsidy_total`, `payer_<id>` per payer (money as `Decimal128(18, pack scale)`), `error`.
@@ -40,7 +42,7 @@ use arrow_schema::{ArrowError, Schema, SchemaRef};
 use chrono::NaiveDate;
 use huimin_core::{Participant, Policy};
 
-pub use read::{frames, Frame};
+pub use read::Frame;
 pub use write::output_schema;
 
 /// Money columns are `Decimal128(MONEY_PRECISION, pack scale)`: up to 10^16 yuan at the fen.
@@ -80,6 +82,8 @@ pub enum Error {
     Arrow(ArrowError),
     /// A worker thread failed.
     Worker,
+    /// The caller stopped the run (its `go_on` said no).
+    Stopped,
 }
 
 impl std::fmt::Display for Error {
@@ -88,6 +92,7 @@ impl std::fmt::Display for Error {
             Error::Core(e) => write!(f, "{e}"),
             Error::Arrow(e) => write!(f, "arrow: {e}"),
             Error::Worker => f.write_str("a worker thread failed"),
+            Error::Stopped => f.write_str("the run was stopped"),
         }
     }
 }
@@ -107,30 +112,61 @@ impl From<ArrowError> for Error {
 }
 
 /// Evaluates every row of a table (its record batches and their schema) as of a date: one
-/// output row per input row, in input order, in the [`output_schema`].
+/// output row per input row, in input order, in the [`output_schema`], one output batch per
+/// [`JOB_ROWS`] rows of an input batch.
+///
+/// `go_on(rows done)` is asked on the calling thread between chunks of work (each chunk
+/// read, each job done, and every few milliseconds while the workers run): once it says no,
+/// no more work starts and the run ends with [`Error::Stopped`]. `&|_| true` runs to the end.
 pub fn evaluate(
     policy: &Policy,
     batches: &[RecordBatch],
     schema: &Schema,
     as_of: NaiveDate,
     options: Options,
+    go_on: &dyn Fn(usize) -> bool,
 ) -> Result<(Vec<RecordBatch>, SchemaRef), Error> {
-    let frames = frames(policy, batches, options.floats)?;
+    let mut frames = Vec::new();
+    for part in jobs(batches) {
+        if !go_on(0) {
+            return Err(Error::Stopped);
+        }
+        frames.push(Frame::new(policy, &part, options.floats)?);
+    }
+    // An empty batch is read (its columns may be wrong) but has no job.
+    frames.retain(|f| f.rows > 0);
     let out = output_schema(policy, schema.field_with_name("id").ok());
-    let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads)?;
+    let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads, go_on)?;
     Ok((batches, out))
 }
 
+/// Each record batch in slices of at most [`JOB_ROWS`] rows (an empty batch as itself).
+fn jobs(batches: &[RecordBatch]) -> impl Iterator<Item = RecordBatch> + '_ {
+    batches.iter().flat_map(|b| {
+        let n = b.num_rows();
+        (0..n.max(1))
+            .step_by(JOB_ROWS)
+            .map(move |start| b.slice(start, JOB_ROWS.min(n - start)))
+    })
+}
+
 /// Every row of a table as a participant, read exactly as the same row's JSON would be.
+/// `go_on(rows read)` is asked between slices of [`JOB_ROWS`] rows, as by [`evaluate`].
 pub fn participants(
     policy: &Policy,
     batches: &[RecordBatch],
     floats: Floats,
-) -> Result<Vec<Participant>, huimin_core::Error> {
-    Ok(frames(policy, batches, floats)?
-        .iter()
-        .flat_map(|f| (0..f.rows).map(|i| f.participant(i)))
-        .collect())
+    go_on: &dyn Fn(usize) -> bool,
+) -> Result<Vec<Participant>, Error> {
+    let mut people = Vec::new();
+    for part in jobs(batches) {
+        if !go_on(people.len()) {
+            return Err(Error::Stopped);
+        }
+        let f = Frame::new(policy, &part, floats)?;
+        people.extend((0..f.rows).map(|i| f.participant(i)));
+    }
+    Ok(people)
 }
 
 /// `n` synthetic participants shaped for `policy`, reproducible from `seed`, as a table: `id`,

@@ -593,15 +593,3 @@ impl Frame {
         Some(b)
     }
 }
-
-/// Reads every record batch ([`Frame::new`]).
-pub fn frames(
-    policy: &Policy,
-    batches: &[RecordBatch],
-    floats: Floats,
-) -> Result<Vec<Frame>, huimin_core::Error> {
-    batches
-        .iter()
-        .map(|b| Frame::new(policy, b, floats))
-        .collect()
-}

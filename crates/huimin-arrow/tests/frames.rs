@@ -83,6 +83,7 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
             threads: Some(2),
             floats: Floats::Shortest,
         },
+        &|_| true,
     )
     .unwrap();
     assert_eq!(schema.fields().len(), 11);
@@ -94,8 +95,13 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
         .unwrap()
         .as_primitive::<Decimal128Type>();
     let error = out.column_by_name("error").unwrap().as_string::<i32>();
-    let people =
-        huimin_arrow::participants(policy, std::slice::from_ref(input), Floats::Shortest).unwrap();
+    let people = huimin_arrow::participants(
+        policy,
+        std::slice::from_ref(input),
+        Floats::Shortest,
+        &|_| true,
+    )
+    .unwrap();
     for (i, p) in people.iter().enumerate() {
         let mut json = serde_json::Map::new();
         for (k, v) in &p.fields {
@@ -180,9 +186,15 @@ fn fractional_floats_read_as_the_decimal_written() {
         .collect();
     let t = table(hours);
     agrees_with_json(&p, &t);
-    let (out, _) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
-            .unwrap();
+    let (out, _) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
     let error = out[0].column_by_name("error").unwrap().as_string::<i32>();
     // an infinite amount is that row's error, never a rounded number
     assert!(error.value(2).contains("class_hours"), "{}", error.value(2));
@@ -197,7 +209,14 @@ fn a_missing_required_column_is_one_input_error() {
     )
     .unwrap();
     let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
     else {
         panic!("expected an input error");
     };
@@ -231,7 +250,14 @@ fn a_column_named_twice_is_refused_not_half_read() {
     )
     .unwrap();
     let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
     else {
         panic!("expected an input error");
     };
@@ -243,9 +269,15 @@ fn a_column_named_twice_is_refused_not_half_read() {
 fn the_output_row_is_the_cores_flat_row() {
     let p = wanzhou();
     let t = table(vec![Some(60.0)]);
-    let (_, schema) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
-            .unwrap();
+    let (_, schema) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let row: Vec<String> = ffi::row_columns(&p)
         .iter()
@@ -303,6 +335,7 @@ fn a_float_column_is_refused_unless_read_by_its_shortest_text() {
             &t.schema(),
             as_of(),
             Options::default(),
+            &|_| true,
         )
     else {
         panic!("a float column for money must be refused by default");
@@ -324,9 +357,15 @@ fn a_float_column_is_refused_unless_read_by_its_shortest_text() {
          或传入 floats=\"shortest\"，按每个浮点数最短的十进制写法读取"
     );
     // asked for: 1000.49 exactly
-    let (out, _) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
-            .unwrap();
+    let (out, _) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
     let fee = out[0].column_by_name("gross_fee").unwrap();
     assert_eq!(
         fee.as_primitive::<Decimal128Type>().value_as_string(0),
@@ -348,7 +387,14 @@ fn a_float_column_is_refused_unless_read_by_its_shortest_text() {
     )
     .unwrap();
     let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(&w, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
+        huimin_arrow::evaluate(
+            &w,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
     else {
         panic!("a float column for a choice must be refused");
     };
@@ -369,9 +415,15 @@ fn nan_is_that_rows_error_not_the_default() {
         Some(1000.49),
         None,
     ])));
-    let (out, _) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), SHORTEST)
-            .unwrap();
+    let (out, _) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
     let fee = out[0]
         .column_by_name("gross_fee")
         .unwrap()
@@ -389,7 +441,8 @@ fn nan_is_that_rows_error_not_the_default() {
     assert_eq!(errors, [None, bad, bad, None, None]);
     // the same through the participants a population run reads
     let people =
-        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest).unwrap();
+        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|_| true)
+            .unwrap();
     assert_eq!(
         people[1].fields["price"],
         huimin_core::Value::Text("NaN".into())
@@ -403,11 +456,65 @@ fn a_float32_is_read_as_float32_prints_it() {
     let p = course_pack();
     let t = prices(Arc::new(Float32Array::from(vec![1000.49_f32, 0.1])));
     let people =
-        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest).unwrap();
+        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|_| true)
+            .unwrap();
     let price = |i: usize| people[i].fields["price"].clone();
     assert_eq!(
         price(0),
         huimin_core::Value::Number("1000.49".parse().unwrap())
     );
     assert_eq!(price(1), huimin_core::Value::Number("0.1".parse().unwrap()));
+}
+
+#[test]
+fn a_run_stops_between_jobs_when_asked() {
+    let p = wanzhou();
+    let n = 3 * huimin_arrow::JOB_ROWS;
+    let t = table((0..n).map(|i| Some(f64::from(i as u32 % 40))).collect());
+    let run = |go_on: &dyn Fn(usize) -> bool| {
+        let one = Options {
+            threads: Some(1),
+            floats: Floats::Shortest,
+        };
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            one,
+            go_on,
+        )
+    };
+    // asked while reading: nothing is evaluated
+    let seen = std::sync::Mutex::new(Vec::new());
+    let r = run(&|done| {
+        seen.lock().unwrap().push(done);
+        false
+    });
+    assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
+    assert_eq!(*seen.lock().unwrap(), [0]);
+    // once the first job is done: asked no more, and no row comes out
+    seen.lock().unwrap().clear();
+    let r = run(&|done| {
+        seen.lock().unwrap().push(done);
+        done == 0
+    });
+    assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.last(), Some(&huimin_arrow::JOB_ROWS), "{seen:?}");
+    assert!(seen.iter().rev().skip(1).all(|d| *d == 0), "{seen:?}");
+    // reading participants for a population run stops between slices too
+    let read = std::sync::Mutex::new(Vec::new());
+    let r = huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|n| {
+        read.lock().unwrap().push(n);
+        n == 0
+    });
+    assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
+    assert_eq!(*read.lock().unwrap(), [0, huimin_arrow::JOB_ROWS]);
+    // asked to the end: every row, in order, one output batch per job
+    let (out, _) = run(&|_| true).unwrap();
+    assert_eq!(
+        out.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(),
+        [huimin_arrow::JOB_ROWS; 3]
+    );
 }
