@@ -67,35 +67,3 @@ impl Policy {
         true
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::cell::RefCell;
-
-    #[test]
-    fn a_run_stops_between_slices_when_asked() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../fixtures/policies/chongqing-wanzhou-2020.yaml"
-        );
-        let policy = Policy::from_path(path).unwrap();
-        let as_of = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
-        // three slices: 65 536, 65 536 and 1
-        let people = crate::population::synthetic(&policy, 2 * SLICE + 1, 5);
-        let seen = RefCell::new(Vec::new());
-        let stopped = policy.simulate_while(&people, as_of, &|done| {
-            seen.borrow_mut().push(done);
-            false
-        });
-        assert!(stopped.is_none());
-        assert_eq!(*seen.borrow(), [SLICE]);
-        seen.borrow_mut().clear();
-        let whole = policy.simulate_while(&people, as_of, &|done| {
-            seen.borrow_mut().push(done);
-            true
-        });
-        assert_eq!(*seen.borrow(), [SLICE, 2 * SLICE, 2 * SLICE + 1]);
-        assert_eq!(whole, Some(policy.simulate(&people, as_of, &|_| {})));
-    }
-}
