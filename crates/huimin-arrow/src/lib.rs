@@ -80,8 +80,8 @@ pub enum Error {
     Core(huimin_core::Error),
     /// Arrow could not build an output array.
     Arrow(ArrowError),
-    /// A worker thread failed.
-    Worker,
+    /// A worker thread panicked (a bug): its panic's message.
+    Worker(String),
     /// The caller stopped the run (its `go_on` said no).
     Stopped,
 }
@@ -91,7 +91,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Core(e) => write!(f, "{e}"),
             Error::Arrow(e) => write!(f, "arrow: {e}"),
-            Error::Worker => f.write_str("a worker thread failed"),
+            Error::Worker(m) => write!(f, "a worker thread panicked: {m}"),
             Error::Stopped => f.write_str("the run was stopped"),
         }
     }

@@ -187,7 +187,7 @@ pub(crate) fn evaluate_batches(
     let mut done: Vec<(usize, Result<RecordBatch, ArrowError>)> = Vec::with_capacity(frames.len());
     let mut rows = 0;
     let mut stopped = false;
-    let mut failed = false;
+    let mut panicked = None;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -223,11 +223,13 @@ pub(crate) fn evaluate_batches(
             }
         }
         for h in handles {
-            failed |= h.join().is_err();
+            if let Err(p) = h.join() {
+                panicked = Some(ffi::panic_message(&*p).to_owned());
+            }
         }
     });
-    if failed {
-        return Err(crate::Error::Worker);
+    if let Some(m) = panicked {
+        return Err(crate::Error::Worker(m));
     }
     if stopped {
         return Err(crate::Error::Stopped);

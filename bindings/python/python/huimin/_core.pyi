@@ -6,6 +6,9 @@ from typing import Any, Callable, Optional, final
 __all__ = ["Policy", "version"]
 
 def version() -> str: ...
+def _panic_for_test(place: str) -> None:
+    """Internal, for huimin's own tests, not part of the API: panics in the Rust code
+    ("here", "detached" or "worker") so that the test sees it raised as InternalError."""
 
 @final
 class Policy:
