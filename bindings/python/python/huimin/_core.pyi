@@ -3,7 +3,8 @@
 from typing import Any, Callable, Optional, final
 
 
-__all__ = ["Policy", "version"]
+# pyo3 lists every function it adds, the internal test hook too.
+__all__ = ["Policy", "version", "_panic_for_test"]
 
 def version() -> str: ...
 def _panic_for_test(place: str) -> None:
