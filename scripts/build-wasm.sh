@@ -45,7 +45,11 @@ note "cargo rustc -p huimin-wasm --profile $PROFILE (wasm32-unknown-unknown, -Z 
 # 2. JS glue (ES module, `--target web`: works in browsers and, given the bytes, in Node).
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/huimin-pkg.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$STAGE" --out-name huimin_wasm "$WASM_OUT"
+#    --experimental-reset-state-function: `__wbg_reset_state`, with which the wrapper replaces an
+#    instance that panicked (wasm32 aborts on panic) by a fresh one; objects of the old
+#    instance are then refused instead of read in the new one's memory.
+"$WASM_BINDGEN" --target web --no-typescript --experimental-reset-state-function \
+  --out-dir "$STAGE" --out-name huimin_wasm "$WASM_OUT"
 
 # 3. wasm-opt -Oz (npm binaryen; Debian's 108 breaks wasm-bindgen's externref table).
 if [ "${WASM_OPT:-1}" != 0 ]; then

@@ -3,56 +3,80 @@
 
 use std::sync::Arc;
 
+use huimin_arrow::{Floats, Options};
 use huimin_core::{ffi, Policy};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
 use crate::errors::{arrow_err, core_err};
+use crate::watch::Watch;
+
+/// The `floats=` argument: `"refuse"` or `"shortest"` ([`Floats`]).
+pub(crate) fn floats(name: &str) -> PyResult<Floats> {
+    match name {
+        "refuse" => Ok(Floats::Refuse),
+        "shortest" => Ok(Floats::Shortest),
+        _ => Err(PyValueError::new_err(format!(
+            "floats must be \"refuse\" or \"shortest\", not {name:?}"
+        ))),
+    }
+}
 
 /// Evaluates every row of a table: one output row per input row ([`huimin_arrow::evaluate`]).
+/// `progress(done)` is called between jobs; Ctrl-C stops the run between jobs and raises
+/// `KeyboardInterrupt`.
 pub(crate) fn evaluate(
     py: Python<'_>,
     policy: &Arc<Policy>,
     table: PyTable,
     as_of: &str,
-    threads: Option<usize>,
+    options: Options,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<PyTable> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let (batches, schema) = table.into_inner();
     let policy = policy.clone();
-    let (batches, out) = py
-        .detach(move || huimin_arrow::evaluate(&policy, &batches, &schema, as_of, threads))
-        .map_err(|e| arrow_err(py, &e))?;
+    let (batches, out) = py.detach(move || {
+        let watch = Watch::new(progress.as_ref());
+        let go_on = |done| watch.go_on(done);
+        huimin_arrow::evaluate(&policy, &batches, &schema, as_of, options, &go_on).map_err(|e| {
+            match e {
+                huimin_arrow::Error::Stopped => watch.stopped(),
+                e => Python::attach(|py| arrow_err(py, &e)),
+            }
+        })
+    })?;
     PyTable::try_new(batches, out)
 }
 
 /// Evaluates every row of a table without explanations and totals it: the core's budget as
-/// JSON. `progress(done)` is called now and then from worker threads; a failing progress
-/// callback does not stop the run.
+/// JSON. `progress(done)` is called between slices; Ctrl-C stops the run between slices and
+/// raises `KeyboardInterrupt`, and so does a callback raising it (its other exceptions do not
+/// stop the run).
 pub(crate) fn simulate(
     py: Python<'_>,
     policy: &Arc<Policy>,
     table: PyTable,
     as_of: &str,
     progress: Option<Py<PyAny>>,
+    floats: Floats,
 ) -> PyResult<String> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let (batches, _) = table.into_inner();
     let policy = policy.clone();
-    let budget = py.detach(move || {
-        let people = huimin_arrow::participants(&policy, &batches)?;
-        let report = |done: usize| {
-            if let Some(cb) = &progress {
-                Python::attach(|py| {
-                    let _ = cb.call1(py, (done,));
-                });
-            }
-        };
-        Ok(policy.simulate(&people, as_of, &report))
-    });
-    budget
-        .map(|b| ffi::to_json(&b))
-        .map_err(|e: huimin_core::Error| core_err(py, &e))
+    py.detach(move || {
+        let watch = Watch::new(progress.as_ref());
+        let people = huimin_arrow::participants(&policy, &batches, floats, &|_| watch.go_on(0))
+            .map_err(|e| match e {
+                huimin_arrow::Error::Stopped => watch.stopped(),
+                e => Python::attach(|py| arrow_err(py, &e)),
+            })?;
+        policy
+            .simulate_while(&people, as_of, &|done| watch.go_on(done))
+            .map(|b| ffi::to_json(&b))
+            .ok_or_else(|| watch.stopped())
+    })
 }
 
 /// `n` synthetic participants shaped for the pack, as a table ([`huimin_arrow::synthetic`]).

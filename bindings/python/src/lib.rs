@@ -7,11 +7,15 @@
 //! - [`frames`]: tables through the Arrow C data interface (pyo3-arrow), read, evaluated and
 //!   written by [`huimin_arrow`] with the GIL released. No Python object is created per row.
 //! - [`errors`]: core errors raised as the exception classes of `huimin._errors`.
+//! - [`guard`]: every method under `catch_unwind`: a panic is `huimin.InternalError`.
+//! - [`watch`]: progress and Ctrl-C while a frame is evaluated without the GIL.
 #![forbid(unsafe_code)]
 
 mod errors;
 mod frames;
+mod guard;
 mod policy;
+mod watch;
 
 use pyo3::prelude::*;
 
@@ -25,5 +29,6 @@ fn version() -> &'static str {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyPolicy>()?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::_panic_for_test, m)?)?;
     Ok(())
 }

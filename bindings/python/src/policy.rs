@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use huimin_arrow::Options;
 use huimin_core::{ffi, Policy};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
 use crate::errors::core_err;
 use crate::frames;
+use crate::guard::guard;
 
 /// A compiled policy pack: immutable, shared freely between threads.
 #[pyclass(frozen, module = "huimin._core", name = "Policy")]
@@ -28,22 +30,24 @@ impl PyPolicy {
     /// Reads and compiles a pack file (`.json` as JSON, anything else as YAML).
     #[staticmethod]
     fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyPolicy> {
-        let r = py.detach(|| Policy::from_path(&path));
-        PyPolicy::wrap(py, r)
+        guard(py, || {
+            let r = py.detach(|| Policy::from_path(&path));
+            PyPolicy::wrap(py, r)
+        })
     }
 
     /// Compiles a YAML pack; `file` names it in error messages.
     #[staticmethod]
     #[pyo3(signature = (text, file = "<input>"))]
     fn from_yaml(py: Python<'_>, text: &str, file: &str) -> PyResult<PyPolicy> {
-        PyPolicy::wrap(py, Policy::from_yaml(text, file))
+        guard(py, || PyPolicy::wrap(py, Policy::from_yaml(text, file)))
     }
 
     /// Compiles a JSON pack; `file` names it in error messages.
     #[staticmethod]
     #[pyo3(signature = (text, file = "<input>"))]
     fn from_json(py: Python<'_>, text: &str, file: &str) -> PyResult<PyPolicy> {
-        PyPolicy::wrap(py, Policy::from_json(text, file))
+        guard(py, || PyPolicy::wrap(py, Policy::from_json(text, file)))
     }
 
     /// The pack's id.
@@ -54,24 +58,26 @@ impl PyPolicy {
 
     /// The pack's identity as JSON ([`ffi::Info`]): id, name, kind, jurisdiction, period,
     /// validity, payers, fee payer, categories, priority groups, warnings.
-    fn info_json(&self) -> String {
-        ffi::info(&self.inner)
+    fn info_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(ffi::info(&self.inner)))
     }
 
     /// The pack's rounding rule as JSON: `{scale, mode}`.
-    fn rounding_json(&self) -> String {
-        ffi::rounding(&self.inner)
+    fn rounding_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(ffi::rounding(&self.inner)))
     }
 
     /// The participant schema (fields and tags) as JSON.
-    fn input_schema_json(&self) -> String {
-        ffi::input_schema(&self.inner)
+    fn input_schema_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(ffi::input_schema(&self.inner)))
     }
 
     /// Checks a participant (a JSON object) against the schema: a JSON list of input errors,
     /// empty when it can be evaluated.
-    fn validate_json(&self, py: Python<'_>, participant: &str) -> String {
-        py.detach(|| ffi::validate(&self.inner, participant))
+    fn validate_json(&self, py: Python<'_>, participant: &str) -> PyResult<String> {
+        guard(py, || {
+            Ok(py.detach(|| ffi::validate(&self.inner, participant)))
+        })
     }
 
     /// Evaluates one participant (a JSON object) as of a date (`YYYY-MM-DD`) with the GIL
@@ -84,42 +90,59 @@ impl PyPolicy {
         as_of: &str,
         explain: bool,
     ) -> PyResult<String> {
-        py.detach(|| ffi::evaluate(&self.inner, participant, as_of, explain))
-            .map_err(|e| core_err(py, &e))
+        guard(py, || {
+            py.detach(|| ffi::evaluate(&self.inner, participant, as_of, explain))
+                .map_err(|e| core_err(py, &e))
+        })
     }
 
     /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
     /// released, on `threads` threads (default: all cores); one output row per input row.
-    #[pyo3(signature = (table, as_of, threads = None))]
+    /// Float columns are refused unless `floats` is `"shortest"`. `progress(done)` is called
+    /// between jobs; Ctrl-C stops the run and raises `KeyboardInterrupt`.
+    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse", progress = None))]
     fn evaluate_arrow(
         &self,
         py: Python<'_>,
         table: PyTable,
         as_of: &str,
         threads: Option<usize>,
+        floats: &str,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<PyTable> {
-        frames::evaluate(py, &self.inner, table, as_of, threads)
+        let options = Options {
+            threads,
+            floats: frames::floats(floats)?,
+        };
+        guard(py, || {
+            frames::evaluate(py, &self.inner, table, as_of, options, progress)
+        })
     }
 
     /// Evaluates every row of an Arrow table without explanations, on all cores with the GIL
-    /// released, and totals it: the core's budget as JSON. `progress(done)` is called now and
-    /// then from worker threads.
-    #[pyo3(signature = (table, as_of, progress = None))]
+    /// released, and totals it: the core's budget as JSON. `progress(done)` is called between
+    /// slices; Ctrl-C stops the run and raises `KeyboardInterrupt`. Float columns are refused
+    /// unless `floats` is `"shortest"`.
+    #[pyo3(signature = (table, as_of, progress = None, floats = "refuse"))]
     fn simulate_arrow(
         &self,
         py: Python<'_>,
         table: PyTable,
         as_of: &str,
         progress: Option<Py<PyAny>>,
+        floats: &str,
     ) -> PyResult<String> {
-        frames::simulate(py, &self.inner, table, as_of, progress)
+        let floats = frames::floats(floats)?;
+        guard(py, || {
+            frames::simulate(py, &self.inner, table, as_of, progress, floats)
+        })
     }
 
     /// `n` synthetic participants shaped for this pack, reproducible from `seed`, as an Arrow
     /// table: `id`, one column per input field, `tags` (list of strings).
     #[pyo3(signature = (n, seed = 0))]
     fn synthetic_arrow(&self, py: Python<'_>, n: usize, seed: u64) -> PyResult<PyTable> {
-        frames::synthetic(py, &self.inner, n, seed)
+        guard(py, || frames::synthetic(py, &self.inner, n, seed))
     }
 
     fn __repr__(&self) -> String {

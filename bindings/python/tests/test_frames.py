@@ -108,7 +108,7 @@ def test_tags_as_text_and_bad_rows_kept(wanzhou: huimin.Policy) -> None:
         "class_hours": [60.0, -1.0, 10.0, 33.5, 10.0],
         "tags": ["dibao; dual_worker", "", None, "migrant|dibo", "dual_worker"],
     })
-    out = wanzhou.evaluate_frame(t, as_of=AS_OF).to_pylist()
+    out = wanzhou.evaluate_frame(t, as_of=AS_OF, floats="shortest").to_pylist()
     assert [r["id"] for r in out] == [1, 2, 3, 4, 5]
     assert out[0]["error"] is None and out[0]["net_fee"] == Decimal("0.00") and out[0]["priority_groups"] == ["dual_worker", "dibao", "lower_grades"]
     assert "class_hours" in out[1]["error"] and out[1]["eligible"] is None and out[1]["net_fee"] is None
@@ -137,7 +137,7 @@ def test_pandas_nan_categorical_and_dates(wanzhou: huimin.Policy) -> None:
         "class_hours": [10.0, float("nan"), 20.0],
         "tags": [["dibao"], [], ["dual_worker", "migrant"]],
     })
-    out = wanzhou.evaluate_frame(df, as_of=dt.date(2021, 3, 1))
+    out = wanzhou.evaluate_frame(df, as_of=dt.date(2021, 3, 1), floats="shortest")
     assert out["net_fee"].iloc[0] == Decimal("0.00")
     assert "Class-hours is required" in out["error"].iloc[1]
     assert out["gross_fee"].iloc[2] == Decimal("60.00")
@@ -234,8 +234,12 @@ def test_dates_decimals_and_splits_across_frame_kinds() -> None:
         frames.append(pd.DataFrame({"birth_date": pd.to_datetime([str(b) if b else None for b in births]), "monthly_income": [float(i) for i in incomes]}))
     except ImportError:
         pass
-    for frame in frames:
-        out = pa.table(policy.evaluate_frame(frame, as_of="2021-03-01")).to_pylist()
+    for k, frame in enumerate(frames):
+        if k > 0:  # incomes as floats: refused unless read by their shortest text
+            with pytest.raises(huimin.InputError) as info:
+                policy.evaluate_frame(frame, as_of="2021-03-01")
+            assert info.value.field == "monthly_income" and info.value.code == "wrong_type"
+        out = pa.table(policy.evaluate_frame(frame, as_of="2021-03-01", floats="shortest")).to_pylist()
         for row, w in zip(out, want):
             if isinstance(w, huimin.HuiminError):
                 assert row["error"] == str(w)
@@ -263,3 +267,89 @@ def test_frame_reasons_name_each_unmet_requirement(wanzhou: huimin.Policy) -> No
     for row, got in zip(table.to_pylist(), out):
         d = wanzhou.evaluate(row, as_of=AS_OF, explain=False)
         assert got["reasons"] == [r["rule"] for r in d.reasons]
+
+
+COURSE_PACK = """
+id: course
+name: { zh: 课程, en: Course }
+kind: after_school
+jurisdiction: { zh: 某市, en: Some city }
+valid_from: 2020-09-01
+period: month
+payers: { parents: { zh: 家长, en: Parents } }
+fee_payer: parents
+inputs:
+  price: { type: decimal, label: { zh: 课程费, en: Course price }, min: 0, default: 0 }
+  sessions: { type: integer, label: { zh: 课次, en: Sessions }, min: 0, default: 1 }
+fees:
+  - { id: course, label: { zh: 课程费, en: Course fee }, rate: price, quantity: sessions }
+"""
+
+
+def test_a_float_money_column_is_refused_unless_read_by_its_shortest_text() -> None:
+    policy = huimin.Policy.from_yaml(COURSE_PACK, "course.yaml")
+    t = pa.table({"price": pa.array([1000.49, 0.1], pa.float64()), "sessions": pa.array([1.0, 3.0], pa.float64())})
+    with pytest.raises(huimin.InputError) as info:
+        policy.evaluate_frame(t, as_of=AS_OF)
+    assert info.value.fields == ["price", "sessions"]
+    first = info.value.errors[0]
+    assert first["code"] == "wrong_type"
+    assert first["message"]["en"] == (
+        "column `price` holds floats (Float64), which are not exact decimals: give it as a decimal or text column, "
+        'or pass floats="shortest" to read each float as its shortest decimal text'
+    )
+    assert 'floats="shortest"' in first["message"]["zh"] and "小数（decimal）或文本列" in first["message"]["zh"]
+    with pytest.raises(huimin.InputError):
+        huimin.simulate(policy, t, as_of=AS_OF)
+    # asked for: each float as the decimal it prints as, 1000.49 × 1 and 0.1 × 3
+    out = policy.evaluate_frame(t, as_of=AS_OF, floats="shortest").to_pylist()
+    assert [r["gross_fee"] for r in out] == [Decimal("1000.49"), Decimal("0.30")]
+    s = huimin.simulate(policy, t, as_of=AS_OF, floats="shortest")
+    assert s.baseline["gross_fee"] == Decimal("1000.79")
+    # exact columns need no option
+    exact = pa.table({"price": pa.array([Decimal("1000.49")], pa.decimal128(8, 2)), "sessions": [2]})
+    assert policy.evaluate_frame(exact, as_of=AS_OF).to_pylist()[0]["gross_fee"] == Decimal("2000.98")
+    with pytest.raises(ValueError, match="floats must be"):
+        policy.evaluate_frame(t, as_of=AS_OF, floats="round")  # type: ignore[arg-type]
+
+
+def test_nan_is_that_rows_error_not_the_default() -> None:
+    # NaN used to read as a missing value: the default price 0, a fee of 0.00 and no error.
+    policy = huimin.Policy.from_yaml(COURSE_PACK, "course.yaml")
+    t = pa.table({"price": pa.array([12.5, float("nan"), None, float("inf")], pa.float64())})
+    out = policy.evaluate_frame(t, as_of=AS_OF, floats="shortest").to_pylist()
+    assert [r["gross_fee"] for r in out] == [Decimal("12.50"), None, Decimal("0.00"), None]
+    assert [r["error"] for r in out] == [None, "price: Course price must be a number", None, "price: Course price must be a number"]
+    b = huimin.simulate(policy, t, as_of=AS_OF, floats="shortest").baseline
+    assert b["participants"] == 4 and b["errors"] == 2 and b["gross_fee"] == Decimal("12.50")
+    assert b["first_errors"][0] == "participant 1: price: Course price must be a number"
+    pl = pytest.importorskip("polars")
+    out = policy.evaluate_frame(pl.DataFrame({"price": [float("nan"), 2.0]}), as_of=AS_OF, floats="shortest")
+    assert out["error"].to_list() == ["price: Course price must be a number", None]
+    assert out["gross_fee"].to_list() == [None, Decimal("2.00")]
+
+
+def test_ctrl_c_stops_a_frame_between_jobs(wanzhou: huimin.Policy) -> None:
+    # 32 jobs of 65 536 rows on one thread; Ctrl-C arrives (from another thread, as a terminal
+    # sends it) once the first job is done. The run stops there instead of finishing all 32.
+    import os
+    import signal
+    import threading
+
+    one = huimin.synthetic(wanzhou, 65_536, seed=3)
+    big = pa.concat_tables([one] * 32)
+    seen: List[int] = []
+
+    def progress(done: int) -> None:
+        seen.append(done)
+        if len(seen) == 1:
+            threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
+
+    with pytest.raises(KeyboardInterrupt):
+        wanzhou.evaluate_frame(big, as_of=AS_OF, threads=1, progress=progress)
+    assert seen[0] == 65_536
+    assert seen[-1] < big.num_rows, "the run went on to the end"
+    # uninterrupted, progress counts every row, job by job
+    seen.clear()
+    out = wanzhou.evaluate_frame(one, as_of=AS_OF, progress=seen.append)
+    assert seen == [65_536] and out.num_rows == 65_536

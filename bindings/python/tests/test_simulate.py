@@ -105,3 +105,42 @@ def test_plot(wanzhou: huimin.Policy, reform: huimin.Policy, people: Any) -> Non
     assert ax2.patches[0].get_height() == float(s.baseline["payers"]["parents"])
     with pytest.raises(ValueError):
         huimin.plot.budget(s, value="pie")
+
+
+def test_ctrl_c_stops_a_population_run(wanzhou: huimin.Policy) -> None:
+    # Ctrl-C while the progress callback runs used to be swallowed with the callback's error,
+    # and the run went on to the end; now it stops the run after that slice (of 65 536).
+    import os
+    import signal
+
+    import threading
+
+    big = pa.concat_tables([huimin.synthetic(wanzhou, 65_536, seed=3)] * 8)
+    seen: List[int] = []
+
+    def progress(done: int) -> None:
+        seen.append(done)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        huimin.simulate(wanzhou, big, as_of=AS_OF, progress=progress)
+    assert seen == [65_536]
+    # Ctrl-C from another thread, as a terminal sends it, most likely while Rust works
+    seen.clear()
+
+    def later(done: int) -> None:
+        seen.append(done)
+        if len(seen) == 1:
+            threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
+
+    with pytest.raises(KeyboardInterrupt):
+        huimin.simulate(wanzhou, big, as_of=AS_OF, progress=later)
+    assert seen[0] == 65_536 and seen[-1] < big.num_rows, "the run went on to the end"
+    # an ordinary exception in the callback does not stop the run
+    def failing(done: int) -> None:
+        seen.append(done)
+        raise ValueError("a broken progress bar")
+
+    seen.clear()
+    s = huimin.simulate(wanzhou, big, as_of=AS_OF, progress=failing)
+    assert seen == [65_536 * k for k in range(1, 9)] and s.baseline["participants"] == 8 * 65_536

@@ -33,11 +33,14 @@ export type HuiminErrorKind = HuiminErrorJson['kind'];
 export declare class HuiminError extends Error {
   private constructor();
   readonly name: 'HuiminError';
-  /** `pack`: the pack does not compile; `input`: the participant does not fit; `eval`: cannot decide. */
+  /**
+   * `pack`: the pack does not compile; `input`: the participant does not fit; `eval`: cannot
+   * decide; `internal`: a bug in huimin (a panic; the engine restarts itself), to report.
+   */
   readonly kind: HuiminErrorKind;
-  /** The first problem's code (for `eval`, the error's code). */
+  /** The first problem's code (for `eval` and `internal`, the error's code). */
   readonly code: string | undefined;
-  /** Every problem (pack or input errors); empty for `eval`. */
+  /** Every problem (pack or input errors); empty for `eval` and `internal`. */
   readonly errors: PackProblem[] | InputError[];
   /** For `pack` errors: where the first problem is. */
   readonly file?: string;
@@ -285,7 +288,13 @@ export type HuiminErrorJson = (PackErrors & {
   errors: InputError[];
 } | (EvalErrorJson & {
   kind: 'eval';
-});
+}) | {
+  kind: 'internal';
+  /** Always `internal`. */
+  code: 'internal';
+  /** What went wrong, and a request to report it. */
+  message: Text;
+};
 
 /** One problem in a participant's data, at a field path such as `class_hours` or `tags[1]`. */
 export interface InputError {

@@ -8,7 +8,14 @@
 //
 // The WebAssembly module is instantiated when this module is imported (top-level await): in a
 // browser it is fetched from next to this file, in Node it is read from disk.
-import init, { initSync, RawPolicy, version as rawVersion } from './huimin_wasm.js';
+import init, {
+  initSync,
+  RawPolicy,
+  version as rawVersion,
+  internalError,
+  _panicForTest as rawPanicForTest,
+  __wbg_reset_state as resetInstance,
+} from './huimin_wasm.js';
 
 const wasmUrl = new URL('./huimin_wasm_bg.wasm', import.meta.url);
 if (wasmUrl.protocol === 'file:' && typeof process === 'object' && process.versions && process.versions.node) {
@@ -20,13 +27,14 @@ if (wasmUrl.protocol === 'file:' && typeof process === 'object' && process.versi
 
 /** The version of the huimin engine compiled into this package. */
 export function version() {
-  return rawVersion();
+  return call(rawVersion);
 }
 
 /**
  * Every failure huimin reports: a pack that does not compile (`kind: "pack"`, with `line` and
- * `column`), participant data that does not fit the pack (`kind: "input"`, with `path`), or a
- * valid participant the pack cannot decide for (`kind: "eval"`, with `code`).
+ * `column`), participant data that does not fit the pack (`kind: "input"`, with `path`), a
+ * valid participant the pack cannot decide for (`kind: "eval"`, with `code`), or a bug in
+ * huimin (`kind: "internal"`, code `internal`: a panic, to report).
  * `toJSON()` gives the core's error JSON unchanged.
  */
 export class HuiminError extends Error {
@@ -55,11 +63,30 @@ export class HuiminError extends Error {
   }
 }
 
-// Calls into Rust; a thrown string is huimin's `{"message", "error"}` JSON.
+// The WebAssembly instance in use: a new one after each panic. wasm32 aborts on a panic (there
+// should be none), leaving the instance's Rust state half-done, so it is never called again:
+// the glue makes a fresh instance from the same module (objects of the old one are refused),
+// and each Policy compiles its pack again on its next use.
+let generation = 0;
+
+function restart() {
+  resetInstance();
+  generation += 1;
+}
+
+// Calls into Rust; a thrown string is huimin's `{"message", "error"}` JSON. A panic arrives as
+// the core's `internal` error (the panic hook throws it), a trap that is no panic (stack
+// overflow, memory exhausted) as a WebAssembly.RuntimeError: both discard the instance and
+// throw HuiminError with code `internal`.
 function call(f) {
   try {
     return f();
   } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      restart();
+      const thrown = JSON.parse(internalError(String(e)));
+      throw new HuiminError(thrown.message, thrown.error);
+    }
     if (typeof e === 'string') {
       let thrown;
       try {
@@ -67,10 +94,19 @@ function call(f) {
       } catch {
         throw new Error(e);
       }
+      if (thrown.error && thrown.error.kind === 'internal') restart();
       throw new HuiminError(thrown.message, thrown.error);
     }
     throw e;
   }
+}
+
+/**
+ * Internal, for huimin's own tests, not part of the API: a panic in the Rust code, as a bug
+ * would cause; throws HuiminError with code `internal`.
+ */
+export function _panicForTest() {
+  call(rawPanicForTest);
 }
 
 // BigInts become decimal strings (read exactly by the core); everything else is plain JSON.
@@ -105,26 +141,38 @@ const token = Symbol('huimin.Policy');
 export class Policy {
   #raw;
   #info;
+  #compile;
+  #generation;
 
-  constructor(key, raw) {
+  constructor(key, compile) {
     if (key !== token) throw new TypeError('use Policy.fromYaml(text) or Policy.fromJson(text)');
-    this.#raw = raw;
-    this.#info = JSON.parse(raw.info());
+    this.#compile = compile;
+    this.#raw = call(compile);
+    this.#generation = generation;
+    const raw = this.#raw;
+    this.#info = JSON.parse(call(() => raw.info()));
   }
 
   /** Compiles a YAML pack. `file` names it in error messages. Throws `HuiminError` (kind "pack"). */
   static fromYaml(text, file = 'policy.yaml') {
-    return new Policy(token, call(() => RawPolicy.fromYaml(String(text), String(file))));
+    const [t, f] = [String(text), String(file)];
+    return new Policy(token, () => RawPolicy.fromYaml(t, f));
   }
 
   /** Compiles a JSON pack. `file` names it in error messages. Throws `HuiminError` (kind "pack"). */
   static fromJson(text, file = 'policy.json') {
-    const json = typeof text === 'string' ? text : JSON.stringify(text);
-    return new Policy(token, call(() => RawPolicy.fromJson(json, String(file))));
+    const [t, f] = [typeof text === 'string' ? text : JSON.stringify(text), String(file)];
+    return new Policy(token, () => RawPolicy.fromJson(t, f));
   }
 
+  // The compiled pack in the current instance (compiled again after a panic discarded the
+  // one it was in).
   #handle() {
     if (this.#raw === undefined) throw new Error('huimin: this Policy has been freed');
+    if (this.#generation !== generation) {
+      this.#raw = call(this.#compile);
+      this.#generation = generation;
+    }
     return this.#raw;
   }
 
@@ -141,12 +189,13 @@ export class Policy {
   /** Every problem with a participant, `{path, code, message: {zh, en}}`; empty when valid. */
   validate(participant) {
     const raw = this.#handle();
-    return JSON.parse(raw.validate(participantJson(participant)));
+    return JSON.parse(call(() => raw.validate(participantJson(participant))));
   }
 
   /** The participant schema: fields (type, label, bounds, choices) and tags, for a form. */
   inputSchema() {
-    return JSON.parse(this.#handle().inputSchema());
+    const raw = this.#handle();
+    return JSON.parse(call(() => raw.inputSchema()));
   }
 
   /** The pack's identity, labels, payers, priority groups and compile warnings. */
@@ -166,10 +215,9 @@ export class Policy {
 
   /** Releases the compiled pack's memory. The policy cannot be used afterwards. */
   free() {
-    if (this.#raw !== undefined) {
-      this.#raw.free();
-      this.#raw = undefined;
-    }
+    // A pack in a discarded instance went with it (and the glue's free would not know).
+    if (this.#raw !== undefined && this.#generation === generation) call(() => this.#raw.free());
+    this.#raw = undefined;
   }
 
   [Symbol.dispose]() {

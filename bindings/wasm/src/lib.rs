@@ -12,10 +12,38 @@
 //!
 //! Failures are thrown as a JS string holding [`ffi::error_json`]: `{"message": <display
 //! text>, "error": <the core's Error JSON>}`; the wrapper turns it into a `HuiminError`.
+//!
+//! A panic (there should be none) cannot be caught here: wasm32-unknown-unknown aborts on
+//! panic, leaving the instance's Rust state half-done. The panic hook ([`start`]) throws it
+//! as the core's `internal` error, in the same shape, instead of the bare `unreachable`
+//! trap; the wrapper then discards the instance for a fresh one (`__wbg_reset_state`).
 #![forbid(unsafe_code)]
 
 use huimin_core::{ffi, Error, Policy};
 use wasm_bindgen::prelude::*;
+
+/// Runs when the module is instantiated: installs the panic hook.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let e = ffi::internal(ffi::panic_message(info.payload()));
+        wasm_bindgen::throw_val(JsValue::from_str(&ffi::error_json(&e)))
+    }));
+}
+
+/// The thrown JSON of the core's `internal` error for `what`: for the wrapper to report a
+/// trap that is no panic (a stack overflow, memory exhausted) as it reports a panic.
+#[wasm_bindgen(js_name = internalError)]
+pub fn internal_error(what: &str) -> String {
+    ffi::error_json(&ffi::internal(what))
+}
+
+/// Internal, for huimin's own tests, not part of the API: panics, as a bug would.
+#[wasm_bindgen(js_name = _panicForTest)]
+#[allow(clippy::panic)] // the panic is the point: there is no other to test the hook with
+pub fn panic_for_test() {
+    panic!("_panic_for_test: here")
+}
 
 /// A compiled policy pack, held on the Rust side. The JS class `Policy` wraps it.
 #[wasm_bindgen]

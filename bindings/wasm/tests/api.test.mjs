@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Policy, HuiminError, version } from '../pkg/index.js';
+import { Policy, HuiminError, version, _panicForTest } from '../pkg/index.js';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const WANZHOU = readFileSync(join(fixtures, 'policies', 'chongqing-wanzhou-2020.yaml'), 'utf8');
@@ -263,4 +263,33 @@ test('every pack in fixtures/policies compiles in WASM', () => {
     }
   }
   assert.deepEqual(problems, []);
+});
+
+// The same message as Python's huimin.InternalError (bindings/python/tests/test_internal.py):
+// both are huimin_core::ffi::internal.
+const ASK = 'internal error in huimin (a bug, not a problem with the data or the pack; please report it with the input that caused it): ';
+const ASK_ZH = 'huimin 内部错误（是 huimin 的缺陷，不是数据或政策包的问题，请连同引发它的输入一起报告）：';
+
+test('a panic is a HuiminError with code internal, and huimin goes on working', () => {
+  // wasm32 aborts on a panic: it used to surface as `RuntimeError: unreachable`, and the
+  // instance, its Rust state half-done, went on being used.
+  const p = wz();
+  const before = p.evaluate(CAP, '2021-03-01');
+  const what = '_panic_for_test: here';
+  for (let round = 0; round < 2; round++) {
+    const e = thrown(() => _panicForTest());
+    assert.ok(e instanceof HuiminError, `expected a HuiminError, got ${e}`);
+    assert.equal(e.kind, 'internal');
+    assert.equal(e.code, 'internal');
+    assert.equal(e.message, ASK + what);
+    assert.deepEqual(e.toJSON(), { kind: 'internal', code: 'internal', message: { zh: ASK_ZH + what, en: ASK + what } });
+    // the policy compiled before the panic is compiled again in the fresh instance
+    assert.deepEqual(p.evaluate(CAP, '2021-03-01'), before);
+    assert.deepEqual(p.validate({ ...CAP, class_hours: -1 }).map((x) => x.code), ['out_of_range']);
+  }
+  const q = wz();
+  assert.equal(q.evaluate(CAP, '2021-03-01').net_fee, '170.00');
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+  p.free();
+  q.free();
 });

@@ -181,6 +181,28 @@ test('per-evaluation time measured in the page', async () => {
   assert.ok(explained > 0 && explained < 50, `${explained} ms per evaluation`);
 });
 
+test('a panic in the page is a HuiminError with code internal, and the form goes on working', async () => {
+  const e = await page.evaluate(async () => {
+    const { _panicForTest } = await import('./huimin/index.js');
+    try {
+      _panicForTest();
+    } catch (e) {
+      return { name: e.name, kind: e.kind, code: e.code, message: e.message };
+    }
+    return null;
+  });
+  assert.deepEqual(e, {
+    name: 'HuiminError',
+    kind: 'internal',
+    code: 'internal',
+    message: 'internal error in huimin (a bug, not a problem with the data or the pack; please report it with the input that caused it): _panic_for_test: here',
+  });
+  // the demo's policies compile again in the fresh instance
+  await fill({ stage: 'primary', grade: '6', class_hours: '40' }, ['dibao']);
+  await page.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '0.00');
+  assert.equal(await text('#gross .amt'), '120.00');
+});
+
 test('no page errors and no requests off 127.0.0.1', () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(offsite, []);

@@ -4,17 +4,20 @@
 //! - **Reading** ([`Frame`]): every column a pack reads, exactly. Integers (any width, signed or
 //!   not), decimals (`Decimal32` to `Decimal256`, at their scale), booleans, strings (`Utf8`,
 //!   `LargeUtf8`, `Utf8View`), dictionaries of strings (pandas categoricals), dates and
-//!   timestamps, and `tags` as a list of strings or one `;`/`,`/`|`-separated string. A
-//!   float64 column whose values are all whole numbers takes the integer fast path; other
-//!   floats are read as their shortest decimal text — the number a person typed, as the JSON
-//!   path reads it — and a float that is no exact decimal (±inf, beyond 28 digits) is that
-//!   row's input error, never a rounded amount.
-//! - **Evaluating** ([`evaluate`]): each record batch whose columns convert exactly goes through
-//!   the core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]), whose outputs
-//!   carry each row's unmet requirements (its `reasons`); the rows it cannot describe as the
-//!   row path would (errors; amounts beyond the money columns) and batches with a column that does not convert exactly are
-//!   evaluated participant by participant — so every row reads as the same row's JSON would.
-//!   Rows are split into jobs of at most [`JOB_ROWS`] on `threads` threads.
+//!   timestamps, and `tags` as a list of strings or one `;`/`,`/`|`-separated string. A float
+//!   is no exact decimal, so a float column is refused unless the caller asks for
+//!   [`Floats::Shortest`] (and only for an integer or decimal field): then each float is read
+//!   as its shortest decimal text — the number a person typed, as the JSON path reads it —
+//!   a column of whole numbers takes the integer fast path, and NaN, ±inf or a float beyond
+//!   28 digits is that row's input error, never a default or a rounded amount.
+//! - **Evaluating** ([`evaluate`]): record batches are split into jobs of at most [`JOB_ROWS`]
+//!   rows, run on `threads` threads while the calling thread asks the caller whether to go on
+//!   (so that Ctrl-C is prompt). Each job whose columns convert exactly goes through the
+//!   core's columnar batch ([`huimin_core::Policy::evaluate_batch_on`]), whose outputs carry
+//!   each row's unmet requirements (its `reasons`); the rows it cannot describe as the row
+//!   path would (errors; amounts beyond the money columns) and jobs with a column that does
+//!   not convert exactly are evaluated participant by participant — so every row reads as the
+//!   same row's JSON would.
 //! - **Writing** ([`output_schema`]): the one output row — `id`, `eligible`, `reasons`,
 //!   `category`, `priority_groups`, `gross_fee`, `reduction_total`, `net_fee`,
 //!   `subsidy_total`, `payer_<id>` per payer (money as `Decimal128(18, pack scale)`), `error`.
@@ -39,7 +42,7 @@ use arrow_schema::{ArrowError, Schema, SchemaRef};
 use chrono::NaiveDate;
 use huimin_core::{Participant, Policy};
 
-pub use read::{frames, Frame};
+pub use read::Frame;
 pub use write::output_schema;
 
 /// Money columns are `Decimal128(MONEY_PRECISION, pack scale)`: up to 10^16 yuan at the fen.
@@ -49,6 +52,26 @@ pub const JOB_ROWS: usize = 65_536;
 /// Days from 0001-01-01 (CE day 1) to 1970-01-01, for Arrow's Date32.
 pub(crate) const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
 
+/// How a float column is read for an integer or decimal field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Floats {
+    /// Refused, with an input error naming the column and what to do instead (the default).
+    #[default]
+    Refuse,
+    /// Each float read from its shortest round-trip decimal text (`1000.49_f64` is `1000.49`;
+    /// a float32 column at float32's); NaN and ±inf are that row's input error.
+    Shortest,
+}
+
+/// How a table is read and evaluated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+    /// How float columns are read.
+    pub floats: Floats,
+}
+
 /// What can go wrong evaluating record batches.
 #[derive(Debug)]
 pub enum Error {
@@ -57,8 +80,10 @@ pub enum Error {
     Core(huimin_core::Error),
     /// Arrow could not build an output array.
     Arrow(ArrowError),
-    /// A worker thread failed.
-    Worker,
+    /// A worker thread panicked (a bug): its panic's message.
+    Worker(String),
+    /// The caller stopped the run (its `go_on` said no).
+    Stopped,
 }
 
 impl std::fmt::Display for Error {
@@ -66,7 +91,8 @@ impl std::fmt::Display for Error {
         match self {
             Error::Core(e) => write!(f, "{e}"),
             Error::Arrow(e) => write!(f, "arrow: {e}"),
-            Error::Worker => f.write_str("a worker thread failed"),
+            Error::Worker(m) => write!(f, "a worker thread panicked: {m}"),
+            Error::Stopped => f.write_str("the run was stopped"),
         }
     }
 }
@@ -85,31 +111,62 @@ impl From<ArrowError> for Error {
     }
 }
 
-/// Evaluates every row of a table (its record batches and their schema) as of a date, on
-/// `threads` threads (default: all cores): one output row per input row, in input order, in
-/// the [`output_schema`].
+/// Evaluates every row of a table (its record batches and their schema) as of a date: one
+/// output row per input row, in input order, in the [`output_schema`], one output batch per
+/// [`JOB_ROWS`] rows of an input batch.
+///
+/// `go_on(rows done)` is asked on the calling thread between chunks of work (each chunk
+/// read, each job done, and every few milliseconds while the workers run): once it says no,
+/// no more work starts and the run ends with [`Error::Stopped`]. `&|_| true` runs to the end.
 pub fn evaluate(
     policy: &Policy,
     batches: &[RecordBatch],
     schema: &Schema,
     as_of: NaiveDate,
-    threads: Option<usize>,
+    options: Options,
+    go_on: &dyn Fn(usize) -> bool,
 ) -> Result<(Vec<RecordBatch>, SchemaRef), Error> {
-    let frames = frames(policy, batches)?;
+    let mut frames = Vec::new();
+    for part in jobs(batches) {
+        if !go_on(0) {
+            return Err(Error::Stopped);
+        }
+        frames.push(Frame::new(policy, &part, options.floats)?);
+    }
+    // An empty batch is read (its columns may be wrong) but has no job.
+    frames.retain(|f| f.rows > 0);
     let out = output_schema(policy, schema.field_with_name("id").ok());
-    let batches = run::evaluate_batches(policy, &frames, as_of, &out, threads)?;
+    let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads, go_on)?;
     Ok((batches, out))
 }
 
+/// Each record batch in slices of at most [`JOB_ROWS`] rows (an empty batch as itself).
+fn jobs(batches: &[RecordBatch]) -> impl Iterator<Item = RecordBatch> + '_ {
+    batches.iter().flat_map(|b| {
+        let n = b.num_rows();
+        (0..n.max(1))
+            .step_by(JOB_ROWS)
+            .map(move |start| b.slice(start, JOB_ROWS.min(n - start)))
+    })
+}
+
 /// Every row of a table as a participant, read exactly as the same row's JSON would be.
+/// `go_on(rows read)` is asked between slices of [`JOB_ROWS`] rows, as by [`evaluate`].
 pub fn participants(
     policy: &Policy,
     batches: &[RecordBatch],
-) -> Result<Vec<Participant>, huimin_core::Error> {
-    Ok(frames(policy, batches)?
-        .iter()
-        .flat_map(|f| (0..f.rows).map(|i| f.participant(i)))
-        .collect())
+    floats: Floats,
+    go_on: &dyn Fn(usize) -> bool,
+) -> Result<Vec<Participant>, Error> {
+    let mut people = Vec::new();
+    for part in jobs(batches) {
+        if !go_on(people.len()) {
+            return Err(Error::Stopped);
+        }
+        let f = Frame::new(policy, &part, floats)?;
+        people.extend((0..f.rows).map(|i| f.participant(i)));
+    }
+    Ok(people)
 }
 
 /// `n` synthetic participants shaped for `policy`, reproducible from `seed`, as a table: `id`,

@@ -20,7 +20,7 @@ use huimin_core::model::FieldType;
 use huimin_core::{InputError, Participant, Policy, Text, Value};
 use rust_decimal::Decimal;
 
-use crate::UNIX_EPOCH_CE_DAYS;
+use crate::{Floats, UNIX_EPOCH_CE_DAYS};
 
 fn input_err(path: &str, code: &'static str, zh: String, en: String) -> InputError {
     InputError {
@@ -34,7 +34,11 @@ fn input_err(path: &str, code: &'static str, zh: String, en: String) -> InputErr
 enum Col {
     Null,
     Int(Int64Array),
-    Float(Float64Array),
+    /// Floats (float32 ones widened exactly, `single` set: their text is float32's).
+    Float {
+        values: Float64Array,
+        single: bool,
+    },
     Dec(Decimal128Array, u32),
     Bool(BooleanArray),
     Str(StringArray),
@@ -64,6 +68,38 @@ fn wrong_column(name: &str, dt: &DataType, why: &str) -> InputError {
     )
 }
 
+/// `c` as the column of a field of type `ty`, unless it is a float column that the field
+/// cannot read: one of floats for a field that is no number, or one `floats` refuses. The
+/// refusal says what to do instead.
+fn admit(
+    c: Col,
+    name: &str,
+    dt: &DataType,
+    ty: FieldType,
+    floats: Floats,
+) -> Result<Col, InputError> {
+    if !matches!(c, Col::Float { .. }) {
+        return Ok(c);
+    }
+    if !matches!(ty, FieldType::Integer | FieldType::Decimal) {
+        return Err(input_err(
+            name,
+            "wrong_type",
+            format!("列“{name}”是浮点数列（{dt}），但该字段不是数字：请给出文本列"),
+            format!("column `{name}` holds floats ({dt}) but the field is not a number: give it as a text column"),
+        ));
+    }
+    match floats {
+        Floats::Shortest => Ok(c),
+        Floats::Refuse => Err(input_err(
+            name,
+            "wrong_type",
+            format!("列“{name}”是浮点数列（{dt}），浮点数不是精确的小数：请改为小数（decimal）或文本列，或传入 floats=\"shortest\"，按每个浮点数最短的十进制写法读取"),
+            format!("column `{name}` holds floats ({dt}), which are not exact decimals: give it as a decimal or text column, or pass floats=\"shortest\" to read each float as its shortest decimal text"),
+        )),
+    }
+}
+
 impl Col {
     fn new(name: &str, a: &ArrayRef) -> Result<Col, InputError> {
         let dt = a.data_type();
@@ -88,11 +124,13 @@ impl Col {
             }
             DataType::Float16 | DataType::Float32 | DataType::Float64 => {
                 let c = cast(a.as_ref(), &DataType::Float64).map_err(bad)?;
-                Col::Float(
-                    c.as_primitive_opt::<Float64Type>()
+                Col::Float {
+                    values: c
+                        .as_primitive_opt::<Float64Type>()
                         .ok_or_else(missing)?
                         .clone(),
-                )
+                    single: *dt == DataType::Float32,
+                }
             }
             DataType::Decimal32(_, s)
             | DataType::Decimal64(_, s)
@@ -136,6 +174,20 @@ impl Col {
         })
     }
 
+    /// The shortest text that reads back as the float at row `i` (of its own width: float32's
+    /// for a float32 column): `1000.49`, `NaN`, `inf`.
+    fn float_text(&self, i: usize) -> String {
+        match self {
+            #[allow(clippy::cast_possible_truncation)] // widened from float32: exact
+            Col::Float {
+                values,
+                single: true,
+            } => format!("{}", values.value(i) as f32),
+            Col::Float { values, .. } => format!("{}", values.value(i)),
+            _ => String::new(),
+        }
+    }
+
     /// The value at row `i`, or `None` when the cell is null (a missing value). Numbers that do
     /// not fit an exact decimal are passed on as text, so the core reports them as it reports
     /// any bad value.
@@ -145,19 +197,14 @@ impl Col {
             Col::Int(a) => a
                 .is_valid(i)
                 .then(|| Value::Number(Decimal::from(a.value(i)))),
-            Col::Float(a) => {
-                if a.is_null(i) || a.value(i).is_nan() {
-                    return None; // pandas writes missing numbers as NaN
-                }
-                let text = format!("{}", a.value(i));
-                Some(
-                    // Read exactly, or kept as text for the row's "must be a number" error:
-                    // never rounded to 28 places.
-                    huimin_core::money::parse_decimal(&text)
-                        .map(Value::Number)
-                        .unwrap_or(Value::Text(text)),
-                )
-            }
+            Col::Float { values, .. } => values.is_valid(i).then(|| {
+                let text = self.float_text(i);
+                // Read exactly, or kept as text (NaN, ±inf, beyond 28 places) for the row's
+                // "must be a number" error: never a default, never rounded.
+                huimin_core::money::parse_decimal(&text)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Text(text))
+            }),
             Col::Dec(a, scale) => {
                 a.is_valid(i).then(
                     || match Decimal::try_from_i128_with_scale(a.value(i), *scale) {
@@ -273,9 +320,14 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Reads the columns `policy` asks for; every column that is missing (when required) or
-    /// of a type that cannot be read is one input error naming it.
-    pub fn new(policy: &Policy, batch: &RecordBatch) -> Result<Frame, huimin_core::Error> {
+    /// Reads the columns `policy` asks for; every column that is missing (when required), of
+    /// a type that cannot be read, or of floats that `floats` refuses is one input error
+    /// naming it.
+    pub fn new(
+        policy: &Policy,
+        batch: &RecordBatch,
+        floats: Floats,
+    ) -> Result<Frame, huimin_core::Error> {
         let schema = batch.schema();
         let column = |name: &str| {
             schema
@@ -296,7 +348,9 @@ impl Frame {
         let mut fields = Vec::new();
         for f in policy.input_schema().fields {
             match column(&f.name) {
-                Some(a) => match Col::new(&f.name, &a) {
+                Some(a) => match Col::new(&f.name, &a)
+                    .and_then(|c| admit(c, &f.name, a.data_type(), f.ty, floats))
+                {
                     Ok(c) => fields.push((f.name, f.ty, c)),
                     Err(e) => errors.push(e),
                 },
@@ -396,12 +450,13 @@ fn validity(rows: usize, nulls: Option<&NullBuffer>) -> Option<Vec<bool>> {
 const EXACT_FLOAT_INT: f64 = 9_007_199_254_740_992.0;
 
 /// The values of a float column as integers, when every present value is a whole number that
-/// a float64 holds exactly (and not -0, whose text the row reader keeps); `None` otherwise.
+/// a float64 holds exactly (not NaN, and not -0, whose text the row reader keeps); `None`
+/// otherwise.
 fn integral(a: &Float64Array, rows: usize) -> Option<Vec<i64>> {
     (0..rows)
         .map(|i| {
             let v = a.value(i);
-            if a.is_null(i) || v.is_nan() {
+            if a.is_null(i) {
                 return Some(0);
             }
             let whole = v.fract() == 0.0 && v.abs() < EXACT_FLOAT_INT;
@@ -446,26 +501,19 @@ impl Col {
         match self {
             Col::Null => AsColumn::Absent,
             Col::Int(a) => masked(Column::int(a.values().to_vec()), validity(rows, a.nulls())),
-            Col::Float(a) => {
+            Col::Float { values: a, .. } => {
                 // The shortest text of each float: the core parses it for a number field exactly
-                // as `get` does (those rows take the scalar engine's parsing). Other field types
-                // read a number and a text differently, so they go row by row.
+                // as `get` does (NaN, ±inf and the like take the scalar engine's error). Only
+                // number fields read float columns (`Frame::new`).
                 if !matches!(ty, FieldType::Integer | FieldType::Decimal) {
                     return AsColumn::Inexact;
                 }
                 if let Some(ints) = integral(a, rows) {
-                    // Every value is a whole number: the fast integer column. A missing value
-                    // (null or NaN, as pandas writes it) is a masked row.
-                    let valid: Vec<bool> = (0..rows)
-                        .map(|i| a.is_valid(i) && !a.value(i).is_nan())
-                        .collect();
-                    let all = valid.iter().all(|v| *v);
-                    return masked(Column::int(ints), (!all).then_some(valid));
+                    // Every value is a whole number: the fast integer column.
+                    return masked(Column::int(ints), validity(rows, a.nulls()));
                 }
                 let texts: Vec<Option<String>> = (0..rows)
-                    .map(|i| {
-                        (a.is_valid(i) && !a.value(i).is_nan()).then(|| format!("{}", a.value(i)))
-                    })
+                    .map(|i| a.is_valid(i).then(|| self.float_text(i)))
                     .collect();
                 text_column(texts.iter().map(Option::as_deref))
             }
@@ -544,9 +592,4 @@ impl Frame {
         }
         Some(b)
     }
-}
-
-/// Reads every record batch ([`Frame::new`]).
-pub fn frames(policy: &Policy, batches: &[RecordBatch]) -> Result<Vec<Frame>, huimin_core::Error> {
-    batches.iter().map(|b| Frame::new(policy, b)).collect()
 }

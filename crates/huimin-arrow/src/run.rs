@@ -1,7 +1,10 @@
 //! Evaluating record batches: which rows the core's columnar batch path takes and which the
-//! scalar path finishes, in parallel jobs of at most [`JOB_ROWS`] rows, output in input order.
+//! scalar path finishes, in parallel jobs of one frame (at most [`crate::JOB_ROWS`] rows) each,
+//! output in input order; the calling thread watches and can stop the run between jobs.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
@@ -11,7 +14,7 @@ use huimin_core::{ffi, EvalOptions, Policy};
 
 use crate::read::Frame;
 use crate::write::{mantissas, Columns};
-use crate::{JOB_ROWS, MONEY_PRECISION};
+use crate::MONEY_PRECISION;
 
 /// Evaluates row `i` on its own (the scalar engine, from the row frame's participant).
 fn push_scalar_row(cols: &mut Columns, policy: &Policy, frame: &Frame, i: usize, as_of: NaiveDate) {
@@ -27,64 +30,53 @@ fn push_scalar_row(cols: &mut Columns, policy: &Policy, frame: &Frame, i: usize,
     }
 }
 
-/// Evaluates rows `start..start + len` of one batch into one output record batch, row by row.
+/// Evaluates a frame into one output record batch, row by row.
 fn evaluate_rows(
     policy: &Policy,
     frame: &Frame,
-    start: usize,
-    len: usize,
     as_of: NaiveDate,
     schema: &SchemaRef,
 ) -> Result<RecordBatch, ArrowError> {
     let scale = i8::try_from(policy.rounding().scale).unwrap_or(2);
-    let mut cols = Columns::new(len, 4 + policy.payers().len());
-    for i in start..start + len {
+    let mut cols = Columns::new(frame.rows, 4 + policy.payers().len());
+    for i in 0..frame.rows {
         push_scalar_row(&mut cols, policy, frame, i, as_of);
     }
-    let id = frame.id_array.as_ref().map(|a| a.slice(start, len));
-    cols.finish(schema, id, scale)
+    cols.finish(schema, frame.id_array.clone(), scale)
 }
 
-/// How one record batch is evaluated.
-enum Mode {
-    /// Row by row ([`evaluate_rows`]).
-    Rows,
-    /// By the core's batch path: its outputs, and which rows are to be evaluated on their
-    /// own again (those with an error, whose message is the row path's).
-    Batch(Box<BatchOutput>, Vec<bool>),
-}
-
-/// Evaluates a whole record batch with the core's batch path, when its columns convert exactly.
-fn batch_mode(policy: &Policy, frame: &Frame, as_of: NaiveDate, threads: usize) -> Mode {
-    let Some(batch) = frame.batch() else {
-        return Mode::Rows;
-    };
-    match policy.evaluate_batch_on(&batch, as_of, threads) {
-        Ok(out) if out.scale == policy.rounding().scale && out.eligible.len() == frame.rows => {
-            let mut redo = vec![false; frame.rows];
-            for (i, _) in &out.errors {
-                if let Some(r) = redo.get_mut(*i) {
-                    *r = true;
-                }
-            }
-            Mode::Batch(Box::new(out), redo)
-        }
-        _ => Mode::Rows,
+/// The core's batch outputs for a frame whose columns convert exactly, with the rows to be
+/// evaluated on their own again (those with an error, whose message is the row path's).
+fn batch_outputs(
+    policy: &Policy,
+    frame: &Frame,
+    as_of: NaiveDate,
+    threads: usize,
+) -> Option<(BatchOutput, Vec<bool>)> {
+    let out = policy
+        .evaluate_batch_on(&frame.batch()?, as_of, threads)
+        .ok()?;
+    if out.scale != policy.rounding().scale || out.eligible.len() != frame.rows {
+        return None;
     }
+    let mut redo = vec![false; frame.rows];
+    for (i, _) in &out.errors {
+        if let Some(r) = redo.get_mut(*i) {
+            *r = true;
+        }
+    }
+    Some((out, redo))
 }
 
-/// Writes rows `start..start + len` of one batch from the batch outputs (with each row's unmet
-/// requirements, its `reasons`) into one output record batch. Rows the outputs cannot give as
-/// the row path would (errors, whose message is the row path's; amounts beyond
-/// `Decimal128(18, scale)`) are evaluated on their own.
-#[allow(clippy::too_many_arguments)]
+/// Writes a frame from its batch outputs (with each row's unmet requirements, its `reasons`)
+/// into one output record batch. Rows the outputs cannot give as the row path would (errors,
+/// whose message is the row path's; amounts beyond `Decimal128(18, scale)`) are evaluated on
+/// their own.
 fn batch_rows(
     policy: &Policy,
     frame: &Frame,
     out: &BatchOutput,
     redo: &[bool],
-    start: usize,
-    len: usize,
     as_of: NaiveDate,
     schema: &SchemaRef,
 ) -> Result<RecordBatch, ArrowError> {
@@ -95,9 +87,9 @@ fn batch_rows(
         .iter()
         .map(|(p, _)| out.payers.iter().find(|(q, _)| q == p).map(|(_, c)| c))
         .collect();
-    let mut cols = Columns::new(len, 4 + payers.len());
+    let mut cols = Columns::new(frame.rows, 4 + payers.len());
     let mut amounts: Vec<i128> = Vec::with_capacity(4 + payers.len());
-    for i in start..start + len {
+    for i in 0..frame.rows {
         let units = [
             &out.gross_fee,
             &out.reduction_total,
@@ -144,75 +136,103 @@ fn batch_rows(
             push_scalar_row(&mut cols, policy, frame, i, as_of);
         }
     }
-    let id = frame.id_array.as_ref().map(|a| a.slice(start, len));
-    cols.finish(schema, id, scale)
+    cols.finish(schema, frame.id_array.clone(), scale)
 }
 
 fn worker_count(requested: Option<usize>, jobs: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    requested.unwrap_or(cores).max(1).min(jobs.max(1))
+    requested.unwrap_or_else(cores).max(1).min(jobs.max(1))
 }
 
-/// Evaluates every row of every batch, in parallel over jobs of at most [`JOB_ROWS`] rows, and
-/// returns the output batches in input order.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// How often the calling thread asks whether to go on while the workers run.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Evaluates one frame (at most [`crate::JOB_ROWS`] rows) into one output record batch, on
+/// `threads` threads: by the core's batch path when its columns convert exactly, else row by
+/// row.
+fn evaluate_frame(
+    policy: &Policy,
+    frame: &Frame,
+    as_of: NaiveDate,
+    schema: &SchemaRef,
+    threads: usize,
+) -> Result<RecordBatch, ArrowError> {
+    match batch_outputs(policy, frame, as_of, threads) {
+        Some((out, redo)) => batch_rows(policy, frame, &out, &redo, as_of, schema),
+        None => evaluate_rows(policy, frame, as_of, schema),
+    }
+}
+
+/// Evaluates every frame (each at most [`crate::JOB_ROWS`] rows) in parallel on `threads` threads
+/// (default: all cores), and returns the output batches in input order. The calling thread
+/// asks `go_on(rows done)` after each frame and every [`POLL`]; once it says no, no frame
+/// is started and the run ends with [`crate::Error::Stopped`].
 pub(crate) fn evaluate_batches(
     policy: &Policy,
     frames: &[Frame],
     as_of: NaiveDate,
     schema: &SchemaRef,
     threads: Option<usize>,
+    go_on: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<RecordBatch>, crate::Error> {
-    let mut jobs = Vec::new();
-    for (b, r) in frames.iter().enumerate() {
-        let mut start = 0;
-        while start < r.rows {
-            let len = JOB_ROWS.min(r.rows - start);
-            jobs.push((b, start, len));
-            start += len;
-        }
-    }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let modes: Vec<Mode> = frames
-        .iter()
-        .map(|r| batch_mode(policy, r, as_of, threads.unwrap_or(cores).max(1)))
-        .collect();
+    let workers = worker_count(threads, frames.len());
+    // A frame's own threads: all of them when there are fewer frames than threads.
+    let per_frame = (threads.unwrap_or_else(cores).max(1) / workers).max(1);
     let next = AtomicUsize::new(0);
-    let workers = worker_count(threads, jobs.len());
-    let mut done: Vec<(usize, Result<RecordBatch, ArrowError>)> = Vec::with_capacity(jobs.len());
-    let mut failed = false;
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel();
+    let mut done: Vec<(usize, Result<RecordBatch, ArrowError>)> = Vec::with_capacity(frames.len());
+    let mut rows = 0;
+    let mut stopped = false;
+    let mut panicked = None;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                let (jobs, next, modes) = (&jobs, &next, &modes);
+                let (tx, next, stop) = (tx.clone(), &next, &stop);
                 s.spawn(move || {
-                    let mut out = Vec::new();
-                    loop {
+                    while !stop.load(Ordering::Relaxed) {
                         let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(b, start, len)) = jobs.get(k) else {
+                        let Some(frame) = frames.get(k) else {
                             break;
                         };
-                        let done = match (frames.get(b), modes.get(b)) {
-                            (Some(r), Some(Mode::Batch(o, redo))) => {
-                                batch_rows(policy, r, o, redo, start, len, as_of, schema)
-                            }
-                            (Some(r), _) => evaluate_rows(policy, r, start, len, as_of, schema),
-                            (None, _) => continue,
-                        };
-                        out.push((k, done));
+                        let out = evaluate_frame(policy, frame, as_of, schema, per_frame);
+                        if tx.send((k, frame.rows, out)).is_err() {
+                            break;
+                        }
                     }
-                    out
                 })
             })
             .collect();
+        drop(tx);
+        loop {
+            match rx.recv_timeout(POLL) {
+                Ok((k, n, out)) => {
+                    rows += n;
+                    done.push((k, out));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            if !go_on(rows) {
+                stopped = true;
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
         for h in handles {
-            match h.join() {
-                Ok(out) => done.extend(out),
-                Err(_) => failed = true,
+            if let Err(p) = h.join() {
+                panicked = Some(ffi::panic_message(&*p).to_owned());
             }
         }
     });
-    if failed {
-        return Err(crate::Error::Worker);
+    if let Some(m) = panicked {
+        return Err(crate::Error::Worker(m));
+    }
+    if stopped {
+        return Err(crate::Error::Stopped);
     }
     done.sort_by_key(|(k, _)| *k);
     done.into_iter()

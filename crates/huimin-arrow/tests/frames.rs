@@ -13,12 +13,20 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Int32Type};
 use arrow_array::{
-    Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray,
+    Array, ArrayRef, DictionaryArray, Float32Array, Float64Array, Int32Array, RecordBatch,
+    StringArray,
 };
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
+use huimin_arrow::{Floats, Options};
 use huimin_core::batch::{Batch, Column};
 use huimin_core::{ffi, Policy};
+
+/// Floats read as their shortest text.
+const SHORTEST: Options = Options {
+    threads: None,
+    floats: Floats::Shortest,
+};
 
 fn wanzhou() -> Policy {
     let path = concat!(
@@ -71,7 +79,11 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
         std::slice::from_ref(input),
         &input.schema(),
         as_of(),
-        Some(2),
+        Options {
+            threads: Some(2),
+            floats: Floats::Shortest,
+        },
+        &|_| true,
     )
     .unwrap();
     assert_eq!(schema.fields().len(), 11);
@@ -83,7 +95,13 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
         .unwrap()
         .as_primitive::<Decimal128Type>();
     let error = out.column_by_name("error").unwrap().as_string::<i32>();
-    let people = huimin_arrow::participants(policy, std::slice::from_ref(input)).unwrap();
+    let people = huimin_arrow::participants(
+        policy,
+        std::slice::from_ref(input),
+        Floats::Shortest,
+        &|_| true,
+    )
+    .unwrap();
     for (i, p) in people.iter().enumerate() {
         let mut json = serde_json::Map::new();
         for (k, v) in &p.fields {
@@ -114,20 +132,17 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
 #[test]
 fn whole_floats_take_the_integer_fast_path() {
     let p = wanzhou();
-    let t = table(vec![
-        Some(60.0),
-        None,
-        Some(f64::NAN),
-        Some(12.0),
-        Some(-0.0),
-    ]);
-    let frame = huimin_arrow::Frame::new(&p, &t).unwrap();
+    let t = table(vec![Some(60.0), None, Some(7.0), Some(12.0), Some(-0.0)]);
+    let frame = huimin_arrow::Frame::new(&p, &t, Floats::Shortest).unwrap();
     let batch = frame.batch().unwrap();
     // the same batch with class_hours as an integer column (-0.0 is not whole: text path)
-    let t2 = table(vec![Some(60.0), None, Some(f64::NAN), Some(12.0), None]);
-    let b2 = huimin_arrow::Frame::new(&p, &t2).unwrap().batch().unwrap();
+    let t2 = table(vec![Some(60.0), None, Some(7.0), Some(12.0), None]);
+    let b2 = huimin_arrow::Frame::new(&p, &t2, Floats::Shortest)
+        .unwrap()
+        .batch()
+        .unwrap();
     let ints =
-        Column::int(vec![60, 0, 0, 12, 0]).with_validity(vec![true, false, false, true, false]);
+        Column::int(vec![60, 0, 7, 12, 0]).with_validity(vec![true, false, true, true, false]);
     let direct = Batch::new(5)
         .column(
             "stage",
@@ -171,8 +186,15 @@ fn fractional_floats_read_as_the_decimal_written() {
         .collect();
     let t = table(hours);
     agrees_with_json(&p, &t);
-    let (out, _) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None).unwrap();
+    let (out, _) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
     let error = out[0].column_by_name("error").unwrap().as_string::<i32>();
     // an infinite amount is that row's error, never a rounded number
     assert!(error.value(2).contains("class_hours"), "{}", error.value(2));
@@ -187,7 +209,14 @@ fn a_missing_required_column_is_one_input_error() {
     )
     .unwrap();
     let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None)
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
     else {
         panic!("expected an input error");
     };
@@ -221,7 +250,14 @@ fn a_column_named_twice_is_refused_not_half_read() {
     )
     .unwrap();
     let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None)
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
     else {
         panic!("expected an input error");
     };
@@ -233,8 +269,15 @@ fn a_column_named_twice_is_refused_not_half_read() {
 fn the_output_row_is_the_cores_flat_row() {
     let p = wanzhou();
     let t = table(vec![Some(60.0)]);
-    let (_, schema) =
-        huimin_arrow::evaluate(&p, std::slice::from_ref(&t), &t.schema(), as_of(), None).unwrap();
+    let (_, schema) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let row: Vec<String> = ffi::row_columns(&p)
         .iter()
@@ -245,4 +288,233 @@ fn the_output_row_is_the_cores_flat_row() {
     let no_id = huimin_arrow::output_schema(&p, None);
     assert_eq!(no_id.fields().len(), row.len() - 1);
     assert_eq!(no_id.field(0).name(), "eligible");
+}
+
+/// A pack whose one input, a price, defaults to 0 when absent: a fee of exactly that price.
+fn course_pack() -> Policy {
+    Policy::from_yaml(
+        r#"
+id: course
+name: { zh: 课程, en: Course }
+kind: after_school
+jurisdiction: { zh: 某市, en: Some city }
+valid_from: 2020-09-01
+period: month
+payers: { parents: { zh: 家长, en: Parents } }
+fee_payer: parents
+inputs:
+  price: { type: decimal, label: { zh: 课程费, en: Course price }, min: 0, default: 0 }
+fees:
+  - { id: course, label: { zh: 课程费, en: Course fee }, amount: price }
+"#,
+        "course.yaml",
+    )
+    .unwrap()
+}
+
+fn prices(values: ArrayRef) -> RecordBatch {
+    RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(
+            "price",
+            values.data_type().clone(),
+            true,
+        )])),
+        vec![values],
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_float_column_is_refused_unless_read_by_its_shortest_text() {
+    let p = course_pack();
+    let t = prices(Arc::new(Float64Array::from(vec![1000.49])));
+    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            Options::default(),
+            &|_| true,
+        )
+    else {
+        panic!("a float column for money must be refused by default");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (errors[0].path.as_str(), errors[0].code),
+        ("price", "wrong_type")
+    );
+    assert_eq!(
+        errors[0].message.en,
+        "column `price` holds floats (Float64), which are not exact decimals: give it as a \
+         decimal or text column, or pass floats=\"shortest\" to read each float as its shortest \
+         decimal text"
+    );
+    assert_eq!(
+        errors[0].message.zh,
+        "列“price”是浮点数列（Float64），浮点数不是精确的小数：请改为小数（decimal）或文本列，\
+         或传入 floats=\"shortest\"，按每个浮点数最短的十进制写法读取"
+    );
+    // asked for: 1000.49 exactly
+    let (out, _) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
+    let fee = out[0].column_by_name("gross_fee").unwrap();
+    assert_eq!(
+        fee.as_primitive::<Decimal128Type>().value_as_string(0),
+        "1000.49"
+    );
+    // a float column for a field that is no number is refused either way
+    let w = wanzhou();
+    let t = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("stage", DataType::Float64, true),
+            Field::new("grade", DataType::Int32, true),
+            Field::new("class_hours", DataType::Int32, true),
+        ])),
+        vec![
+            Arc::new(Float64Array::from(vec![1.0])),
+            Arc::new(Int32Array::from(vec![3])),
+            Arc::new(Int32Array::from(vec![10])),
+        ],
+    )
+    .unwrap();
+    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
+        huimin_arrow::evaluate(
+            &w,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
+    else {
+        panic!("a float column for a choice must be refused");
+    };
+    assert_eq!(
+        errors[0].message.en,
+        "column `stage` holds floats (Float64) but the field is not a number: give it as a text column"
+    );
+}
+
+#[test]
+fn nan_is_that_rows_error_not_the_default() {
+    // NaN used to read as a missing value: the price's default, 0, and a fee of 0.00.
+    let p = course_pack();
+    let t = prices(Arc::new(Float64Array::from(vec![
+        Some(12.5),
+        Some(f64::NAN),
+        Some(f64::NEG_INFINITY),
+        Some(1000.49),
+        None,
+    ])));
+    let (out, _) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        as_of(),
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
+    let fee = out[0]
+        .column_by_name("gross_fee")
+        .unwrap()
+        .as_primitive::<Decimal128Type>();
+    let error = out[0].column_by_name("error").unwrap().as_string::<i32>();
+    let fees: Vec<Option<String>> = (0..5)
+        .map(|i| fee.is_valid(i).then(|| fee.value_as_string(i)))
+        .collect();
+    let s = |x: &str| Some(x.to_owned());
+    assert_eq!(fees, [s("12.50"), None, None, s("1000.49"), s("0.00")]);
+    let errors: Vec<Option<&str>> = (0..5)
+        .map(|i| error.is_valid(i).then(|| error.value(i)))
+        .collect();
+    let bad = Some("price: Course price must be a number");
+    assert_eq!(errors, [None, bad, bad, None, None]);
+    // the same through the participants a population run reads
+    let people =
+        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|_| true)
+            .unwrap();
+    assert_eq!(
+        people[1].fields["price"],
+        huimin_core::Value::Text("NaN".into())
+    );
+    assert!(!people[4].fields.contains_key("price"));
+}
+
+#[test]
+fn a_float32_is_read_as_float32_prints_it() {
+    // 1000.49 as a float32 is 1000.489990234375; its shortest float32 text is 1000.49.
+    let p = course_pack();
+    let t = prices(Arc::new(Float32Array::from(vec![1000.49_f32, 0.1])));
+    let people =
+        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|_| true)
+            .unwrap();
+    let price = |i: usize| people[i].fields["price"].clone();
+    assert_eq!(
+        price(0),
+        huimin_core::Value::Number("1000.49".parse().unwrap())
+    );
+    assert_eq!(price(1), huimin_core::Value::Number("0.1".parse().unwrap()));
+}
+
+#[test]
+fn a_run_stops_between_jobs_when_asked() {
+    let p = wanzhou();
+    let n = 3 * huimin_arrow::JOB_ROWS;
+    let t = table((0..n).map(|i| Some(f64::from(i as u32 % 40))).collect());
+    let run = |go_on: &dyn Fn(usize) -> bool| {
+        let one = Options {
+            threads: Some(1),
+            floats: Floats::Shortest,
+        };
+        huimin_arrow::evaluate(
+            &p,
+            std::slice::from_ref(&t),
+            &t.schema(),
+            as_of(),
+            one,
+            go_on,
+        )
+    };
+    // asked while reading: nothing is evaluated
+    let seen = std::sync::Mutex::new(Vec::new());
+    let r = run(&|done| {
+        seen.lock().unwrap().push(done);
+        false
+    });
+    assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
+    assert_eq!(*seen.lock().unwrap(), [0]);
+    // once the first job is done: asked no more, and no row comes out
+    seen.lock().unwrap().clear();
+    let r = run(&|done| {
+        seen.lock().unwrap().push(done);
+        done == 0
+    });
+    assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.last(), Some(&huimin_arrow::JOB_ROWS), "{seen:?}");
+    assert!(seen.iter().rev().skip(1).all(|d| *d == 0), "{seen:?}");
+    // reading participants for a population run stops between slices too
+    let read = std::sync::Mutex::new(Vec::new());
+    let r = huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|n| {
+        read.lock().unwrap().push(n);
+        n == 0
+    });
+    assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
+    assert_eq!(*read.lock().unwrap(), [0, huimin_arrow::JOB_ROWS]);
+    // asked to the end: every row, in order, one output batch per job
+    let (out, _) = run(&|_| true).unwrap();
+    assert_eq!(
+        out.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(),
+        [huimin_arrow::JOB_ROWS; 3]
+    );
 }

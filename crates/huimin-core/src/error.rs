@@ -20,6 +20,16 @@ pub enum Error {
     /// The participant is valid but the pack cannot decide for it.
     #[error("{0}")]
     Eval(EvalError),
+    /// huimin itself went wrong (a panic, caught where a binding calls in): a bug to report,
+    /// never a verdict on the data ([`crate::ffi::internal`]).
+    #[error("{}", .message.en)]
+    Internal {
+        /// Always `internal`.
+        #[schemars(extend("const" = "internal"))]
+        code: &'static str,
+        /// What went wrong, and a request to report it.
+        message: Text,
+    },
 }
 
 /// Every problem found in one pack, in source order. Serialises as `{"errors": [...]}`.

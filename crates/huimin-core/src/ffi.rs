@@ -12,7 +12,8 @@
 //! - [`evaluate`], [`validate`], [`info`], [`input_schema`] do what the binding methods of the
 //!   same names do, JSON text out.
 //! - [`error_json`] is the one JSON shape of a thrown error: `{"message": <display text>,
-//!   "error": <the Error's JSON>}`.
+//!   "error": <the Error's JSON>}`; [`internal`] is the error a binding gives for a panic it
+//!   caught, with [`panic_message`] its text.
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -413,7 +414,7 @@ pub fn row_columns(policy: &Policy) -> Vec<RowColumn> {
 }
 
 /// What a binding throws for an error: the display text (as the CLI prints it) and the
-/// error's JSON (`{"kind": "pack" | "input" | "eval", ...}`).
+/// error's JSON (`{"kind": "pack" | "input" | "eval" | "internal", ...}`).
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Thrown<'a> {
     /// The error as text.
@@ -431,13 +432,35 @@ pub fn error_json(e: &Error) -> String {
 }
 
 /// The kind of an error, as its JSON names it and as the bindings name their exception
-/// classes: `pack`, `input` or `eval`.
+/// classes: `pack`, `input`, `eval` or `internal`.
 pub fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::Pack(_) => "pack",
         Error::Input { .. } => "input",
         Error::Eval(_) => "eval",
+        Error::Internal { .. } => "internal",
     }
+}
+
+/// The error a binding gives for a panic it caught (there should be none): kind and code
+/// `internal`, `what` the panic's message, and a request to report it.
+pub fn internal(what: &str) -> Error {
+    Error::Internal {
+        code: "internal",
+        message: Text::new(
+            format!("huimin 内部错误（是 huimin 的缺陷，不是数据或政策包的问题，请连同引发它的输入一起报告）：{what}"),
+            format!("internal error in huimin (a bug, not a problem with the data or the pack; please report it with the input that caused it): {what}"),
+        ),
+    }
+}
+
+/// The message a panic carries (its payload, as `catch_unwind` or a panic hook gives it).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
 }
 
 #[cfg(test)]
@@ -489,6 +512,28 @@ mod tests {
         );
         assert!(codes.contains(&("grade", "missing")), "{codes:?}");
         assert!(codes.contains(&("tags[0]", "unknown_tag")), "{codes:?}");
+    }
+
+    #[test]
+    fn a_caught_panic_is_an_internal_error_asking_to_be_reported() {
+        let payload = std::panic::catch_unwind(|| panic!("index {} out of range", 7)).unwrap_err();
+        let e = internal(panic_message(&*payload));
+        assert_eq!(error_kind(&e), "internal");
+        assert_eq!(
+            e.to_string(),
+            "internal error in huimin (a bug, not a problem with the data or the pack; please \
+             report it with the input that caused it): index 7 out of range"
+        );
+        let v: serde_json::Value = serde_json::from_str(&error_json(&e)).unwrap();
+        assert_eq!(v["error"]["kind"], "internal");
+        assert_eq!(v["error"]["code"], "internal");
+        assert_eq!(
+            v["error"]["message"]["zh"],
+            "huimin 内部错误（是 huimin 的缺陷，不是数据或政策包的问题，请连同引发它的输入一起报告）：index 7 out of range"
+        );
+        assert_eq!(v["message"], e.to_string());
+        let payload = std::panic::catch_unwind(|| std::panic::panic_any(3_u8)).unwrap_err();
+        assert_eq!(panic_message(&*payload), "a panic without a message");
     }
 
     #[test]

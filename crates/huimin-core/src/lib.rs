@@ -38,7 +38,7 @@
 //! | stage | module | what it holds |
 //! |---|---|---|
 //! | text | `text` | bilingual [`Text`] |
-//! | errors | `error` | [`Error`]: pack, input and evaluation errors with codes, paths, zh/en messages |
+//! | errors | `error` | [`Error`]: pack, input, evaluation and internal errors with codes, paths, zh/en messages |
 //! | limits | `limits` | [`Limits`], a plain value: the bounds on packs and batches |
 //! | money | `money` | [`Money`] (checked arithmetic, units), [`Rounding`], the one allocation (Hamilton), fixed-point millionths |
 //! | participants | `model` | [`Participant`], [`Value`], the standard fields |

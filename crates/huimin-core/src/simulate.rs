@@ -1,6 +1,7 @@
 //! Population runs: a population evaluated in slices on the columnar engine, totalled into a
-//! [`Budget`] — all at once ([`Policy::simulate`]) or fed slice by slice as a file streams
-//! ([`Simulation`]), in memory that does not grow with the population.
+//! [`Budget`] — all at once ([`Policy::simulate`], with progress and a chance to stop between
+//! slices) or fed slice by slice as a file streams ([`Simulation`]), in memory that does not
+//! grow with the population.
 
 use crate::batch::Batch;
 use crate::budget::Budget;
@@ -25,14 +26,23 @@ impl Policy {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Budget {
         let mut run = Simulation::new(self, as_of);
-        for part in people.chunks(SLICE) {
-            let first = run.participants();
-            run.add(part, &|i| {
-                format!("participant {}", first.saturating_add(i))
-            });
-            progress(run.participants());
-        }
+        run.add_all(people, &|done| {
+            progress(done);
+            true
+        });
         run.finish()
+    }
+
+    /// [`Policy::simulate`], asking `go_on` after each slice (on the calling thread, with the
+    /// number of participants done so far) whether to go on: `None` once it says no.
+    pub fn simulate_while(
+        &self,
+        people: &[Participant],
+        as_of: NaiveDate,
+        go_on: &dyn Fn(usize) -> bool,
+    ) -> Option<Budget> {
+        let mut run = Simulation::new(self, as_of);
+        run.add_all(people, go_on).then(|| run.finish())
     }
 }
 
@@ -58,6 +68,21 @@ impl<'p> Simulation<'p> {
     /// Participants counted so far, in error or not.
     pub fn participants(&self) -> usize {
         usize::try_from(self.total.participants).unwrap_or(usize::MAX)
+    }
+
+    /// Adds a whole population slice by slice, naming each by its position, and asks `go_on`
+    /// after each slice; `false` when it said stop.
+    fn add_all(&mut self, people: &[Participant], go_on: &dyn Fn(usize) -> bool) -> bool {
+        for part in people.chunks(SLICE) {
+            let first = self.participants();
+            self.add(part, &|i| {
+                format!("participant {}", first.saturating_add(i))
+            });
+            if !go_on(self.participants()) {
+                return false;
+            }
+        }
+        true
     }
 
     /// Evaluates a slice of participants (best up to [`SLICE`] at a time) and adds it to the

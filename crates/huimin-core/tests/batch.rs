@@ -201,3 +201,27 @@ fn an_empty_batch_gives_empty_columns() {
     assert!(out.eligible.is_empty() && out.net_fee.is_empty() && out.errors.is_empty());
     assert_eq!(out.payers.len(), policy.payers().len());
 }
+
+#[test]
+fn a_population_run_stops_between_slices_when_asked() {
+    let policy =
+        Policy::from_path(fixtures().join("policies/chongqing-wanzhou-2020.yaml")).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    // three slices: 65 536, 65 536 and 1
+    let slice = 1 << 16;
+    let people = huimin_core::population::synthetic(&policy, 2 * slice + 1, 5);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let stopped = policy.simulate_while(&people, as_of, &|done| {
+        seen.borrow_mut().push(done);
+        false
+    });
+    assert!(stopped.is_none());
+    assert_eq!(*seen.borrow(), [slice]);
+    seen.borrow_mut().clear();
+    let whole = policy.simulate_while(&people, as_of, &|done| {
+        seen.borrow_mut().push(done);
+        true
+    });
+    assert_eq!(*seen.borrow(), [slice, 2 * slice, 2 * slice + 1]);
+    assert_eq!(whole, Some(policy.simulate(&people, as_of, &|_| {})));
+}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from . import _core, plot
 from ._decision import Decision
-from ._errors import EvalError, HuiminError, InputError, PackError
+from ._errors import EvalError, HuiminError, InputError, InternalError, PackError
 from ._policy import Policy
 from ._simulate import BudgetSummary, simulate, synthetic
 
@@ -40,5 +40,6 @@ __all__ = [
     "PackError",
     "InputError",
     "EvalError",
+    "InternalError",
     "__version__",
 ]

@@ -3,9 +3,13 @@
 from typing import Any, Callable, Optional, final
 
 
-__all__ = ["Policy", "version"]
+# pyo3 lists every function it adds, the internal test hook too.
+__all__ = ["Policy", "version", "_panic_for_test"]
 
 def version() -> str: ...
+def _panic_for_test(place: str) -> None:
+    """Internal, for huimin's own tests, not part of the API: panics in the Rust code
+    ("here", "detached" or "worker") so that the test sees it raised as InternalError."""
 
 @final
 class Policy:
@@ -24,6 +28,15 @@ class Policy:
     def input_schema_json(self) -> str: ...
     def validate_json(self, participant: str) -> str: ...
     def evaluate_json(self, participant: str, as_of: str, explain: bool = True) -> str: ...
-    def evaluate_arrow(self, table: Any, as_of: str, threads: Optional[int] = None) -> Any: ...
-    def simulate_arrow(self, table: Any, as_of: str, progress: Optional[Callable[[int], Any]] = None) -> str: ...
+    def evaluate_arrow(
+        self,
+        table: Any,
+        as_of: str,
+        threads: Optional[int] = None,
+        floats: str = "refuse",
+        progress: Optional[Callable[[int], Any]] = None,
+    ) -> Any: ...
+    def simulate_arrow(
+        self, table: Any, as_of: str, progress: Optional[Callable[[int], Any]] = None, floats: str = "refuse"
+    ) -> str: ...
     def synthetic_arrow(self, n: int, seed: int = 0) -> Any: ...

@@ -11,7 +11,7 @@ import copy
 import json
 from typing import Any, Dict, List, Mapping, Optional, Union
 
-__all__ = ["HuiminError", "PackError", "InputError", "EvalError"]
+__all__ = ["HuiminError", "PackError", "InputError", "EvalError", "InternalError"]
 
 
 class HuiminError(Exception):
@@ -28,7 +28,7 @@ class HuiminError(Exception):
 
     @property
     def kind(self) -> Optional[str]:
-        """``"pack"``, ``"input"`` or ``"eval"``."""
+        """``"pack"``, ``"input"``, ``"eval"`` or ``"internal"``."""
         k = self.detail.get("kind")
         return k if isinstance(k, str) else None
 
@@ -111,6 +111,18 @@ class InputError(HuiminError, ValueError):
 class EvalError(HuiminError):
     """The participant is valid but the pack cannot decide for it (no parameter value in
     force, outside the pack's validity, conflicting exclusive rules, arithmetic)."""
+
+    @property
+    def code(self) -> Optional[str]:
+        code = self.detail.get("code")
+        return code if isinstance(code, str) else None
+
+
+class InternalError(HuiminError, RuntimeError):
+    """huimin itself went wrong: a panic in the Rust code (there should be none), caught where
+    the binding calls in. A bug to report with the input that caused it, never a verdict on
+    the data; :attr:`code` is ``"internal"`` and the message (``detail["message"]``, zh and
+    en) says what panicked."""
 
     @property
     def code(self) -> Optional[str]:

@@ -4,12 +4,15 @@ interface (no Python object per row)."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Tuple, Union
+from typing import Any, Literal, Tuple, Union
 
-__all__ = ["to_arrow", "from_arrow", "as_of_text", "frame_kind", "DateLike"]
+__all__ = ["to_arrow", "from_arrow", "as_of_text", "frame_kind", "DateLike", "Floats"]
 
 #: A date: ``datetime.date`` (or ``datetime``, pandas ``Timestamp``) or ``"YYYY-MM-DD"``.
 DateLike = Union[_dt.date, str]
+#: How float columns are read: ``"refuse"`` (the default) or ``"shortest"`` (each float as its
+#: shortest decimal text).
+Floats = Union[Literal["refuse"], Literal["shortest"]]
 
 
 def _module(obj: Any) -> str:

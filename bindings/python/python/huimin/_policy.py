@@ -7,7 +7,7 @@ import json
 import math
 import os
 from decimal import Decimal
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _core, _frames
 from ._decision import Decision
@@ -15,6 +15,7 @@ from ._decision import Decision
 __all__ = ["Policy"]
 
 DateLike = _frames.DateLike
+Floats = _frames.Floats
 
 
 def _json_default(o: Any) -> Any:
@@ -146,7 +147,15 @@ class Policy:
         text = self._core.evaluate_json(_participant_json(participant), _frames.as_of_text(as_of), explain)
         return Decision(text)
 
-    def evaluate_frame(self, frame: Any, as_of: DateLike, *, threads: Optional[int] = None) -> Any:
+    def evaluate_frame(
+        self,
+        frame: Any,
+        as_of: DateLike,
+        *,
+        threads: Optional[int] = None,
+        floats: Floats = "refuse",
+        progress: Optional[Callable[[int], Any]] = None,
+    ) -> Any:
         """Evaluates every row of a pandas DataFrame, polars DataFrame or pyarrow Table and
         returns the same kind of frame, one row per participant in the same order: ``id`` (when
         the input has one), ``eligible``, ``reasons`` (unmet requirement ids), ``category``,
@@ -157,9 +166,17 @@ class Policy:
         Columns are the pack's input fields (see :meth:`input_schema`), ``tags`` as a list of
         strings or one ``;``-separated string, and an optional ``id``; other columns are
         ignored. Data passes through the Arrow C data interface and is evaluated in Rust with
-        the GIL released, on ``threads`` threads (default: all cores)."""
+        the GIL released, on ``threads`` threads (default: all cores).
+
+        A float is no exact decimal: a float column is refused (:class:`huimin.InputError`
+        naming it) unless ``floats="shortest"``, which reads each float of an integer or
+        decimal column as its shortest decimal text (``1000.49``); then NaN or ±inf is that
+        row's ``error``. Exact types (decimal, integer, string) need no option.
+
+        ``progress(done)``, if given, is called with the count of rows done as jobs of 65 536
+        rows finish. Ctrl-C stops the run within a job or so and raises ``KeyboardInterrupt``."""
         kind, table = _frames.to_arrow(frame)
-        out = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads)
+        out = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads, floats, progress)
         return _frames.from_arrow(out, kind, like=frame)
 
     def synthetic(self, n: int, seed: int = 0) -> Any:

@@ -6,7 +6,6 @@ import copy
 import datetime as _dt
 import html
 import json
-import threading
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Union
 
@@ -40,19 +39,16 @@ def _difference(base: Dict[str, Any], reform: Dict[str, Any]) -> Dict[str, Any]:
 
 
 class _Progress:
-    """A tqdm bar fed from the Rust worker threads (the core reports cumulative counts, not
-    necessarily in order)."""
+    """A tqdm bar fed between slices of the run (cumulative counts, from the calling thread)."""
 
     def __init__(self, total: int, desc: str) -> None:
         from tqdm.auto import tqdm
 
         self._bar = tqdm(total=total, desc=desc, unit="row", unit_scale=True)
-        self._lock = threading.Lock()
 
     def __call__(self, done: int) -> None:
-        with self._lock:
-            if done > self._bar.n:
-                self._bar.update(done - self._bar.n)
+        if done > self._bar.n:
+            self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
         self._bar.close()
@@ -189,6 +185,7 @@ def simulate(
     *,
     as_of: Optional[_frames.DateLike] = None,
     progress: Union[bool, None, Callable[[int], Any]] = None,
+    floats: _frames.Floats = "refuse",
 ) -> BudgetSummary:
     """Evaluates a population (pandas/polars DataFrame, pyarrow Table or a list of dicts)
     under ``policy`` and, when given, under ``reform``, in Rust on all cores with the GIL
@@ -196,7 +193,9 @@ def simulate(
 
     ``as_of`` defaults to today. A progress bar (tqdm, when installed) shows on populations of
     at least 200 000 rows, or always with ``progress=True``; pass a callable to receive the
-    count of rows done instead."""
+    count of rows done instead. Ctrl-C stops the run between slices of 65 536 rows and raises
+    ``KeyboardInterrupt``. Float columns are read as in :meth:`Policy.evaluate_frame`:
+    refused unless ``floats="shortest"``."""
     import pyarrow as pa
 
     _, arrow = _frames.to_arrow(population)
@@ -206,7 +205,7 @@ def simulate(
     def run(p: Policy, label: str) -> Dict[str, Any]:
         bar = _progress_for(progress, table.num_rows, f"{p.id} ({label})")
         try:
-            return _budget(p._core.simulate_arrow(table, when, bar))
+            return _budget(p._core.simulate_arrow(table, when, bar, floats))
         finally:
             if isinstance(bar, _Progress):
                 bar.close()
