@@ -23,7 +23,9 @@ function thrown(f) {
 // The keys of the shapes declared in js/index.d.ts: if the core adds or renames a field, this
 // fails and the declarations must follow.
 const DECISION_KEYS = ['pack', 'participant', 'as_of', 'period', 'eligible', 'reasons', 'category', 'priority_groups', 'fees',
-  'gross_fee', 'reductions', 'reduction_total', 'net_fee', 'subsidies', 'subsidy_total', 'payers', 'splits', 'entitlements', 'steps'];
+  'gross_fee', 'reductions', 'reduction_total', 'net_fee', 'subsidies', 'subsidy_total', 'payers', 'splits', 'entitlements', 'steps',
+  // Present because Wanzhou's 中低年级 bound (lower_grade_max) is the pack's assumption.
+  'assumptions', 'estimated'];
 const STEP_KEYS = ['rule', 'kind', 'label', 'inputs', 'value', 'detail', 'cite'];
 const CITATION_KEYS = ['id', 'document', 'clause', 'text', 'en'];
 const FIELD_KEYS = ['name', 'type', 'label', 'required', 'min', 'max', 'default', 'choices'];
@@ -81,6 +83,8 @@ test('evaluate returns the core Decision shape with amounts as strings', () => {
   assert.equal(d.gross_fee, '170.00');
   assert.equal(d.net_fee, '170.00');
   assert.deepEqual(d.payers, { parents: '170.00' });
+  assert.deepEqual(d.estimated, ['priority_groups']);
+  assert.deepEqual(d.assumptions.map((a) => [a.parameter, a.value, a.rules]), [['lower_grade_max', '4', ['lower_grades']]]);
   const fee = d.steps.find((s) => s.kind === 'fee');
   assert.deepEqual(sorted(Object.keys(fee)), sorted(STEP_KEYS));
   assert.deepEqual(sorted(Object.keys(fee.cite)), sorted(CITATION_KEYS));
