@@ -472,6 +472,55 @@ fn in_principle_rules_are_warnings_and_unstated_values_are_notes() {
 }
 
 #[test]
+fn a_group_without_its_grades_or_stage_is_not_a_silent_pass() {
+    // p1 gives no grades: the grades 1–2 homework rule cannot be told to apply, even though
+    // p1's Monday homework session sets written homework (a breach if p1 is grade 1).
+    let mut p = good();
+    p["groups"][0].as_object_mut().unwrap().remove("grades");
+    session(&mut p, "p1-mon-hw")["written_homework"] = json!(true);
+    let r = run(&p);
+    assert_eq!(found(&r), ["no_written_homework group p1"]);
+    let f = &r.findings[0];
+    assert_eq!(f.severity, FindingSeverity::Note);
+    assert_eq!(f.rule, "no_written");
+    assert!(f
+        .message
+        .en
+        .starts_with("not checked: the group does not give its grades"));
+
+    // j1 gives no stage: none of the stage rules can be told to apply to it — the primary
+    // end (18:00), the junior end (18:30), both evening-study rules, the off-work end and
+    // the grades 1–2 rule (a primary rule) — while the rules for everyone still run. Without
+    // the junior evening-study rule to replace it, the general "150 minutes a day, in
+    // principle" now also counts the evening: 120 + 90 = 210 minutes on each of 5 days, five
+    // warnings.
+    let mut p = good();
+    p["groups"][1].as_object_mut().unwrap().remove("stage");
+    let r = run(&p);
+    let mut want = vec![
+        "end_by group j1",
+        "end_by group j1",
+        "end_by group j1",
+        "end_not_before group j1",
+    ];
+    want.extend(["max_minutes_per_day group j1"; 6]);
+    want.push("no_written_homework group j1");
+    assert_eq!(found(&r), want);
+    let notes = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Note);
+    assert_eq!(notes.count(), 6);
+    let warnings: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Warning)
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(warnings, ["window_max"; 5]);
+}
+
+#[test]
 fn program_errors_name_line_and_column() {
     let bad = GOOD.replace("{ id: j1-tue, group: j1", "{ id: j1-tue, group: j9");
     let e = program::parse_yaml(&bad, "good.yaml").unwrap_err();

@@ -210,7 +210,8 @@ pub enum FindingSeverity {
     Violation,
     /// A rule the source states "in principle" (原则上, 一般) is broken.
     Warning,
-    /// A rule could not be checked (the pack leaves a value to the locality).
+    /// A rule could not be checked (the pack leaves a value to the locality, or the program
+    /// does not give a group's stage or grades that the rule is for).
     Note,
 }
 

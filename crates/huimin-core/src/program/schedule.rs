@@ -98,6 +98,46 @@ fn unchecked(cx: &mut Ctx, r: &ScheduleRule, what: &str) {
     );
 }
 
+/// A rule for a stage or for grades cannot be applied to a group whose stage or grades the
+/// program does not give: a note for each such group with sessions the rule could concern,
+/// never a silent pass.
+fn undecided(cx: &mut Ctx, r: &ScheduleRule) {
+    let program = cx.program;
+    for g in &program.groups {
+        let stage_unknown = r.stage.is_some() && g.stage.is_none();
+        let grades_unknown = r.grades.is_some()
+            && g.grades.is_empty()
+            && r.stage
+                .as_ref()
+                .is_none_or(|st| g.stage.as_ref().is_none_or(|gs| gs == st));
+        let concerned = program.sessions.iter().any(|s| {
+            s.group.value == g.id.value && r.activity.as_ref().is_none_or(|a| *a == s.activity)
+        });
+        if !(stage_unknown || grades_unknown) || !concerned {
+            continue;
+        }
+        let (zh, en) = if stage_unknown {
+            ("学段", "stage")
+        } else {
+            ("年级", "grades")
+        };
+        cx.find(
+            &kind_id(r.kind),
+            &r.id.value,
+            FindingSeverity::Note,
+            Subject::Group(g.id.value.clone()),
+            Text::new(
+                format!("未核查：本组未写明{zh}（groups[].{en}），无法判断此规则是否适用"),
+                format!(
+                    "not checked: the group does not give its {en} (groups[].{en}), so whether \
+                     this rule applies to it cannot be told"
+                ),
+            ),
+            &r.cite,
+        );
+    }
+}
+
 /// The snake-case id of a kind, as findings report it.
 fn kind_id(k: K) -> String {
     serde_json::to_value(k)
@@ -111,6 +151,7 @@ pub(crate) fn check(cx: &mut Ctx) {
     let policy = cx.policy;
     let rules = &policy.pack().schedule;
     for r in rules {
+        undecided(cx, r);
         match r.kind {
             K::EndBy | K::StartNotBefore | K::EndNotBefore => match time(cx, r) {
                 Some(t) => clock_rule(cx, rules, r, t),
