@@ -521,6 +521,36 @@ fn a_group_without_its_grades_or_stage_is_not_a_silent_pass() {
 }
 
 #[test]
+fn nanjing_18_00_is_an_upper_bound_in_principle() {
+    // 課后服務結束時間原則上為18:00: ending at 17:30 is no finding (the pack used to require
+    // "not earlier" too); ending at 18:30 is a warning, not a violation.
+    let path = fixtures().join("programs/nanjing-2021.yaml");
+    let (_, policy) = program::load(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let audit = |end: &str| {
+        let changed = text.replacen(
+            "start: \"16:00\", end: \"18:00\"",
+            &format!("start: \"16:00\", end: \"{end}\""),
+            1,
+        );
+        assert_ne!(changed, text);
+        let spec = program::parse_yaml(&changed, "nanjing.yaml").unwrap();
+        program::audit(&spec, "nanjing.yaml", &policy).unwrap()
+    };
+    let early = audit("17:30");
+    assert!(
+        early.findings_of("end_not_before").next().is_none(),
+        "{:?}",
+        found(&early)
+    );
+    let late = audit("18:30");
+    let f: Vec<_> = late.findings_of("end_by").collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, FindingSeverity::Warning);
+    assert_eq!(f[0].subject.to_string(), "session g5-mon-club");
+}
+
+#[test]
 fn program_errors_name_line_and_column() {
     let bad = GOOD.replace("{ id: j1-tue, group: j1", "{ id: j1-tue, group: j9");
     let e = program::parse_yaml(&bad, "good.yaml").unwrap_err();
@@ -813,6 +843,17 @@ fn hebi_breaches_are_all_found_with_citations() {
         ]
     );
     assert!(r.findings.iter().all(|f| f.cite.is_some()));
+    // 時間一般應控制在1.5小時以內，小學結束時間原則上不晚于18:00: both soft, warnings; the
+    // rest (严禁, 不得, 应) are violations.
+    let mut warnings: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Warning)
+        .map(|f| f.check.as_str())
+        .collect();
+    warnings.sort_unstable();
+    assert_eq!(warnings, ["end_by", "max_minutes_per_day"]);
+    assert_eq!(r.findings.len() - warnings.len(), 7);
     let homework = r.findings_of("no_written_homework").next().unwrap();
     assert!(homework
         .cite
