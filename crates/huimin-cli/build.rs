@@ -1,4 +1,5 @@
-//! Embeds every pack in `fixtures/policies/` into the binary, for `huimin demo`.
+//! Embeds every pack in `fixtures/policies/` and every example values file in `fixtures/values/`
+//! into the binary, for `huimin demo`.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -28,6 +29,30 @@ fn main() {
         let _ = writeln!(
             out,
             "    ({n:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    // The example values files of packs that leave numbers to an authority: (pack file, name, text).
+    let values = dir.join("../values");
+    println!("cargo:rerun-if-changed={}", values.display());
+    let mut examples: Vec<String> = std::fs::read_dir(&values)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".example.yaml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    examples.sort();
+    out.push_str("/// Example values files, embedded: (pack file name, values file name, YAML text).\npub const SEED_VALUES: &[(&str, &str, &str)] = &[\n");
+    for n in &examples {
+        let path = values.join(n);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let pack = format!("{}.yaml", n.trim_end_matches(".example.yaml"));
+        let _ = writeln!(
+            out,
+            "    ({pack:?}, {n:?}, include_str!({:?})),",
             path.display().to_string()
         );
     }

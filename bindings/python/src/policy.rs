@@ -27,20 +27,42 @@ impl PyPolicy {
 
 #[pymethods]
 impl PyPolicy {
-    /// Reads and compiles a pack file (`.json` as JSON, anything else as YAML).
+    /// Reads and compiles a pack file (`.json` as JSON, anything else as YAML), with the
+    /// values file of its deployment when given.
     #[staticmethod]
-    fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyPolicy> {
+    #[pyo3(signature = (path, values = None))]
+    fn load(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        values: Option<std::path::PathBuf>,
+    ) -> PyResult<PyPolicy> {
         guard(py, || {
-            let r = py.detach(|| Policy::from_path(&path));
+            let r = py.detach(|| match &values {
+                Some(v) => Policy::from_path_with_values(&path, v),
+                None => Policy::from_path(&path),
+            });
             PyPolicy::wrap(py, r)
         })
     }
 
-    /// Compiles a YAML pack; `file` names it in error messages.
+    /// Compiles a YAML pack, with the text of its deployment's values file when given;
+    /// `file` and `values_file` name them in error messages.
     #[staticmethod]
-    #[pyo3(signature = (text, file = "<input>"))]
-    fn from_yaml(py: Python<'_>, text: &str, file: &str) -> PyResult<PyPolicy> {
-        guard(py, || PyPolicy::wrap(py, Policy::from_yaml(text, file)))
+    #[pyo3(signature = (text, file = "<input>", values = None, values_file = "<values>"))]
+    fn from_yaml(
+        py: Python<'_>,
+        text: &str,
+        file: &str,
+        values: Option<&str>,
+        values_file: &str,
+    ) -> PyResult<PyPolicy> {
+        guard(py, || {
+            let r = match values {
+                Some(v) => Policy::from_yaml_with_values(text, file, v, values_file),
+                None => Policy::from_yaml(text, file),
+            };
+            PyPolicy::wrap(py, r)
+        })
     }
 
     /// Compiles a JSON pack; `file` names it in error messages.

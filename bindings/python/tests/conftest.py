@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
@@ -26,13 +26,16 @@ def pack_path(pack_id: str) -> Path:
     raise FileNotFoundError(f"cases for `{pack_id}` but no pack fixtures/policies/{pack_id}.yaml")
 
 
-_POLICIES: Dict[str, huimin.Policy] = {}
+_POLICIES: Dict[Tuple[str, Optional[str]], huimin.Policy] = {}
 
 
-def load(pack_id: str) -> huimin.Policy:
-    if pack_id not in _POLICIES:
-        _POLICIES[pack_id] = huimin.Policy.load(pack_path(pack_id))
-    return _POLICIES[pack_id]
+def load(pack_id: str, values: Optional[str] = None) -> huimin.Policy:
+    """The pack, compiled once, with a values file of fixtures/values/ when a case names one."""
+    key = (pack_id, values)
+    if key not in _POLICIES:
+        v = None if values is None else FIXTURES / "values" / values
+        _POLICIES[key] = huimin.Policy.load(pack_path(pack_id), values=v)
+    return _POLICIES[key]
 
 
 @pytest.fixture(scope="session")

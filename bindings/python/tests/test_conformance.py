@@ -73,7 +73,7 @@ def test_case(pack_id: str, case_file: Path) -> None:
     case = json.loads(case_file.read_text(encoding="utf-8"))
     assert case.get("note"), "every case needs a `note` with the arithmetic"
     assert ("expected" in case) != ("expected_error" in case), "a case needs exactly one of `expected` and `expected_error`"
-    policy = load(pack_id)
+    policy = load(pack_id, case.get("values"))
     diffs: List[str] = []
     try:
         decision = policy.evaluate(case["participant"], as_of=case["as_of"])
@@ -98,7 +98,7 @@ def test_case_through_a_frame(pack_id: str, case_file: Path) -> None:
     """The same case as a one-row pyarrow table: the frame path agrees with the JSON path."""
     pa = pytest.importorskip("pyarrow")
     case = json.loads(case_file.read_text(encoding="utf-8"))
-    policy = load(pack_id)
+    policy = load(pack_id, case.get("values"))
     participant = dict(case["participant"])
     if not isinstance(participant.get("tags", []), list):
         pytest.skip("tags given as a non-list")

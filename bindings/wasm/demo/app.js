@@ -109,9 +109,11 @@ const label = (text) => (text ? text[lang] || text.zh || text.en : '');
 // ---------------------------------------------------------------- packs
 const packs = [];
 const failed = [];
-for (const { file, text } of PACKS) {
+for (const { file, text, values, valuesFile } of PACKS) {
   try {
-    const policy = Policy.fromYaml(text, file);
+    // Numbers the pack leaves to an authority come from its example values file: every amount
+    // resting on one is shown as an estimate.
+    const policy = Policy.fromYaml(text, file, values, valuesFile);
     const info = policy.info();
     if (info.kind === 'after_school') {
       packs.push({ file, policy, info, schema: policy.inputSchema() });

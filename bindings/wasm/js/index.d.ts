@@ -62,8 +62,12 @@ export interface EvaluateOptions {
 /** A compiled policy pack. */
 export declare class Policy {
   private constructor();
-  /** Compiles a YAML pack; `file` names it in error messages. Throws `HuiminError` (kind `pack`). */
-  static fromYaml(text: string, file?: string): Policy;
+  /**
+   * Compiles a YAML pack; `file` names it in error messages. `values` is the text of the
+   * deployment's values file (the numbers the pack leaves to an authority), `valuesFile` its
+   * name. Throws `HuiminError` (kind `pack`).
+   */
+  static fromYaml(text: string, file?: string, values?: string, valuesFile?: string): Policy;
   /** Compiles a JSON pack (text, or an object to stringify). Throws `HuiminError` (kind `pack`). */
   static fromJson(text: string | object, file?: string): Policy;
 
@@ -216,6 +220,14 @@ export type EvalErrorJson = {
   date: IsoDate;
   /** Start of its earliest value. */
   first: IsoDate;
+} | {
+  code: 'not_set';
+  /** The parameter. */
+  parameter: string;
+  /** Who sets it. */
+  set_by: Text;
+  /** The evaluation date. */
+  date: IsoDate;
 } | {
   code: 'outside_validity';
   /** The pack id. */

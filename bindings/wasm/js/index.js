@@ -153,10 +153,16 @@ export class Policy {
     this.#info = JSON.parse(call(() => raw.info()));
   }
 
-  /** Compiles a YAML pack. `file` names it in error messages. Throws `HuiminError` (kind "pack"). */
-  static fromYaml(text, file = 'policy.yaml') {
+  /**
+   * Compiles a YAML pack. `file` names it in error messages. `values` is the text of the
+   * deployment's values file, for the numbers the pack leaves to an authority (`set_by`);
+   * `valuesFile` names it. Throws `HuiminError` (kind "pack").
+   */
+  static fromYaml(text, file = 'policy.yaml', values = undefined, valuesFile = 'values.yaml') {
     const [t, f] = [String(text), String(file)];
-    return new Policy(token, () => RawPolicy.fromYaml(t, f));
+    if (values === undefined || values === null) return new Policy(token, () => RawPolicy.fromYaml(t, f));
+    const [v, vf] = [String(values), String(valuesFile)];
+    return new Policy(token, () => RawPolicy.fromYamlWithValues(t, f, v, vf));
   }
 
   /** Compiles a JSON pack. `file` names it in error messages. Throws `HuiminError` (kind "pack"). */

@@ -61,6 +61,20 @@ impl RawPolicy {
             .map_err(throw)
     }
 
+    /// Compiles a YAML pack with the text of its deployment's values file (the numbers the
+    /// pack leaves to an authority); `file` and `values_file` name them in error messages.
+    #[wasm_bindgen(js_name = fromYamlWithValues)]
+    pub fn from_yaml_with_values(
+        text: &str,
+        file: &str,
+        values: &str,
+        values_file: &str,
+    ) -> Result<RawPolicy, JsValue> {
+        Policy::from_yaml_with_values(text, file, values, values_file)
+            .map(|inner| RawPolicy { inner })
+            .map_err(throw)
+    }
+
     /// Compiles a JSON pack; `file` names it in error messages.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: &str, file: &str) -> Result<RawPolicy, JsValue> {

@@ -16,8 +16,12 @@ function packPath(id) {
   return ['yaml', 'yml', 'json'].map((x) => join(fixtures, 'policies', `${id}.${x}`)).find((p) => existsSync(p));
 }
 
-function load(path) {
+function load(path, values) {
   const text = readFileSync(path, 'utf8');
+  if (values) {
+    const v = join(fixtures, 'values', values);
+    return Policy.fromYaml(text, path, readFileSync(v, 'utf8'), v);
+  }
   return path.endsWith('.json') ? Policy.fromJson(text, path) : Policy.fromYaml(text, path);
 }
 
@@ -41,6 +45,7 @@ for (const id of dirs) {
       loadError = e;
     }
   }
+  const withValues = {};
   const files = readdirSync(join(fixtures, 'cases', id)).filter((f) => f.endsWith('.json')).sort();
   for (const file of files) {
     test(`${id}/${file}`, () => {
@@ -55,8 +60,10 @@ for (const id of dirs) {
       assert.ok(hasExpected !== hasError, 'a case needs exactly one of `expected` and `expected_error`');
       let decision = null;
       let error = null;
+      // A case may name the values file of a deployment (fixtures/values/) the pack needs.
+      const compiled = c.values ? (withValues[c.values] ??= load(path, c.values)) : policy;
       try {
-        decision = policy.evaluate(c.participant, c.as_of);
+        decision = compiled.evaluate(c.participant, c.as_of);
       } catch (e) {
         if (!(e instanceof HuiminError)) throw e;
         error = e;

@@ -145,12 +145,27 @@ fn cell(r: &Result<Decision, huimin_core::Error>) -> Cell {
     let text = match r {
         Ok(d) if !d.eligible => "not eligible 不符合".to_owned(),
         Ok(d) => {
-            let mut s = format!("pays {}", d.net_fee);
+            let star = |field: &str| {
+                if d.estimated.iter().any(|f| f == field) {
+                    "*"
+                } else {
+                    ""
+                }
+            };
+            let mut s = format!("pays {}{}", d.net_fee, star("net_fee"));
             if !d.reduction_total.amount().is_zero() {
-                s.push_str(&format!(" (−{})", d.reduction_total));
+                s.push_str(&format!(
+                    " (−{}{})",
+                    d.reduction_total,
+                    star("reduction_total")
+                ));
             }
             if !d.subsidy_total.amount().is_zero() {
-                s.push_str(&format!("\nsubsidy {}", d.subsidy_total));
+                s.push_str(&format!(
+                    "\nsubsidy {}{}",
+                    d.subsidy_total,
+                    star("subsidy_total")
+                ));
             }
             s
         }
@@ -170,7 +185,11 @@ fn cell(r: &Result<Decision, huimin_core::Error>) -> Cell {
 pub(crate) fn run(students: usize) -> Result<u8, Fail> {
     let mut policies = Vec::new();
     for (file, text) in SEED_PACKS {
-        policies.push(Policy::from_yaml(text, file).map_err(Fail::pack)?);
+        let policy = match SEED_VALUES.iter().find(|(pack, _, _)| pack == file) {
+            Some((_, name, values)) => Policy::from_yaml_with_values(text, file, values, name),
+            None => Policy::from_yaml(text, file),
+        };
+        policies.push(policy.map_err(Fail::pack)?);
     }
     say!("惠民 huimin — {} seed policy packs, evaluated exactly, with the clause each amount comes from.\n", policies.len())?;
 
@@ -211,7 +230,8 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
             );
             t.add_row(row);
         }
-        say!("{t}\n")?;
+        say!("{t}")?;
+        say!("* 估算 estimate: rests on a number the source does not state (the pack's assumption, or an example value of a number an authority sets)\n")?;
     }
 
     if let Some(wz) = policies.iter().find(|p| p.id() == "chongqing-wanzhou-2020") {

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use huimin_core::{Budget, EvalOptions, Policy, Simulation};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -41,6 +41,9 @@ enum Command {
         /// Also say how populations run: on the fixed-point lanes, or why every row goes to the exact engine.
         #[arg(long)]
         explain_plan: bool,
+        /// Check with the values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
+        #[arg(long)]
+        values: Option<PathBuf>,
     },
     /// Evaluate participants (JSON, JSON lines or CSV) under a pack.
     Eval {
@@ -60,6 +63,9 @@ enum Command {
         /// The participants file's text encoding when it is not UTF-8 (gbk, gb18030, utf-16le…).
         #[arg(long, value_parser = input::encoding)]
         encoding: Option<&'static encoding_rs::Encoding>,
+        /// The values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
+        #[arg(long)]
+        values: Option<PathBuf>,
     },
     /// Evaluate a whole population and print the budget.
     Simulate {
@@ -86,6 +92,12 @@ enum Command {
         /// The population file's text encoding when it is not UTF-8 (gbk, gb18030, utf-16le…).
         #[arg(long, value_parser = input::encoding, requires = "population")]
         encoding: Option<&'static encoding_rs::Encoding>,
+        /// The values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
+        #[arg(long)]
+        values: Option<PathBuf>,
+        /// The reform's values file.
+        #[arg(long, requires = "reform")]
+        reform_values: Option<PathBuf>,
     },
     /// The demo: the seed packs over sample families, then a 100 000-student simulation.
     Demo {
@@ -183,7 +195,8 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             packs,
             warnings,
             explain_plan,
-        } => check(&packs, warnings, explain_plan),
+            values,
+        } => check(&packs, warnings, explain_plan, values.as_deref()),
         Command::Eval {
             pack,
             participants,
@@ -191,8 +204,9 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             explain,
             format,
             encoding,
+            values,
         } => {
-            let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
+            let policy = load(&pack, values.as_deref())?;
             let source = input::open(&participants, encoding)?;
             let as_of = as_of.unwrap_or_else(today);
             let options = EvalOptions { explain };
@@ -228,10 +242,12 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             as_of,
             format,
             encoding,
+            values,
+            reform_values,
         } => {
-            let policy = Policy::from_path(&pack).map_err(Fail::pack)?;
+            let policy = load(&pack, values.as_deref())?;
             let reform = reform
-                .map(|r| Policy::from_path(&r).map_err(Fail::pack))
+                .map(|r| load(&r, reform_values.as_deref()))
                 .transpose()?;
             let as_of = as_of.unwrap_or_else(today);
             let (baseline, reformed) = match (population, synthetic) {
@@ -274,10 +290,27 @@ fn run(cmd: Command) -> Result<u8, Fail> {
     }
 }
 
-fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> Result<u8, Fail> {
+/// A pack, with the values file of its deployment when one is given.
+fn open(pack: &Path, values: Option<&Path>) -> Result<Policy, huimin_core::Error> {
+    match values {
+        Some(v) => Policy::from_path_with_values(pack, v),
+        None => Policy::from_path(pack),
+    }
+}
+
+fn load(pack: &Path, values: Option<&Path>) -> Result<Policy, Fail> {
+    open(pack, values).map_err(Fail::pack)
+}
+
+fn check(
+    packs: &[PathBuf],
+    warnings: bool,
+    explain_plan: bool,
+    values: Option<&Path>,
+) -> Result<u8, Fail> {
     let mut code = 0;
     for path in packs {
-        match Policy::from_path(path) {
+        match open(path, values) {
             Ok(p) => {
                 let shown: Vec<_> = if warnings {
                     p.warnings().iter().collect()
@@ -294,6 +327,14 @@ fn check(packs: &[PathBuf], warnings: bool, explain_plan: bool) -> Result<u8, Fa
                     p.warnings().len(),
                     if p.warnings().len() == 1 { "" } else { "s" }
                 )?;
+                for (name, by, set) in p.set_by() {
+                    let state = if set {
+                        "given by the values file"
+                    } else {
+                        "no value: answers that need it are errors until a values file (--values) gives it"
+                    };
+                    say!("    set by {}: {name} — {state}", by.en)?;
+                }
                 if explain_plan {
                     let v = p.verdict();
                     if v.columnar {

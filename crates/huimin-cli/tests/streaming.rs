@@ -160,7 +160,8 @@ fn a_reform_budget_in_csv_has_its_difference() {
 
 #[test]
 fn a_table_marks_estimates_and_says_why_under_it() {
-    // Hebi: the 360 cost and the government's half are the pack's assumptions; a primary
+    // Hebi: the fee and the government's share are set by authorities, the example values
+    // file sets 360 and half; a primary
     // pupil's 360.00 is split 180.00 / 180.00, all estimates; a senior is not served.
     let dir = std::env::temp_dir().join(format!("huimin-estimates-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -174,6 +175,7 @@ fn a_table_marks_estimates_and_says_why_under_it() {
         .args(["eval", "fixtures/policies/hebi-2020.yaml"])
         .arg(&file)
         .args(["--as-of", "2020-10-12"])
+        .args(["--values", "fixtures/values/hebi-2020.example.yaml"])
         .output()
         .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -204,5 +206,8 @@ fn a_table_marks_estimates_and_says_why_under_it() {
         stdout.contains("  service_cost_semester = 360.00  "),
         "{stdout}"
     );
-    assert!(stdout.contains("the pack assumes half each"), "{stdout}");
+    assert!(
+        stdout.contains("Hebi example deployment: an example value, not one the authority set"),
+        "{stdout}"
+    );
 }

@@ -160,6 +160,19 @@ pub enum EvalError {
         /// Start of its earliest value.
         first: NaiveDate,
     },
+    /// A parameter an authority sets has no value on the date: no values file gives one.
+    #[error(
+        "parameter `{parameter}` is set by {} and has no value on {date}: give it in a values file (--values FILE)",
+        set_by.en
+    )]
+    NotSet {
+        /// The parameter.
+        parameter: String,
+        /// Who sets it.
+        set_by: Text,
+        /// The evaluation date.
+        date: NaiveDate,
+    },
     /// The date is outside the pack's validity.
     #[error("pack `{pack}` is not in force on {date} (valid {valid})")]
     OutsideValidity {

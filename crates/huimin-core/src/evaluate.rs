@@ -29,6 +29,13 @@ impl Exact<'_> {
         match f {
             Fault::NoValue(i) => {
                 let p = self.policy.params.get(i);
+                if let Some((p, by)) = p.and_then(|p| p.set_by.as_ref().map(|b| (p, b))) {
+                    return EvalError::NotSet {
+                        parameter: p.name.clone(),
+                        set_by: by.clone(),
+                        date: self.env.as_of,
+                    };
+                }
                 EvalError::NoValueInForce {
                     parameter: p.map(|p| p.name.clone()).unwrap_or_default(),
                     date: self.env.as_of,

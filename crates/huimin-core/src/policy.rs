@@ -77,6 +77,8 @@ pub(crate) struct Param {
     pub label: Option<Text>,
     /// Why the value is the pack's assumption, when it is.
     pub assumed: Option<Text>,
+    /// Who sets the value, when an authority does (a values file gives it).
+    pub set_by: Option<Text>,
     pub values: Vec<(NaiveDate, Decimal, Option<usize>)>,
 }
 
@@ -400,6 +402,18 @@ impl Policy {
                 .map(|p| (*i, p)),
             _ => None,
         })
+    }
+
+    /// The parameters an authority sets (`set_by`): id, who sets it, and whether it has a
+    /// value (from a values file).
+    pub fn set_by(&self) -> Vec<(&str, &Text, bool)> {
+        self.params
+            .iter()
+            .filter_map(|p| {
+                let by = p.set_by.as_ref()?;
+                Some((p.name.as_str(), by, !p.values.is_empty()))
+            })
+            .collect()
     }
 
     /// Every rule's header, in evaluation order.

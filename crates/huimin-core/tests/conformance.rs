@@ -73,7 +73,8 @@ fn every_case_gives_the_expected_decision() {
         let id = dir.file_name().unwrap().to_string_lossy().to_string();
         let path = pack_path(&id)
             .unwrap_or_else(|| panic!("cases for `{id}` but no pack fixtures/policies/{id}.yaml"));
-        let policy = Policy::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
+        // A case may name the values file of a deployment (fixtures/values/) the pack needs.
+        let mut compiled: std::collections::BTreeMap<Option<String>, Policy> = Default::default();
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -94,6 +95,19 @@ fn every_case_gives_the_expected_decision() {
             let as_of =
                 chrono::NaiveDate::parse_from_str(case["as_of"].as_str().unwrap(), "%Y-%m-%d")
                     .unwrap();
+            let values = case
+                .get("values")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let policy = compiled.entry(values.clone()).or_insert_with(|| {
+                match &values {
+                    Some(v) => {
+                        Policy::from_path_with_values(&path, fixtures().join("values").join(v))
+                    }
+                    None => Policy::from_path(&path),
+                }
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+            });
             let outcome = Participant::from_json_value(&case["participant"])
                 .map_err(|errors| huimin_core::Error::Input { errors })
                 .and_then(|p| policy.evaluate(&p, as_of));

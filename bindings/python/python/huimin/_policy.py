@@ -58,15 +58,24 @@ class Policy:
     # -- loading ----------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Policy":
-        """Reads and compiles a pack file (``.json`` as JSON, anything else as YAML).
-        Raises :class:`huimin.PackError` with the file, line and column of each problem."""
-        return cls(_core.Policy.load(os.fspath(path)))
+    def load(
+        cls,
+        path: Union[str, "os.PathLike[str]"],
+        values: Optional[Union[str, "os.PathLike[str]"]] = None,
+    ) -> "Policy":
+        """Reads and compiles a pack file (``.json`` as JSON, anything else as YAML), with
+        ``values``, the values file of its deployment, for the numbers the pack leaves to an
+        authority (``set_by``). Raises :class:`huimin.PackError` with the file, line and column
+        of each problem."""
+        return cls(_core.Policy.load(os.fspath(path), None if values is None else os.fspath(values)))
 
     @classmethod
-    def from_yaml(cls, text: str, file: str = "<input>") -> "Policy":
-        """Compiles a YAML pack; ``file`` names it in error messages."""
-        return cls(_core.Policy.from_yaml(text, file))
+    def from_yaml(
+        cls, text: str, file: str = "<input>", values: Optional[str] = None, values_file: str = "<values>"
+    ) -> "Policy":
+        """Compiles a YAML pack, with the text of its deployment's values file when given;
+        ``file`` and ``values_file`` name them in error messages."""
+        return cls(_core.Policy.from_yaml(text, file, values, values_file))
 
     @classmethod
     def from_json(cls, text: str, file: str = "<input>") -> "Policy":

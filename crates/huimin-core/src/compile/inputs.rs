@@ -168,7 +168,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
             let cite = c.cite(&v.cite);
             values.push((v.from, v.value.0, cite));
         }
-        if values.is_empty() {
+        if values.is_empty() && p.set_by.is_none() {
             c.error_at(
                 Pos::of(&p.values),
                 "invalid",
@@ -204,6 +204,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
             name: name.clone(),
             label: p.label.clone(),
             assumed: p.assumed.as_ref().and_then(crate::pack::Assumed::reason),
+            set_by: p.set_by.clone(),
             values,
         });
     }

@@ -119,9 +119,10 @@ impl Lints<'_> {
         }
     }
 
-    /// A dated value should cite the clause that sets it.
+    /// A dated value should cite the clause that sets it (a value an authority sets comes from
+    /// the deployment's values file instead).
     fn uncited_values(&mut self, p: &Policy) {
-        for (name, decl) in &p.pack.parameters {
+        for (name, decl) in p.pack.parameters.iter().filter(|(_, d)| d.set_by.is_none()) {
             for v in decl.values.value.iter().filter(|v| v.cite.is_none()) {
                 self.push(
                     Severity::Warning,

@@ -101,18 +101,22 @@ pub fn parse_json_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, 
 /// Reads YAML (JSON is YAML) into a pack under the reader's budget, then counts its rules.
 fn read(text: &str, file: &str, limits: &Limits, code: &'static str) -> Result<Pack, PackErrors> {
     check_size(text, file, limits)?;
-    let options = serde_saphyr::options! {
+    let pack = serde_saphyr::from_str_with_options::<Pack>(text, reader_budget(limits))
+        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, code, limits)]))?;
+    check_rules(&pack, limits, file)?;
+    Ok(pack)
+}
+
+/// The YAML reader's budget under `limits`: nesting, nodes and scalar bytes.
+pub(super) fn reader_budget(limits: &Limits) -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: limits.max_pack_depth,
             max_nodes: limits.max_pack_nodes,
             flow_nesting_limit: limits.max_pack_depth,
             max_total_scalar_bytes: limits.max_pack_bytes,
         },
-    };
-    let pack = serde_saphyr::from_str_with_options::<Pack>(text, options)
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, code, limits)]))?;
-    check_rules(&pack, limits, file)?;
-    Ok(pack)
+    }
 }
 
 fn check_size(text: &str, file: &str, limits: &Limits) -> Result<(), PackErrors> {
@@ -122,7 +126,7 @@ fn check_size(text: &str, file: &str, limits: &Limits) -> Result<(), PackErrors>
     Ok(())
 }
 
-fn from_saphyr(
+pub(super) fn from_saphyr(
     e: &serde_saphyr::Error,
     file: &str,
     code: &'static str,

@@ -6,12 +6,14 @@
 
 mod load;
 mod program;
+mod values;
 
 pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
 pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
     ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
 };
+pub use values::{parse_values, SetValue, ValuesFile};
 
 use crate::model::FieldType;
 use crate::money::Rounding;
@@ -316,6 +318,12 @@ pub struct ParamDecl {
     /// `true`, or why, in both languages (`{zh, en}`). Every answer that rests on it says so.
     #[serde(default)]
     pub assumed: Option<Assumed>,
+    /// Who sets the value when the source leaves it to an authority (“由价格主管部门核定”),
+    /// in both languages. Its `values` may then be empty: a values file of the deployment
+    /// gives them ([`ValuesFile`]), and an answer that needs one without it is an error naming
+    /// the parameter and who sets it.
+    #[serde(default)]
+    pub set_by: Option<Text>,
     /// Its values, each in force from its date until the next one starts.
     #[schemars(with = "Vec<DatedValue>")]
     pub values: Spanned<Vec<DatedValue>>,

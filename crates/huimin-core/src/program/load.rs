@@ -61,19 +61,27 @@ pub fn load(path: impl AsRef<Path>) -> Result<(ProgramFile, Policy), Error> {
     } else {
         parse_yaml(&text, &file)?
     };
-    let pack_path = path
-        .parent()
-        .unwrap_or_else(|| Path::new("."))
-        .join(&program.pack.value);
-    if !pack_path.is_file() {
-        return Err(one(
-            &file,
-            Pos::of(&program.pack),
-            "io",
-            format!("pack `{}` not found", pack_path.display()),
-        ));
-    }
-    let policy = Policy::from_path(&pack_path)?;
+    let beside = |named: &Id, what: &str| {
+        let p = path
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(&named.value);
+        if p.is_file() {
+            Ok(p)
+        } else {
+            Err(one(
+                &file,
+                Pos::of(named),
+                "io",
+                format!("{what} `{}` not found", p.display()),
+            ))
+        }
+    };
+    let pack_path = beside(&program.pack, "pack")?;
+    let policy = match &program.values {
+        Some(v) => Policy::from_path_with_values(&pack_path, beside(v, "values file")?)?,
+        None => Policy::from_path(&pack_path)?,
+    };
     Ok((program, policy))
 }
 

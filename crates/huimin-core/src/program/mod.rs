@@ -79,6 +79,11 @@ pub struct ProgramFile {
     /// The pack it runs under: a path relative to this file.
     #[schemars(with = "String")]
     pub pack: Id,
+    /// The values file of the deployment, for the values the pack leaves to an authority
+    /// (`set_by`): a path relative to this file.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub values: Option<Id>,
     /// The term audited.
     pub term: Term,
     /// Students (or people) on the roll, for the participation rate.
