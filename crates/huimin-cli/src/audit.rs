@@ -236,6 +236,11 @@ fn readable(r: &Report, policy: &Policy) -> String {
         );
     }
 
+    let assumed: Vec<_> = r.assumptions.iter().collect();
+    for line in crate::output::footnotes(&assumed) {
+        let _ = writeln!(s, "{line}");
+    }
+
     if r.findings.is_empty() {
         let _ = writeln!(
             s,

@@ -270,7 +270,7 @@ fn marked(d: &Decision, field: &str, value: impl ToString) -> String {
 }
 
 /// The footnotes under a table whose amounts rest on assumed values: each value and why.
-fn footnotes(assumed: &[&Assumption]) -> Vec<String> {
+pub(crate) fn footnotes(assumed: &[&Assumption]) -> Vec<String> {
     if assumed.is_empty() {
         return Vec::new();
     }

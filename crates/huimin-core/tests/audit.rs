@@ -843,6 +843,20 @@ fn hebi_breaches_are_all_found_with_citations() {
         ]
     );
     assert!(r.findings.iter().all(|f| f.cite.is_some()));
+    // The money rests on the example values file's fee (360.00) and share (50): the report
+    // says so.
+    let assumed: Vec<(&str, &str)> = r
+        .assumptions
+        .iter()
+        .map(|a| (a.parameter.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(
+        assumed,
+        [
+            ("service_cost_semester", "360.00"),
+            ("government_share_percent", "50")
+        ]
+    );
     // 時間一般應控制在1.5小時以內，小學結束時間原則上不晚于18:00: both soft, warnings; the
     // rest (严禁, 不得, 应) are violations.
     let mut warnings: Vec<&str> = r
@@ -932,9 +946,12 @@ fn the_report_json_has_a_stable_shape() {
             "staff",
             "money",
             "rewards",
-            "findings"
+            "findings",
+            // Wanzhou's 中低年级 bound is the pack's assumption.
+            "assumptions"
         ]
     );
+    assert_eq!(j["assumptions"][0]["parameter"], "lower_grade_max");
     assert_eq!(j["money"]["net_fee"], "15560.00");
     assert_eq!(j["staff"][0]["role"], "school_teacher");
 }

@@ -82,6 +82,7 @@ pub fn audit(program: &ProgramFile, file: &str, policy: &Policy) -> Result<Repor
         money,
         rewards,
         findings: cx.findings,
+        assumptions: policy.assumptions(program.term.from),
     })
 }
 

@@ -42,6 +42,10 @@ pub struct Report {
     pub rewards: Vec<RewardLine>,
     /// Every breach found, in the order checked (schedule, staffing, participants, money, fees).
     pub findings: Vec<Finding>,
+    /// The values the money rests on that the source does not state (the pack's assumptions
+    /// and example values, as of the term's first day); empty when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<crate::decision::Assumption>,
 }
 
 /// Participation counts and rates.
