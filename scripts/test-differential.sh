@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Differential test: huimin's CLI against the independent Python `decimal` reference in
-# tests/differential/ (Wanzhou, Jilin, Nanjing, Shenzhen), to the fen.
+# tests/differential/ (one reference per seed pack, tests/differential/programs/), to the fen.
 #   scripts/test-differential.sh            # 20 000 random participants per pack
 #   scripts/test-differential.sh 1000000    # the long run: 1 000 000 per pack
 set -euo pipefail

@@ -1,5 +1,6 @@
 """Differential test: random participants through huimin's CLI and through the independent
-reference (reference.py); every output field must agree to the fen.
+reference of its pack (programs/<pack>.py, built on common.py); every output field must
+agree to the fen. Every seed pack must have a reference: a pack without one fails the run.
 
     python tests/differential/run.py --n 20000            # per pack (the test command)
     python tests/differential/run.py --n 1000000 --seed 7 # the long run
@@ -11,6 +12,7 @@ half-fen roundings, age and date thresholds, missing fields that take their defa
 
 import argparse
 import csv
+import importlib.util
 import io
 import json
 import random
@@ -22,88 +24,24 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from reference import PROGRAMS
-
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 100_000
-
-# Evaluation dates per pack: the start, inside, and either side of any change of value.
-DATES = {
-    "chongqing-wanzhou-2020": [date(2020, 9, 1), date(2021, 3, 1), date(2026, 1, 31)],
-    "jilin-district-2020": [date(2020, 9, 1), date(2021, 11, 30)],
-    "nanjing-2021": [date(2021, 9, 1), date(2022, 2, 15), date(2030, 6, 30)],
-    "shenzhen-homecare": [date(2009, 1, 1), date(2009, 3, 31), date(2009, 4, 1), date(2015, 6, 1)],
-}
+# Benchmark workloads, not seed programs: no reference needed.
+NOT_SEEDS = {"bench-canonical", "bench-fractional"}
 
 
-def decimal_text(r: random.Random, hi: int, places: int) -> str:
-    """A decimal in [0, hi] with up to `places` decimals, as text (read exactly by both)."""
-    p = r.randint(0, places)
-    units = r.randint(0, hi * 10**p)
-    return str(Decimal(units).scaleb(-p))
-
-
-def tags(r: random.Random, names, rate=0.3):
-    return [t for t in names if r.random() < rate]
-
-
-def maybe(r: random.Random, p: dict, key: str, value, omit=0.2):
-    if r.random() >= omit:
-        p[key] = value
-
-
-def gen_wanzhou(r: random.Random, i: int) -> dict:
-    hours = r.choice([
-        lambda: str(r.randint(0, 80)),
-        lambda: decimal_text(r, 80, 3),
-        lambda: r.choice(["56.666", "56.667", "56.6666", "56.67", "0", "10000", "0.001", "0.005"]),
-        lambda: decimal_text(r, 10000, 2),
-    ])()
-    p = {"id": f"w{i}", "stage": r.choice(["preschool", "primary", "primary", "junior", "senior"]),
-         "grade": r.randint(1, 12), "class_hours": hours if r.random() < 0.5 else json.loads(hours)}
-    p["tags"] = tags(r, ["dibao", "jianka", "dual_worker", "disabled", "left_behind", "migrant"], 0.15)
-    return p
-
-
-def gen_jilin(r: random.Random, i: int) -> dict:
-    p = {"id": f"j{i}", "stage": r.choice(["preschool", "primary", "primary", "junior", "senior"])}
-    maybe(r, p, "urban_school", r.random() < 0.8, 0.4)
-    maybe(r, p, "vacation_month", r.random() < 0.2, 0.4)
-    p["tags"] = tags(r, ["jianka", "poor_family"], 0.25)
-    return p
-
-
-def gen_nanjing(r: random.Random, i: int) -> dict:
-    p = {"id": f"n{i}", "stage": r.choice(["preschool", "primary", "junior", "junior", "senior"])}
-    maybe(r, p, "private_school", r.random() < 0.2, 0.4)
-    std = r.choice([
-        lambda: decimal_text(r, 2000, 4),
-        lambda: str(r.choice([0, 499, 500, 501, 777, 1000])),
-        lambda: r.choice(["500.01", "499.99", "777.77", "333.335", "1000.005", "0.0001"]),
-    ])()
-    maybe(r, p, "district_annual_standard", std, 0.3)
-    p["tags"] = tags(r, ["jianka", "dibao", "hardship"], 0.15)
-    return p
-
-
-def gen_shenzhen(r: random.Random, i: int) -> dict:
-    age = r.choice([lambda: r.randint(0, 150), lambda: r.choice([59, 60, 61, 79, 80, 81, 100])])()
-    p = {"id": f"s{i}", "age": age, "local_hukou": r.random() < 0.85, "care_dependent": r.random() < 0.4}
-    maybe(r, p, "service_cost", r.choice([
-        lambda: decimal_text(r, 2000, 3),
-        lambda: str(r.choice([0, 200, 299.99, 300, 300.01, 500, 500.005, 499.995])),
-    ])(), 0.2)
-    maybe(r, p, "district_extends_80_voucher", r.random() < 0.5, 0.4)
-    p["tags"] = tags(r, ["dibao", "sanwu", "youfu"], 0.2)
-    return p
-
-
-GENERATORS = {
-    "chongqing-wanzhou-2020": gen_wanzhou,
-    "jilin-district-2020": gen_jilin,
-    "nanjing-2021": gen_nanjing,
-    "shenzhen-homecare": gen_shenzhen,
-}
+def programs(extra: list) -> dict:
+    """Every reference module in programs/ (and in the `extra` folders), by pack id: PACK,
+    DATES, reference, generate."""
+    found = {}
+    sys.path.insert(0, str(Path(__file__).parent))
+    folders = [Path(__file__).parent / "programs", *extra]
+    for path in sorted(p for folder in folders for p in folder.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"programs.{path.stem}", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        found[mod.PACK] = mod
+    return found
 
 
 def run_huimin(binary: Path, pack: str, people: list, as_of: date) -> list:
@@ -123,8 +61,8 @@ def run_huimin(binary: Path, pack: str, people: list, as_of: date) -> list:
     return list(csv.DictReader(io.StringIO(out.stdout)))
 
 
-def compare(pack: str, p: dict, row: dict, as_of: date) -> list:
-    want = PROGRAMS[pack](p, as_of)
+def compare(mod, p: dict, row: dict, as_of: date) -> list:
+    want = mod.reference(p, as_of)
     diffs = []
     if row.get("error"):
         return [f"huimin error: {row['error']}"]
@@ -142,6 +80,10 @@ def compare(pack: str, p: dict, row: dict, as_of: date) -> list:
         got = row.get(f"payer_{payer}")
         if got != f"{amount:.2f}":
             diffs.append(f"payer_{payer} {got} != {amount:.2f}")
+    # Other output columns a reference states exactly (e.g. the category), as text.
+    for column, text in want.get("extra", {}).items():
+        if row.get(column) != text:
+            diffs.append(f"{column} {row.get(column)!r} != {text!r}")
     return diffs
 
 
@@ -150,20 +92,30 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=20_000, help="participants per pack")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--huimin", type=Path, default=ROOT / "target/release/huimin")
-    ap.add_argument("--packs", nargs="*", default=list(PROGRAMS))
+    ap.add_argument("--packs", nargs="*", help="pack ids (default: every reference)")
+    ap.add_argument("--programs", type=Path, action="append", default=[],
+                    help="another folder of reference modules (while writing one)")
     args = ap.parse_args()
+    refs = programs(args.programs)
+    seeds = {p.stem for p in (ROOT / "fixtures/policies").glob("*.yaml")} - NOT_SEEDS
+    missing = sorted(seeds - set(refs))
+    if missing and not args.packs:
+        print(f"no differential reference for seed pack(s): {', '.join(missing)} "
+              "(add tests/differential/programs/<pack>.py)")
+        return 1
     failed = 0
-    for pack in args.packs:
+    for pack in args.packs or list(refs):
+        mod = refs[pack]
         r = random.Random(f"{args.seed}:{pack}")
         started, done, mismatches = time.time(), 0, 0
         while done < args.n:
-            as_of = r.choice(DATES[pack])
-            people = [GENERATORS[pack](r, done + k) for k in range(min(CHUNK, args.n - done))]
+            as_of = r.choice(mod.DATES)
+            people = [mod.generate(r, done + k) for k in range(min(CHUNK, args.n - done))]
             rows = run_huimin(args.huimin, pack, people, as_of)
             if len(rows) != len(people):
                 sys.exit(f"{pack}: {len(rows)} rows for {len(people)} participants")
             for p, row in zip(people, rows):
-                diffs = compare(pack, p, row, as_of)
+                diffs = compare(mod, p, row, as_of)
                 if diffs:
                     mismatches += 1
                     if mismatches <= 10:
@@ -172,7 +124,6 @@ def main() -> int:
         failed += mismatches
         print(f"{pack}: {done} participants, {mismatches} mismatches, {time.time() - started:.1f} s")
     return 1 if failed else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
