@@ -347,13 +347,18 @@ struct Line {
 
 /// Whether a budget's measure (a CSV key) rests on an assumed value.
 fn estimate(b: &Budget, key: &str) -> bool {
-    let field = match key.split_once(':') {
-        Some(("payer", p)) => format!("payers.{p}"),
-        Some(("priority", _)) => "priority_groups".to_owned(),
-        Some(("category", _)) => "category".to_owned(),
-        _ => key.to_owned(),
+    let rests = |rule: &str| {
+        b.estimated.iter().any(|f| f == "eligible")
+            || b.assumptions
+                .iter()
+                .any(|a| a.rules.iter().any(|r| r == rule))
     };
-    b.estimated.contains(&field)
+    match key.split_once(':') {
+        Some(("payer", p)) => b.estimated.contains(&format!("payers.{p}")),
+        // A group's or a category's count rests on an assumption when its own rule reads one.
+        Some(("priority" | "category", rule)) => rests(rule),
+        _ => b.estimated.iter().any(|f| f == key),
+    }
 }
 
 /// The lines of a budget, with a reform's beside it when given.

@@ -144,12 +144,12 @@ fn a_reform_budget_in_csv_has_its_difference() {
         Some("measure,baseline,reform,difference,estimate")
     );
     assert_eq!(lines.next(), Some("participants,50,50,+0,"));
-    // The same pack on both sides: every difference is zero; only the priority counts are
-    // estimates, on both sides.
+    // The same pack on both sides: every difference is zero; only the lower-grades count is an
+    // estimate (its rule reads the assumed lower_grade_max), on both sides.
     for l in lines {
         let cells: Vec<&str> = l.split(',').collect();
         assert!(cells[3] == "+0" || cells[3] == "0.00", "{l}");
-        let estimate = if cells[0].starts_with("priority:") {
+        let estimate = if cells[0] == "priority:lower_grades" {
             "baseline;reform"
         } else {
             ""
