@@ -76,7 +76,8 @@ fn ids_cannot_forge_table_rows_or_colour_the_terminal() {
     assert!(!table.contains('\u{1b}'), "{table}");
     assert!(table.contains("A\\n│ forged ┆ row\\u{1b}[31m"), "{table}");
     // Title, top rule, header, rule, the one row, bottom rule; then the footnote on the
-    // pack's one assumed value (lower_grade_max).
+    // pack's one assumed value the decision rests on (lower_grade_max: the pupil is in grade 3;
+    // the waiver's assumed percent does not count, as the waiver does not apply).
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 8, "{table}");
     assert!(

@@ -109,14 +109,15 @@ fn a_bad_row_in_a_population_is_counted_and_named_and_the_rest_go_on() {
             "eligible,2,",
             "errors,1,",
             "gross_fee,200.00,",
-            "reduction_total,0.00,",
-            "net_fee,200.00,",
+            "reduction_total,0.00,baseline",
+            "net_fee,200.00,baseline",
             "subsidy_total,0.00,",
         ]
     );
-    assert!(lines.contains(&"payer:parents,200.00,"), "{stdout}");
-    // Which grades are 中低年级 is the pack's assumption (lower_grade_max): the priority
-    // counts rest on it, the money does not.
+    // How much 减免 takes off is the pack's assumption (waiver_percent): the reductions, the
+    // net fee and the parents' part rest on it, the fee does not.
+    assert!(lines.contains(&"payer:parents,200.00,baseline"), "{stdout}");
+    // Which grades are 中低年级 is the pack's assumption too (lower_grade_max).
     assert!(
         lines.contains(&"priority:lower_grades,1,baseline"),
         "{stdout}"
@@ -144,12 +145,18 @@ fn a_reform_budget_in_csv_has_its_difference() {
         Some("measure,baseline,reform,difference,estimate")
     );
     assert_eq!(lines.next(), Some("participants,50,50,+0,"));
-    // The same pack on both sides: every difference is zero; only the lower-grades count is an
-    // estimate (its rule reads the assumed lower_grade_max), on both sides.
+    // The same pack on both sides: every difference is zero; the estimates, on both sides,
+    // are what rests on the assumed waiver percent and the assumed lower_grade_max.
     for l in lines {
         let cells: Vec<&str> = l.split(',').collect();
         assert!(cells[3] == "+0" || cells[3] == "0.00", "{l}");
-        let estimate = if cells[0] == "priority:lower_grades" {
+        let estimated = [
+            "reduction_total",
+            "net_fee",
+            "payer:parents",
+            "priority:lower_grades",
+        ];
+        let estimate = if estimated.contains(&cells[0]) {
             "baseline;reform"
         } else {
             ""

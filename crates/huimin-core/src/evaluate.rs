@@ -8,7 +8,7 @@ use crate::decision::{
 use crate::error::{Error, EvalError};
 use crate::explain::{said, Trace};
 use crate::expr::eval::{Env, Fault};
-use crate::expr::Expression;
+use crate::expr::{Binding, Expression};
 use crate::model::Participant;
 use crate::money::Money;
 use crate::policy::{EvalOptions, Head, Param, Payment, Policy, Record};
@@ -107,9 +107,18 @@ impl Recorder<'_> {
         }
     }
 
-    /// Notes the assumed parameters a rule the decision goes through reads.
-    fn rests_on(&mut self, head: &Head) {
-        for (i, p) in self.policy.assumed_reads(head) {
+    /// Notes the assumed parameters a rule the decision goes through reads: all it reads when
+    /// it applied, only what its conditions (`when`, `unless`) read when it did not.
+    fn rests_on(&mut self, head: &Head, applied: bool, conditions: &[Option<&Expression>]) {
+        let policy = self.policy;
+        let read = |i: usize| {
+            applied
+                || conditions
+                    .iter()
+                    .flatten()
+                    .any(|e| e.reads.contains(&Binding::Param(i)))
+        };
+        for (i, p) in policy.assumed_reads(head).filter(|(i, _)| read(*i)) {
             let value = self.env.params.get(i).copied().flatten();
             note_assumption(&mut self.decision.assumptions, p, value, &head.id);
         }
@@ -247,7 +256,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             _ => &policy.priority,
         };
         let Some(c) = list.get(k) else { return };
-        self.rests_on(&c.head);
+        self.rests_on(&c.head, true, &[]);
         self.step(kind, &c.head, holds.to_string(), detail);
         match (kind, holds) {
             (StepKind::Eligibility, false) => {
@@ -282,7 +291,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
-        self.rests_on(&f.head);
+        self.rests_on(&f.head, amount.is_some(), &[f.when.as_ref()]);
         self.step(StepKind::Fee, &f.head, m.to_string(), detail);
         if amount.is_some() {
             let line = self.line(&f.head, m);
@@ -299,7 +308,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
-        self.rests_on(&r.head);
+        self.rests_on(&r.head, amount.is_some(), &[Some(&r.when)]);
         self.step(StepKind::Reduction, &r.head, m.to_string(), detail);
     }
 
@@ -329,7 +338,11 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
-        self.rests_on(&s.head);
+        self.rests_on(
+            &s.head,
+            amount.is_some(),
+            &[s.when.as_ref(), s.unless.as_ref()],
+        );
         self.step(StepKind::Subsidy, &s.head, m.to_string(), detail);
     }
 
@@ -391,7 +404,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let count = count.map(|c| c.normalize());
         let value = count.map_or_else(|| "0".to_owned(), |c| c.to_string());
-        self.rests_on(&e.head);
+        self.rests_on(&e.head, count.is_some(), &[e.when.as_ref()]);
         self.step(StepKind::Entitlement, &e.head, value, detail);
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {

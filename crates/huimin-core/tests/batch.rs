@@ -128,7 +128,14 @@ fn a_simulated_budget_equals_the_sum_of_single_decisions() {
         "changchun-beilei-2017",
         "shenzhen-homecare",
     ] {
-        let policy = Policy::from_path(fixtures().join(format!("policies/{id}.yaml"))).unwrap();
+        // Changchun's per-pupil funding is set by the treasuries: its example values file.
+        let pack = fixtures().join(format!("policies/{id}.yaml"));
+        let values = fixtures().join(format!("values/{id}.example.yaml"));
+        let policy = if values.is_file() {
+            Policy::from_path_with_values(&pack, &values).unwrap()
+        } else {
+            Policy::from_path(&pack).unwrap()
+        };
         let as_of = policy
             .valid_from()
             .max(chrono::NaiveDate::from_ymd_opt(2022, 10, 1).unwrap());

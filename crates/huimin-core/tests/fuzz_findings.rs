@@ -13,11 +13,16 @@ use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+/// A fixture pack, with its example values file when it leaves numbers to an authority.
 fn pack(name: &str) -> Policy {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/policies")
-        .join(format!("{name}.yaml"));
-    Policy::from_path(path).unwrap()
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let path = fixtures.join("policies").join(format!("{name}.yaml"));
+    let values = fixtures.join("values").join(format!("{name}.example.yaml"));
+    if values.is_file() {
+        Policy::from_path_with_values(path, values).unwrap()
+    } else {
+        Policy::from_path(path).unwrap()
+    }
 }
 
 #[test]
