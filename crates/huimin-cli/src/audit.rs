@@ -200,7 +200,7 @@ fn readable(r: &Report, policy: &Policy) -> String {
     for e in &m.earmarks {
         let _ = writeln!(
             s,
-            "earmark 专款 {}: {} spent on {} = {}% of {} (needs ≥ {}%, at least {}) — {}",
+            "earmark 专款 {}: {} spent on {} = {}% of {} (needs {} {}%, {} {}) — {}",
             e.id,
             e.spent,
             e.for_use,
@@ -208,7 +208,9 @@ fn readable(r: &Report, policy: &Policy) -> String {
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "—".into()),
             m.income,
-            (e.min_share * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
+            if e.exact { "exactly" } else { "≥" },
+            (e.share * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
+            if e.exact { "that is" } else { "at least" },
             e.required,
             if e.met {
                 "met 达标"

@@ -701,31 +701,64 @@ fn seed_000_participation_staff_and_six_four_matching() {
 
 #[test]
 fn seed_003_faku_ninety_percent_to_staff_at_35_an_hour() {
-    // 篇五: a fund N = 60 元 × 75 pupils × 4 months = 18000.00 (the pack's assumed 60 a month);
-    // 90% of it = 16200.00 must go to staff. Three teachers each staff Mon–Fri 15:30–17:30
-    // (2 h) on the 80 school days of the term = 160 h × 35 = 5600.00 each, 16800.00 in all:
-    // 16800 ÷ 18000 = 93.33% ≥ 90%. Materials 1200.00 → total cost 18000.00, balance 0.
+    // 篇五: a fund N = 60 元 × 75 pupils × 4 months = 18000.00 (the example values file's 60 a
+    // month); 其中百分之九十 is exactly 90% = 16200.00 for staff. Two teachers staff Mon–Fri
+    // 15:30–17:30 (2 h) on the 80 school days of the term = 160 h × 35 = 5600.00 each; the
+    // third Mon–Thu on 64 days = 128 h = 4480.00 (a volunteer runs Fridays): 15680.00 of
+    // stipends + 520.00 travel allowances = 16200.00 = 90.00%. Materials 1800.00 → total cost
+    // 18000.00, balance 0.
     let r = audit_fixture("faku-school-2017.yaml");
     assert_eq!(money(&r, "/money/subsidy_total"), "18000.00");
     assert_eq!(money(&r, "/money/income"), "18000.00");
-    for s in &r.staff {
-        assert_eq!(
-            (s.hours.to_string(), s.pay.to_string()),
-            ("160".into(), "5600.00".into())
-        );
-        assert_eq!(s.rate.unwrap().to_string(), "35.00");
-    }
-    assert_eq!(money(&r, "/money/staff_pay"), "16800.00");
-    let e = r
-        .money
-        .earmarks
+    let pay: Vec<(String, String)> = r
+        .staff
         .iter()
-        .find(|e| e.for_use == "staff")
-        .unwrap();
+        .filter(|s| s.rate.is_some())
+        .map(|s| (s.hours.to_string(), s.pay.to_string()))
+        .collect();
+    assert_eq!(
+        pay,
+        [
+            ("160".into(), "5600.00".into()),
+            ("160".into(), "5600.00".into()),
+            ("128".into(), "4480.00".into())
+        ]
+    );
+    assert_eq!(money(&r, "/money/staff_pay"), "15680.00");
+    let staff = |r: &Report| {
+        r.money
+            .earmarks
+            .iter()
+            .find(|e| e.for_use == "staff")
+            .unwrap()
+            .clone()
+    };
+    let e = staff(&r);
+    assert!(e.exact);
     assert_eq!(e.required.to_string(), "16200.00");
-    assert_eq!(e.share_percent.unwrap().to_string(), "93.33");
+    assert_eq!(e.spent.to_string(), "16200.00");
+    assert_eq!(e.share_percent.unwrap().to_string(), "90");
     assert!(e.met);
     assert_eq!(money(&r, "/money/balance"), "0.00");
+    assert!(r.findings_of("earmark").next().is_none());
+
+    // An exact share is broken both ways: the third teacher on Fridays too is 16800.00 of
+    // stipends + 520.00 = 17320.00, 96.22% (and the fund is overspent by 560.00).
+    let path = fixtures().join("programs/faku-school-2017.yaml");
+    let (_, policy) = program::load(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let more = text.replace("staff: [v-high] }", "staff: [t-high] }");
+    assert_ne!(more, text);
+    let spec = program::parse_yaml(&more, "faku.yaml").unwrap();
+    let over = program::audit(&spec, "faku.yaml", &policy).unwrap();
+    let e = staff(&over);
+    assert_eq!(e.spent.to_string(), "17320.00");
+    assert!(!e.met);
+    let f = over.findings_of("earmark").next().unwrap();
+    assert_eq!(
+        f.message.en,
+        "17320.00 spent on staff is 96.22% of the fund 18000.00, not exactly 90% (16200.00)"
+    );
 }
 
 #[test]
@@ -971,5 +1004,23 @@ fn program_totals_past_the_decimal_range_are_an_error_not_a_short_total() {
             assert!(what.contains("program's totals"), "{what}")
         }
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_earmark_is_at_least_or_exactly_never_both() {
+    for (from, to) in [
+        ("min_share: 0.9,", "min_share: 0.9, share: 0.9,"),
+        ("min_share: 0.9,", ""),
+    ] {
+        let yaml = PACK.replacen(from, to, 1);
+        assert_ne!(yaml, PACK);
+        let e = Policy::from_yaml(&yaml, "audit-rules.yaml").unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "earmark `staff_share`: give exactly one of min_share (at least) and share (exactly)"
+            ),
+            "{e}"
+        );
     }
 }

@@ -12,16 +12,26 @@ use rust_decimal::Decimal;
 pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
     for m in &pack.earmarks {
         c.cite(&m.cite);
-        if m.min_share.0 < Decimal::ZERO || m.min_share.0 > Decimal::ONE {
-            c.error_at(
+        match m.fraction() {
+            None => c.error_at(
                 Pos::of(&m.id),
                 "invalid",
                 format!(
-                    "earmark `{}`: min_share {} must be a fraction between 0 and 1",
-                    m.id.value, m.min_share.0
+                    "earmark `{}`: give exactly one of min_share (at least) and share (exactly)",
+                    m.id.value
                 ),
                 None,
-            );
+            ),
+            Some((f, _)) if f < Decimal::ZERO || f > Decimal::ONE => c.error_at(
+                Pos::of(&m.id),
+                "invalid",
+                format!(
+                    "earmark `{}`: share {f} must be a fraction between 0 and 1",
+                    m.id.value
+                ),
+                None,
+            ),
+            Some(_) => {}
         }
     }
     use crate::pack::{ScheduleKind as K, StaffingKind as S, WorkflowKind as W};

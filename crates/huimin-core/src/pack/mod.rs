@@ -710,7 +710,7 @@ pub struct EntitlementRule {
     pub cite: Option<Id>,
 }
 
-/// A share of a fund reserved for a use.
+/// A share of a fund reserved for a use: at least (`min_share`) or exactly (`share`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Earmark {
@@ -719,14 +719,31 @@ pub struct Earmark {
     pub id: Id,
     /// What is reserved.
     pub label: Text,
-    /// The least share of the fund for that use, as a fraction (0.9 = 90%).
-    pub min_share: Dec,
+    /// The least share of the fund for that use, as a fraction (0.9 = 90%: 不少于90%).
+    /// Exactly one of `min_share` and `share`.
+    #[serde(default)]
+    pub min_share: Option<Dec>,
+    /// The exact share of the fund for that use (其中百分之九十: 90%, no more, no less).
+    #[serde(default)]
+    pub share: Option<Dec>,
     /// The use, e.g. `staff`.
     pub for_use: String,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub cite: Option<Id>,
+}
+
+impl Earmark {
+    /// The share, and whether it is exact; `None` unless exactly one of `min_share` and
+    /// `share` is given (a pack that loads has exactly one).
+    pub fn fraction(&self) -> Option<(Decimal, bool)> {
+        match (&self.min_share, &self.share) {
+            (Some(m), None) => Some((m.0, false)),
+            (None, Some(s)) => Some((s.0, true)),
+            _ => None,
+        }
+    }
 }
 
 /// The JSON Schema of the pack format.

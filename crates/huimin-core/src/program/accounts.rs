@@ -411,33 +411,61 @@ fn earmarks(
         if uses.iter().any(|u| u == "staff") {
             spent = total([spent, staff_pay], zero)?;
         }
-        let need = income.amount().checked_mul(e.min_share.0);
+        // A pack that loads has exactly one of min_share and share.
+        let (fraction, exact) = e.fraction().unwrap_or((Decimal::ONE, false));
+        let need = income.amount().checked_mul(fraction);
         let required = need
             .and_then(|n| n.checked_div(unit))
-            .map(|u| Money::at_scale(u.ceil() * unit, rounding.scale))
+            .map(|u| {
+                let units = if exact {
+                    u.round_dp_with_strategy(
+                        0,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    )
+                } else {
+                    u.ceil()
+                };
+                Money::at_scale(units * unit, rounding.scale)
+            })
             .unwrap_or(income);
-        let met = need.is_none_or(|n| spent.amount() >= n);
+        let met = if exact {
+            spent.amount() == required.amount()
+        } else {
+            need.is_none_or(|n| spent.amount() >= n)
+        };
         let share_percent = super::figures::percent(spent.amount(), income.amount(), 2);
+        let percent = (fraction * Decimal::ONE_HUNDRED).normalize();
+        let used = share_percent.unwrap_or_default();
         if !met {
+            let message = if exact {
+                Text::new(
+                    format!(
+                        "用于{}的{spent}元占经费{income}元的{used}%，不是规定的{percent}%（应为{required}元）",
+                        e.for_use
+                    ),
+                    format!(
+                        "{spent} spent on {} is {used}% of the fund {income}, not exactly {percent}% ({required})",
+                        e.for_use
+                    ),
+                )
+            } else {
+                Text::new(
+                    format!(
+                        "用于{}的{spent}元占经费{income}元的{used}%，不足{percent}%（至少{required}元）",
+                        e.for_use
+                    ),
+                    format!(
+                        "{spent} spent on {} is {used}% of the fund {income}, under {percent}% (at least {required})",
+                        e.for_use
+                    ),
+                )
+            };
             cx.find(
                 "earmark",
                 &e.id.value,
                 severity(false),
                 Subject::Program,
-                Text::new(
-                    format!(
-                        "用于{}的{spent}元占经费{income}元的{}%，不足{}%（至少{required}元）",
-                        e.for_use,
-                        share_percent.unwrap_or_default(),
-                        (e.min_share.0 * Decimal::ONE_HUNDRED).normalize()
-                    ),
-                    format!(
-                        "{spent} spent on {} is {}% of the fund {income}, under {}% (at least {required})",
-                        e.for_use,
-                        share_percent.unwrap_or_default(),
-                        (e.min_share.0 * Decimal::ONE_HUNDRED).normalize()
-                    ),
-                ),
+                message,
                 &e.cite,
             );
         }
@@ -446,7 +474,8 @@ fn earmarks(
             label: e.label.clone(),
             for_use: e.for_use.clone(),
             fund: income,
-            min_share: e.min_share.0,
+            share: fraction,
+            exact,
             spent,
             required,
             share_percent,

@@ -165,19 +165,22 @@ pub struct EarmarkLine {
     pub for_use: String,
     /// The fund it covers: the income of the payers the program names for it, or all income.
     pub fund: Money,
-    /// The least share, as a fraction.
+    /// The share, as a fraction: the least, or exactly this when `exact`.
     #[schemars(with = "String")]
     #[serde(with = "rust_decimal::serde::str")]
-    pub min_share: Decimal,
+    pub share: Decimal,
+    /// Whether the share is exact (其中百分之九十) rather than a least (不少于).
+    pub exact: bool,
     /// Spent on the use.
     pub spent: Money,
-    /// The least to spend: min_share × fund, rounded up to the unit.
+    /// What to spend: share × fund, rounded up to the unit for a least, to the nearest unit
+    /// (half up) for an exact share.
     pub required: Money,
     /// spent ÷ fund in percent, to two decimals (`None` when the fund is zero).
     #[schemars(with = "Option<String>")]
     #[serde(with = "rust_decimal::serde::str_option")]
     pub share_percent: Option<Decimal>,
-    /// Whether spent ≥ min_share × fund.
+    /// Whether spent ≥ share × fund, or for an exact share, spent = `required`.
     pub met: bool,
 }
 
