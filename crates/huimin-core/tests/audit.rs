@@ -1024,3 +1024,56 @@ fn an_earmark_is_at_least_or_exactly_never_both() {
         );
     }
 }
+
+#[test]
+fn seasonal_end_times_apply_in_their_months() {
+    // Jilin: 至5:00（夏季可延长至5:30）; the pack takes summer as May to September. Care ending
+    // at 17:30 is lawful in a May–June term, and in September of an autumn term; from October
+    // the 17:00 rule governs: one finding for each of the four weekly sessions.
+    let path = fixtures().join("programs/jilin-district-2020.yaml");
+    let (_, policy) = program::load(&path).unwrap();
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("end: \"17:00\"", "end: \"17:30\"");
+    let audit = |text: &str| {
+        let spec = program::parse_yaml(text, "jilin.yaml").unwrap();
+        program::audit(&spec, "jilin.yaml", &policy).unwrap()
+    };
+    let autumn = audit(&text);
+    let rules: Vec<&str> = autumn.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["end_1700"; 4], "{:?}", found(&autumn));
+    let summer = text.replace(
+        "term: { from: 2020-09-01, to: 2020-12-31, periods: 4, closed: [ { from: 2020-10-01, to: 2020-10-08 } ] }",
+        "term: { from: 2021-05-06, to: 2021-06-30, periods: 2 }",
+    );
+    assert_ne!(summer, text);
+    let summer = audit(&summer);
+    assert!(summer.findings.is_empty(), "{:?}", found(&summer));
+    // Past 17:30 is late in summer too: the summer rule's finding, not the winter one's.
+    let late = audit(&summer_text_late(&text));
+    let rules: Vec<&str> = late.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["end_1730_summer"; 4], "{:?}", found(&late));
+}
+
+fn summer_text_late(text: &str) -> String {
+    text.replace(
+        "term: { from: 2020-09-01, to: 2020-12-31, periods: 4, closed: [ { from: 2020-10-01, to: 2020-10-08 } ] }",
+        "term: { from: 2021-05-06, to: 2021-06-30, periods: 2 }",
+    )
+    .replace("end: \"17:30\"", "end: \"17:45\"")
+}
+
+#[test]
+fn months_are_for_clock_rules_only() {
+    let yaml = PACK.replacen(
+        "kind: max_class_hours_per_day, count: 3,",
+        "kind: max_class_hours_per_day, months: [6], count: 3,",
+        1,
+    );
+    assert_ne!(yaml, PACK);
+    let e = Policy::from_yaml(&yaml, "audit-rules.yaml").unwrap_err();
+    assert!(
+        e.to_string().contains("`months` is for clock-time rules"),
+        "{e}"
+    );
+}

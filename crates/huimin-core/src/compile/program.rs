@@ -67,6 +67,20 @@ pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
         if r.kind == K::OnlyOn && r.weekdays.is_none() {
             invalid(c, &r.id, "schedule", "`only_on` needs `weekdays`".into());
         }
+        if let Some(months) = &r.months {
+            if !matches!(r.kind, K::EndBy | K::EndNotBefore | K::StartNotBefore) {
+                invalid(
+                    c,
+                    &r.id,
+                    "schedule",
+                    "`months` is for clock-time rules (end_by, end_not_before, start_not_before)"
+                        .into(),
+                );
+            }
+            if months.is_empty() || months.iter().any(|m| !(1..=12).contains(m)) {
+                invalid(c, &r.id, "schedule", "`months` are 1 to 12".into());
+            }
+        }
     }
     c.unique_ids("staffing", pack.staffing.iter().map(|r| &r.id));
     for r in &pack.staffing {

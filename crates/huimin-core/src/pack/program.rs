@@ -26,6 +26,12 @@ pub struct ScheduleRule {
     /// Only for this activity (`homework`, `evening_study`, `club`…).
     #[serde(default)]
     pub activity: Option<String>,
+    /// Only in these months of the year (1–12), for seasonal times (夏季 5:30, 冬季 5:00): on the
+    /// term's days in these months it replaces a rule of its kind without months. The pack
+    /// states which months a season is. Clock-time rules only (`end_by`, `end_not_before`,
+    /// `start_not_before`).
+    #[serde(default)]
+    pub months: Option<Vec<u32>>,
     /// A clock time, `HH:MM`.
     #[serde(default)]
     pub time: Option<String>,

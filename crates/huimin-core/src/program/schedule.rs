@@ -31,16 +31,55 @@ fn concerns(r: &ScheduleRule, g: &Group, s: &Session) -> bool {
 }
 
 fn specificity(r: &ScheduleRule) -> u8 {
-    u8::from(r.stage.is_some()) + u8::from(r.grades.is_some()) + u8::from(r.activity.is_some())
+    u8::from(r.stage.is_some())
+        + u8::from(r.grades.is_some())
+        + u8::from(r.activity.is_some())
+        + u8::from(r.months.is_some())
 }
 
-/// Whether `r` governs session `s` of group `g`: it concerns it, and no rule of its kind that
-/// also concerns it is more specific.
-fn governs(rules: &[ScheduleRule], r: &ScheduleRule, g: &Group, s: &Session) -> bool {
-    concerns(r, g, s)
+/// Whether `r` is in force in `month` (a rule without months is in force all year).
+fn in_month(r: &ScheduleRule, month: u32) -> bool {
+    r.months.as_ref().is_none_or(|m| m.contains(&month))
+}
+
+/// Whether `r` governs session `s` of group `g` in `month`: it concerns it then, and no rule
+/// of its kind that also does is more specific.
+fn governs_in(
+    rules: &[ScheduleRule],
+    r: &ScheduleRule,
+    g: &Group,
+    s: &Session,
+    month: u32,
+) -> bool {
+    let applies = |o: &ScheduleRule| concerns(o, g, s) && in_month(o, month);
+    applies(r)
         && !rules
             .iter()
-            .any(|o| o.kind == r.kind && concerns(o, g, s) && specificity(o) > specificity(r))
+            .any(|o| o.kind == r.kind && applies(o) && specificity(o) > specificity(r))
+}
+
+/// Whether `r` governs session `s` of group `g` on some day of the term: in some month of
+/// the open days on its weekday (of every day of the term, if none is open on it).
+fn governs(cx: &Ctx, rules: &[ScheduleRule], r: &ScheduleRule, g: &Group, s: &Session) -> bool {
+    let on_weekday: Vec<u32> = cx
+        .days
+        .iter()
+        .filter(|d| Weekday::of(**d) == s.weekday)
+        .map(Datelike::month)
+        .collect();
+    let term = &cx.program.term;
+    let mut months: Vec<u32> = if on_weekday.is_empty() {
+        term.from
+            .iter_days()
+            .take_while(|d| *d <= term.to)
+            .map(|d| d.month())
+            .collect()
+    } else {
+        on_weekday
+    };
+    months.sort_unstable();
+    months.dedup();
+    months.into_iter().any(|m| governs_in(rules, r, g, s, m))
 }
 
 /// The rule's clock time, or the program's local value for it.
@@ -186,7 +225,7 @@ fn governed<'p>(
             let sessions = program
                 .sessions
                 .iter()
-                .filter(|s| s.group.value == g.id.value && governs(rules, r, g, s))
+                .filter(|s| s.group.value == g.id.value && governs(cx, rules, r, g, s))
                 .collect();
             (g, sessions)
         })
