@@ -1077,3 +1077,40 @@ fn months_are_for_clock_rules_only() {
         "{e}"
     );
 }
+
+#[test]
+fn a_may_rule_is_a_note_never_a_violation() {
+    // "每天至少2小时" written as something a school may do (可): a 40-minute day is noted, not
+    // a violation; given as both may and in principle, the pack is refused.
+    let old = "kind: min_minutes_per_day, count: 120, cite: c }";
+    let may = PACK.replacen(
+        old,
+        "kind: min_minutes_per_day, count: 120, may: true, cite: c }",
+        1,
+    );
+    assert_ne!(may, PACK);
+    let policy = Policy::from_yaml(&may, "audit-rules.yaml").unwrap();
+    let mut p = good();
+    // Tuesday: homework only (40 minutes) — under the 120 minutes.
+    p["sessions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["id"] != "p1-tue-club");
+    let text = serde_json::to_string(&p).unwrap();
+    let spec = program::parse_json(&text, "program.json").unwrap();
+    let r = program::audit(&spec, "program.json", &policy).unwrap();
+    let f: Vec<_> = r.findings_of("min_minutes_per_day").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&r));
+    assert_eq!(f[0].severity, FindingSeverity::Note);
+    // The same program under the firm rule: a violation.
+    let firm = run(&p);
+    let f: Vec<_> = firm.findings_of("min_minutes_per_day").collect();
+    assert_eq!(f[0].severity, FindingSeverity::Violation);
+    let both = PACK.replacen(
+        old,
+        "kind: min_minutes_per_day, count: 120, may: true, in_principle: true, cite: c }",
+        1,
+    );
+    let e = Policy::from_yaml(&both, "audit-rules.yaml").unwrap_err();
+    assert!(e.to_string().contains("either `may`"), "{e}");
+}

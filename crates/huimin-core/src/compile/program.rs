@@ -67,6 +67,14 @@ pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
         if r.kind == K::OnlyOn && r.weekdays.is_none() {
             invalid(c, &r.id, "schedule", "`only_on` needs `weekdays`".into());
         }
+        if r.may && r.in_principle {
+            invalid(
+                c,
+                &r.id,
+                "schedule",
+                "a rule is either `may` (allowed) or `in_principle` (required in principle), not both".into(),
+            );
+        }
         if let Some(months) = &r.months {
             if !matches!(r.kind, K::EndBy | K::EndNotBefore | K::StartNotBefore) {
                 invalid(
@@ -85,6 +93,14 @@ pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
     c.unique_ids("staffing", pack.staffing.iter().map(|r| &r.id));
     for r in &pack.staffing {
         c.cite(&r.cite);
+        if r.may && r.in_principle {
+            invalid(
+                c,
+                &r.id,
+                "staffing",
+                "a rule is either `may` (allowed) or `in_principle` (required in principle), not both".into(),
+            );
+        }
         match r.kind {
             S::MinParentVolunteers | S::MaxGroupSize if r.count.is_none() => {
                 invalid(c, &r.id, "staffing", "this kind needs `count`".into());

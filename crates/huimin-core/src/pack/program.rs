@@ -44,6 +44,10 @@ pub struct ScheduleRule {
     /// The source says "in principle" (原则上, 一般): a breach is a warning, not a violation.
     #[serde(default)]
     pub in_principle: bool,
+    /// The source allows it rather than requires it ("may", 可): a program that does not keep
+    /// it gets a note, never a violation. Not together with `in_principle`.
+    #[serde(default)]
+    pub may: bool,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -105,6 +109,10 @@ pub struct StaffingRule {
     /// The source says "in principle" (原则上, 一般): a breach is a warning, not a violation.
     #[serde(default)]
     pub in_principle: bool,
+    /// The source allows it rather than requires it ("may", 可): a program that does not keep
+    /// it gets a note, never a violation. Not together with `in_principle`.
+    #[serde(default)]
+    pub may: bool,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]

@@ -84,12 +84,22 @@ impl Ctx<'_> {
     }
 }
 
-/// The severity of a breach of a rule the source states firmly or "in principle".
+/// The severity of a breach of a rule the source states firmly (a violation), "in principle"
+/// (a warning), or as something a program may do (a note).
 pub(crate) fn severity(in_principle: bool) -> FindingSeverity {
     if in_principle {
         FindingSeverity::Warning
     } else {
         FindingSeverity::Violation
+    }
+}
+
+/// The severity of not keeping a program rule: a note when the source only allows it.
+pub(crate) fn rule_severity(in_principle: bool, may: bool) -> FindingSeverity {
+    if may {
+        FindingSeverity::Note
+    } else {
+        severity(in_principle)
     }
 }
 

@@ -8,7 +8,7 @@
 //! each weekday; per-month rules add them up over the open days of each whole month.
 
 use super::calendar::{whole_months, Clock, Weekday};
-use super::context::{severity, Ctx};
+use super::context::{rule_severity, Ctx};
 use super::report::{FindingSeverity, Subject};
 use super::{Group, Session};
 use crate::pack::{Pos, ScheduleKind as K, ScheduleRule};
@@ -233,7 +233,7 @@ fn governed<'p>(
 }
 
 fn clock_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, t: Clock) {
-    let sev = severity(r.in_principle);
+    let sev = rule_severity(r.in_principle, r.may);
     let check = kind_id(r.kind);
     for (g, sessions) in governed(cx, rules, r) {
         match r.kind {
@@ -293,7 +293,7 @@ fn clock_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, t: Clock) 
 }
 
 fn session_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule) {
-    let sev = severity(r.in_principle);
+    let sev = rule_severity(r.in_principle, r.may);
     let check = kind_id(r.kind);
     let allowed: Vec<&str> = r.weekdays.iter().flatten().map(String::as_str).collect();
     for (_, sessions) in governed(cx, rules, r) {
@@ -325,7 +325,7 @@ fn session_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule) {
 }
 
 fn count_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, n: Decimal) {
-    let sev = severity(r.in_principle);
+    let sev = rule_severity(r.in_principle, r.may);
     let check = kind_id(r.kind);
     let minutes = |s: &Session| Decimal::from(s.end.minutes().saturating_sub(s.start.minutes()));
     for (g, sessions) in governed(cx, rules, r) {

@@ -3,7 +3,7 @@
 //! session, group sizes, school teachers first).
 
 use super::calendar::weekday_counts;
-use super::context::{severity, total, Ctx};
+use super::context::{rule_severity, total, Ctx};
 use super::report::{StaffLine, Subject};
 use super::{Role, Staff};
 use crate::error::{Error, EvalError};
@@ -190,7 +190,7 @@ fn rules(cx: &mut Ctx) {
     let policy = cx.policy;
     let program = cx.program;
     for r in &policy.pack().staffing {
-        let sev = severity(r.in_principle);
+        let sev = rule_severity(r.in_principle, r.may);
         let rule = r.id.value.as_str();
         let each_staff = |want: fn(&Staff) -> bool| program.staff.iter().filter(move |s| want(s));
         match r.kind {
