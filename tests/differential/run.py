@@ -32,7 +32,7 @@ NOT_SEEDS = {"bench-canonical", "bench-fractional"}
 # no other pack can go without one unnoticed. Empty it as references land.
 PENDING = {
     "changchun-beilei-2017", "community-homecare-classes", "faku-school-2017",
-    "family-doctor-contract", "hebi-2020", "hefei-2020", "neimeng-school-2017",
+    "family-doctor-contract", "hefei-2020", "neimeng-school-2017",
     "sanming-5plus2-2022", "school-schedule-2020", "tongan-family-bed",
     "weifang-summer-2021", "wuhu-opinion-2021",
 }
@@ -57,10 +57,13 @@ def run_huimin(binary: Path, pack: str, people: list, as_of: date) -> list:
         for p in people:
             f.write(json.dumps(p, ensure_ascii=False) + "\n")
         path = f.name
+    # A pack that leaves numbers to an authority runs with its example values file.
+    values = ROOT / "fixtures/values" / f"{pack}.example.yaml"
+    extra = ["--values", str(values)] if values.exists() else []
     try:
         out = subprocess.run(
             [str(binary), "eval", str(ROOT / "fixtures/policies" / f"{pack}.yaml"), path,
-             "--as-of", as_of.isoformat(), "--format", "csv"],
+             "--as-of", as_of.isoformat(), "--format", "csv", *extra],
             capture_output=True, text=True, check=False)
     finally:
         Path(path).unlink()
@@ -115,7 +118,7 @@ def main() -> int:
     if pending and not args.packs:
         print(f"warning: {len(pending)} seed pack(s) have no differential reference yet: {', '.join(pending)}")
     done_early = sorted(PENDING & set(refs))
-    if done_early:
+    if done_early and not args.packs:
         print(f"{', '.join(done_early)}: a reference exists; take it off PENDING")
         return 1
     failed = 0
