@@ -116,8 +116,11 @@ enum Command {
     /// Print the JSON Schema of the pack format.
     Schema {
         /// The schema of the program file instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "values")]
         program: bool,
+        /// The schema of a values file instead.
+        #[arg(long)]
+        values: bool,
     },
 }
 
@@ -277,9 +280,11 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),
-        Command::Schema { program } => {
+        Command::Schema { program, values } => {
             let schema = if program {
                 huimin_core::program::json_schema()
+            } else if values {
+                huimin_core::pack::values_schema()
             } else {
                 huimin_core::pack::json_schema()
             };

@@ -1,5 +1,6 @@
 //! The committed JSON Schemas must be the ones the types generate (regenerate with
-//! `huimin schema > fixtures/pack.schema.json` and `huimin schema --program > fixtures/program.schema.json`).
+//! `huimin schema > fixtures/pack.schema.json`, `huimin schema --program > fixtures/program.schema.json`
+//! and `huimin schema --values > fixtures/values.schema.json`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -27,6 +28,11 @@ fn committed_schemas_match_the_types() {
         committed("program.schema.json"),
         huimin_core::program::json_schema(),
         "fixtures/program.schema.json is stale"
+    );
+    assert_eq!(
+        committed("values.schema.json"),
+        huimin_core::pack::values_schema(),
+        "fixtures/values.schema.json is stale"
     );
 }
 

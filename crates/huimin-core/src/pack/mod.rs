@@ -13,7 +13,7 @@ pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
     ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
 };
-pub use values::{parse_values, SetValue, ValuesFile};
+pub use values::{parse_values, values_schema, SetValue, ValuesFile};
 
 use crate::model::FieldType;
 use crate::money::Rounding;

@@ -134,3 +134,8 @@ impl Pack {
         Ok(())
     }
 }
+
+/// The JSON Schema of a values file.
+pub fn values_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(ValuesFile)).unwrap_or(serde_json::Value::Null)
+}
