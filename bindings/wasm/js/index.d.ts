@@ -347,6 +347,11 @@ export interface Line {
    * estimate when this is not empty.
    */
   assumed?: string[];
+  /**
+   * For a fee: the price asked, when it was above the limit the source sets (the fee is
+   * charged at the limit). A program audit reports it.
+   */
+  over_limit?: Money | null;
 }
 
 /** An exact amount in yuan, as a decimal string such as "170.00". */

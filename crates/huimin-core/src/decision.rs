@@ -90,6 +90,10 @@ pub struct Line {
     /// estimate when this is not empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumed: Vec<String>,
+    /// For a fee: the price asked, when it was above the limit the source sets (the fee is
+    /// charged at the limit). A program audit reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_limit: Option<Money>,
 }
 
 /// An unmet eligibility requirement.

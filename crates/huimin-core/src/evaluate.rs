@@ -81,6 +81,8 @@ struct Recorder<'a> {
     decision: Decision,
     payers: BTreeMap<String, Money>,
     zero: Money,
+    /// The price of the fee being recorded, when it was over its limit.
+    over_limit: Option<Money>,
 }
 
 impl Recorder<'_> {
@@ -104,6 +106,7 @@ impl Recorder<'_> {
                 .assumed_reads(head)
                 .map(|(_, p)| p.name.clone())
                 .collect(),
+            over_limit: None,
         }
     }
 
@@ -294,9 +297,14 @@ impl Ledger<Decimal> for Recorder<'_> {
         self.rests_on(&f.head, amount.is_some(), &[f.when.as_ref()]);
         self.step(StepKind::Fee, &f.head, m.to_string(), detail);
         if amount.is_some() {
-            let line = self.line(&f.head, m);
+            let mut line = self.line(&f.head, m);
+            line.over_limit = self.over_limit.take();
             self.decision.fees.push(line);
         }
+    }
+
+    fn fee_over_limit(&mut self, _k: usize, asked: Decimal) {
+        self.over_limit = Some(self.money(asked));
     }
 
     fn gross_fee(&mut self, gross: Decimal) {
@@ -508,6 +516,7 @@ impl Policy {
                 .map(|(id, _)| (id.clone(), zero))
                 .collect(),
             zero,
+            over_limit: None,
         };
         if explain {
             self.explain_parameters(&mut out, params, as_of);

@@ -113,6 +113,8 @@ pub(crate) struct Fee {
     pub when: Option<Expression>,
     pub base: FeeBase,
     pub cap: Option<Expression>,
+    /// The most the source allows: a higher price is reported as over it.
+    pub limit: Option<Expression>,
     pub floor: Option<Expression>,
 }
 
@@ -456,6 +458,7 @@ impl Policy {
                 }
             }
             at(&mut out, K::Fee, id, "cap", f.cap.as_ref());
+            at(&mut out, K::Fee, id, "limit", f.limit.as_ref());
             at(&mut out, K::Fee, id, "floor", f.floor.as_ref());
         }
         for r in &self.reductions.rules {

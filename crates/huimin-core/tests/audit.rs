@@ -1114,3 +1114,60 @@ fn a_may_rule_is_a_note_never_a_violation() {
     let e = Policy::from_yaml(&both, "audit-rules.yaml").unwrap_err();
     assert!(e.to_string().contains("either `may`"), "{e}");
 }
+
+#[test]
+fn a_price_above_the_limit_is_a_finding_not_a_silent_cap() {
+    // Hefei: 个性化课程 不超過600元/學期·生. Nine pupils priced 750: each is charged 600.00 and
+    // the audit finds the price (one finding for the row of nine, ×9).
+    let path = fixtures().join("programs/hefei-2020.yaml");
+    let (_, policy) = program::load(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let over = text.replacen(
+        "{ count: 9, stage: primary, basic_care: true, personalised_price: 600,",
+        "{ count: 9, stage: primary, basic_care: true, personalised_price: 750,",
+        1,
+    );
+    assert_ne!(over, text);
+    let spec = program::parse_yaml(&over, "hefei.yaml").unwrap();
+    let r = program::audit(&spec, "hefei.yaml", &policy).unwrap();
+    let f: Vec<_> = r.findings_of("fee_limit").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&r));
+    assert_eq!(f[0].severity, FindingSeverity::Violation);
+    assert_eq!(f[0].rule, "personalised_courses");
+    assert!(
+        f[0].message
+            .en
+            .ends_with("priced 750.00 (×9), above the limit the source sets; charged 600.00"),
+        "{}",
+        f[0].message.en
+    );
+    assert!(f[0].cite.as_ref().unwrap().text.contains("不超過600元"));
+    // At 600 there is nothing to find.
+    assert!(audit_fixture("hefei-2020.yaml")
+        .findings_of("fee_limit")
+        .next()
+        .is_none());
+    // The decision itself: 600.00 charged, priced 750.00; the step says why.
+    let d = policy
+        .evaluate(
+            &huimin_core::Participant::new()
+                .with("stage", "primary")
+                .with("basic_care", true)
+                .with("personalised_price", 750),
+            chrono::NaiveDate::from_ymd_opt(2020, 11, 2).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(d.fees[0].amount.to_string(), "600.00");
+    assert_eq!(d.fees[0].over_limit.unwrap().to_string(), "750.00");
+    let step = d
+        .steps
+        .iter()
+        .find(|s| s.rule == "personalised_courses")
+        .unwrap();
+    assert!(step
+        .detail
+        .as_ref()
+        .unwrap()
+        .en
+        .contains("above the limit 600 the source sets; charged 600"));
+}

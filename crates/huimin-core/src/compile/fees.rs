@@ -1,4 +1,4 @@
-//! Fees: an amount, or rate × quantity, with a cap and a floor.
+//! Fees: an amount, or rate × quantity, with a cap, a limit and a floor.
 
 use super::Compiler;
 use crate::expr::{Expression, Type};
@@ -33,8 +33,10 @@ pub(super) fn compile(pack: &Pack, c: &mut Compiler, scope: &PackScope) -> Vec<F
             }
         };
         let cap = c.opt(&f.cap, Type::Num, scope);
+        let limit = c.opt(&f.limit, Type::Num, scope);
         let floor = c.opt(&f.floor, Type::Num, scope);
-        if let (Some(b), Ok(when), Ok(cap), Ok(floor)) = (base, when, cap, floor) {
+        if let (Some(b), Ok(when), Ok(cap), Ok(limit), Ok(floor)) = (base, when, cap, limit, floor)
+        {
             if let (Some(cv), Some(fv)) = (
                 cap.as_ref().and_then(Expression::constant),
                 floor.as_ref().and_then(Expression::constant),
@@ -56,13 +58,21 @@ pub(super) fn compile(pack: &Pack, c: &mut Compiler, scope: &PackScope) -> Vec<F
                 &f.id,
                 &f.label,
                 &f.cite,
-                &[when.as_ref(), e1, e2, cap.as_ref(), floor.as_ref()],
+                &[
+                    when.as_ref(),
+                    e1,
+                    e2,
+                    cap.as_ref(),
+                    limit.as_ref(),
+                    floor.as_ref(),
+                ],
             );
             fees.push(Fee {
                 head,
                 when,
                 base: b,
                 cap,
+                limit,
                 floor,
             });
         }

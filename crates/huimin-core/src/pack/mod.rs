@@ -419,6 +419,12 @@ pub struct FeeRule {
     #[serde(default)]
     #[schemars(with = "Option<Source>")]
     pub cap: Option<Expr>,
+    /// The most the source allows the charge to be (不超过): a higher price is charged at the
+    /// limit, and the decision says the price was over it (a finding in a program audit). Use
+    /// `cap` for a ceiling that is simply applied (每月不超过170元 of a per-hour fee).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub limit: Option<Expr>,
     /// The least charged in the period.
     #[serde(default)]
     #[schemars(with = "Option<Source>")]

@@ -114,6 +114,7 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
                         times,
                     )?;
                 }
+                over_limit(cx, &key, m.count, &d);
             } else {
                 not_eligible(cx, &key, m.count, &d);
             }
@@ -128,6 +129,43 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
         Err(Error::Input {
             errors: input_errors,
         })
+    }
+}
+
+/// A fee priced above the limit its source sets: a violation (the decision charges the limit).
+fn over_limit(cx: &mut Ctx, key: &str, count: u32, d: &Decision) {
+    let many = if count > 1 {
+        format!(" (×{count})")
+    } else {
+        String::new()
+    };
+    let pack = cx.policy.pack();
+    for line in &d.fees {
+        let Some(asked) = line.over_limit else {
+            continue;
+        };
+        let cite = pack
+            .fees
+            .iter()
+            .find(|f| f.id.value == line.rule)
+            .and_then(|f| f.cite.clone());
+        cx.find(
+            "fee_limit",
+            &line.rule,
+            severity(false),
+            Subject::Participant(key.to_owned()),
+            Text::new(
+                format!(
+                    "{}定价{asked}元{many}，超过政策规定的上限，按{}元计",
+                    line.label.zh, line.amount
+                ),
+                format!(
+                    "{} priced {asked}{many}, above the limit the source sets; charged {}",
+                    line.label.en, line.amount
+                ),
+            ),
+            &cite,
+        );
     }
 }
 

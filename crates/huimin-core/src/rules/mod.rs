@@ -45,6 +45,9 @@ pub(crate) trait Ledger<A> {
     fn eligibility(&mut self, eligible: bool);
     /// Fee `k`: charged `Some(amount)`, or not charged.
     fn fee(&mut self, k: usize, amount: Option<A>, detail: Option<Text>);
+    /// Fee `k`'s price `asked` was above the limit its source sets (it is charged at the
+    /// limit); said just before [`Ledger::fee`].
+    fn fee_over_limit(&mut self, _k: usize, _asked: A) {}
     /// The sum of the fees.
     fn gross_fee(&mut self, gross: A);
     /// Reduction `k` as a candidate: its amount, or `None` when it does not apply.
@@ -199,6 +202,21 @@ fn fees<A: Amount>(
         };
         let cap = optional(v, id, &f.cap)?;
         let floor = optional(v, id, &f.floor)?;
+        let limit = optional(v, id, &f.limit)?;
+        let raw = match limit {
+            Some(l) if raw > l => {
+                out.fee_over_limit(k, raw);
+                detail.add(|| {
+                    let l = l.decimal().normalize();
+                    (
+                        format!("超过政策规定的上限 {l}，按 {l} 计"),
+                        format!("above the limit {l} the source sets; charged {l}"),
+                    )
+                });
+                l
+            }
+            _ => raw,
+        };
         let bounded = bound(
             id,
             raw,
