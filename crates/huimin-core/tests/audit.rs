@@ -832,7 +832,8 @@ fn city_examples_money_to_the_fen() {
                 ("/money/income", "21700.00"),
             ],
         ),
-        // 54 430 000 ÷ 716 000 = 76.0195… → 76.02; × 50 = 3801.00, booked to no payer.
+        // 54 430 000 ÷ 716 000 = 76.0195… → 76.02 a year; × 50 = 3801.00 for the school year,
+        // booked to no payer; the teacher's 3000.00 for the year, unassigned too.
         (
             "weifang-summer-2021.yaml",
             &[
