@@ -170,3 +170,22 @@ def test_per_row_timing(wanzhou: huimin.Policy) -> None:
     loud = (time.perf_counter() - t) / (n // 4)
     TIMINGS.append(f"Policy.evaluate (one dict → Decision): {quiet * 1e6:.1f} µs/row without steps, {loud * 1e6:.1f} µs/row with explain")
     assert quiet < 0.01
+
+
+def test_documents_to_bring_and_assumptions_are_attributes() -> None:
+    # 篇十七, list 1 (低保 and care-dependent): identity card and hukou copies, the 低保 card
+    # copy, the hospital diagnosis; a person under 60 is not eligible and brings nothing.
+    from conftest import load
+
+    sz = load("shenzhen-homecare")
+    d = sz.evaluate({"id": "a", "age": 70, "local_hukou": True, "care_dependent": True, "tags": ["dibao"]}, as_of="2010-01-01")
+    assert [x["document"] for x in d.documents] == ["id_hukou", "dibao_card", "diagnosis"]
+    assert d.documents[1]["name"]["zh"] == "《居民最低生活保障金领取证》复印件一份（带原件备查）"
+    assert d.documents[2]["cite"]["id"] == "doc_diagnosis"
+    assert "to bring: " in d.explain()
+    young = sz.evaluate({"age": 59, "local_hukou": True, "care_dependent": True}, as_of="2010-01-01")
+    assert not young.eligible and young.documents == []
+    # The age-80 transition voucher is assumed in this pack, and every decision that goes
+    # through its rules says so as an attribute, not only in to_dict().
+    assert [a["parameter"] for a in d.assumptions] == ["age80_voucher"]
+    assert isinstance(d.estimated, list)

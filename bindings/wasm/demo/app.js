@@ -50,6 +50,7 @@ const UI = {
     estimate: '估算',
     estimate_title: '此数值依据政策原文未给出的估算值',
     assumptions: '标有“估算”的结果依据下列政策原文未给出的数值：',
+    documents: '申请时需提交',
   },
   en: {
     title: 'After-school care: what will it cost?',
@@ -96,6 +97,7 @@ const UI = {
     estimate: 'estimate',
     estimate_title: 'rests on a value the policy document does not state',
     assumptions: 'Results marked “estimate” rest on these values, which the policy document does not state:',
+    documents: 'What to bring when you apply',
   },
 };
 
@@ -278,6 +280,10 @@ function renderDecision(d) {
   $('#assumptions').hidden = assumed.length === 0;
   $('#assumptions').innerHTML = assumed.length === 0 ? '' : `<p>${esc(t().assumptions)}</p><ul>${assumed
     .map((a) => `<li data-parameter="${esc(a.parameter)}"><b>${esc(label(a.label))}</b> = <span class="value">${esc(a.value)}</span>: ${esc(label(a.reason))}</li>`).join('')}</ul>`;
+  const docs = d.documents || [];
+  $('#documents').hidden = docs.length === 0;
+  $('#documents').innerHTML = docs.length === 0 ? '' : `<h3>${esc(t().documents)}</h3><ul>${docs
+    .map((x) => `<li data-document="${esc(x.document)}">${esc(label(x.name))}${citation(x.cite)}</li>`).join('')}</ul>`;
   $('#entitlements').innerHTML = d.entitlements
     .map((e) => `<li>${esc(label(e.label))}: ${e.at_least ? esc(t().at_least) + ' ' : ''}${esc(e.count)} ${esc(t().per[e.per] || e.per)}</li>`).join('');
   // Priority groups and categories that do not hold are folded away under "other rules checked".

@@ -193,8 +193,20 @@ export interface Decision {
    * marks exactly these.
    */
   estimated?: string[];
+  /** What an eligible participant brings or submits to apply, in the pack's order. */
+  documents?: Document[];
   /** The explanation: every rule considered, in order. */
   steps: Step[];
+}
+
+/** A document to bring or submit. */
+export interface Document {
+  /** The document's id. */
+  document: string;
+  /** The document as the source names it. */
+  name: Text;
+  /** Where the requirement comes from. */
+  cite: Citation | null;
 }
 
 /** A counted entitlement. */

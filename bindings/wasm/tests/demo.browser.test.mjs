@@ -151,6 +151,17 @@ test('amounts resting on numbers the source does not state are shown as estimate
   await page.screenshot({ path: join(outDir, 'demo-estimate-zh.png'), fullPage: true });
 });
 
+test('what to bring is listed with its clause, only when eligible', async () => {
+  // 篇三: 家长在学校下发的服务工作致家长一封信中，进行书面签字提出服务申请 — the signed letter.
+  await fill({ stage: 'primary', grade: '1', applied: 'true' }, [], 'school-schedule-2020');
+  await page.waitForFunction(() => document.querySelector('#documents li[data-document="signed_letter"]') !== null);
+  assert.match(await text('#documents h3'), /申请时需提交/);
+  assert.match(await text('#documents li[data-document="signed_letter"]'), /致家长一封信/);
+  assert.match(await text('#documents li[data-document="signed_letter"] blockquote.cite'), /書面簽字/);
+  await fill({ stage: 'junior', grade: '1', applied: 'true' }, [], 'school-schedule-2020');
+  await page.waitForFunction(() => document.querySelector('#documents').hidden);
+});
+
 test('an invalid value is marked at the field with the message from validate', async () => {
   await fill({ stage: 'primary', grade: '3', class_hours: '-1' }, []);
   const msg = page.locator('#m-class_hours');

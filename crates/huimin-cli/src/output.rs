@@ -233,6 +233,30 @@ impl<'p> Decisions<'p> {
         for line in footnotes(&assumed) {
             written(writeln!(self.out, "{line}"))?;
         }
+        for (rec, d) in records
+            .iter()
+            .zip(results)
+            .filter_map(|(rec, r)| Some((rec, r.as_ref().ok()?)))
+        {
+            if d.documents.is_empty() {
+                continue;
+            }
+            let who = d.participant.as_deref().unwrap_or(rec.name());
+            let who = huimin_core::text::excerpt(who, 500);
+            written(writeln!(self.out, "\n{who} — to bring 申请材料:"))?;
+            for doc in &d.documents {
+                let cite = doc
+                    .cite
+                    .as_ref()
+                    .map(|c| format!("  [{} {}]", c.document, c.clause))
+                    .unwrap_or_default();
+                written(writeln!(
+                    self.out,
+                    "  - {} / {}{cite}",
+                    doc.name.zh, doc.name.en
+                ))?;
+            }
+        }
         if self.explain {
             for (rec, r) in records.iter().zip(results) {
                 if let Ok(d) = r {

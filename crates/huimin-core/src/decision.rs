@@ -58,8 +58,22 @@ pub struct Decision {
     /// marks exactly these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estimated: Vec<String>,
+    /// What an eligible participant brings or submits to apply, in the pack's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
     /// The explanation: every rule considered, in order.
     pub steps: Vec<Step>,
+}
+
+/// A document to bring or submit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Document {
+    /// The document's id.
+    pub document: String,
+    /// The document as the source names it.
+    pub name: Text,
+    /// Where the requirement comes from.
+    pub cite: Option<Citation>,
 }
 
 /// A value an answer rests on that the source document does not state (an estimate).

@@ -3,7 +3,8 @@
 //! its explanation.
 
 use crate::decision::{
-    Allocation, Assumption, Citation, Decision, Entitlement as EntOut, Line, Reason, Step, StepKind,
+    Allocation, Assumption, Citation, Decision, Document as DocOut, Entitlement as EntOut, Line,
+    Reason, Step, StepKind,
 };
 use crate::error::{Error, EvalError};
 use crate::explain::{said, Trace};
@@ -508,6 +509,7 @@ impl Policy {
                 entitlements: Vec::new(),
                 assumptions: Vec::new(),
                 estimated: Vec::new(),
+                documents: Vec::new(),
                 steps: Vec::new(),
             },
             payers: self
@@ -522,6 +524,21 @@ impl Policy {
             self.explain_parameters(&mut out, params, as_of);
         }
         rules::decide(self, &mut values, &mut out, &mut Scratch::default()).map_err(|e| *e)?;
+        if out.decision.eligible {
+            for d in &self.documents {
+                let needed = match &d.when {
+                    Some(w) => values.truth(&d.head.id, w).map_err(|e| *e)?,
+                    None => true,
+                };
+                if needed {
+                    out.decision.documents.push(DocOut {
+                        document: d.head.id.clone(),
+                        name: d.head.label.clone(),
+                        cite: d.head.cite.and_then(|i| self.citations.get(i)).cloned(),
+                    });
+                }
+            }
+        }
         Ok(out.finish())
     }
 

@@ -57,7 +57,7 @@
 //! | columns | `batch` | [`Policy::evaluate_batch`]: lanes, the rules row by row over fixed-point, fall-back rows, the plan's verdict |
 //! | population runs | `simulate` | [`Policy::simulate`], [`Simulation`]: slices on the columnar engine into a budget, at once or as a file streams |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
-//! | program audit | `program` | a program's accounts, fees, schedule and staffing under its pack |
+//! | program audit | `program` | a program's accounts, fees, schedule, staffing and averages under its pack; workflow it cannot see as notes |
 //! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
 //!
 //! The rules are generic rather than the exact path being the columnar path over a batch of

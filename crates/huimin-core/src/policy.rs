@@ -40,6 +40,7 @@ pub struct Policy {
     pub(crate) subsidies: Group<Subsidy>,
     pub(crate) splits: Vec<Split>,
     pub(crate) entitlements: Vec<Entitlement>,
+    pub(crate) documents: Vec<Document>,
     pub(crate) pack: Pack,
     pub(crate) warnings: Vec<PackError>,
     pub(crate) limits: Limits,
@@ -187,6 +188,13 @@ pub(crate) struct Entitlement {
     pub count: Expression,
     pub at_least: bool,
     pub per: Period,
+}
+
+/// A document an eligible participant submits, when its condition holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Document {
+    pub head: Head,
+    pub when: Option<Expression>,
 }
 
 /// A participant checked against the pack's schema: values by field slot, and tags.

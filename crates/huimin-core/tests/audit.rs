@@ -1172,3 +1172,114 @@ fn a_price_above_the_limit_is_a_finding_not_a_silent_cap() {
         .en
         .contains("above the limit 600 the source sets; charged 600"));
 }
+
+/// Audits a fixture program with `edits` (from, to) applied to its text.
+fn audit_edited(name: &str, edits: &[(&str, &str)]) -> Report {
+    let path = fixtures().join("programs").join(name);
+    let (_, policy) = program::load(&path).unwrap();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in edits {
+        let changed = text.replace(from, to);
+        assert_ne!(changed, text, "{from}");
+        text = changed;
+    }
+    let spec = program::parse_yaml(&text, name).unwrap();
+    program::audit(&spec, name, &policy).unwrap()
+}
+
+#[test]
+fn nanjing_500_a_year_is_a_floor_on_the_average_not_per_pupil() {
+    // 平均每生每年不少于500元, a semester being half a year: the district's funds ÷ 40 pupils
+    // ÷ 1 semester must be at least 250. All 40 at a 450 standard: 40 × 225.00 = 9000.00,
+    // 9000 ÷ 40 = 225 < 250 — a violation.
+    let low = audit_edited(
+        "nanjing-2021.yaml",
+        &[
+            (
+                "{ id: n1, stage: primary, tags: [dibao] }",
+                "{ id: n1, stage: primary, tags: [dibao], district_annual_standard: 450 }",
+            ),
+            (
+                "{ count: 39, stage: primary }",
+                "{ count: 39, stage: primary, district_annual_standard: 450 }",
+            ),
+        ],
+    );
+    let f: Vec<_> = low.findings_of("average").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&low));
+    assert_eq!(f[0].rule, "district_fund_average");
+    assert_eq!(f[0].severity, FindingSeverity::Violation);
+    assert!(
+        f[0].message
+            .en
+            .contains("9000.00 ÷ 40 participants ÷ 1 periods = 225 on average, under 250"),
+        "{}",
+        f[0].message.en
+    );
+    assert_eq!(money(&low, "/money/income_by_payer/district"), "9000.00");
+    // One pupil at 450 (225.00) and 39 at 600 (300.00): 225 + 11700 = 11925.00, ÷ 40 =
+    // 298.125 ≥ 250 — the average holds though one pupil's share is under it.
+    let mixed = audit_edited(
+        "nanjing-2021.yaml",
+        &[
+            (
+                "{ id: n1, stage: primary, tags: [dibao] }",
+                "{ id: n1, stage: primary, tags: [dibao], district_annual_standard: 450 }",
+            ),
+            (
+                "{ count: 39, stage: primary }",
+                "{ count: 39, stage: primary, district_annual_standard: 600 }",
+            ),
+        ],
+    );
+    assert_eq!(
+        mixed.findings_of("average").count(),
+        0,
+        "{:?}",
+        found(&mixed)
+    );
+    assert_eq!(money(&mixed, "/money/income_by_payer/district"), "11925.00");
+}
+
+#[test]
+fn adding_subject_homework_is_a_violation() {
+    // 篇三: 也不允許給孩子加留學科作業.
+    let r = audit_edited(
+        "school-schedule-2020.yaml",
+        &[("{ id: g1-tue-care, group: g1, weekday: tue, start: \"16:30\", end: \"17:40\", activity: care,", "{ id: g1-tue-care, group: g1, weekday: tue, start: \"16:30\", end: \"17:40\", activity: care, subject_homework: true,")],
+    );
+    let f: Vec<_> = r.findings_of("no_subject_homework").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&r));
+    assert_eq!(f[0].severity, FindingSeverity::Violation);
+    assert_eq!(f[0].subject.to_string(), "session g1-tue-care");
+}
+
+#[test]
+fn daily_care_needs_three_kinds_and_unrecorded_workflow_is_a_note() {
+    // 篇十八: 生活照料服務為必備項目(至少提供3種). Two kinds (meals, cleaning) is short.
+    let r = audit_edited(
+        "tongan-family-bed.yaml",
+        &[(
+            "items: [meals, cleaning, bathing]",
+            "items: [meals, cleaning]",
+        )],
+    );
+    let f: Vec<_> = r.findings_of("min_items").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&r));
+    assert_eq!(f[0].subject.to_string(), "group beds");
+    assert!(
+        f[0].message
+            .en
+            .starts_with("2 kinds offered (cleaning, meals), fewer than 3"),
+        "{}",
+        f[0].message.en
+    );
+    // The response-time rules concern call-outs a program file does not record: notes.
+    let kept = audit_fixture("tongan-family-bed.yaml");
+    assert_eq!(kept.findings_of("min_items").count(), 0);
+    let notes: Vec<_> = kept.findings_of("response_time").collect();
+    assert_eq!(notes.len(), 2);
+    assert!(notes
+        .iter()
+        .all(|n| n.severity == FindingSeverity::Note && n.message.en.starts_with("not checked")));
+}

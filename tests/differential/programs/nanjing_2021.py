@@ -1,7 +1,8 @@
 """Nanjing 2021 (篇二十 last part): 300 yuan per student per semester, none at private
 schools; 建档立卡, 低保 and other difficult families exempted (the source says 减免; the
-pack assumes in full); the district funds at least 500 yuan per participating student a
-year, booked per semester (two a school year)."""
+pack assumes in full); the district funds its own standard (default 500) per participating
+student a year, booked per semester (two a school year); "at least 500 on average" is a
+program-level check (the audit's `averages`), not a per-pupil floor."""
 
 import json
 import random
@@ -20,7 +21,7 @@ def reference(p: dict, as_of: date) -> dict:
     fee = ZERO if p.get("private_school", False) else Decimal("300.00")
     reduction = fee if tags & {"jianka", "dibao", "hardship"} else ZERO
     standard = Decimal(str(p.get("district_annual_standard", "500")))
-    fund = yuan(max(standard / 2, Decimal(500) / 2))
+    fund = yuan(standard / 2)  # the 500 a year is a floor on the average, not per pupil
     return outcome(eligible, fee, reduction, fund, {"district": fund, "parents": fee - reduction})
 
 

@@ -80,6 +80,9 @@ class Decision:
         "payers",
         "splits",
         "entitlements",
+        "assumptions",
+        "estimated",
+        "documents",
         "steps",
     )
 
@@ -101,11 +104,19 @@ class Decision:
     payers: Dict[str, Decimal]
     splits: List[Dict[str, Any]]
     entitlements: List[Dict[str, Any]]
+    #: The values the source does not state that this decision rests on (estimates).
+    assumptions: List[Dict[str, Any]]
+    #: The fields that rest on :attr:`assumptions` (``net_fee``, ``payers.district``…).
+    estimated: List[str]
+    #: What an eligible participant brings to apply: ``{"document", "name", "cite"}``.
+    documents: List[Dict[str, Any]]
     steps: List[Dict[str, Any]]
 
     def __init__(self, json_text: str) -> None:
         self._json = json_text
         self._data = _money(json.loads(json_text))
+        for k in ("assumptions", "estimated", "documents"):
+            object.__setattr__(self, k, [])
         for k, v in self._data.items():
             if k in Decision.__slots__:
                 object.__setattr__(self, k, v)
@@ -159,6 +170,8 @@ class Decision:
         for e in self.entitlements:
             least = "at least " if e.get("at_least") else ""
             lines.append(f"entitlement {_label(e.get('label'))}: {least}{e.get('count')} per {e.get('per')}")
+        if self.documents:
+            lines.append("to bring: " + "; ".join(_label(d.get("name")) for d in self.documents))
         return lines
 
     def explain(self) -> str:

@@ -3,6 +3,7 @@
 //! kind of rule; nothing is evaluated here.
 
 mod conditions;
+mod documents;
 mod entitlements;
 mod fees;
 mod inputs;
@@ -305,6 +306,7 @@ pub(crate) fn compile(
     let reductions = reductions::compile(&pack, &mut c, &scope, &splits);
     let subsidies = subsidies::compile(&pack, &mut c, &scope, &payers, &splits);
     let entitlements = entitlements::compile(&pack, &mut c, &scope);
+    let documents = documents::compile(&pack, &mut c, &scope);
     program::check(&pack, &mut c, &params);
 
     if !c.errors.is_empty() {
@@ -335,6 +337,7 @@ pub(crate) fn compile(
         subsidies,
         splits,
         entitlements,
+        documents,
         warnings: c.warnings,
         slots: c.slots as usize,
         pack,

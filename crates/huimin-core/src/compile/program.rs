@@ -64,6 +64,14 @@ pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
         if r.count.is_some_and(|n| n.0 < Decimal::ZERO) {
             invalid(c, &r.id, "schedule", "`count` must not be negative".into());
         }
+        if r.kind == K::MinItems && (r.count.is_none() || r.activity.is_none()) {
+            invalid(
+                c,
+                &r.id,
+                "schedule",
+                "`min_items` needs `count` and `activity`".into(),
+            );
+        }
         if r.kind == K::OnlyOn && r.weekdays.is_none() {
             invalid(c, &r.id, "schedule", "`only_on` needs `weekdays`".into());
         }
@@ -132,6 +140,14 @@ pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
     c.unique_ids("workflow", pack.workflow.iter().map(|r| &r.id));
     for r in &pack.workflow {
         c.cite(&r.cite);
+        if r.kind == W::PublicNotice && r.months.is_none() {
+            invalid(
+                c,
+                &r.id,
+                "workflow",
+                "`public_notice` needs `months`".into(),
+            );
+        }
         if r.kind == W::RewardThreshold && (r.count.is_none() || r.share.is_none()) {
             invalid(
                 c,
@@ -140,5 +156,28 @@ pub(super) fn check(pack: &Pack, c: &mut Compiler, params: &[Param]) {
                 "`reward_threshold` needs `count` and `share`".into(),
             );
         }
+    }
+    c.unique_ids("average", pack.averages.iter().map(|r| &r.id));
+    for r in &pack.averages {
+        c.cite(&r.cite);
+        if !pack.payers.contains_key(&r.payer.value) {
+            c.error_at(
+                Pos::of(&r.payer),
+                "unknown",
+                format!(
+                    "average rule `{}`: payer `{}` is not one of the pack's payers",
+                    r.id.value, r.payer.value
+                ),
+                None,
+            );
+        }
+        // An average's floor reads parameters only: it is about a program, not a participant.
+        let scope = PackScope {
+            fields: &[],
+            tags: &[],
+            params,
+            choice_ids: Vec::new(),
+        };
+        c.expr(&r.at_least, Type::Num, &scope);
     }
 }

@@ -417,6 +417,11 @@ impl Lints<'_> {
                 rules.push(("entitlement", &src.id, at, w, Vec::new()));
             }
         }
+        for (d, src) in p.documents.iter().zip(&p.pack.documents) {
+            if let (Some(w), Some(at)) = (&d.when, &src.when) {
+                rules.push(("document", &src.id, at, w, Vec::new()));
+            }
+        }
         for (what, id, at, when, shadow) in rules {
             if search.never(p, &shadow, when) {
                 let message = if shadow.is_empty() {

@@ -11,7 +11,7 @@ mod values;
 pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
 pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
-    ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
+    AverageRule, ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
 };
 pub use values::{parse_values, values_schema, SetValue, ValuesFile};
 
@@ -192,6 +192,12 @@ pub struct Pack {
     /// Workflow deadlines and audits.
     #[serde(default)]
     pub workflow: Vec<WorkflowRule>,
+    /// Floors on averages over a program's participants.
+    #[serde(default)]
+    pub averages: Vec<AverageRule>,
+    /// The documents an applicant brings or submits, and who needs which.
+    #[serde(default)]
+    pub documents: Vec<Document>,
 }
 
 /// The kind of program.
@@ -710,6 +716,26 @@ pub struct EntitlementRule {
     pub at_least: bool,
     /// Per what period.
     pub per: Period,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
+}
+
+/// A document an applicant submits (低保证复印件, 诊断证明…): shown to an eligible participant
+/// as "what to bring".
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Document id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// The document as the source names it (copies, originals to show).
+    pub name: Text,
+    /// Who needs it (default: every eligible participant).
+    #[serde(default)]
+    #[schemars(with = "Option<Source>")]
+    pub when: Option<Expr>,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]

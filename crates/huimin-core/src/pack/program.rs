@@ -80,6 +80,10 @@ pub enum ScheduleKind {
     MaxPeriodsOfActivity,
     /// No written homework for `grades`.
     NoWrittenHomework,
+    /// No subject homework added in the service time (不允许加留学科作业).
+    NoSubjectHomework,
+    /// The sessions of `activity` offer at least `count` distinct items (生活照料至少提供3种).
+    MinItems,
 }
 
 /// A rule on who may staff a program and how they are paid.
@@ -169,6 +173,9 @@ pub struct WorkflowRule {
     /// A count, for reward thresholds (beds built and run).
     #[serde(default)]
     pub count: Option<u32>,
+    /// Months allowed, for public notices (一个月内).
+    #[serde(default)]
+    pub months: Option<u32>,
     /// The clause it comes from.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -189,4 +196,34 @@ pub enum WorkflowKind {
     CollectPerPeriod,
     /// A reward is due at `count` units built (beds) with satisfaction at least `share`.
     RewardThreshold,
+    /// What was obtained by fraud is returned, the loss compensated and the right withdrawn.
+    RecoverOnFraud,
+    /// The public is told of a change within `months` of publication.
+    PublicNotice,
+}
+
+/// A floor on an average over a program's participants (平均每生每年不少于500元): checked on
+/// the program's totals, never applied to one participant.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AverageRule {
+    /// Rule id.
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// What it requires.
+    pub label: Text,
+    /// The payer whose funds are averaged.
+    #[schemars(with = "String")]
+    pub payer: Id,
+    /// The least average per eligible participant per period of the pack, over the pack's
+    /// parameters (`district_floor_per_year / semesters_per_year`).
+    #[schemars(with = "Source")]
+    pub at_least: Expr,
+    /// The source says "in principle" (原则上, 一般): a breach is a warning, not a violation.
+    #[serde(default)]
+    pub in_principle: bool,
+    /// The clause it comes from.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub cite: Option<Id>,
 }

@@ -1,11 +1,14 @@
 //! The audit: evaluate the participants, pay the staff, total the money, check every rule.
 
 use super::context::Ctx;
-use super::report::{Participation, Report, RewardLine};
-use super::{accounts, calendar, fees, figures, load, schedule, staffing, ProgramFile, Role};
+use super::report::{FindingSeverity, Participation, Report, RewardLine, Subject};
+use super::{
+    accounts, averages, calendar, fees, figures, load, schedule, staffing, ProgramFile, Role,
+};
 use crate::error::{Error, PackErrors};
 use crate::pack::{Pos, WorkflowKind};
 use crate::policy::Policy;
+use crate::text::Text;
 use rust_decimal::Decimal;
 
 /// Audits a program under its pack. `file` names the program file in error messages.
@@ -43,8 +46,10 @@ pub fn audit(program: &ProgramFile, file: &str, policy: &Policy) -> Result<Repor
     schedule::check(&mut cx);
     let staff = staffing::check(&mut cx)?;
     let money = accounts::money(&mut cx, &people, &staff)?;
+    averages::check(&mut cx, &money, people.eligible)?;
     fees::check(&mut cx, &people)?;
     let rewards = rewards(&mut cx);
+    unchecked_workflow(&mut cx);
     if !cx.errors.is_empty() {
         cx.errors.sort_by_key(|e| (e.line, e.column));
         return Err(Error::Pack(PackErrors(cx.errors)));
@@ -84,6 +89,42 @@ pub fn audit(program: &ProgramFile, file: &str, policy: &Policy) -> Result<Repor
         findings: cx.findings,
         assumptions: policy.assumptions(program.term.from),
     })
+}
+
+/// Workflow rules about case handling (review deadlines, response times, audit samples, fraud,
+/// notices) concern events a program file does not record: each is a note saying it was not
+/// checked, never a silent pass.
+fn unchecked_workflow(cx: &mut Ctx) {
+    use WorkflowKind as W;
+    let policy = cx.policy;
+    for r in &policy.pack().workflow {
+        let (zh, en) = match r.kind {
+            W::CollectPerPeriod | W::RewardThreshold => continue,
+            W::ReviewDeadline => ("各申请的审核日期", "each application's review dates"),
+            W::ResponseTime => ("每次服务响应的时间", "each call-out's response time"),
+            W::AuditSample => ("每期回访抽查的记录", "each period's spot-check records"),
+            W::RecoverOnFraud => (
+                "骗取补助的案件及其处理",
+                "cases of fraud and how they were handled",
+            ),
+            W::PublicNotice => ("政策变更的公告日期", "the date the change was made public"),
+        };
+        let check = serde_json::to_value(r.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        cx.find(
+            &check,
+            &r.id.value,
+            FindingSeverity::Note,
+            Subject::Program,
+            Text::new(
+                format!("未核查：项目文件不记录{zh}"),
+                format!("not checked: a program file does not record {en}"),
+            ),
+            &r.cite,
+        );
+    }
 }
 
 fn rewards(cx: &mut Ctx) -> Vec<RewardLine> {

@@ -5,11 +5,15 @@ use super::report::{Finding, FindingSeverity, Subject};
 use super::{load, ProgramFile};
 use crate::decision::Citation;
 use crate::error::{Error, EvalError, PackError};
+use crate::expr::eval::Env;
+use crate::expr::{Binding, Expression, Scope, TagSet, Type};
 use crate::money::Money;
-use crate::pack::{Dec, Id, Pos};
+use crate::pack::{Dec, Expr, Id, Pos};
+use crate::policy::Param;
 use crate::policy::Policy;
 use crate::text::Text;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde_saphyr::Spanned;
 
 /// What every check shares: the program, its pack, the open days, and what was found.
@@ -55,6 +59,30 @@ impl Ctx<'_> {
         });
     }
 
+    /// The value, as of the term's first day, of a program rule's expression over the pack's
+    /// parameters (a stipend rate, an average's floor). The pack's check compiled it already.
+    pub fn param_expr(&self, rule: &str, src: &Expr) -> Result<Decimal, Error> {
+        let fail = |what: String| {
+            Error::Eval(EvalError::Arithmetic {
+                rule: rule.to_owned(),
+                what,
+            })
+        };
+        let policy = self.policy;
+        let scope = ParamScope(&policy.params);
+        let expr =
+            Expression::compile(&src.value.0, Type::Num, &scope).map_err(|e| fail(e.message))?;
+        let params = policy.params_at(self.as_of)?;
+        let env = Env {
+            fields: &[],
+            tags: &TagSet::default(),
+            params: &params,
+            as_of: self.as_of,
+            category: None,
+        };
+        expr.node.num(&env).map_err(|f| fail(f.to_string()))
+    }
+
     /// Records an error in the program file.
     pub fn error(&mut self, pos: Pos, message: String) {
         self.errors
@@ -81,6 +109,35 @@ impl Ctx<'_> {
     /// A zero amount at the pack's scale.
     pub fn zero(&self) -> Money {
         Money::zero(self.policy.rounding().scale)
+    }
+}
+
+/// Names a program rule's amount may read: the pack's parameters and `as_of`.
+struct ParamScope<'a>(&'a [Param]);
+
+impl Scope for ParamScope<'_> {
+    fn lookup(&self, name: &str) -> Option<Binding> {
+        match name {
+            "as_of" => Some(Binding::AsOf),
+            "category" => Some(Binding::Category),
+            _ => self
+                .0
+                .iter()
+                .position(|p| p.name == name)
+                .map(Binding::Param),
+        }
+    }
+    fn tag(&self, _: &str) -> Option<u32> {
+        None
+    }
+    fn choices(&self, _: &str) -> Option<&[String]> {
+        None
+    }
+    fn names(&self) -> Vec<String> {
+        self.0.iter().map(|p| p.name.clone()).collect()
+    }
+    fn tag_names(&self) -> Vec<&str> {
+        Vec::new()
     }
 }
 

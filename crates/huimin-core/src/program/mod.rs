@@ -40,6 +40,7 @@
 
 mod accounts;
 mod audit;
+mod averages;
 mod calendar;
 mod context;
 mod fees;
@@ -274,6 +275,13 @@ pub struct Session {
     /// Whether written homework is set in it.
     #[serde(default)]
     pub written_homework: bool,
+    /// Whether subject homework (学科作业) is added in it, beyond the day's own.
+    #[serde(default)]
+    pub subject_homework: bool,
+    /// The service items provided (meals, bathing, cleaning…), for rules on how many kinds a
+    /// program offers.
+    #[serde(default)]
+    pub items: Vec<String>,
     /// The staff on duty, by id.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]

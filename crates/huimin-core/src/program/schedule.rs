@@ -196,7 +196,11 @@ pub(crate) fn check(cx: &mut Ctx) {
                 Some(t) => clock_rule(cx, rules, r, t),
                 None => unchecked(cx, r, "时刻 (a clock time)"),
             },
-            K::OnlyOn | K::NoWrittenHomework => session_rule(cx, rules, r),
+            K::OnlyOn | K::NoWrittenHomework | K::NoSubjectHomework => session_rule(cx, rules, r),
+            K::MinItems => match count(cx, r) {
+                Some(n) => items_rule(cx, rules, r, n),
+                None => unchecked(cx, r, "数量 (a count)"),
+            },
             K::MaxMinutesPerDay
             | K::MinMinutesPerDay
             | K::MaxClassHoursPerDay
@@ -310,6 +314,9 @@ fn session_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule) {
                 K::NoWrittenHomework if s.written_homework => {
                     Text::new("布置了书面作业", "written homework is set")
                 }
+                K::NoSubjectHomework if s.subject_homework => {
+                    Text::new("加留了学科作业", "subject homework is added")
+                }
                 _ => continue,
             };
             cx.find(
@@ -318,6 +325,37 @@ fn session_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule) {
                 sev,
                 Subject::Session(s.id.value.clone()),
                 msg,
+                &r.cite,
+            );
+        }
+    }
+}
+
+/// Each group with participants offers at least `n` distinct items in the sessions the rule
+/// governs.
+fn items_rule(cx: &mut Ctx, rules: &[ScheduleRule], r: &ScheduleRule, n: Decimal) {
+    let sev = rule_severity(r.in_principle, r.may);
+    let check = kind_id(r.kind);
+    for (g, sessions) in governed(cx, rules, r) {
+        if g.participants.is_empty() {
+            continue;
+        }
+        let items: std::collections::BTreeSet<&str> = sessions
+            .iter()
+            .flat_map(|s| s.items.iter().map(String::as_str))
+            .collect();
+        let have = Decimal::from(items.len());
+        if have < n {
+            let list = items.into_iter().collect::<Vec<_>>();
+            cx.find(
+                &check,
+                &r.id.value,
+                sev,
+                Subject::Group(g.id.value.clone()),
+                Text::new(
+                    format!("提供{have}种（{}），少于{n}种", list.join("、")),
+                    format!("{have} kinds offered ({}), fewer than {n}", list.join(", ")),
+                ),
                 &r.cite,
             );
         }

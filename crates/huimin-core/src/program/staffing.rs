@@ -6,12 +6,9 @@ use super::calendar::weekday_counts;
 use super::context::{rule_severity, total, Ctx};
 use super::report::{StaffLine, Subject};
 use super::{Role, Staff};
-use crate::error::{Error, EvalError};
-use crate::expr::eval::Env;
-use crate::expr::{Binding, Expression, Scope, TagSet, Type};
+use crate::error::Error;
 use crate::money::Money;
 use crate::pack::{Pos, StaffingKind as K};
-use crate::policy::Param;
 use crate::text::Text;
 use rust_decimal::Decimal;
 
@@ -20,35 +17,6 @@ pub(crate) struct Staffing {
     pub lines: Vec<StaffLine>,
     pub pay: Money,
     pub inside_performance_pay: Money,
-}
-
-/// Names a stipend rate may read: the pack's parameters and `as_of`.
-struct ParamScope<'a>(&'a [Param]);
-
-impl Scope for ParamScope<'_> {
-    fn lookup(&self, name: &str) -> Option<Binding> {
-        match name {
-            "as_of" => Some(Binding::AsOf),
-            "category" => Some(Binding::Category),
-            _ => self
-                .0
-                .iter()
-                .position(|p| p.name == name)
-                .map(Binding::Param),
-        }
-    }
-    fn tag(&self, _: &str) -> Option<u32> {
-        None
-    }
-    fn choices(&self, _: &str) -> Option<&[String]> {
-        None
-    }
-    fn names(&self) -> Vec<String> {
-        self.0.iter().map(|p| p.name.clone()).collect()
-    }
-    fn tag_names(&self) -> Vec<&str> {
-        Vec::new()
-    }
 }
 
 /// The pack's hourly stipend as of the term's first day, if it states one.
@@ -65,27 +33,7 @@ fn stipend_rate(cx: &mut Ctx) -> Result<Option<Money>, Error> {
     let Some(src) = &rule.rate else {
         return Ok(None);
     };
-    let scope = ParamScope(&policy.params);
-    let expr = Expression::compile(&src.value.0, Type::Num, &scope).map_err(|e| {
-        Error::Eval(EvalError::Arithmetic {
-            rule: rule.id.value.clone(),
-            what: e.message,
-        })
-    })?;
-    let params = policy.params_at(cx.as_of)?;
-    let env = Env {
-        fields: &[],
-        tags: &TagSet::default(),
-        params: &params,
-        as_of: cx.as_of,
-        category: None,
-    };
-    let v = expr.node.num(&env).map_err(|f| {
-        Error::Eval(EvalError::Arithmetic {
-            rule: rule.id.value.clone(),
-            what: f.to_string(),
-        })
-    })?;
+    let v = cx.param_expr(&rule.id.value, src)?;
     Ok(Some(policy.rounding().round(v)))
 }
 
