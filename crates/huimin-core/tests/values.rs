@@ -152,3 +152,31 @@ fn a_values_file_may_only_give_the_pack_s_set_by_values() {
     // An unknown key is a schema error at its line.
     assert!(refused(&format!("{REAL}extra: 1\n"))[0].starts_with("v.yaml:6:"));
 }
+
+#[test]
+fn shandong_pilot_towns_add_up_to_the_provincial_share_of_the_three_level_total() {
+    // Seed 004: 65 provincial pilot towns × 1 500 000 = 97 500 000.00 from the province; the
+    // 209 city and county towns take the example deployment's 500 000 each = 104 500 000.00
+    // (an example: the source gives only the three-level total, 2.4亿元). The provincial part
+    // is a fact of the source; the local part says it rests on an example value.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let policy = Policy::from_path_with_values(
+        root.join("policies/shandong-pilot-towns-2021.yaml"),
+        root.join("values/shandong-pilot-towns-2021.example.yaml"),
+    )
+    .unwrap();
+    let town = |i: usize, level: &str| {
+        Participant::from_json_value(&serde_json::json!({ "id": format!("t{i}"), "level": level, "selected": true }))
+            .unwrap()
+    };
+    let towns: Vec<Participant> = (0..65)
+        .map(|i| town(i, "province"))
+        .chain((65..274).map(|i| town(i, if i % 2 == 0 { "city" } else { "county" })))
+        .collect();
+    let b = policy.simulate(&towns, NaiveDate::from_ymd_opt(2021, 7, 30).unwrap(), &|_| {});
+    assert_eq!((b.participants, b.eligible, b.errors), (274, 274, 0));
+    assert_eq!(b.payers["province"].to_string(), "97500000.00");
+    assert_eq!(b.payers["city_county"].to_string(), "104500000.00");
+    assert_eq!(b.subsidy_total.to_string(), "202000000.00");
+    assert!(b.assumptions.iter().any(|a| a.parameter == "local_grant"));
+}
