@@ -1283,3 +1283,39 @@ fn daily_care_needs_three_kinds_and_unrecorded_workflow_is_a_note() {
         .iter()
         .all(|n| n.severity == FindingSeverity::Note && n.message.en.starts_with("not checked")));
 }
+
+#[test]
+fn jinan_ends_by_season_in_principle_and_never_on_thursday() {
+    // 篇二十: 周四教师学习除外 — a Thursday session is a violation; 一般情况下冬季到17:00,
+    // 夏季到17:30 — ending at 17:20 breaks the winter time (a warning, 一般: in principle) on
+    // the term's days outside May–September, and keeps the summer one.
+    let r = audit_edited(
+        "jinan-school-2017.yaml",
+        &[
+            (
+                "{ id: wed, group: g2, weekday: wed,",
+                "{ id: thu, group: g2, weekday: thu,",
+            ),
+            (
+                "{ id: mon, group: g2, weekday: mon, start: \"15:30\", end: \"17:00\"",
+                "{ id: mon, group: g2, weekday: mon, start: \"15:30\", end: \"17:20\"",
+            ),
+        ],
+    );
+    let thursday: Vec<_> = r.findings_of("only_on").collect();
+    assert_eq!(thursday.len(), 1, "{:?}", found(&r));
+    assert_eq!(thursday[0].severity, FindingSeverity::Violation);
+    assert_eq!(thursday[0].subject.to_string(), "session thu");
+    let late: Vec<_> = r.findings_of("end_by").collect();
+    assert!(!late.is_empty(), "{:?}", found(&r));
+    assert!(
+        late.iter().all(|f| f.rule == "end_1700"
+            && f.severity == FindingSeverity::Warning
+            && f.subject.to_string() == "session mon"),
+        "{late:?}"
+    );
+    // The example program keeps every rule, and its fee is the example deployment's:
+    // 30 × 200.00 = 6000.00.
+    let kept = audit_fixture("jinan-school-2017.yaml");
+    assert_eq!(money(&kept, "/money/net_fee"), "6000.00");
+}
