@@ -166,14 +166,20 @@ fn shandong_pilot_towns_add_up_to_the_provincial_share_of_the_three_level_total(
     )
     .unwrap();
     let town = |i: usize, level: &str| {
-        Participant::from_json_value(&serde_json::json!({ "id": format!("t{i}"), "level": level, "selected": true }))
-            .unwrap()
+        Participant::from_json_value(
+            &serde_json::json!({ "id": format!("t{i}"), "level": level, "selected": true }),
+        )
+        .unwrap()
     };
     let towns: Vec<Participant> = (0..65)
         .map(|i| town(i, "province"))
         .chain((65..274).map(|i| town(i, if i % 2 == 0 { "city" } else { "county" })))
         .collect();
-    let b = policy.simulate(&towns, NaiveDate::from_ymd_opt(2021, 7, 30).unwrap(), &|_| {});
+    let b = policy.simulate(
+        &towns,
+        NaiveDate::from_ymd_opt(2021, 7, 30).unwrap(),
+        &|_| {},
+    );
     assert_eq!((b.participants, b.eligible, b.errors), (274, 274, 0));
     assert_eq!(b.payers["province"].to_string(), "97500000.00");
     assert_eq!(b.payers["city_county"].to_string(), "104500000.00");
