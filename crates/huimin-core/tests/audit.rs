@@ -1319,3 +1319,23 @@ fn jinan_ends_by_season_in_principle_and_never_on_thursday() {
     let kept = audit_fixture("jinan-school-2017.yaml");
     assert_eq!(money(&kept, "/money/net_fee"), "6000.00");
 }
+
+#[test]
+fn a_temporary_class_of_41_breaks_the_40_limit() {
+    // 篇七: 規模不超過40人的“臨時班”. The example's art class has 1 + 39 = 40: kept; one more
+    // pupil makes 41, a violation on that group only.
+    let r = audit_edited(
+        "pian7-school-2017.yaml",
+        &[(
+            "{ count: 39, stage: primary, applied: true }",
+            "{ count: 40, stage: primary, applied: true }",
+        )],
+    );
+    let f: Vec<_> = r.findings_of("max_group_size").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&r));
+    assert_eq!(f[0].subject.to_string(), "group art");
+    assert_eq!(f[0].message.en, "41 participants, over 40");
+    assert_eq!(f[0].severity, FindingSeverity::Violation);
+    // 66 pupils at the example 150.00: 9900.00.
+    assert_eq!(money(&r, "/money/net_fee"), "9900.00");
+}
