@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use huimin_arrow::{Floats, Options};
+use huimin_arrow::{Extra, Floats, Options};
 use huimin_core::{ffi, Policy};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -19,6 +19,17 @@ pub(crate) fn floats(name: &str) -> PyResult<Floats> {
         "shortest" => Ok(Floats::Shortest),
         _ => Err(PyValueError::new_err(format!(
             "floats must be \"refuse\" or \"shortest\", not {name:?}"
+        ))),
+    }
+}
+
+/// The `extra=` argument: `"refuse"` or `"ignore"` ([`Extra`]).
+pub(crate) fn extra(name: &str) -> PyResult<Extra> {
+    match name {
+        "refuse" => Ok(Extra::Refuse),
+        "ignore" => Ok(Extra::Ignore),
+        _ => Err(PyValueError::new_err(format!(
+            "extra must be \"refuse\" or \"ignore\", not {name:?}"
         ))),
     }
 }
@@ -61,17 +72,19 @@ pub(crate) fn simulate(
     as_of: &str,
     progress: Option<Py<PyAny>>,
     floats: Floats,
+    extra: Extra,
 ) -> PyResult<String> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let (batches, _) = table.into_inner();
     let policy = policy.clone();
     py.detach(move || {
         let watch = Watch::new(progress.as_ref());
-        let people = huimin_arrow::participants(&policy, &batches, floats, &|_| watch.go_on(0))
-            .map_err(|e| match e {
-                huimin_arrow::Error::Stopped => watch.stopped(),
-                e => Python::attach(|py| arrow_err(py, &e)),
-            })?;
+        let people =
+            huimin_arrow::participants(&policy, &batches, floats, extra, &|_| watch.go_on(0))
+                .map_err(|e| match e {
+                    huimin_arrow::Error::Stopped => watch.stopped(),
+                    e => Python::attach(|py| arrow_err(py, &e)),
+                })?;
         policy
             .simulate_while(&people, as_of, &|done| watch.go_on(done))
             .map(|b| ffi::to_json(&b))

@@ -120,9 +120,11 @@ impl PyPolicy {
 
     /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
     /// released, on `threads` threads (default: all cores); one output row per input row.
-    /// Float columns are refused unless `floats` is `"shortest"`. `progress(done)` is called
-    /// between jobs; Ctrl-C stops the run and raises `KeyboardInterrupt`.
-    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse", progress = None))]
+    /// Float columns are refused unless `floats` is `"shortest"`; columns the pack does not
+    /// read are refused unless `extra` is `"ignore"`. `progress(done)` is called between jobs;
+    /// Ctrl-C stops the run and raises `KeyboardInterrupt`.
+    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse", progress = None, extra = "refuse"))]
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_arrow(
         &self,
         py: Python<'_>,
@@ -131,10 +133,12 @@ impl PyPolicy {
         threads: Option<usize>,
         floats: &str,
         progress: Option<Py<PyAny>>,
+        extra: &str,
     ) -> PyResult<PyTable> {
         let options = Options {
             threads,
             floats: frames::floats(floats)?,
+            extra: frames::extra(extra)?,
         };
         guard(py, || {
             frames::evaluate(py, &self.inner, table, as_of, options, progress)
@@ -144,8 +148,9 @@ impl PyPolicy {
     /// Evaluates every row of an Arrow table without explanations, on all cores with the GIL
     /// released, and totals it: the core's budget as JSON. `progress(done)` is called between
     /// slices; Ctrl-C stops the run and raises `KeyboardInterrupt`. Float columns are refused
-    /// unless `floats` is `"shortest"`.
-    #[pyo3(signature = (table, as_of, progress = None, floats = "refuse"))]
+    /// unless `floats` is `"shortest"`, columns the pack does not read unless `extra` is
+    /// `"ignore"`.
+    #[pyo3(signature = (table, as_of, progress = None, floats = "refuse", extra = "refuse"))]
     fn simulate_arrow(
         &self,
         py: Python<'_>,
@@ -153,10 +158,12 @@ impl PyPolicy {
         as_of: &str,
         progress: Option<Py<PyAny>>,
         floats: &str,
+        extra: &str,
     ) -> PyResult<String> {
         let floats = frames::floats(floats)?;
+        let extra = frames::extra(extra)?;
         guard(py, || {
-            frames::simulate(py, &self.inner, table, as_of, progress, floats)
+            frames::simulate(py, &self.inner, table, as_of, progress, floats, extra)
         })
     }
 

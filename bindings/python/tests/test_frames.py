@@ -68,8 +68,10 @@ def test_pandas_round_trip(wanzhou: huimin.Policy, people: Any) -> None:
     pd = pytest.importorskip("pandas")
     df = people.to_pandas()
     df.index = pd.Index([f"row{i}" for i in range(len(df))], name="key")
-    df["unused"] = 1.5  # other columns are ignored
-    out = wanzhou.evaluate_frame(df, as_of=AS_OF)
+    df["unused"] = 1.5  # a column the pack does not read: left unread only when asked
+    with pytest.raises(huimin.InputError):
+        wanzhou.evaluate_frame(df, as_of=AS_OF)
+    out = wanzhou.evaluate_frame(df, as_of=AS_OF, extra="ignore")
     assert isinstance(out, pd.DataFrame)
     assert len(out) == len(df) and out.index.equals(df.index)
     assert out["net_fee"].dtype == pd.ArrowDtype(pa.decimal128(18, 2))
@@ -353,3 +355,25 @@ def test_ctrl_c_stops_a_frame_between_jobs(wanzhou: huimin.Policy) -> None:
     seen.clear()
     out = wanzhou.evaluate_frame(one, as_of=AS_OF, progress=seen.append)
     assert seen == [65_536] and out.num_rows == 65_536
+
+
+def test_a_tag_column_is_the_tag_and_an_unread_column_is_refused() -> None:
+    # Wanzhou: 3.00 × 60 = 180.00, capped at 170.00; 低保 waives it. A `dibao` column is read
+    # as the tag (it used to be ignored, charging 170.00); `district` is no input or tag:
+    # refused unless extra="ignore".
+    import pandas as pd
+
+    from conftest import load
+
+    wz = load("chongqing-wanzhou-2020")
+    df = pd.DataFrame({"stage": ["primary"] * 3, "grade": [3] * 3, "class_hours": [60] * 3, "dibao": [True, False, None]})
+    out = wz.evaluate_frame(df, as_of="2021-03-01")
+    assert [str(x) for x in out["net_fee"]] == ["0.00", "170.00", "170.00"]
+    df["district"] = "万州"
+    with pytest.raises(huimin.InputError) as e:
+        wz.evaluate_frame(df, as_of="2021-03-01")
+    assert [(x["path"], x["code"]) for x in e.value.errors] == [("district", "unknown_column")]
+    out = wz.evaluate_frame(df, as_of="2021-03-01", extra="ignore")
+    assert [str(x) for x in out["net_fee"]] == ["0.00", "170.00", "170.00"]
+    # The same rule for one dict: the key is the tag.
+    assert str(wz.evaluate({"stage": "primary", "grade": 3, "class_hours": 60, "dibao": "是"}, as_of="2021-03-01").net_fee) == "0.00"

@@ -63,6 +63,17 @@ pub enum Floats {
     Shortest,
 }
 
+/// What is done with a column that is none of the pack's inputs or tags, nor `id` or `tags`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Extra {
+    /// Refused: an input error naming each such column (the default), as `evaluate` refuses
+    /// an unknown key.
+    #[default]
+    Refuse,
+    /// Left unread (a registry's other columns).
+    Ignore,
+}
+
 /// How a table is read and evaluated.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -70,6 +81,8 @@ pub struct Options {
     pub threads: Option<usize>,
     /// How float columns are read.
     pub floats: Floats,
+    /// What is done with columns the pack does not read.
+    pub extra: Extra,
 }
 
 /// What can go wrong evaluating record batches.
@@ -131,7 +144,7 @@ pub fn evaluate(
         if !go_on(0) {
             return Err(Error::Stopped);
         }
-        frames.push(Frame::new(policy, &part, options.floats)?);
+        frames.push(Frame::new(policy, &part, options.floats, options.extra)?);
     }
     // An empty batch is read (its columns may be wrong) but has no job.
     frames.retain(|f| f.rows > 0);
@@ -156,6 +169,7 @@ pub fn participants(
     policy: &Policy,
     batches: &[RecordBatch],
     floats: Floats,
+    extra: Extra,
     go_on: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<Participant>, Error> {
     let mut people = Vec::new();
@@ -163,7 +177,7 @@ pub fn participants(
         if !go_on(people.len()) {
             return Err(Error::Stopped);
         }
-        let f = Frame::new(policy, &part, floats)?;
+        let f = Frame::new(policy, &part, floats, extra)?;
         people.extend((0..f.rows).map(|i| f.participant(i)));
     }
     Ok(people)

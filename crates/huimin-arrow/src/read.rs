@@ -20,7 +20,7 @@ use huimin_core::model::FieldType;
 use huimin_core::{InputError, Participant, Policy, Text, Value};
 use rust_decimal::Decimal;
 
-use crate::{Floats, UNIX_EPOCH_CE_DAYS};
+use crate::{Extra, Floats, UNIX_EPOCH_CE_DAYS};
 
 fn input_err(path: &str, code: &'static str, zh: String, en: String) -> InputError {
     InputError {
@@ -314,6 +314,8 @@ pub struct Frame {
     pub rows: usize,
     fields: Vec<(String, FieldType, Col)>,
     tags: Option<Tags>,
+    /// Columns named after one of the pack's tags: yes/no per row.
+    tag_cols: Vec<(String, Col)>,
     id: Option<Col>,
     /// The `id` column as given, copied to the output.
     pub id_array: Option<ArrayRef>,
@@ -322,11 +324,13 @@ pub struct Frame {
 impl Frame {
     /// Reads the columns `policy` asks for; every column that is missing (when required), of
     /// a type that cannot be read, or of floats that `floats` refuses is one input error
-    /// naming it.
+    /// naming it. A column named after one of the pack's tags is that tag, yes or no, row by
+    /// row; any other column is an input error unless `extra` ignores it.
     pub fn new(
         policy: &Policy,
         batch: &RecordBatch,
         floats: Floats,
+        extra: Extra,
     ) -> Result<Frame, huimin_core::Error> {
         let schema = batch.schema();
         let column = |name: &str| {
@@ -366,6 +370,30 @@ impl Frame {
                 None => {}
             }
         }
+        let schema_info = policy.input_schema();
+        let mut tag_cols = Vec::new();
+        for (name, f) in names.iter().zip(schema.fields()) {
+            let name = *name;
+            if name == "id" || name == "tags" || schema_info.fields.iter().any(|x| x.name == name) {
+                continue;
+            }
+            if schema_info.tags.iter().any(|t| t.id == name) {
+                if tag_cols.iter().any(|(n, _): &(String, Col)| n == name) {
+                    continue;
+                }
+                match column(name).map(|a| Col::new(name, &a)) {
+                    Some(Ok(c)) => tag_cols.push((name.to_owned(), c)),
+                    Some(Err(e)) => errors.push(e),
+                    None => {}
+                }
+            } else if extra == Extra::Refuse {
+                errors.push(huimin_core::ffi::unknown_column(
+                    policy,
+                    name,
+                    f.data_type(),
+                ));
+            }
+        }
         let tags = match column("tags") {
             Some(a) => Tags::new(&a).unwrap_or_else(|e| {
                 errors.push(e);
@@ -389,6 +417,7 @@ impl Frame {
                 rows: batch.num_rows(),
                 fields,
                 tags,
+                tag_cols,
                 id,
                 id_array,
             })
@@ -401,6 +430,12 @@ impl Frame {
     pub fn participant(&self, i: usize) -> Participant {
         let mut fields = BTreeMap::new();
         for (name, _, col) in &self.fields {
+            if let Some(v) = col.get(i) {
+                fields.insert(name.clone(), v);
+            }
+        }
+        // A tag's column goes in as a key of the tag's name, which the core reads as that tag.
+        for (name, col) in &self.tag_cols {
             if let Some(v) = col.get(i) {
                 fields.insert(name.clone(), v);
             }
@@ -585,10 +620,32 @@ impl Frame {
                 AsColumn::Inexact => return None,
             }
         }
-        if let Some(t) = &self.tags {
-            b = b
-                .tag_lists((0..self.rows).map(|i| t.get(i)).collect())
-                .ok()?;
+        let lists: Option<Vec<Vec<String>>> = self
+            .tags
+            .as_ref()
+            .map(|t| (0..self.rows).map(|i| t.get(i)).collect());
+        for (name, col) in &self.tag_cols {
+            // Every row a clean yes/no (null: not given), and none contradicting `tags`;
+            // otherwise the rows are read one by one, where such a row is that row's error.
+            let mut flags = Vec::with_capacity(self.rows);
+            for i in 0..self.rows {
+                let flag = match col.get(i) {
+                    None => false,
+                    Some(v) => huimin_core::model::yes_no(&v)?,
+                };
+                let listed = lists
+                    .as_ref()
+                    .and_then(|l| l.get(i))
+                    .is_some_and(|l| l.iter().any(|t| t == name));
+                if listed && !flag && col.get(i).is_some() {
+                    return None;
+                }
+                flags.push(flag);
+            }
+            b = b.tag_flags(name.clone(), flags).ok()?;
+        }
+        if let Some(lists) = lists {
+            b = b.tag_lists(lists).ok()?;
         }
         Some(b)
     }

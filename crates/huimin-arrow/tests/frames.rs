@@ -13,19 +13,21 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Int32Type};
 use arrow_array::{
-    Array, ArrayRef, DictionaryArray, Float32Array, Float64Array, Int32Array, RecordBatch,
-    StringArray,
+    Array, ArrayRef, BooleanArray, DictionaryArray, Float32Array, Float64Array, Int32Array,
+    RecordBatch, StringArray,
 };
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
-use huimin_arrow::{Floats, Options};
+use huimin_arrow::{Extra, Floats, Options};
 use huimin_core::batch::{Batch, Column};
 use huimin_core::{ffi, Policy};
+use rust_decimal::Decimal;
 
 /// Floats read as their shortest text.
 const SHORTEST: Options = Options {
     threads: None,
     floats: Floats::Shortest,
+    extra: Extra::Refuse,
 };
 
 fn wanzhou() -> Policy {
@@ -82,6 +84,7 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
         Options {
             threads: Some(2),
             floats: Floats::Shortest,
+            extra: Extra::Refuse,
         },
         &|_| true,
     )
@@ -99,6 +102,7 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
         policy,
         std::slice::from_ref(input),
         Floats::Shortest,
+        Extra::Refuse,
         &|_| true,
     )
     .unwrap();
@@ -133,11 +137,11 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
 fn whole_floats_take_the_integer_fast_path() {
     let p = wanzhou();
     let t = table(vec![Some(60.0), None, Some(7.0), Some(12.0), Some(-0.0)]);
-    let frame = huimin_arrow::Frame::new(&p, &t, Floats::Shortest).unwrap();
+    let frame = huimin_arrow::Frame::new(&p, &t, Floats::Shortest, Extra::Refuse).unwrap();
     let batch = frame.batch().unwrap();
     // the same batch with class_hours as an integer column (-0.0 is not whole: text path)
     let t2 = table(vec![Some(60.0), None, Some(7.0), Some(12.0), None]);
-    let b2 = huimin_arrow::Frame::new(&p, &t2, Floats::Shortest)
+    let b2 = huimin_arrow::Frame::new(&p, &t2, Floats::Shortest, Extra::Refuse)
         .unwrap()
         .batch()
         .unwrap();
@@ -440,9 +444,14 @@ fn nan_is_that_rows_error_not_the_default() {
     let bad = Some("price: Course price must be a number");
     assert_eq!(errors, [None, bad, bad, None, None]);
     // the same through the participants a population run reads
-    let people =
-        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|_| true)
-            .unwrap();
+    let people = huimin_arrow::participants(
+        &p,
+        std::slice::from_ref(&t),
+        Floats::Shortest,
+        Extra::Refuse,
+        &|_| true,
+    )
+    .unwrap();
     assert_eq!(
         people[1].fields["price"],
         huimin_core::Value::Text("NaN".into())
@@ -455,9 +464,14 @@ fn a_float32_is_read_as_float32_prints_it() {
     // 1000.49 as a float32 is 1000.489990234375; its shortest float32 text is 1000.49.
     let p = course_pack();
     let t = prices(Arc::new(Float32Array::from(vec![1000.49_f32, 0.1])));
-    let people =
-        huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|_| true)
-            .unwrap();
+    let people = huimin_arrow::participants(
+        &p,
+        std::slice::from_ref(&t),
+        Floats::Shortest,
+        Extra::Refuse,
+        &|_| true,
+    )
+    .unwrap();
     let price = |i: usize| people[i].fields["price"].clone();
     assert_eq!(
         price(0),
@@ -475,6 +489,7 @@ fn a_run_stops_between_jobs_when_asked() {
         let one = Options {
             threads: Some(1),
             floats: Floats::Shortest,
+            extra: Extra::Refuse,
         };
         huimin_arrow::evaluate(
             &p,
@@ -505,10 +520,16 @@ fn a_run_stops_between_jobs_when_asked() {
     assert!(seen.iter().rev().skip(1).all(|d| *d == 0), "{seen:?}");
     // reading participants for a population run stops between slices too
     let read = std::sync::Mutex::new(Vec::new());
-    let r = huimin_arrow::participants(&p, std::slice::from_ref(&t), Floats::Shortest, &|n| {
-        read.lock().unwrap().push(n);
-        n == 0
-    });
+    let r = huimin_arrow::participants(
+        &p,
+        std::slice::from_ref(&t),
+        Floats::Shortest,
+        Extra::Refuse,
+        &|n| {
+            read.lock().unwrap().push(n);
+            n == 0
+        },
+    );
     assert!(matches!(r, Err(huimin_arrow::Error::Stopped)));
     assert_eq!(*read.lock().unwrap(), [0, huimin_arrow::JOB_ROWS]);
     // asked to the end: every row, in order, one output batch per job
@@ -517,4 +538,139 @@ fn a_run_stops_between_jobs_when_asked() {
         out.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(),
         [huimin_arrow::JOB_ROWS; 3]
     );
+}
+
+/// Three grade-3 primary pupils at 60 class-hours under Wanzhou with a `dibao` column (and,
+/// when given, a `district` column and a `tags` column).
+fn with_dibao(dibao: ArrayRef, district: bool, tags: Option<ArrayRef>) -> RecordBatch {
+    let n = dibao.len();
+    let mut cols: Vec<(&str, ArrayRef)> = vec![
+        (
+            "id",
+            Arc::new(StringArray::from(
+                (0..n).map(|i| format!("p{i}")).collect::<Vec<_>>(),
+            )),
+        ),
+        ("stage", Arc::new(StringArray::from(vec!["primary"; n]))),
+        ("grade", Arc::new(Int32Array::from(vec![3; n]))),
+        ("class_hours", Arc::new(Int32Array::from(vec![60; n]))),
+        ("dibao", dibao),
+    ];
+    if district {
+        cols.push(("district", Arc::new(StringArray::from(vec!["万州"; n]))));
+    }
+    if let Some(t) = tags {
+        cols.push(("tags", t));
+    }
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(name, c)| Field::new(*name, c.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        cols.into_iter().map(|(_, c)| c).collect(),
+    )
+    .unwrap()
+}
+
+fn net_fees(t: &RecordBatch, options: Options) -> Result<Vec<String>, huimin_arrow::Error> {
+    let (out, _) = huimin_arrow::evaluate(
+        &wanzhou(),
+        std::slice::from_ref(t),
+        &t.schema(),
+        as_of(),
+        options,
+        &|_| true,
+    )?;
+    let out = &out[0];
+    let net = out
+        .column_by_name("net_fee")
+        .unwrap()
+        .as_primitive::<Decimal128Type>();
+    let err = out.column_by_name("error").unwrap().as_string::<i32>();
+    Ok((0..out.num_rows())
+        .map(|i| {
+            if err.is_null(i) {
+                Decimal::from_i128_with_scale(net.value(i), 2).to_string()
+            } else {
+                format!("error: {}", err.value(i))
+            }
+        })
+        .collect())
+}
+
+#[test]
+fn a_column_named_after_a_tag_is_that_tag_never_ignored() {
+    // Wanzhou: 3.00 × 60 class-hours = 180.00, capped at 170.00 a month; 低保 waives it all.
+    // A `dibao` column of booleans, of 是/否 texts and of 1/0 integers is read as the tag:
+    // true → 0.00, false → 170.00, null (not given) → 170.00. This column used to be ignored,
+    // charging a 低保 child 170.00.
+    let bools: ArrayRef = Arc::new(BooleanArray::from(vec![Some(true), Some(false), None]));
+    assert_eq!(
+        net_fees(&with_dibao(bools, false, None), SHORTEST).unwrap(),
+        ["0.00", "170.00", "170.00"]
+    );
+    let texts: ArrayRef = Arc::new(StringArray::from(vec![Some("是"), Some("否"), Some("1")]));
+    assert_eq!(
+        net_fees(&with_dibao(texts, false, None), SHORTEST).unwrap(),
+        ["0.00", "170.00", "0.00"]
+    );
+    let ints: ArrayRef = Arc::new(Int32Array::from(vec![1, 0, 1]));
+    assert_eq!(
+        net_fees(&with_dibao(ints, false, None), SHORTEST).unwrap(),
+        ["0.00", "170.00", "0.00"]
+    );
+    // A value that is no yes/no, and a `dibao` false that `tags` contradicts, are that row's
+    // error; the other rows go on.
+    let odd: ArrayRef = Arc::new(StringArray::from(vec!["maybe", "yes", "no"]));
+    let r = net_fees(&with_dibao(odd, false, None), SHORTEST).unwrap();
+    assert!(
+        r[0].starts_with("error: ") && r[0].contains("dibao"),
+        "{r:?}"
+    );
+    assert_eq!(&r[1..], ["0.00", "170.00"]);
+    let mut list = ListBuilder::new(StringBuilder::new());
+    for _ in 0..2 {
+        list.values().append_value("dibao");
+        list.append(true);
+    }
+    let contradicted: ArrayRef = Arc::new(BooleanArray::from(vec![false, true]));
+    let r = net_fees(
+        &with_dibao(contradicted, false, Some(Arc::new(list.finish()))),
+        SHORTEST,
+    )
+    .unwrap();
+    assert!(
+        r[0].contains("conflicting_tag") || r[0].contains("tags` holds `dibao`"),
+        "{r:?}"
+    );
+    assert_eq!(r[1], "0.00");
+}
+
+#[test]
+fn a_column_the_pack_does_not_read_is_refused_unless_ignored() {
+    let t = with_dibao(Arc::new(BooleanArray::from(vec![true])), true, None);
+    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
+        net_fees(&t, SHORTEST)
+    else {
+        panic!("expected an input error");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (errors[0].path.as_str(), errors[0].code),
+        ("district", "unknown_column")
+    );
+    assert!(
+        errors[0]
+            .message
+            .en
+            .starts_with("the pack reads no column `district`"),
+        "{}",
+        errors[0].message.en
+    );
+    let ignore = Options {
+        extra: Extra::Ignore,
+        ..SHORTEST
+    };
+    assert_eq!(net_fees(&t, ignore).unwrap(), ["0.00"]);
 }

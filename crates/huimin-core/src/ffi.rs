@@ -66,6 +66,28 @@ pub fn duplicate(path: &str) -> InputError {
     )
 }
 
+/// The error for a column of a frame that is none of the pack's inputs or tags, nor `id` or
+/// `tags` (code `unknown_column`): refused, as an unknown key is, unless the caller ignores
+/// extra columns.
+pub fn unknown_column(policy: &Policy, name: &str, ty: &dyn std::fmt::Display) -> InputError {
+    let mut e = input_error(
+        name,
+        "unknown_column",
+        &format!("本政策不读取列“{name}”（{ty}）：它既不是输入字段，也不是身份标签；如需保留其他列，请设置 extra=\"ignore\""),
+        &format!("the pack reads no column `{name}` ({ty}): it is neither an input nor a tag; pass extra=\"ignore\" to leave other columns unread"),
+    );
+    let schema = policy.input_schema();
+    let known = schema
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(schema.tags.iter().map(|t| t.id.as_str()));
+    if let Some(h) = crate::expr::did_you_mean(name, known) {
+        e.message.en.push_str(&format!("; {h}"));
+    }
+    e
+}
+
 /// The path of the first key that appears twice in one object of `json` (`[2].stage` for
 /// the `stage` of the third element of an array), if any. Text that is not JSON has none.
 pub fn duplicate_key(json: &str) -> Option<String> {

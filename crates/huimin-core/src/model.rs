@@ -418,3 +418,18 @@ impl std::fmt::Display for Scalar {
         }
     }
 }
+
+/// A yes/no value as registries write it: `true`/`false`, `yes`/`no`, `是`/`否`, `1`/`0`
+/// (an empty text is no); anything else is not one.
+pub fn yes_no(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "是" => Some(true),
+            "false" | "no" | "0" | "否" | "" => Some(false),
+            _ => None,
+        },
+        Value::Number(d) if *d == Decimal::ZERO || *d == Decimal::ONE => Some(*d == Decimal::ONE),
+        Value::Number(_) => None,
+    }
+}

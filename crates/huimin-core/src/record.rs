@@ -3,10 +3,9 @@
 
 use crate::error::InputError;
 use crate::expr::{did_you_mean, parse_date, TagSet};
-use crate::model::{input_error, FieldType, Participant, Scalar, Value};
+use crate::model::{input_error, yes_no, FieldType, Participant, Scalar, Value};
 use crate::money::parse_decimal;
 use crate::policy::{Field, Policy, Record};
-use rust_decimal::Decimal;
 
 impl Policy {
     /// Checks a participant against the pack's schema: every problem, by field path. Empty
@@ -35,19 +34,46 @@ impl Policy {
                 }
             }
         }
-        for name in p.fields.keys() {
-            if !self.fields.iter().any(|f| &f.name == name) {
-                let mut e = input_error(
-                    name,
-                    "unknown_field",
-                    &format!("本政策不使用字段“{name}”"),
-                    &format!("the pack has no input `{name}`"),
-                );
-                if let Some(h) = did_you_mean(name, self.fields.iter().map(|f| f.name.as_str())) {
-                    e.message.en.push_str(&format!("; {h}"));
-                }
-                errors.push(e);
+        for (name, v) in &p.fields {
+            if self.fields.iter().any(|f| &f.name == name) {
+                continue;
             }
+            // A key that names one of the pack's tags is that tag, yes or no: never ignored.
+            if let Some(k) = self.tags.iter().position(|(id, _)| id == name) {
+                let k = u32::try_from(k).unwrap_or(u32::MAX);
+                match yes_no(v) {
+                    Some(true) => tags.insert(k),
+                    Some(false) if p.tags.iter().any(|t| t == name) => errors.push(input_error(
+                        name,
+                        "conflicting_tag",
+                        &format!("“{name}”为否，但身份标签中有“{name}”"),
+                        &format!("`{name}` is false but `tags` holds `{name}`"),
+                    )),
+                    Some(false) => {}
+                    None => errors.push(input_error(
+                        name,
+                        "wrong_type",
+                        &format!("身份标签“{name}”应为是或否"),
+                        &format!("the tag `{name}` must be true or false (是/否, 1/0)"),
+                    )),
+                }
+                continue;
+            }
+            let mut e = input_error(
+                name,
+                "unknown_field",
+                &format!("本政策没有输入字段或身份标签“{name}”"),
+                &format!("the pack has no input or tag `{name}`"),
+            );
+            let known = self
+                .fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .chain(self.tags.iter().map(|(id, _)| id.as_str()));
+            if let Some(h) = did_you_mean(name, known) {
+                e.message.en.push_str(&format!("; {h}"));
+            }
+            errors.push(e);
         }
         let mut values = Vec::with_capacity(self.fields.len());
         for f in &self.fields {
@@ -105,16 +131,10 @@ pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
         (FieldType::Integer | FieldType::Decimal, Value::Bool(_)) => {
             return Err(wrong("数字", "a number"))
         }
-        (FieldType::Boolean, Value::Bool(b)) => Scalar::Bool(*b),
-        (FieldType::Boolean, Value::Text(t)) => match t.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" | "是" => Scalar::Bool(true),
-            "false" | "no" | "0" | "否" | "" => Scalar::Bool(false),
-            _ => return Err(wrong("是或否", "true or false")),
+        (FieldType::Boolean, v) => match yes_no(v) {
+            Some(b) => Scalar::Bool(b),
+            None => return Err(wrong("是或否", "true or false")),
         },
-        (FieldType::Boolean, Value::Number(d)) if *d == Decimal::ZERO || *d == Decimal::ONE => {
-            Scalar::Bool(*d == Decimal::ONE)
-        }
-        (FieldType::Boolean, Value::Number(_)) => return Err(wrong("是或否", "true or false")),
         (FieldType::Text, Value::Text(t)) => Scalar::Text(t.clone()),
         (FieldType::Text, Value::Number(d)) => Scalar::Text(d.to_string()),
         (FieldType::Text, Value::Bool(_)) => return Err(wrong("文字", "text")),

@@ -37,8 +37,14 @@ class Policy:
         threads: Optional[int] = None,
         floats: str = "refuse",
         progress: Optional[Callable[[int], Any]] = None,
+        extra: str = "refuse",
     ) -> Any: ...
     def simulate_arrow(
-        self, table: Any, as_of: str, progress: Optional[Callable[[int], Any]] = None, floats: str = "refuse"
+        self,
+        table: Any,
+        as_of: str,
+        progress: Optional[Callable[[int], Any]] = None,
+        floats: str = "refuse",
+        extra: str = "refuse",
     ) -> str: ...
     def synthetic_arrow(self, n: int, seed: int = 0) -> Any: ...

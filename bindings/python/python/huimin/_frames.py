@@ -13,6 +13,7 @@ DateLike = Union[_dt.date, str]
 #: How float columns are read: ``"refuse"`` (the default) or ``"shortest"`` (each float as its
 #: shortest decimal text).
 Floats = Union[Literal["refuse"], Literal["shortest"]]
+Extra = Union[Literal["refuse"], Literal["ignore"]]
 
 
 def _module(obj: Any) -> str:

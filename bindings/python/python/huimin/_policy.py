@@ -16,6 +16,7 @@ __all__ = ["Policy"]
 
 DateLike = _frames.DateLike
 Floats = _frames.Floats
+Extra = _frames.Extra
 
 
 def _json_default(o: Any) -> Any:
@@ -164,6 +165,7 @@ class Policy:
         threads: Optional[int] = None,
         floats: Floats = "refuse",
         progress: Optional[Callable[[int], Any]] = None,
+        extra: Extra = "refuse",
     ) -> Any:
         """Evaluates every row of a pandas DataFrame, polars DataFrame or pyarrow Table and
         returns the same kind of frame, one row per participant in the same order: ``id`` (when
@@ -173,8 +175,11 @@ class Policy:
         ``error`` (null when the row was evaluated; bad rows are reported, never dropped).
 
         Columns are the pack's input fields (see :meth:`input_schema`), ``tags`` as a list of
-        strings or one ``;``-separated string, and an optional ``id``; other columns are
-        ignored. Data passes through the Arrow C data interface and is evaluated in Rust with
+        strings or one ``;``-separated string, an optional ``id``, and any column named after
+        one of the pack's tags (``dibao``), read as that tag: true/false, 1/0, 是/否, yes/no (a
+        row whose ``dibao`` is false while ``tags`` holds ``dibao`` is that row's error). Any
+        other column is refused (:class:`huimin.InputError`, code ``unknown_column``) as
+        :meth:`evaluate` refuses an unknown key, unless ``extra="ignore"`` leaves it unread. Data passes through the Arrow C data interface and is evaluated in Rust with
         the GIL released, on ``threads`` threads (default: all cores).
 
         A float is no exact decimal: a float column is refused (:class:`huimin.InputError`
@@ -185,7 +190,7 @@ class Policy:
         ``progress(done)``, if given, is called with the count of rows done as jobs of 65 536
         rows finish. Ctrl-C stops the run within a job or so and raises ``KeyboardInterrupt``."""
         kind, table = _frames.to_arrow(frame)
-        out = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads, floats, progress)
+        out = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads, floats, progress, extra)
         return _frames.from_arrow(out, kind, like=frame)
 
     def synthetic(self, n: int, seed: int = 0) -> Any:

@@ -186,6 +186,7 @@ def simulate(
     as_of: Optional[_frames.DateLike] = None,
     progress: Union[bool, None, Callable[[int], Any]] = None,
     floats: _frames.Floats = "refuse",
+    extra: _frames.Extra = "refuse",
 ) -> BudgetSummary:
     """Evaluates a population (pandas/polars DataFrame, pyarrow Table or a list of dicts)
     under ``policy`` and, when given, under ``reform``, in Rust on all cores with the GIL
@@ -195,7 +196,8 @@ def simulate(
     at least 200 000 rows, or always with ``progress=True``; pass a callable to receive the
     count of rows done instead. Ctrl-C stops the run between slices of 65 536 rows and raises
     ``KeyboardInterrupt``. Float columns are read as in :meth:`Policy.evaluate_frame`:
-    refused unless ``floats="shortest"``."""
+    refused unless ``floats="shortest"``; a column named after a tag is that tag, and other
+    columns the pack does not read are refused unless ``extra="ignore"``."""
     import pyarrow as pa
 
     _, arrow = _frames.to_arrow(population)
@@ -205,7 +207,7 @@ def simulate(
     def run(p: Policy, label: str) -> Dict[str, Any]:
         bar = _progress_for(progress, table.num_rows, f"{p.id} ({label})")
         try:
-            return _budget(p._core.simulate_arrow(table, when, bar, floats))
+            return _budget(p._core.simulate_arrow(table, when, bar, floats, extra))
         finally:
             if isinstance(bar, _Progress):
                 bar.close()
