@@ -34,7 +34,8 @@ pub(crate) fn extra(name: &str) -> PyResult<Extra> {
     }
 }
 
-/// Evaluates every row of a table: one output row per input row ([`huimin_arrow::evaluate`]).
+/// Evaluates every row of a table: one output row per input row ([`huimin_arrow::evaluate`]),
+/// and the vocabulary columns the pack does not read.
 /// `progress(done)` is called between jobs; Ctrl-C stops the run between jobs and raises
 /// `KeyboardInterrupt`.
 pub(crate) fn evaluate(
@@ -44,7 +45,7 @@ pub(crate) fn evaluate(
     as_of: &str,
     options: Options,
     progress: Option<Py<PyAny>>,
-) -> PyResult<PyTable> {
+) -> PyResult<(PyTable, Vec<String>)> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let (batches, schema) = table.into_inner();
     let policy = policy.clone();
@@ -58,7 +59,12 @@ pub(crate) fn evaluate(
             }
         })
     })?;
-    PyTable::try_new(batches, out)
+    let unused = out
+        .metadata()
+        .get("huimin.unused")
+        .map(|u| u.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok((PyTable::try_new(batches, out)?, unused))
 }
 
 /// Evaluates every row of a table without explanations and totals it: the core's budget as

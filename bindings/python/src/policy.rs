@@ -119,7 +119,8 @@ impl PyPolicy {
     }
 
     /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
-    /// released, on `threads` threads (default: all cores); one output row per input row.
+    /// released, on `threads` threads (default: all cores); one output row per input row, and
+    /// the standard fields given that the pack does not read.
     /// Float columns are refused unless `floats` is `"shortest"`; columns the pack does not
     /// read are refused unless `extra` is `"ignore"`. `progress(done)` is called between jobs;
     /// Ctrl-C stops the run and raises `KeyboardInterrupt`.
@@ -134,7 +135,7 @@ impl PyPolicy {
         floats: &str,
         progress: Option<Py<PyAny>>,
         extra: &str,
-    ) -> PyResult<PyTable> {
+    ) -> PyResult<(PyTable, Vec<String>)> {
         let options = Options {
             threads,
             floats: frames::floats(floats)?,

@@ -178,12 +178,12 @@ def test_documents_to_bring_and_assumptions_are_attributes() -> None:
     from conftest import load
 
     sz = load("shenzhen-homecare")
-    d = sz.evaluate({"id": "a", "age": 70, "local_hukou": True, "care_dependent": True, "tags": ["dibao"]}, as_of="2010-01-01")
+    d = sz.evaluate({"id": "a", "age": 70, "local_hukou": True, "self_care": "partly_disabled", "tags": ["dibao"]}, as_of="2010-01-01")
     assert [x["document"] for x in d.documents] == ["id_hukou", "dibao_card", "diagnosis"]
     assert d.documents[1]["name"]["zh"] == "《居民最低生活保障金领取证》复印件一份（带原件备查）"
     assert d.documents[2]["cite"]["id"] == "doc_diagnosis"
     assert "to bring: " in d.explain()
-    young = sz.evaluate({"age": 59, "local_hukou": True, "care_dependent": True}, as_of="2010-01-01")
+    young = sz.evaluate({"age": 59, "local_hukou": True, "self_care": "partly_disabled"}, as_of="2010-01-01")
     assert not young.eligible and young.documents == []
     # The age-80 transition voucher is assumed in this pack, and every decision that goes
     # through its rules says so as an attribute, not only in to_dict().

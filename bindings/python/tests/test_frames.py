@@ -377,3 +377,18 @@ def test_a_tag_column_is_the_tag_and_an_unread_column_is_refused() -> None:
     assert [str(x) for x in out["net_fee"]] == ["0.00", "170.00", "170.00"]
     # The same rule for one dict: the key is the tag.
     assert str(wz.evaluate({"stage": "primary", "grade": 3, "class_hours": 60, "dibao": "是"}, as_of="2021-03-01").net_fee) == "0.00"
+
+
+def test_registry_names_and_vocabulary_columns() -> None:
+    # Hebi (example values: 360.00 a semester, half from the government; free for 家庭经济困难).
+    # 学段 is stage; a `dibao` column is 低保, which entails 家庭经济困难: row 0 pays 0.00, row 1
+    # 180.00. `age` is a standard field Hebi does not read: left unread, with a warning.
+    import pandas as pd
+
+    from conftest import load
+
+    hebi = load("hebi-2020", values="hebi-2020.example.yaml")
+    df = pd.DataFrame({"学段": ["primary", "primary"], "dibao": [True, False], "age": [9, 10]})
+    with pytest.warns(huimin.UnusedWarning, match="age"):
+        out = hebi.evaluate_frame(df, as_of="2020-10-12")
+    assert [str(x) for x in out["net_fee"]] == ["0.00", "180.00"]

@@ -193,6 +193,11 @@ export interface Decision {
    * marks exactly these.
    */
   estimated?: string[];
+  /**
+   * Terms of the shared vocabulary given that this pack does not read (a status or a
+   * standard field another program uses): reported, never silently used.
+   */
+  unused?: string[];
   /** What an eligible participant brings or submits to apply, in the pack's order. */
   documents?: Document[];
   /** The explanation: every rule considered, in order. */

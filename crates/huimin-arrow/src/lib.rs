@@ -37,6 +37,8 @@ mod run;
 mod synthetic;
 mod write;
 
+use std::sync::Arc;
+
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use chrono::NaiveDate;
@@ -146,9 +148,20 @@ pub fn evaluate(
         }
         frames.push(Frame::new(policy, &part, options.floats, options.extra)?);
     }
+    // Columns of the vocabulary the pack does not read: named in the output's metadata
+    // (`huimin.unused`), a note for the caller, never silently dropped.
+    let unused = frames
+        .first()
+        .map(|f| f.unused.join(","))
+        .unwrap_or_default();
     // An empty batch is read (its columns may be wrong) but has no job.
     frames.retain(|f| f.rows > 0);
-    let out = output_schema(policy, schema.field_with_name("id").ok());
+    let mut out = output_schema(policy, schema.field_with_name("id").ok());
+    if !unused.is_empty() {
+        let mut meta = out.metadata().clone();
+        meta.insert("huimin.unused".to_owned(), unused);
+        out = Arc::new(out.as_ref().clone().with_metadata(meta));
+    }
     let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads, go_on)?;
     Ok((batches, out))
 }

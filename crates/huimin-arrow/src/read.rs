@@ -314,8 +314,10 @@ pub struct Frame {
     pub rows: usize,
     fields: Vec<(String, FieldType, Col)>,
     tags: Option<Tags>,
-    /// Columns named after one of the pack's tags: yes/no per row.
+    /// Columns named after a status (the pack's tag or a vocabulary term): yes/no per row.
     tag_cols: Vec<(String, Col)>,
+    /// Columns that are standard fields of the vocabulary this pack does not read.
+    pub unused: Vec<String>,
     id: Option<Col>,
     /// The `id` column as given, copied to the output.
     pub id_array: Option<ArrayRef>,
@@ -349,15 +351,27 @@ impl Frame {
                 errors.push(huimin_core::ffi::duplicate(name));
             }
         }
+        let schema_info = policy.input_schema();
+        // The column of each input: by its name, else by a registry alias of it (年龄 for age).
+        let column_of = |field: &str| -> Option<&str> {
+            names.iter().copied().find(|n| *n == field).or_else(|| {
+                names
+                    .iter()
+                    .copied()
+                    .find(|n| huimin_core::model::field_named(n).is_some_and(|s| s.name == field))
+            })
+        };
         let mut fields = Vec::new();
-        for f in policy.input_schema().fields {
-            match column(&f.name) {
-                Some(a) => match Col::new(&f.name, &a)
-                    .and_then(|c| admit(c, &f.name, a.data_type(), f.ty, floats))
-                {
-                    Ok(c) => fields.push((f.name, f.ty, c)),
-                    Err(e) => errors.push(e),
-                },
+        let mut read: Vec<&str> = Vec::new();
+        for f in schema_info.fields.clone() {
+            match column_of(&f.name).and_then(|n| Some((n, column(n)?))) {
+                Some((n, a)) => {
+                    read.push(n);
+                    match Col::new(n, &a).and_then(|c| admit(c, n, a.data_type(), f.ty, floats)) {
+                        Ok(c) => fields.push((f.name, f.ty, c)),
+                        Err(e) => errors.push(e),
+                    }
+                }
                 None if f.required => errors.push(input_err(
                     &f.name,
                     "missing",
@@ -370,14 +384,19 @@ impl Frame {
                 None => {}
             }
         }
-        let schema_info = policy.input_schema();
+        // The other columns: a status (one of the pack's tags or a vocabulary term, by id or
+        // registry name) is read row by row as yes/no; a standard field the pack does not read
+        // is left unread and named in `unused`; anything else is refused unless ignored.
         let mut tag_cols = Vec::new();
+        let mut unused = Vec::new();
         for (name, f) in names.iter().zip(schema.fields()) {
             let name = *name;
-            if name == "id" || name == "tags" || schema_info.fields.iter().any(|x| x.name == name) {
+            if name == "id" || name == "tags" || read.contains(&name) {
                 continue;
             }
-            if schema_info.tags.iter().any(|t| t.id == name) {
+            let is_tag = schema_info.tags.iter().any(|t| t.id == name)
+                || huimin_core::model::tag_named(name).is_some();
+            if is_tag {
                 if tag_cols.iter().any(|(n, _): &(String, Col)| n == name) {
                     continue;
                 }
@@ -385,6 +404,13 @@ impl Frame {
                     Some(Ok(c)) => tag_cols.push((name.to_owned(), c)),
                     Some(Err(e)) => errors.push(e),
                     None => {}
+                }
+            } else if let Some(std) = huimin_core::model::field_named(name) {
+                if schema_info.fields.iter().any(|x| x.name == std.name) {
+                    // Another column already gave this input (`age` and `年龄`).
+                    errors.push(huimin_core::ffi::duplicate(name));
+                } else {
+                    unused.push(name.to_owned());
                 }
             } else if extra == Extra::Refuse {
                 errors.push(huimin_core::ffi::unknown_column(
@@ -418,6 +444,7 @@ impl Frame {
                 fields,
                 tags,
                 tag_cols,
+                unused,
                 id,
                 id_array,
             })

@@ -674,3 +674,54 @@ fn a_column_the_pack_does_not_read_is_refused_unless_ignored() {
     };
     assert_eq!(net_fees(&t, ignore).unwrap(), ["0.00"]);
 }
+
+#[test]
+fn registry_names_vocabulary_statuses_and_unread_terms() {
+    // Hebi under its example values: 360.00 a semester, the government bearing half, all of
+    // it for a 家庭经济困难 pupil. A registry frame names the stage 学段 and gives 低保 as a
+    // column `dibao` that Hebi does not declare: 低保 entails hardship, so row 0 pays 0.00 and
+    // row 1 (not 低保) 180.00. `age` is a standard field Hebi does not read: left unread and
+    // named in the output's metadata.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+    let p = Policy::from_path_with_values(
+        format!("{root}/policies/hebi-2020.yaml"),
+        format!("{root}/values/hebi-2020.example.yaml"),
+    )
+    .unwrap();
+    let cols: Vec<(&str, ArrayRef)> = vec![
+        (
+            "学段",
+            Arc::new(StringArray::from(vec!["primary", "primary"])),
+        ),
+        ("dibao", Arc::new(BooleanArray::from(vec![true, false]))),
+        ("age", Arc::new(Int32Array::from(vec![9, 10]))),
+    ];
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, c)| Field::new(*n, c.data_type().clone(), true))
+        .collect();
+    let t = RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        cols.into_iter().map(|(_, c)| c).collect(),
+    )
+    .unwrap();
+    let day = NaiveDate::from_ymd_opt(2020, 10, 12).unwrap();
+    let (out, schema) = huimin_arrow::evaluate(
+        &p,
+        std::slice::from_ref(&t),
+        &t.schema(),
+        day,
+        SHORTEST,
+        &|_| true,
+    )
+    .unwrap();
+    let net = out[0]
+        .column_by_name("net_fee")
+        .unwrap()
+        .as_primitive::<Decimal128Type>();
+    assert_eq!((net.value(0), net.value(1)), (0, 18000));
+    assert_eq!(
+        schema.metadata().get("huimin.unused").map(String::as_str),
+        Some("age")
+    );
+}

@@ -113,6 +113,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Print the shared vocabulary: the statuses and standard fields every pack names alike,
+    /// with the registry names read as them.
+    Vocabulary,
     /// Print the JSON Schema of the pack format.
     Schema {
         /// The schema of the program file instead.
@@ -280,6 +283,34 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),
+        Command::Vocabulary => {
+            use huimin_core::model::{FIELD_ALIASES, STANDARD_FIELDS, STANDARD_TAGS};
+            say!("statuses 身份标签 (tags):")?;
+            for t in STANDARD_TAGS {
+                let implies = if t.implies.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ⇒ {}", t.implies.join(", "))
+                };
+                say!("  {:<28} {} / {}{implies}", t.id, t.zh, t.en)?;
+                say!("  {:<28} also: {}", "", t.aliases.join("、"))?;
+            }
+            say!("\nstandard fields 标准字段 (inputs: {{}}):")?;
+            for f in STANDARD_FIELDS {
+                let aliases: Vec<&str> = FIELD_ALIASES
+                    .iter()
+                    .filter(|(_, n)| *n == f.name)
+                    .map(|(a, _)| *a)
+                    .collect();
+                let also = if aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!("  also: {}", aliases.join("、"))
+                };
+                say!("  {:<28} {:?}  {} / {}{also}", f.name, f.ty, f.zh, f.en)?;
+            }
+            Ok(0)
+        }
         Command::Schema { program, values } => {
             let schema = if program {
                 huimin_core::program::json_schema()

@@ -58,6 +58,10 @@ pub struct Decision {
     /// marks exactly these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estimated: Vec<String>,
+    /// Terms of the shared vocabulary given that this pack does not read (a status or a
+    /// standard field another program uses): reported, never silently used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused: Vec<String>,
     /// What an eligible participant brings or submits to apply, in the pack's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,

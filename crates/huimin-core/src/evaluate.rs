@@ -509,6 +509,7 @@ impl Policy {
                 entitlements: Vec::new(),
                 assumptions: Vec::new(),
                 estimated: Vec::new(),
+                unused: record.unused.clone(),
                 documents: Vec::new(),
                 steps: Vec::new(),
             },

@@ -392,6 +392,33 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
     },
+    StandardField {
+        name: "local_hukou",
+        ty: FieldType::Boolean,
+        zh: "本地户籍",
+        en: "Local hukou",
+        min: None,
+        max: None,
+        choices: &[],
+    },
+    StandardField {
+        name: "local_residence",
+        ty: FieldType::Boolean,
+        zh: "在本地居住",
+        en: "Lives locally",
+        min: None,
+        max: None,
+        choices: &[],
+    },
+    StandardField {
+        name: "applied",
+        ty: FieldType::Boolean,
+        zh: "已提出申请",
+        en: "Has applied",
+        min: None,
+        max: None,
+        choices: &[],
+    },
 ];
 
 /// Looks up a standard field by name.
@@ -432,4 +459,223 @@ pub fn yes_no(v: &Value) -> Option<bool> {
         Value::Number(d) if *d == Decimal::ZERO || *d == Decimal::ONE => Some(*d == Decimal::ONE),
         Value::Number(_) => None,
     }
+}
+
+/// A household status every pack may name by the same id: the shared vocabulary of tags.
+#[derive(Debug, Clone, Copy)]
+pub struct StandardTag {
+    /// Tag id.
+    pub id: &'static str,
+    /// Chinese label.
+    pub zh: &'static str,
+    /// English label.
+    pub en: &'static str,
+    /// Other names for it, as registries, forms and earlier packs write them: a key or column
+    /// of one of these names is this tag.
+    pub aliases: &'static [&'static str],
+    /// Statuses it entails (低保 is 家庭经济困难): a pack that reads one of those and not this
+    /// one reads it as given.
+    pub implies: &'static [&'static str],
+}
+
+const fn tag(
+    id: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    aliases: &'static [&'static str],
+    implies: &'static [&'static str],
+) -> StandardTag {
+    StandardTag {
+        id,
+        zh,
+        en,
+        aliases,
+        implies,
+    }
+}
+
+/// The statuses of the shared vocabulary. `hardship` is any economically difficult household,
+/// as certified; 低保, 特困 and 建档立卡 entail it, so a pack that names "other" difficult
+/// households beside 建档立卡 and 低保 (Nanjing's 等, Jilin's 其他贫困家庭) and one that
+/// names all of them read one record alike.
+pub const STANDARD_TAGS: &[StandardTag] = &[
+    tag(
+        "dibao",
+        "低保",
+        "Minimum living allowance (低保)",
+        &[
+            "低保",
+            "低保户",
+            "低保家庭",
+            "低保对象",
+            "享受低保",
+            "是否低保",
+        ],
+        &["hardship"],
+    ),
+    tag(
+        "tekun",
+        "特困人员",
+        "Extreme poverty (特困)",
+        &["特困", "特困供养", "特困供养人员", "是否特困"],
+        &["hardship"],
+    ),
+    tag(
+        "jianka",
+        "建档立卡贫困户",
+        "Registered poverty (建档立卡)",
+        &[
+            "建档立卡",
+            "建档立卡户",
+            "建档立卡家庭",
+            "建档立卡贫困户",
+            "是否建档立卡",
+            "jiandang_lika",
+        ],
+        &["hardship"],
+    ),
+    tag(
+        "low_income",
+        "低收入家庭",
+        "Low-income household (低收入)",
+        &["低收入", "低收入户", "低收入家庭", "是否低收入"],
+        &[],
+    ),
+    tag(
+        "hardship",
+        "家庭经济困难",
+        "Economically difficult household",
+        &[
+            "家庭经济困难",
+            "经济困难",
+            "困难家庭",
+            "家庭困难",
+            "是否家庭经济困难",
+        ],
+        &[],
+    ),
+    tag(
+        "sanwu",
+        "“三无”人员",
+        "三无 (no income, no working ability, no supporter)",
+        &["三无", "三无人员", "“三无”人员", "三无老人", "“三无”老人"],
+        &[],
+    ),
+    tag(
+        "disabled",
+        "残疾",
+        "Disabled",
+        &["残疾", "残疾人", "残疾儿童", "是否残疾"],
+        &[],
+    ),
+    tag(
+        "left_behind",
+        "留守儿童",
+        "Left-behind child",
+        &["留守", "留守儿童", "留守学生", "是否留守"],
+        &[],
+    ),
+    tag(
+        "migrant",
+        "进城务工人员随迁子女",
+        "Child of migrant workers",
+        &[
+            "随迁子女",
+            "进城务工人员随迁子女",
+            "外来务工",
+            "外来务工家庭",
+            "是否随迁子女",
+            "migrant_child",
+            "migrant_worker",
+        ],
+        &[],
+    ),
+    tag(
+        "dual_worker",
+        "双职工家庭",
+        "Dual-worker household",
+        &["双职工", "双职工家庭", "是否双职工"],
+        &[],
+    ),
+    tag(
+        "low_middle_income",
+        "中低收入家庭",
+        "Low- or middle-income household",
+        &["中低收入", "中低收入家庭"],
+        &[],
+    ),
+    tag(
+        "youfu",
+        "重点优抚对象",
+        "Key special-care recipient (重点优抚)",
+        &["重点优抚", "优抚对象", "重点优抚对象"],
+        &[],
+    ),
+    tag(
+        "disability_nursing_subsidy",
+        "已享受残疾人护理补贴",
+        "Already receives the disabled persons' nursing subsidy",
+        &["残疾人护理补贴", "享受残疾人护理补贴"],
+        &[],
+    ),
+    tag(
+        "severe_mental_illness",
+        "严重精神障碍患者",
+        "Severe mental illness",
+        &["严重精神障碍", "重症精神病"],
+        &[],
+    ),
+    tag(
+        "hypertension",
+        "高血压患者",
+        "Hypertension",
+        &["高血压", "原发性高血压"],
+        &[],
+    ),
+];
+
+/// Looks up a vocabulary status by its id.
+pub fn standard_tag(id: &str) -> Option<&'static StandardTag> {
+    STANDARD_TAGS.iter().find(|t| t.id == id)
+}
+
+/// The vocabulary status a name stands for: its id, or one of its aliases.
+pub fn tag_named(name: &str) -> Option<&'static StandardTag> {
+    let name = name.trim();
+    STANDARD_TAGS
+        .iter()
+        .find(|t| t.id == name || t.aliases.contains(&name))
+}
+
+/// Registry names of the standard fields (列名 as exports write them): name → field.
+pub const FIELD_ALIASES: &[(&str, &str)] = &[
+    ("年龄", "age"),
+    ("年级", "grade"),
+    ("学段", "stage"),
+    ("户籍所在区", "hukou_district"),
+    ("居住区", "residence_district"),
+    ("残疾等级", "disability_grade"),
+    ("自理能力", "self_care"),
+    ("居住状况", "living_situation"),
+    ("课时数", "class_hours"),
+    ("天数", "days"),
+    ("月数", "months"),
+    ("服务时长", "service_hours"),
+    ("家庭人均月收入", "monthly_income"),
+    ("出生日期", "birth_date"),
+    ("本地户籍", "local_hukou"),
+    ("是否本地户籍", "local_hukou"),
+    ("已申请", "applied"),
+    ("是否申请", "applied"),
+];
+
+/// The standard field a name stands for: its own name or a registry alias.
+pub fn field_named(name: &str) -> Option<&'static StandardField> {
+    let name = name.trim();
+    standard_field(name).or_else(|| {
+        FIELD_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .and_then(|(_, f)| standard_field(f))
+    })
 }

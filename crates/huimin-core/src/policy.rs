@@ -202,6 +202,8 @@ pub(crate) struct Document {
 pub(crate) struct Record {
     pub fields: Vec<Scalar>,
     pub tags: TagSet,
+    /// Vocabulary terms given that the pack does not read.
+    pub unused: Vec<String>,
 }
 
 /// The participant schema of a pack: what a form must ask.

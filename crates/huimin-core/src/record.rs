@@ -3,7 +3,9 @@
 
 use crate::error::InputError;
 use crate::expr::{did_you_mean, parse_date, TagSet};
-use crate::model::{input_error, yes_no, FieldType, Participant, Scalar, Value};
+use crate::model::{
+    field_named, input_error, tag_named, yes_no, FieldType, Participant, Scalar, StandardTag, Value,
+};
 use crate::money::parse_decimal;
 use crate::policy::{Field, Policy, Record};
 
@@ -17,9 +19,20 @@ impl Policy {
     pub(crate) fn record(&self, p: &Participant) -> Result<Record, Vec<InputError>> {
         let mut errors = Vec::new();
         let mut tags = TagSet::default();
+        let mut unused: Vec<String> = Vec::new();
+        // Vocabulary statuses given, whether or not the pack reads them: their implications.
+        let mut statuses: Vec<&'static StandardTag> = Vec::new();
         for (i, t) in p.tags.iter().enumerate() {
-            match self.tags.iter().position(|(id, _)| id == t) {
-                Some(k) => tags.insert(u32::try_from(k).unwrap_or(u32::MAX)),
+            if let Some(k) = self.tag_slot(t) {
+                tags.insert(k);
+                statuses.extend(tag_named(t));
+                continue;
+            }
+            match tag_named(t) {
+                Some(v) => {
+                    statuses.push(v);
+                    unused.push(t.clone());
+                }
                 None => {
                     let mut e = input_error(
                         &format!("tags[{i}]"),
@@ -34,21 +47,44 @@ impl Policy {
                 }
             }
         }
+        // Each key: one of the pack's inputs (by name or registry alias), one of its tags (yes
+        // or no), a vocabulary term it does not read (reported as unused), or an error.
+        let mut given: Vec<Option<(&String, &Value)>> = vec![None; self.fields.len()];
         for (name, v) in &p.fields {
-            if self.fields.iter().any(|f| &f.name == name) {
+            let slot = self
+                .fields
+                .iter()
+                .position(|f| &f.name == name)
+                .or_else(|| {
+                    field_named(name)
+                        .and_then(|s| self.fields.iter().position(|f| f.name == s.name))
+                });
+            if let Some(k) = slot {
+                match given.get_mut(k) {
+                    Some(Some((first, _))) => errors.push(input_error(
+                        name,
+                        "duplicate_key",
+                        &format!("“{name}”与“{first}”是同一字段，给出了两次"),
+                        &format!("`{name}` and `{first}` are the same input, given twice"),
+                    )),
+                    Some(cell) => *cell = Some((name, v)),
+                    None => {}
+                }
                 continue;
             }
-            // A key that names one of the pack's tags is that tag, yes or no: never ignored.
-            if let Some(k) = self.tags.iter().position(|(id, _)| id == name) {
-                let k = u32::try_from(k).unwrap_or(u32::MAX);
+            if let Some(k) = self.tag_slot(name) {
                 match yes_no(v) {
-                    Some(true) => tags.insert(k),
-                    Some(false) if p.tags.iter().any(|t| t == name) => errors.push(input_error(
-                        name,
-                        "conflicting_tag",
-                        &format!("“{name}”为否，但身份标签中有“{name}”"),
-                        &format!("`{name}` is false but `tags` holds `{name}`"),
-                    )),
+                    Some(true) => {
+                        tags.insert(k);
+                        statuses.extend(tag_named(name));
+                    }
+                    Some(false) if p.tags.iter().any(|t| self.tag_slot(t) == Some(k)) => errors
+                        .push(input_error(
+                            name,
+                            "conflicting_tag",
+                            &format!("“{name}”为否，但身份标签中有“{name}”"),
+                            &format!("`{name}` is false but `tags` holds `{name}`"),
+                        )),
                     Some(false) => {}
                     None => errors.push(input_error(
                         name,
@@ -57,6 +93,17 @@ impl Policy {
                         &format!("the tag `{name}` must be true or false (是/否, 1/0)"),
                     )),
                 }
+                continue;
+            }
+            if let Some(t) = tag_named(name) {
+                if yes_no(v) == Some(true) {
+                    statuses.push(t);
+                }
+                unused.push(name.clone());
+                continue;
+            }
+            if field_named(name).is_some() {
+                unused.push(name.clone());
                 continue;
             }
             let mut e = input_error(
@@ -75,9 +122,20 @@ impl Policy {
             }
             errors.push(e);
         }
+        // A status entails others (低保 is 家庭经济困难): the pack reads those as given.
+        for t in &statuses {
+            for implied in t.implies {
+                if let Some(k) = self.tag_slot(implied) {
+                    tags.insert(k);
+                    unused.retain(|u| tag_named(u).is_none_or(|v| v.id != t.id));
+                }
+            }
+        }
+        unused.sort();
+        unused.dedup();
         let mut values = Vec::with_capacity(self.fields.len());
-        for f in &self.fields {
-            match p.fields.get(&f.name) {
+        for (f, g) in self.fields.iter().zip(&given) {
+            match g {
                 None => match &f.default {
                     Some(d) => values.push(d.clone()),
                     None => {
@@ -90,7 +148,7 @@ impl Policy {
                         values.push(Scalar::Bool(false));
                     }
                 },
-                Some(v) => match coerce(f, v) {
+                Some((_, v)) => match coerce(f, v) {
                     Ok(s) => values.push(s),
                     Err(e) => {
                         errors.push(e);
@@ -103,10 +161,24 @@ impl Policy {
             Ok(Record {
                 fields: values,
                 tags,
+                unused,
             })
         } else {
             Err(errors)
         }
+    }
+
+    /// The slot of the pack's tag that `name` stands for: its id, or a vocabulary name of it.
+    fn tag_slot(&self, name: &str) -> Option<u32> {
+        let k = self
+            .tags
+            .iter()
+            .position(|(id, _)| id == name)
+            .or_else(|| {
+                let v = tag_named(name)?;
+                self.tags.iter().position(|(id, _)| id == v.id)
+            })?;
+        Some(u32::try_from(k).unwrap_or(u32::MAX))
     }
 }
 

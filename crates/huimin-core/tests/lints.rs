@@ -125,9 +125,12 @@ fn the_seed_packs_have_no_lint_errors_and_only_known_warnings() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let policy = Policy::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
+        // The bench packs keep the peer harness's ids (jiandang_lika, migrant_child), so the
+        // head-to-head compares like with like; `check` says they are vocabulary terms.
+        let bench = policy.id().starts_with("bench-");
         for w in policy.warnings() {
             assert!(
-                ["gap", "no_citation"].contains(&w.code),
+                ["gap", "no_citation"].contains(&w.code) || (bench && w.code == "vocabulary"),
                 "{}: new warning {w} [{}]",
                 path.display(),
                 w.code

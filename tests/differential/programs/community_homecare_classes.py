@@ -26,8 +26,8 @@ def reference(p: dict, as_of: date) -> dict:
     living = p["living_situation"]
     self_care = p.get("self_care", "able")
     pension = Decimal(str(p.get("monthly_pension", "0")))
-    unmet = [r for r, ok in (("aged_60", age >= 60), ("hukou_local", p["hukou_local"]),
-                             ("residence_local", p["residence_local"])) if not ok]
+    unmet = [r for r, ok in (("aged_60", age >= 60), ("local_hukou", p["local_hukou"]),
+                             ("local_residence", p["local_residence"])) if not ok]
     eligible = not unmet
     alone_or_disabled_children = living in ("alone", "with_disabled_children")
     groups = {
@@ -57,7 +57,7 @@ def reference(p: dict, as_of: date) -> dict:
 
 def generate(r: random.Random, i: int) -> dict:
     age = r.choice([lambda: r.randint(50, 110), lambda: r.choice([59, 60, 69, 70, 71, 99, 100, 101])])()
-    p = {"id": f"e{i}", "age": age, "hukou_local": r.random() < 0.85, "residence_local": r.random() < 0.85,
+    p = {"id": f"e{i}", "age": age, "local_hukou": r.random() < 0.85, "local_residence": r.random() < 0.85,
          "living_situation": r.choice(["alone", "with_family", "with_disabled_children", "institution"])}
     maybe(r, p, "self_care", r.choice(["able", "partly_disabled", "fully_disabled"]), 0.3)
     maybe(r, p, "monthly_pension", r.choice([

@@ -13,7 +13,7 @@ from common import ZERO, outcome, tags, yuan
 
 PACK = "hebi-2020"
 DATES = [date(2020, 9, 1), date(2021, 3, 1), date(2024, 6, 30)]
-GROUPS = ("disabled", "left_behind", "migrant", "poor_family")
+GROUPS = ("disabled", "left_behind", "migrant", "hardship")
 
 
 def reference(p: dict, as_of: date) -> dict:
@@ -21,7 +21,7 @@ def reference(p: dict, as_of: date) -> dict:
     eligible = p["stage"] in ("primary", "junior")
     cost = Decimal("360.00")
     government = yuan(cost * Decimal(50) / Decimal(100))
-    if "poor_family" in t:
+    if "hardship" in t:
         government = cost
     groups = [g for g in GROUPS if g in t]
     return outcome(eligible, cost, government, ZERO, {"government": government, "parents": cost - government}, groups)

@@ -17,7 +17,7 @@ def reference(p: dict, as_of: date) -> dict:
     tags = set(p.get("tags", []))
     eligible = p["stage"] == "primary" and p.get("urban_school", True)
     fee = ZERO if p.get("vacation_month", False) else Decimal("80.00")
-    reduction = yuan(fee * Decimal(50) / Decimal(100)) if tags & {"jianka", "poor_family"} else ZERO
+    reduction = yuan(fee * Decimal(50) / Decimal(100)) if tags & {"jianka", "hardship"} else ZERO
     return outcome(eligible, fee, reduction, ZERO, {"parents": fee - reduction})
 
 
@@ -25,5 +25,5 @@ def generate(r: random.Random, i: int) -> dict:
     p = {"id": f"j{i}", "stage": r.choice(["preschool", "primary", "primary", "junior", "senior"])}
     maybe(r, p, "urban_school", r.random() < 0.8, 0.4)
     maybe(r, p, "vacation_month", r.random() < 0.2, 0.4)
-    p["tags"] = tags(r, ["jianka", "poor_family"], 0.25)
+    p["tags"] = tags(r, ["jianka", "hardship"], 0.25)
     return p

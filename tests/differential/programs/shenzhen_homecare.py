@@ -19,7 +19,7 @@ DATES = [date(2009, 1, 1), date(2009, 3, 31), date(2009, 4, 1), date(2015, 6, 1)
 def reference(p: dict, as_of: date) -> dict:
     tags = set(p.get("tags", []))
     age = int(p["age"])
-    care = p["care_dependent"]
+    care = p["self_care"] != "able"  # 生活不能自理（介护）: partly or fully disabled
     extends = p.get("district_extends_80_voucher", False)
     voucher80 = Decimal(200) if as_of < date(2009, 4, 1) else Decimal(0)
     tiers = []
@@ -40,7 +40,7 @@ def reference(p: dict, as_of: date) -> dict:
 
 def generate(r: random.Random, i: int) -> dict:
     age = r.choice([lambda: r.randint(0, 150), lambda: r.choice([59, 60, 61, 79, 80, 81, 100])])()
-    p = {"id": f"s{i}", "age": age, "local_hukou": r.random() < 0.85, "care_dependent": r.random() < 0.4}
+    p = {"id": f"s{i}", "age": age, "local_hukou": r.random() < 0.85, "self_care": r.choice(["able", "able", "partly_disabled", "fully_disabled"])}
     maybe(r, p, "service_cost", r.choice([
         lambda: decimal_text(r, 2000, 3),
         lambda: str(r.choice([0, 200, 299.99, 300, 300.01, 500, 500.005, 499.995])),

@@ -12,7 +12,7 @@ from common import ZERO, maybe, outcome, tags, yuan
 
 PACK = "weifang-summer-2021"
 DATES = [date(2021, 9, 1), date(2022, 7, 15), date(2026, 1, 1)]
-GROUPS = ("dual_worker", "migrant_worker", "low_middle_income")
+GROUPS = ("dual_worker", "migrant", "low_middle_income")
 
 
 def reference(p: dict, as_of: date) -> dict:

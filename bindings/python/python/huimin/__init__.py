@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from . import _core, plot
 from ._decision import Decision
-from ._errors import EvalError, HuiminError, InputError, InternalError, PackError
+from ._errors import EvalError, HuiminError, InputError, InternalError, PackError, UnusedWarning
 from ._policy import Policy
 from ._simulate import BudgetSummary, simulate, synthetic
 
@@ -41,5 +41,6 @@ __all__ = [
     "InputError",
     "EvalError",
     "InternalError",
+    "UnusedWarning",
     "__version__",
 ]

@@ -1,6 +1,6 @@
 """The Rust extension behind huimin (huimin-core through pyo3). Use the `huimin` package."""
 
-from typing import Any, Callable, Optional, final
+from typing import Any, Callable, List, Optional, Tuple, final
 
 
 # pyo3 lists every function it adds, the internal test hook too.
@@ -38,7 +38,7 @@ class Policy:
         floats: str = "refuse",
         progress: Optional[Callable[[int], Any]] = None,
         extra: str = "refuse",
-    ) -> Any: ...
+    ) -> Tuple[Any, List[str]]: ...
     def simulate_arrow(
         self,
         table: Any,

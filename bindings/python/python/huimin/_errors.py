@@ -128,3 +128,8 @@ class InternalError(HuiminError, RuntimeError):
     def code(self) -> Optional[str]:
         code = self.detail.get("code")
         return code if isinstance(code, str) else None
+
+
+class UnusedWarning(UserWarning):
+    """Data given that the pack does not read: terms of the shared vocabulary another program
+    uses (a frame's ``age`` column under an after-school pack). Never silently used or lost."""

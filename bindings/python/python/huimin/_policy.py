@@ -6,11 +6,13 @@ import datetime as _dt
 import json
 import math
 import os
+import warnings
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _core, _frames
 from ._decision import Decision
+from ._errors import UnusedWarning
 
 __all__ = ["Policy"]
 
@@ -179,7 +181,11 @@ class Policy:
         one of the pack's tags (``dibao``), read as that tag: true/false, 1/0, 是/否, yes/no (a
         row whose ``dibao`` is false while ``tags`` holds ``dibao`` is that row's error). Any
         other column is refused (:class:`huimin.InputError`, code ``unknown_column``) as
-        :meth:`evaluate` refuses an unknown key, unless ``extra="ignore"`` leaves it unread. Data passes through the Arrow C data interface and is evaluated in Rust with
+        :meth:`evaluate` refuses an unknown key, unless ``extra="ignore"`` leaves it unread —
+        except the shared vocabulary: a registry name of an input (``学段``, ``年龄``) is that
+        input, any status (``dibao``, ``是否低保``) is read even when the pack names it only
+        through what it entails (低保 is 家庭经济困难), and a standard field the pack does not
+        read is left unread with a :class:`huimin.UnusedWarning` naming it. Data passes through the Arrow C data interface and is evaluated in Rust with
         the GIL released, on ``threads`` threads (default: all cores).
 
         A float is no exact decimal: a float column is refused (:class:`huimin.InputError`
@@ -190,7 +196,13 @@ class Policy:
         ``progress(done)``, if given, is called with the count of rows done as jobs of 65 536
         rows finish. Ctrl-C stops the run within a job or so and raises ``KeyboardInterrupt``."""
         kind, table = _frames.to_arrow(frame)
-        out = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads, floats, progress, extra)
+        out, unused = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads, floats, progress, extra)
+        if unused:
+            warnings.warn(
+                f"{self.id} reads none of these columns of the shared vocabulary: {', '.join(unused)}",
+                UnusedWarning,
+                stacklevel=2,
+            )
         return _frames.from_arrow(out, kind, like=frame)
 
     def synthetic(self, n: int, seed: int = 0) -> Any:

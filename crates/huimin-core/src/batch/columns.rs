@@ -52,6 +52,22 @@ pub(crate) fn fill_tags(
     }
 }
 
+/// A column the pack does not read by that name (a tag given as a column, a registry alias
+/// of an input, a vocabulary term another pack reads): its rows with a value go to the exact
+/// engine, which reads vocabulary names and reports unused terms.
+pub(crate) fn mark_unread(policy: &Policy, batch: &Batch, s: usize, e: usize, bad: &mut [bool]) {
+    for (name, col) in &batch.columns {
+        if policy.fields.iter().any(|f| &f.name == name) {
+            continue;
+        }
+        for (row, b) in (s..e).zip(bad.iter_mut()) {
+            if col.value(row).is_some() {
+                *b = true;
+            }
+        }
+    }
+}
+
 /// Converts rows `s..e` of a numeric or date field's column into `buf` (millionths or days;
 /// other types are borrowed as they are), marking rows the fast path cannot take: absent,
 /// out of range, not exact at 6 places, not an allowed choice.

@@ -3,7 +3,7 @@
 //! over [`Fixed`] amounts and writes the output columns. Rows that a lane or a rule cannot
 //! finish exactly are decided afterwards by the exact engine, one by one.
 
-use super::columns::{field_slice, fill, fill_tags};
+use super::columns::{field_slice, fill, fill_tags, mark_unread};
 use super::plan::Plan;
 use super::{Batch, BatchOutput};
 use crate::decision::StepKind;
@@ -180,6 +180,7 @@ fn run_part(policy: &Policy, batch: &Batch, shared: &Shared, start: usize, mut p
             fill(f, batch.columns.get(&f.name), s, e, buf, out.bad);
         }
         fill_tags(policy, batch, s, e, &mut tags, out.bad);
+        mark_unread(policy, batch, s, e, out.bad);
         let fields = policy
             .fields
             .iter()

@@ -30,6 +30,7 @@ pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors
     };
     let dates = l.dates(&policy);
     l.split_shares(&policy);
+    l.vocabulary(&policy);
     l.uncited_values(&policy);
     l.bounds(&policy, &dates);
     l.uplift_bounds(&policy, &dates);
@@ -113,6 +114,53 @@ impl Lints<'_> {
                     format!(
                         "split `{id}`: the shares add up to {}, not 1 (write ratios under `parts` instead of `shares` if they need not)",
                         total.normalize()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A local tag or input that is a term of the shared vocabulary under another name: a
+    /// household record written in the vocabulary would not fit this pack.
+    fn vocabulary(&mut self, p: &Policy) {
+        use crate::model::{
+            field_named, standard_field, standard_tag, tag_named, STANDARD_FIELDS, STANDARD_TAGS,
+        };
+        for (id, label) in &p.tags {
+            if standard_tag(id).is_some() {
+                continue;
+            }
+            let same = tag_named(id).or_else(|| {
+                STANDARD_TAGS
+                    .iter()
+                    .find(|t| t.zh == label.zh || t.aliases.contains(&label.zh.as_str()))
+            });
+            if let Some(t) = same {
+                self.push(
+                    Severity::Warning,
+                    Pos::of(&p.pack.id),
+                    "vocabulary",
+                    format!(
+                        "tag `{id}` ({}) is the shared vocabulary's `{}` ({}): name it `{}` so that one household record fits every pack",
+                        label.zh, t.id, t.zh, t.id
+                    ),
+                );
+            }
+        }
+        for f in &p.fields {
+            if standard_field(&f.name).is_some() {
+                continue;
+            }
+            let same = field_named(&f.name)
+                .or_else(|| STANDARD_FIELDS.iter().find(|s| s.zh == f.label.zh));
+            if let Some(s) = same {
+                self.push(
+                    Severity::Warning,
+                    Pos::of(&p.pack.id),
+                    "vocabulary",
+                    format!(
+                        "input `{}` ({}) is the shared vocabulary's `{}` ({}): name it `{}` so that one household record fits every pack",
+                        f.name, f.label.zh, s.name, s.zh, s.name
                     ),
                 );
             }
