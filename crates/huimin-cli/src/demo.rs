@@ -182,7 +182,8 @@ fn cell(r: &Result<Decision, huimin_core::Error>) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-pub(crate) fn run(students: usize) -> Result<u8, Fail> {
+/// The embedded seed packs, each with its example values file when it has one.
+pub(crate) fn seed_policies() -> Result<Vec<Policy>, Fail> {
     let mut policies = Vec::new();
     for (file, text) in SEED_PACKS {
         let policy = match SEED_VALUES.iter().find(|(pack, _, _)| pack == file) {
@@ -191,6 +192,11 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
         };
         policies.push(policy.map_err(Fail::pack)?);
     }
+    Ok(policies)
+}
+
+pub(crate) fn run(students: usize) -> Result<u8, Fail> {
+    let policies = seed_policies()?;
     say!("惠民 huimin — {} seed policy packs, evaluated exactly, with the clause each amount comes from.\n", policies.len())?;
 
     let groups: [(&str, ProgramKind, &[Sample]); 2] = [
@@ -234,6 +240,8 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
         say!("* 估算 estimate: rests on a number the source does not state (the pack's assumption, or an example value of a number an authority sets)\n")?;
     }
 
+    screen_demo(&policies)?;
+
     if let Some(wz) = policies.iter().find(|p| p.id() == "chongqing-wanzhou-2020") {
         let kid = participant(wz, &XIAOMING);
         if let Ok(d) = wz.evaluate(&kid, as_of(wz)) {
@@ -260,4 +268,24 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
         )?;
     }
     Ok(0)
+}
+
+/// The screener for a sample household: a 低保 pupil and her grandmother, under every seed
+/// program in force (as if the family lived in each place), with the example values.
+fn screen_demo(policies: &[Policy]) -> Result<(), Fail> {
+    let household = serde_json::json!({ "id": "wang", "members": [
+        { "id": "小红 (child)", "stage": "primary", "grade": 3, "class_hours": 60, "applied": true,
+          "months": 10, "approved": true, "days": 20, "basic_care": true, "tags": ["dibao"] },
+        { "id": "奶奶 (grandma)", "age": 72, "local_hukou": true, "local_residence": true,
+          "living_situation": "alone", "self_care": "partly_disabled", "family_caregiver": false,
+          "household_signed": true, "tags": ["dibao"] }
+    ] });
+    let household = huimin_core::Household::from_json_value(&household)
+        .map_err(|errors| Fail::pack(huimin_core::Error::Input { errors }))?;
+    let registry = huimin_core::Registry::new(policies.to_vec());
+    let day = NaiveDate::from_ymd_opt(2022, 9, 1).unwrap_or_default();
+    let s = registry.screen(&household, day).map_err(Fail::pack)?;
+    say!("What can this family get? 这家人能享受什么 — huimin screen, a 低保 household on {day}, every seed program as if they lived in its place (example values where an authority sets the number):")?;
+    say!("{}\n", crate::screen::table(&s))?;
+    Ok(())
 }

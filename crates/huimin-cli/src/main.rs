@@ -9,6 +9,7 @@ mod audit;
 mod demo;
 mod input;
 mod output;
+mod screen;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -110,6 +111,27 @@ enum Command {
         /// The program file (YAML or JSON); it names its pack.
         program: PathBuf,
         /// Output format (`csv` lists the findings).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Screen a household: every program in force for every member, with what the family
+    /// pays, what is paid for it, why not, or what is still needed; yearly totals.
+    Screen {
+        /// The household (JSON: {"id", "members": [participant, …]}).
+        household: PathBuf,
+        /// The date to screen on.
+        #[arg(long)]
+        as_of: NaiveDate,
+        /// A directory of packs (default: the embedded seed packs with their example values).
+        #[arg(long)]
+        packs: Option<PathBuf>,
+        /// A directory of values files, `<pack id>.yaml` or `<pack id>.example.yaml`.
+        #[arg(long, requires = "packs")]
+        values: Option<PathBuf>,
+        /// Only the programs of this place (its jurisdiction contains it: `万州`, `Nanjing`).
+        #[arg(long = "where")]
+        place: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -283,6 +305,21 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),
+        Command::Screen {
+            household,
+            as_of,
+            packs,
+            values,
+            place,
+            format,
+        } => screen::run(
+            &household,
+            as_of,
+            packs.as_deref(),
+            values.as_deref(),
+            place.as_deref(),
+            format,
+        ),
         Command::Vocabulary => {
             use huimin_core::model::{FIELD_ALIASES, STANDARD_FIELDS, STANDARD_TAGS};
             say!("statuses 身份标签 (tags):")?;

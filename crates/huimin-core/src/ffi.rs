@@ -22,7 +22,8 @@ use serde::Serialize;
 use crate::model::input_error;
 use crate::pack::{Period, ProgramKind};
 use crate::{
-    Decision, Error, EvalOptions, InputError, Money, PackError, Participant, Policy, Text,
+    Decision, Error, EvalOptions, Household, InputError, Money, PackError, Participant, Policy,
+    Registry, Text,
 };
 
 /// Serialises a core value as JSON text. The core's types serialise infallibly (string keys,
@@ -220,6 +221,30 @@ pub fn evaluate(
     let (p, date) = request(participant_json, date)?;
     let d = policy.evaluate_with(&p, date, EvalOptions { explain })?;
     Ok(to_json(&d))
+}
+
+/// Screens a household given as JSON text (`{"id", "members": [...]}`) under every program of
+/// `registry` in force on `date`: the [`crate::Screening`] as JSON text.
+pub fn screen(registry: &Registry, household_json: &str, date: &str) -> Result<String, Error> {
+    let day = as_of(date);
+    let household = match serde_json::from_str::<serde_json::Value>(household_json) {
+        Ok(_) if duplicate_key(household_json).is_some() => Err(vec![duplicate(
+            &duplicate_key(household_json).unwrap_or_default(),
+        )]),
+        Ok(v) => Household::from_json_value(&v),
+        Err(e) => Err(vec![not_json(&e)]),
+    };
+    let (household, day) = match (household, day) {
+        (Ok(h), Ok(d)) => (h, d),
+        (h, d) => {
+            let mut errors = h.err().unwrap_or_default();
+            if let Err(Error::Input { errors: more }) = d {
+                errors.extend(more);
+            }
+            return Err(Error::Input { errors });
+        }
+    };
+    Ok(to_json(&registry.screen(&household, day)?))
 }
 
 /// Every problem with a participant given as JSON text, as core [`InputError`]s (empty when it

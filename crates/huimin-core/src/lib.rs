@@ -57,6 +57,8 @@
 //! | columns | `batch` | [`Policy::evaluate_batch`]: lanes, the rules row by row over fixed-point, fall-back rows, the plan's verdict |
 //! | population runs | `simulate` | [`Policy::simulate`], [`Simulation`]: slices on the columnar engine into a budget, at once or as a file streams |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
+//! | registry | `registry` | [`Registry`]: a deployment's packs loaded once, with their values, selected by date and kind |
+//! | household screening | `screen` | [`Registry::screen`]: every program in force for every member of a household, with yearly totals |
 //! | program audit | `program` | a program's accounts, fees, schedule, staffing and averages under its pack; workflow it cannot see as notes |
 //! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
 //!
@@ -96,7 +98,9 @@ mod policy;
 pub mod population;
 pub mod program;
 mod record;
+pub mod registry;
 mod rules;
+pub mod screen;
 mod simulate;
 pub mod text;
 
@@ -107,5 +111,7 @@ pub use limits::Limits;
 pub use model::{Participant, Value};
 pub use money::{Money, Rounding, RoundingMode};
 pub use policy::{EvalOptions, FieldInfo, InputSchema, Policy, TagInfo};
+pub use registry::Registry;
+pub use screen::{Household, Screening};
 pub use simulate::{Simulation, SLICE};
 pub use text::Text;

@@ -346,6 +346,11 @@ impl Policy {
         self.valid_from
     }
 
+    /// The last day the pack is in force, when it has one.
+    pub fn valid_until(&self) -> Option<NaiveDate> {
+        self.valid_until
+    }
+
     /// The participant schema: the fields and tags a form must ask for.
     pub fn input_schema(&self) -> InputSchema {
         InputSchema {
