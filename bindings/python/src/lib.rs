@@ -4,6 +4,7 @@
 //! - [`policy`]: the `Policy` class; single evaluations are JSON in, JSON out through
 //!   [`huimin_core::ffi`] (the same entry points as the WASM binding and the CLI). The Python
 //!   side turns amounts into `decimal.Decimal`.
+//! - [`registry`]: the `Registry` class: packs loaded once, and the household screener.
 //! - [`frames`]: tables through the Arrow C data interface (pyo3-arrow), read, evaluated and
 //!   written by [`huimin_arrow`] with the GIL released. No Python object is created per row.
 //! - [`errors`]: core errors raised as the exception classes of `huimin._errors`.
@@ -15,6 +16,7 @@ mod errors;
 mod frames;
 mod guard;
 mod policy;
+mod registry;
 mod watch;
 
 use pyo3::prelude::*;
@@ -28,6 +30,7 @@ fn version() -> &'static str {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyPolicy>()?;
+    m.add_class::<registry::PyRegistry>()?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_panic_for_test, m)?)?;
     Ok(())

@@ -15,7 +15,7 @@ use crate::guard::guard;
 /// A compiled policy pack: immutable, shared freely between threads.
 #[pyclass(frozen, module = "huimin._core", name = "Policy")]
 pub(crate) struct PyPolicy {
-    inner: Arc<Policy>,
+    pub(crate) inner: Arc<Policy>,
 }
 
 impl PyPolicy {

@@ -224,8 +224,14 @@ pub fn evaluate(
 }
 
 /// Screens a household given as JSON text (`{"id", "members": [...]}`) under every program of
-/// `registry` in force on `date`: the [`crate::Screening`] as JSON text.
-pub fn screen(registry: &Registry, household_json: &str, date: &str) -> Result<String, Error> {
+/// `registry` in force on `date` (of one `place`, when given): the [`crate::Screening`] as
+/// JSON text.
+pub fn screen(
+    registry: &Registry,
+    household_json: &str,
+    date: &str,
+    place: Option<&str>,
+) -> Result<String, Error> {
     let day = as_of(date);
     let household = match serde_json::from_str::<serde_json::Value>(household_json) {
         Ok(_) if duplicate_key(household_json).is_some() => Err(vec![duplicate(
@@ -244,7 +250,7 @@ pub fn screen(registry: &Registry, household_json: &str, date: &str) -> Result<S
             return Err(Error::Input { errors });
         }
     };
-    Ok(to_json(&registry.screen(&household, day)?))
+    Ok(to_json(&registry.screen_within(&household, day, place)?))
 }
 
 /// Every problem with a participant given as JSON text, as core [`InputError`]s (empty when it

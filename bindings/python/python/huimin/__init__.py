@@ -16,6 +16,9 @@ and total a population's budget under a policy and a reform::
     summary = huimin.simulate(policy, people, reform=other, as_of="2021-03-01")
     huimin.plot.budget(summary)
 
+    registry = huimin.Registry.load("fixtures/policies", values="fixtures/values")
+    huimin.screen({"members": [{"stage": "primary", "grade": 3, "tags": ["dibao"]}]}, "2022-09-01", registry)
+
 The binding is a thin layer: every rule is decided by huimin-core (Rust).
 """
 
@@ -25,12 +28,15 @@ from . import _core, plot
 from ._decision import Decision
 from ._errors import EvalError, HuiminError, InputError, InternalError, PackError, UnusedWarning
 from ._policy import Policy
+from ._registry import Registry, screen
 from ._simulate import BudgetSummary, simulate, synthetic
 
 __version__: str = _core.version()
 
 __all__ = [
     "Policy",
+    "Registry",
+    "screen",
     "Decision",
     "BudgetSummary",
     "simulate",
