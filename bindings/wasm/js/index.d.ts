@@ -59,6 +59,18 @@ export interface EvaluateOptions {
   explain?: boolean;
 }
 
+/** A household for the screener: an id and its members, each a participant. */
+export interface Household {
+  id?: string;
+  members: Participant[];
+}
+
+/** Options of `Policy.screen`. */
+export interface ScreenOptions {
+  /** Only the programs whose jurisdiction contains this (`"南京"`, `"Nanjing"`). */
+  where?: string;
+}
+
 /** A compiled policy pack. */
 export declare class Policy {
   private constructor();
@@ -82,6 +94,12 @@ export declare class Policy {
   inputSchema(): InputSchema;
   /** The pack's identity, labels, payers, priority groups and compile warnings. */
   info(): PolicyInfo;
+  /**
+   * Screens a household as of a date under every program of `policies` in force then (only
+   * one place's with `options.where`): what each member gets, why not, or what is still
+   * needed, and the yearly totals. Throws `HuiminError` (kind `input`) for a bad household.
+   */
+  static screen(household: Household | string, asOf: IsoDate | Date, policies: Iterable<Policy>, options?: ScreenOptions): Screening;
 
   readonly id: string;
   readonly name: Text;
@@ -374,6 +392,50 @@ export interface Line {
 /** An exact amount in yuan, as a decimal string such as "170.00". */
 export type Money = string;
 
+/** A fact or value a program needs to decide. */
+export interface Need {
+  /** The input or parameter. */
+  name: string;
+  /** What it is, or who sets it. */
+  label: Text;
+}
+
+/** What a member gets under a program. */
+export type Outcome = {
+  status: 'eligible';
+  /** The priority groups matched. */
+  priority_groups: string[];
+  /** What the fee payer (the family) pays per period. */
+  net_fee: Money;
+  /** Subsidies due for the member per period. */
+  subsidy_total: Money;
+  /** What each payer pays per period. */
+  payers: Record<string, Money>;
+  /**
+   * Periods in a year (12 months, 2 semesters of a school year, 1 year), when the
+   * period converts.
+   */
+  periods_per_year: number | null;
+  /** The fields that rest on values the source does not state (see the decision). */
+  estimated: string[];
+  /** Counted services (a free check-up a year). */
+  entitlements: Entitlement[];
+  /** What to bring to apply. */
+  documents: Document[];
+} | {
+  status: 'not_eligible';
+  /** Why. */
+  reasons: Reason[];
+} | {
+  status: 'needs';
+  /** The inputs to add, with their labels. */
+  inputs: Need[];
+} | {
+  status: 'invalid';
+  /** Each problem. */
+  errors: InputError[];
+};
+
 export interface PackErrors {
   errors: PackProblem[];
 }
@@ -440,6 +502,50 @@ export interface Reason {
   message: Text;
   /** Where the requirement comes from. */
   cite: Citation | null;
+}
+
+/** One member under one program. */
+export interface ScreenLine {
+  /** The member's id, or `members[i]`. */
+  member: string;
+  /** The pack's id. */
+  pack: string;
+  /** The program's name. */
+  name: Text;
+  /** The kind of program. */
+  kind: ProgramKind;
+  /** The period the amounts are for. */
+  period: Period;
+  /** What the member gets. */
+  outcome: Outcome;
+}
+
+/**
+ * The screening of a household: one line per member and program that concerns them, and
+ * the yearly totals.
+ */
+export interface Screening {
+  /** The household's id, if given. */
+  household: string | null;
+  /** The date screened. */
+  as_of: IsoDate;
+  /** Each member × program, in member order, then the registry's order. */
+  lines: ScreenLine[];
+  /**
+   * What the family pays a year across the programs it is eligible for (the fee payer's
+   * net fees), for the lines whose period converts to a year.
+   */
+  family_pays_per_year: Money;
+  /**
+   * What each payer pays a year across those lines, by `pack.payer`; the fee payer's part
+   * included.
+   */
+  per_year_by_payer: Record<string, Money>;
+  /**
+   * Eligible lines whose period does not convert to a year (a day, a week, once): not in
+   * the yearly totals, by `member pack`.
+   */
+  not_annualised: string[];
 }
 
 /** How serious a pack problem is: errors stop the pack from loading, warnings do not. */

@@ -11,6 +11,7 @@
 import init, {
   initSync,
   RawPolicy,
+  RawRegistry,
   version as rawVersion,
   internalError,
   _panicForTest as rawPanicForTest,
@@ -218,6 +219,25 @@ export class Policy {
   get validFrom() { return this.#info.valid_from; }
   get validUntil() { return this.#info.valid_until; }
   get warnings() { return structuredClone(this.#info.warnings); }
+
+  /**
+   * "What can this family get?": screens a household `{id, members: [participant, …]}` as of
+   * a date under every program of `policies` in force then (only one place's with
+   * `options.where`, e.g. `"南京"`): one line per member and program — eligible (what the
+   * family pays, what is paid for the member, per period and per year), not eligible (why,
+   * with the clause) or what is still needed — and the yearly totals. Throws `HuiminError`
+   * (kind "input") for a bad household.
+   */
+  static screen(household, asOf, policies, options = {}) {
+    const raws = Array.from(policies, (p) => p.#handle());
+    const place = options.where === undefined || options.where === null ? undefined : String(options.where);
+    const json = participantJson(household);
+    return JSON.parse(call(() => {
+      const registry = new RawRegistry();
+      for (const raw of raws) registry.add(raw);
+      return registry.screen(json, isoDate(asOf), place);
+    }));
+  }
 
   /** Releases the compiled pack's memory. The policy cannot be used afterwards. */
   free() {

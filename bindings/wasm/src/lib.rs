@@ -19,7 +19,7 @@
 //! trap; the wrapper then discards the instance for a fresh one (`__wbg_reset_state`).
 #![forbid(unsafe_code)]
 
-use huimin_core::{ffi, Error, Policy};
+use huimin_core::{ffi, Error, Policy, Registry};
 use wasm_bindgen::prelude::*;
 
 /// Runs when the module is instantiated: installs the panic hook.
@@ -109,6 +109,40 @@ impl RawPolicy {
     /// The pack's identity and labels as JSON text ([`ffi::Info`]).
     pub fn info(&self) -> String {
         ffi::info(&self.inner)
+    }
+}
+
+/// Packs gathered for one screening of a household ([`ffi::screen`]): each added policy is
+/// copied in, and `screen` consumes the registry.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct RawRegistry {
+    packs: Vec<Policy>,
+}
+
+#[wasm_bindgen]
+impl RawRegistry {
+    /// An empty registry.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> RawRegistry {
+        RawRegistry::default()
+    }
+
+    /// Adds a compiled policy.
+    pub fn add(&mut self, policy: &RawPolicy) {
+        self.packs.push(policy.inner.clone());
+    }
+
+    /// Screens a household (JSON text) as of a date over the programs of one place when given;
+    /// returns the screening as JSON text.
+    pub fn screen(
+        self,
+        household: &str,
+        as_of: &str,
+        place: Option<String>,
+    ) -> Result<String, JsValue> {
+        let registry = Registry::new(self.packs);
+        ffi::screen(&registry, household, as_of, place.as_deref()).map_err(throw)
     }
 }
 

@@ -297,3 +297,32 @@ test('a panic is a HuiminError with code internal, and huimin goes on working', 
   p.free();
   q.free();
 });
+
+test('Policy.screen: what a household gets from every program, by hand as in Rust and Python', () => {
+  // The household of crates/huimin-core/tests/screen.rs: Wanzhou 0.00 (170.00 waived for 低保),
+  // Jilin 40.00 (half off, 低保 being a poor family), Nanjing 0.00 with the district's 250.00,
+  // Shenzhen 500.00 for the grandmother, Tong'an not eligible (no family caregiver).
+  const ids = ['chongqing-wanzhou-2020', 'jilin-district-2020', 'nanjing-2021', 'shenzhen-homecare', 'tongan-family-bed'];
+  const policies = ids.map((id) => Policy.fromYaml(readFileSync(join(fixtures, 'policies', `${id}.yaml`), 'utf8'), `${id}.yaml`));
+  const household = { id: 'wang', members: [
+    { id: 'child', stage: 'primary', grade: 3, class_hours: 60, tags: ['dibao'] },
+    { id: 'grandma', age: 72, local_hukou: true, self_care: 'partly_disabled', family_caregiver: false, tags: ['dibao'] },
+  ] };
+  const s = Policy.screen(household, '2022-09-01', policies);
+  assert.deepEqual(s.lines.map((l) => [l.member, l.pack, l.outcome.status, l.outcome.net_fee, l.outcome.subsidy_total]), [
+    ['child', 'chongqing-wanzhou-2020', 'eligible', '0.00', '0.00'],
+    ['child', 'jilin-district-2020', 'eligible', '40.00', '0.00'],
+    ['child', 'nanjing-2021', 'eligible', '0.00', '250.00'],
+    ['grandma', 'shenzhen-homecare', 'eligible', '0.00', '500.00'],
+    ['grandma', 'tongan-family-bed', 'not_eligible', undefined, undefined],
+  ]);
+  assert.equal(s.family_pays_per_year, '480.00'); // 12 × 40.00
+  assert.equal(s.per_year_by_payer['shenzhen-homecare.lottery_fund'], '6000.00'); // 12 × 500.00
+  assert.equal(Policy.screen(household, '2022-09-01', policies, { where: '深圳' }).lines.length, 1);
+  const e = thrown(() => Policy.screen({ members: [{ stage: 'primary', shoe_size: 30 }] }, '2022-09-01', policies));
+  assert.ok(e instanceof HuiminError);
+  assert.equal(e.kind, 'input');
+  // The policies are still usable: the registry held copies.
+  assert.equal(policies[0].evaluate(CAP, '2021-03-01').net_fee, '170.00');
+  for (const p of policies) p.free();
+});

@@ -185,6 +185,7 @@ fn generated() -> String {
     g.subschema_for::<InputSchema>();
     g.subschema_for::<ffi::Info>();
     g.subschema_for::<Error>();
+    g.subschema_for::<huimin_core::Screening>();
     let defs = g.take_definitions(true);
     let mut names: Vec<&String> = defs.keys().collect();
     names.sort_by_key(|n| ts_name(n));
