@@ -141,7 +141,7 @@ def test_pandas_nan_categorical_and_dates(wanzhou: huimin.Policy) -> None:
     })
     out = wanzhou.evaluate_frame(df, as_of=dt.date(2021, 3, 1), floats="shortest")
     assert out["net_fee"].iloc[0] == Decimal("0.00")
-    assert "Class-hours is required" in out["error"].iloc[1]
+    assert "Class-hours a month is required" in out["error"].iloc[1]
     assert out["gross_fee"].iloc[2] == Decimal("60.00")
     assert pd.isna(out["error"].iloc[2])
 

@@ -62,7 +62,7 @@ test('the input schema lists fields, types, bounds, labels and tags', () => {
   assert.deepEqual(sorted(Object.keys(byName)), ['class_hours', 'grade', 'stage']);
   assert.equal(byName.class_hours.type, 'decimal');
   assert.equal(byName.class_hours.min, '0');
-  assert.deepEqual(byName.class_hours.label, { zh: '课时数', en: 'Class-hours' });
+  assert.deepEqual(byName.class_hours.label, { zh: '每月课时数', en: 'Class-hours a month' });
   assert.equal(byName.grade.type, 'integer');
   assert.equal(byName.stage.type, 'choice');
   assert.ok(byName.stage.choices.some((c) => c.id === 'primary' && c.label.zh === '小学'));

@@ -166,14 +166,14 @@ test('an invalid value is marked at the field with the message from validate', a
   await fill({ stage: 'primary', grade: '3', class_hours: '-1' }, []);
   const msg = page.locator('#m-class_hours');
   await page.waitForFunction(() => document.querySelector('#m-class_hours')?.textContent !== '');
-  assert.equal(await msg.innerText(), '“课时数”应在 0–10000 之间');
+  assert.equal(await msg.innerText(), '“每月课时数”应在 0–10000 之间');
   assert.equal(await page.getAttribute('#f-class_hours', 'aria-invalid'), 'true');
   assert.equal(await page.locator('#outcome').isHidden(), true);
   await page.fill('#f-grade', '3.5');
   assert.match(await text('#m-grade'), /年级/);
   await page.screenshot({ path: join(outDir, 'demo-invalid-zh.png'), fullPage: true });
   await page.click('#lang');
-  assert.equal(await msg.innerText(), 'Class-hours must be 0–10000, got -1');
+  assert.equal(await msg.innerText(), 'Class-hours a month must be 0–10000, got -1');
   await page.click('#lang');
   await page.fill('#f-grade', '3');
   await page.fill('#f-class_hours', '60');

@@ -24,6 +24,7 @@ const XIAOMING: Sample = Sample {
         ("grade", "3"),
         ("age", "9"),
         ("class_hours", "60"),
+        ("class_hours_semester", "240"),
         ("days", "20"),
         ("applied", "true"),
     ],
@@ -39,6 +40,8 @@ const CHILDREN: &[Sample] = &[
             ("grade", "7"),
             ("age", "13"),
             ("class_hours", "40"),
+            ("class_hours_semester", "160"),
+            ("class_hours_semester", "160"),
             ("days", "16"),
             ("applied", "true"),
         ],
@@ -51,6 +54,8 @@ const CHILDREN: &[Sample] = &[
             ("grade", "2"),
             ("age", "8"),
             ("class_hours", "24"),
+            ("class_hours_semester", "96"),
+            ("class_hours_semester", "96"),
             ("days", "12"),
             ("applied", "true"),
         ],
@@ -63,6 +68,8 @@ const CHILDREN: &[Sample] = &[
             ("grade", "5"),
             ("age", "11"),
             ("class_hours", "35"),
+            ("class_hours_semester", "140"),
+            ("class_hours_semester", "140"),
             ("days", "18"),
             ("applied", "true"),
             ("remote", "true"),
@@ -274,8 +281,8 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
 /// program in force (as if the family lived in each place), with the example values.
 fn screen_demo(policies: &[Policy]) -> Result<(), Fail> {
     let household = serde_json::json!({ "id": "wang", "members": [
-        { "id": "小红 (child)", "stage": "primary", "grade": 3, "class_hours": 60, "applied": true,
-          "months": 10, "approved": true, "days": 20, "basic_care": true, "tags": ["dibao"] },
+        { "id": "小红 (child)", "stage": "primary", "grade": 3, "class_hours": 60, "class_hours_semester": 240,
+          "applied": true, "months": 10, "approved": true, "days": 20, "basic_care": true, "tags": ["dibao"] },
         { "id": "奶奶 (grandma)", "age": 72, "local_hukou": true, "local_residence": true,
           "living_situation": "alone", "self_care": "partly_disabled", "family_caregiver": false,
           "household_signed": true, "tags": ["dibao"] }

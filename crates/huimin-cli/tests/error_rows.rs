@@ -29,7 +29,7 @@ fn error_rows_name_the_participant_and_the_line() {
     let want = format!(
         "id,eligible,reasons,category,priority_groups,gross_fee,reduction_total,net_fee,subsidy_total,payer_parents,error\n\
          A1,true,,,lower_grades,170.00,0.00,170.00,0.00,170.00,\n\
-         B2,,,,,,,,,,{f}:3: class_hours: Class-hours must be a number\n\
+         B2,,,,,,,,,,{f}:3: class_hours: Class-hours a month must be a number\n\
          {f}:4,false,enrolled,,,0.00,0.00,0.00,0.00,0.00,\n\
          {f}:5,,,,,,,,,,{f}:5: 5 cells where the header has 4\n"
     );

@@ -126,7 +126,7 @@ fn a_bad_row_in_a_population_is_counted_and_named_and_the_rest_go_on() {
     let f = file.display();
     assert_eq!(
         stderr.trim_end(),
-        format!("error: B2 ({f}:3): class_hours: Class-hours must be a number")
+        format!("error: B2 ({f}:3): class_hours: Class-hours a month must be a number")
     );
 }
 

@@ -261,6 +261,9 @@ pub struct StandardField {
     pub max: Option<i64>,
     /// Allowed ids with their labels, for choices.
     pub choices: &'static [(&'static str, &'static str, &'static str)],
+    /// For a quantity used over time, the period it counts, as a pack's `period` id
+    /// (`month`: class-hours a month): a pack of another period must not read it as its own.
+    pub per: Option<&'static str>,
 }
 
 const fn num(
@@ -279,6 +282,14 @@ const fn num(
         min: Some(min),
         max,
         choices: &[],
+        per: None,
+    }
+}
+
+const fn per(f: StandardField, period: &'static str) -> StandardField {
+    StandardField {
+        per: Some(period),
+        ..f
     }
 }
 
@@ -299,6 +310,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             ("junior", "初中", "Junior secondary"),
             ("senior", "高中", "Senior secondary"),
         ],
+        per: None,
     },
     StandardField {
         name: "hukou_district",
@@ -308,6 +320,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         min: None,
         max: None,
         choices: &[],
+        per: None,
     },
     StandardField {
         name: "residence_district",
@@ -317,6 +330,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         min: None,
         max: None,
         choices: &[],
+        per: None,
     },
     num(
         "disability_grade",
@@ -338,6 +352,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             ("partly_disabled", "部分失能", "Partly disabled"),
             ("fully_disabled", "完全失能", "Fully disabled"),
         ],
+        per: None,
     },
     StandardField {
         name: "living_situation",
@@ -356,24 +371,62 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             ),
             ("institution", "住养老机构", "Lives in an institution"),
         ],
+        per: None,
     },
-    num(
-        "class_hours",
-        FieldType::Decimal,
-        "课时数",
-        "Class-hours",
-        0,
-        Some(10_000),
+    per(
+        num(
+            "class_hours",
+            FieldType::Decimal,
+            "每月课时数",
+            "Class-hours a month",
+            0,
+            Some(10_000),
+        ),
+        "month",
     ),
-    num("days", FieldType::Decimal, "天数", "Days", 0, Some(366)),
-    num("months", FieldType::Decimal, "月数", "Months", 0, Some(12)),
-    num(
-        "service_hours",
-        FieldType::Decimal,
-        "服务时长（小时）",
-        "Service hours",
-        0,
-        Some(10_000),
+    per(
+        num(
+            "class_hours_semester",
+            FieldType::Decimal,
+            "本学期课时数",
+            "Class-hours this semester",
+            0,
+            Some(10_000),
+        ),
+        "semester",
+    ),
+    per(
+        num(
+            "days",
+            FieldType::Decimal,
+            "本月天数",
+            "Days this month",
+            0,
+            Some(31),
+        ),
+        "month",
+    ),
+    per(
+        num(
+            "months",
+            FieldType::Decimal,
+            "本年度月数",
+            "Months this year",
+            0,
+            Some(12),
+        ),
+        "year",
+    ),
+    per(
+        num(
+            "service_hours",
+            FieldType::Decimal,
+            "每月服务时长（小时）",
+            "Service hours a month",
+            0,
+            Some(10_000),
+        ),
+        "month",
     ),
     num(
         "monthly_income",
@@ -391,6 +444,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         min: None,
         max: None,
         choices: &[],
+        per: None,
     },
     StandardField {
         name: "local_hukou",
@@ -400,6 +454,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         min: None,
         max: None,
         choices: &[],
+        per: None,
     },
     StandardField {
         name: "local_residence",
@@ -409,6 +464,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         min: None,
         max: None,
         choices: &[],
+        per: None,
     },
     StandardField {
         name: "applied",
@@ -418,6 +474,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         min: None,
         max: None,
         choices: &[],
+        per: None,
     },
 ];
 
@@ -658,6 +715,8 @@ pub const FIELD_ALIASES: &[(&str, &str)] = &[
     ("自理能力", "self_care"),
     ("居住状况", "living_situation"),
     ("课时数", "class_hours"),
+    ("每月课时数", "class_hours"),
+    ("本学期课时数", "class_hours_semester"),
     ("天数", "days"),
     ("月数", "months"),
     ("服务时长", "service_hours"),

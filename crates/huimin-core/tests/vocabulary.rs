@@ -81,7 +81,9 @@ fn one_household_record_fits_every_seed_pack_without_unknown_terms() {
                           // - Wanzhou: 3.00 × 60 = 180.00, capped at 170.00, waived for 低保 → 0.00.
                           // - Jilin: 80.00 a month; 低保 entails hardship (贫困家庭) → half off → 40.00.
                           // - Nanjing: 300.00, 低保 relief (assumed 100%) → 0.00; district fund 500 ÷ 2 = 250.00.
-                          // - Neimeng: 3.5 × 60 class-hours = 210.00 (its 困难 group is a priority, not a relief).
+                          // Neimeng charges per semester and reads class-hours a semester: the record gives
+                          // class-hours a month, so Neimeng says it needs `class_hours_semester` rather than taking
+                          // 60 a month for a semester's hours.
                           // - The school timetable, Weifang summer care: free → 0.00.
                           // - Shenzhen: the grandmother, 72, local hukou, partly disabled (介护) and 低保 → 500.00.
     let got: Vec<String> = decided
@@ -94,7 +96,6 @@ fn one_household_record_fits_every_seed_pack_without_unknown_terms() {
             "chongqing-wanzhou-2020 child 0.00/0.00",
             "jilin-district-2020 child 40.00/0.00",
             "nanjing-2021 child 0.00/250.00",
-            "neimeng-school-2017 child 210.00/0.00",
             "school-schedule-2020 child 0.00/0.00",
             "shenzhen-homecare grandma 0.00/500.00",
             "weifang-summer-2021 child 0.00/0.00",

@@ -22,7 +22,7 @@ def reference(p: dict, as_of: date) -> dict:
     if not p["applied"]:
         unmet.append("applied")
     eligible = not unmet
-    fee = yuan(Decimal("3.5") * Decimal(str(p["class_hours"])))
+    fee = yuan(Decimal("3.5") * Decimal(str(p["class_hours_semester"])))
     groups = [g for g in ("left_behind", "hardship") if g in t]
     o = outcome(eligible, fee, ZERO, ZERO, {"parents": fee}, groups)
     o["extra"] = {"reasons": ";".join(unmet)}
@@ -36,6 +36,6 @@ def generate(r: random.Random, i: int) -> dict:
         lambda: r.choice(["0.001", "0.003", "1.001", "33.333", "0.0015", "10000"]),
     ])()
     p = {"id": f"n{i}", "stage": r.choice(["primary", "primary", "junior", "preschool"]),
-         "applied": r.random() < 0.8, "class_hours": hours if r.random() < 0.5 else json.loads(hours)}
+         "applied": r.random() < 0.8, "class_hours_semester": hours if r.random() < 0.5 else json.loads(hours)}
     p["tags"] = tags(r, ["left_behind", "hardship"], 0.25)
     return p

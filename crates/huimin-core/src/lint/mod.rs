@@ -147,7 +147,24 @@ impl Lints<'_> {
                 );
             }
         }
+        let period = serde_json::to_value(p.period)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         for f in &p.fields {
+            if let Some(per) = standard_field(&f.name).and_then(|s| s.per) {
+                if per != period {
+                    self.push(
+                        Severity::Warning,
+                        Pos::of(&p.pack.id),
+                        "period",
+                        format!(
+                            "input `{}` counts a {per} and the pack's period is a {period}: read the quantity of the pack's period, or convert with a number the pack states",
+                            f.name
+                        ),
+                    );
+                }
+            }
             if standard_field(&f.name).is_some() {
                 continue;
             }
