@@ -51,6 +51,13 @@ const UI = {
     estimate_title: '此数值依据政策原文未给出的估算值',
     assumptions: '标有“估算”的结果依据下列政策原文未给出的数值：',
     documents: '申请时需提交',
+    elsewhere: '同一个孩子在其他项目中',
+    status: {
+      eligible: (a, per) => `符合：家庭支付 ${a} 元${per}`,
+      not_eligible: '不符合',
+      needs: '还需填写',
+      invalid: '信息有误',
+    },
   },
   en: {
     title: 'After-school care: what will it cost?',
@@ -98,6 +105,13 @@ const UI = {
     estimate_title: 'rests on a value the policy document does not state',
     assumptions: 'Results marked “estimate” rest on these values, which the policy document does not state:',
     documents: 'What to bring when you apply',
+    elsewhere: 'The same child under the other programs',
+    status: {
+      eligible: (a, per) => `eligible: the family pays ${a} yuan ${per}`,
+      not_eligible: 'not eligible',
+      needs: 'still needs',
+      invalid: 'not valid',
+    },
   },
 };
 
@@ -249,6 +263,32 @@ function citation(c) {
     <q lang="zh">${esc(c.text)}</q>${gloss}</blockquote>`;
 }
 
+// "What else can my family get": the child's answers screened under every other program.
+function renderElsewhere() {
+  const others = packs.filter((p) => p !== current).map((p) => p.policy);
+  let s;
+  try {
+    s = Policy.screen({ members: [{ id: 'child', ...lastParticipant }] }, $('#as_of').value, others);
+  } catch (e) {
+    if (!(e instanceof HuiminError)) throw e;
+    $('#elsewhere').hidden = true;
+    return;
+  }
+  const row = (l) => {
+    const o = l.outcome;
+    const text = o.status === 'eligible'
+      ? t().status.eligible(esc(o.net_fee), esc(t().per[l.period] || l.period))
+      : o.status === 'not_eligible'
+        ? `${esc(t().status.not_eligible)}：${o.reasons.map((r) => esc(label(r.message))).join('；')}`
+        : o.status === 'needs'
+          ? `${esc(t().status.needs)}：${o.inputs.map((n) => esc(label(n.label))).join('、')}`
+          : esc(t().status.invalid);
+    return `<tr data-pack="${esc(l.pack)}" class="st-${esc(o.status)}"><th>${esc(label(l.name))}</th><td>${text}</td></tr>`;
+  };
+  $('#elsewhere').hidden = s.lines.length === 0;
+  $('#elsewhere').innerHTML = `<h3>${esc(t().elsewhere)}</h3><table class="money">${s.lines.map(row).join('')}</table>`;
+}
+
 function renderDecision(d) {
   const info = current.info;
   const estimated = (field) => est((d.estimated || []).includes(field));
@@ -284,6 +324,7 @@ function renderDecision(d) {
   $('#documents').hidden = docs.length === 0;
   $('#documents').innerHTML = docs.length === 0 ? '' : `<h3>${esc(t().documents)}</h3><ul>${docs
     .map((x) => `<li data-document="${esc(x.document)}">${esc(label(x.name))}${citation(x.cite)}</li>`).join('')}</ul>`;
+  renderElsewhere();
   $('#entitlements').innerHTML = d.entitlements
     .map((e) => `<li>${esc(label(e.label))}: ${e.at_least ? esc(t().at_least) + ' ' : ''}${esc(e.count)} ${esc(t().per[e.per] || e.per)}</li>`).join('');
   // Priority groups and categories that do not hold are folded away under "other rules checked".

@@ -162,6 +162,17 @@ test('what to bring is listed with its clause, only when eligible', async () => 
   await page.waitForFunction(() => document.querySelector('#documents').hidden);
 });
 
+test('what else the same child can get: every other program, eligible, not, or what it still needs', async () => {
+  // A grade-3 低保 pupil in Wanzhou, 60 class-hours a month: under Jilin's plan the 低保 child is a
+  // poor-family pupil (家庭经济困难) and pays half of 80.00 a month, 40.00; the school timetable
+  // plan still needs the written application.
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, ['dibao']);
+  await page.waitForFunction(() => document.querySelector('#elsewhere tr[data-pack="jilin-district-2020"]') !== null);
+  assert.match(await text('#elsewhere tr[data-pack="jilin-district-2020"] td'), /40\.00/);
+  assert.match(await text('#elsewhere tr[data-pack="school-schedule-2020"] td'), /还需填写/);
+  assert.equal(await page.locator('#elsewhere tr[data-pack="chongqing-wanzhou-2020"]').count(), 0, 'not the program on the form');
+});
+
 test('an invalid value is marked at the field with the message from validate', async () => {
   await fill({ stage: 'primary', grade: '3', class_hours: '-1' }, []);
   const msg = page.locator('#m-class_hours');
