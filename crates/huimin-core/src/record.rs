@@ -8,6 +8,7 @@ use crate::model::{
 };
 use crate::money::parse_decimal;
 use crate::policy::{Field, Policy, Record};
+use rust_decimal::Decimal;
 
 impl Policy {
     /// Checks a participant against the pack's schema: every problem, by field path. Empty
@@ -182,6 +183,35 @@ impl Policy {
     }
 }
 
+/// Full-width digits, point and minus (６０, from a Chinese input method) as ASCII.
+fn half_width(t: &str) -> String {
+    t.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c),
+            '．' => '.',
+            '－' => '-',
+            '＋' => '+',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A grade as registries write it: 一年级 … 六年级, 初一 … 初三 (7–9), 高一 … 高三 (10–12).
+fn grade_word(t: &str) -> Option<Decimal> {
+    const DIGITS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+    let digit = |s: &str| DIGITS.iter().position(|d| *d == s);
+    let n = if let Some(x) = t.strip_suffix("年级") {
+        digit(x)? + 1
+    } else if let Some(x) = t.strip_prefix('初') {
+        digit(x).filter(|k| *k < 3)? + 7
+    } else if let Some(x) = t.strip_prefix('高') {
+        digit(x).filter(|k| *k < 3)? + 10
+    } else {
+        return None;
+    };
+    Some(Decimal::from(n))
+}
+
 /// Checks and converts one given value to its field's type.
 pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
     let wrong = |zh: &str, en: &str| {
@@ -195,7 +225,10 @@ pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
     let s = match (f.ty, v) {
         (FieldType::Integer | FieldType::Decimal, Value::Number(d)) => Scalar::Num(*d),
         (FieldType::Integer | FieldType::Decimal, Value::Text(t)) => {
-            match parse_decimal(t.trim()) {
+            let t = half_width(t.trim());
+            match parse_decimal(&t)
+                .or_else(|| (f.name == "grade").then(|| grade_word(&t)).flatten())
+            {
                 Some(d) => Scalar::Num(d),
                 None => return Err(wrong("数字", "a number")),
             }
@@ -211,8 +244,16 @@ pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
         (FieldType::Text, Value::Number(d)) => Scalar::Text(d.to_string()),
         (FieldType::Text, Value::Bool(_)) => return Err(wrong("文字", "text")),
         (FieldType::Choice, Value::Text(t)) => {
+            // A choice by its id, or by its Chinese label as registries write it (小学).
+            let by_label = f
+                .choices
+                .iter()
+                .find(|(_, l)| l.zh == t.trim())
+                .map(|(id, _)| id.clone());
             if f.choices.iter().any(|(id, _)| id == t) {
                 Scalar::Text(t.clone())
+            } else if let Some(id) = by_label {
+                Scalar::Text(id)
             } else {
                 let ids: Vec<&str> = f.choices.iter().map(|(id, _)| id.as_str()).collect();
                 let mut e = input_error(

@@ -131,13 +131,14 @@ fn a_status_entails_what_it_means_and_unread_terms_are_reported() {
         .unwrap();
     assert_eq!(d.unused, ["age", "dual_worker"]);
     assert_eq!(d.net_fee.to_string(), "180.00");
-    // Registry names: 学段 for stage, 是否低保 = 是 for the 低保 status (Wanzhou reads dibao):
-    // 3.00 × 60 = 180.00 → capped 170.00, waived.
+    // A registry export: 学段 小学 for stage primary, 年级 三年级 for grade 3, 课时数 in
+    // full-width digits (６０, as a Chinese input method types them), 是否低保 = 是 for the
+    // 低保 status (Wanzhou reads dibao): 3.00 × 60 = 180.00 → capped 170.00, waived.
     let wanzhou = Policy::from_path(dir.join("chongqing-wanzhou-2020.yaml")).unwrap();
     let d = wanzhou
         .evaluate(
             &person(
-                serde_json::json!({ "学段": "primary", "年级": 3, "课时数": 60, "是否低保": "是" }),
+                serde_json::json!({ "学段": "小学", "年级": "三年级", "课时数": "６０", "是否低保": "是" }),
             ),
             NaiveDate::from_ymd_opt(2021, 3, 1).unwrap(),
         )
@@ -157,4 +158,28 @@ fn a_status_entails_what_it_means_and_unread_terms_are_reported() {
         errors.iter().map(|e| e.code).collect::<Vec<_>>(),
         ["duplicate_key"]
     );
+}
+
+#[test]
+fn grades_as_registries_write_them() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/policies");
+    let wanzhou = Policy::from_path(dir.join("chongqing-wanzhou-2020.yaml")).unwrap();
+    let day = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    // 初二 is grade 8, a junior pupil; 五年级 grade 5; 十年级 is no grade word.
+    for (word, stage, grade) in [
+        ("初二", "junior", 8),
+        ("五年级", "primary", 5),
+        ("高三", "senior", 12),
+    ] {
+        let p = person(serde_json::json!({ "stage": stage, "grade": word, "class_hours": 1 }));
+        let q = person(serde_json::json!({ "stage": stage, "grade": grade, "class_hours": 1 }));
+        assert_eq!(
+            wanzhou.evaluate(&p, day).unwrap(),
+            wanzhou.evaluate(&q, day).unwrap(),
+            "{word}"
+        );
+    }
+    let bad =
+        person(serde_json::json!({ "stage": "primary", "grade": "十年级", "class_hours": 1 }));
+    assert!(wanzhou.evaluate(&bad, day).is_err());
 }
