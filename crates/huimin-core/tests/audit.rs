@@ -1339,3 +1339,25 @@ fn a_temporary_class_of_41_breaks_the_40_limit() {
     // 66 pupils at the example 150.00: 9900.00.
     assert_eq!(money(&r, "/money/net_fee"), "9900.00");
 }
+
+#[test]
+fn a_club_session_with_one_parent_volunteer_breaks_the_two() {
+    // 篇四, the third plan: 組建社團的班級,每班每次不少于2人. One volunteer on Tuesday's club is a
+    // violation on that session; the homework sessions need none.
+    let r = audit_edited(
+        "pian4-school3-2017.yaml",
+        &[(
+            "{ id: parents-a, role: parent_volunteer, count: 2 }",
+            "{ id: parents-a, role: parent_volunteer, count: 1 }",
+        )],
+    );
+    let f: Vec<_> = r.findings_of("min_parent_volunteers").collect();
+    assert_eq!(f.len(), 1, "{:?}", found(&r));
+    assert_eq!(f[0].subject.to_string(), "session tue-club");
+    assert_eq!(
+        f[0].message.en,
+        "1 parent volunteers, fewer than 2 per class per session"
+    );
+    // 36 pupils at the example 180.00: 6480.00.
+    assert_eq!(money(&r, "/money/net_fee"), "6480.00");
+}
