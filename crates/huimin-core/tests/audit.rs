@@ -1361,3 +1361,33 @@ fn a_club_session_with_one_parent_volunteer_breaks_the_two() {
     // 36 pupils at the example 180.00: 6480.00.
     assert_eq!(money(&r, "/money/net_fee"), "6480.00");
 }
+
+#[test]
+fn summer_care_teachers_volunteer_and_classes_stay_at_most_55() {
+    // Seed 004: 学生自愿、教师志愿; 56人及以上大班额动态清零 (at most 55). A teacher who did
+    // not volunteer is a violation, one the program does not describe a note; 56 pupils in a
+    // class-based group break the 55.
+    let r = audit_edited(
+        "shandong-summer-care-2021.yaml",
+        &[
+            ("{ id: t1, role: school_teacher, volunteered: true }", "{ id: t1, role: school_teacher, volunteered: false }\n  - { id: t2, role: school_teacher }"),
+            ("{ count: 45, stage: primary, applied: true }", "{ count: 56, stage: primary, applied: true }"),
+        ],
+    );
+    let v: Vec<_> = r
+        .findings_of("teachers_volunteer")
+        .map(|f| (f.subject.to_string(), f.severity))
+        .collect();
+    assert_eq!(
+        v,
+        [
+            ("staff t1".to_owned(), FindingSeverity::Violation),
+            ("staff t2".to_owned(), FindingSeverity::Note)
+        ]
+    );
+    let size: Vec<_> = r.findings_of("max_group_size").collect();
+    assert_eq!(size.len(), 1);
+    assert_eq!(size[0].message.en, "56 participants, over 55");
+    // 56 pupils at the example 200.00: 11200.00.
+    assert_eq!(money(&r, "/money/net_fee"), "11200.00");
+}

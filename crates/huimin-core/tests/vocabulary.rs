@@ -76,7 +76,7 @@ fn one_household_record_fits_every_seed_pack_without_unknown_terms() {
             }
         }
     }
-    assert_eq!(runs, 40); // 20 seed packs × 2 people
+    assert_eq!(runs, 42); // 21 seed packs × 2 people
                           // Decided outright (net fee / subsidies), each by hand:
                           // - Wanzhou: 3.00 × 60 = 180.00, capped at 170.00, waived for 低保 → 0.00.
                           // - Jilin: 80.00 a month; 低保 entails hardship (贫困家庭) → half off → 40.00.

@@ -145,6 +145,8 @@ pub enum StaffingKind {
     StipendPerHour,
     /// Whether stipends count inside the performance-pay total (`value`).
     InsidePerformancePay,
+    /// School teachers take part by their own choice (教师志愿): each says `volunteered`.
+    TeachersVolunteer,
 }
 
 /// A workflow deadline or audit.

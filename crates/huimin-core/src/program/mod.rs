@@ -324,6 +324,9 @@ pub struct Staff {
     #[serde(default)]
     #[schemars(with = "Option<Dec>")]
     pub pay: Option<Spanned<Dec>>,
+    /// Whether they took part by their own choice (教师志愿), where a pack requires it.
+    #[serde(default)]
+    pub volunteered: Option<bool>,
 }
 
 /// Staff roles.

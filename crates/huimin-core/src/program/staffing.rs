@@ -4,7 +4,7 @@
 
 use super::calendar::weekday_counts;
 use super::context::{rule_severity, total, Ctx};
-use super::report::{StaffLine, Subject};
+use super::report::{FindingSeverity, StaffLine, Subject};
 use super::{Role, Staff};
 use crate::error::Error;
 use crate::money::Money;
@@ -195,6 +195,27 @@ fn rules(cx: &mut Ctx) {
                             format!("{}未签订劳动合同或劳务协议", s.role.label().zh),
                             format!("{} without a labour or service contract", s.role.label().en),
                         ),
+                        &r.cite,
+                    );
+                }
+            }
+            K::TeachersVolunteer => {
+                for s in each_staff(|s| s.role == Role::SchoolTeacher) {
+                    let (severity, zh, en) = match s.volunteered {
+                        Some(true) => continue,
+                        Some(false) => (sev, "教师不是自愿参加", "a teacher who did not volunteer"),
+                        None => (
+                            FindingSeverity::Note,
+                            "未核查：项目文件未写明教师是否自愿（volunteered）",
+                            "not checked: the program does not say whether this teacher volunteered (volunteered)",
+                        ),
+                    };
+                    cx.find(
+                        "teachers_volunteer",
+                        rule,
+                        severity,
+                        Subject::Staff(s.id.value.clone()),
+                        Text::new(zh, en),
                         &r.cite,
                     );
                 }
