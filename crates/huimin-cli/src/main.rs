@@ -10,6 +10,7 @@ mod demo;
 mod input;
 mod output;
 mod screen;
+mod test;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -134,6 +135,17 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Run a pack's conformance cases (JSON or YAML): each expected field compared, and with
+    /// --coverage the rules no case exercises. Exit 1 when a case fails.
+    Test {
+        /// The pack.
+        pack: PathBuf,
+        /// Case files or directories (default: cases/<pack id>/ beside the pack's directory).
+        cases: Vec<PathBuf>,
+        /// List the rules no case applies and the requirements no case fails.
+        #[arg(long)]
+        coverage: bool,
     },
     /// Print the shared vocabulary: the statuses and standard fields every pack names alike,
     /// with the registry names read as them.
@@ -305,6 +317,11 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),
+        Command::Test {
+            pack,
+            cases,
+            coverage,
+        } => test::run(&pack, &cases, coverage),
         Command::Screen {
             household,
             as_of,

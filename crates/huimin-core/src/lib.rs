@@ -58,6 +58,7 @@
 //! | population runs | `simulate` | [`Policy::simulate`], [`Simulation`]: slices on the columnar engine into a budget, at once or as a file streams |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
 //! | registry | `registry` | [`Registry`]: a deployment's packs loaded once, with their values, selected by date and kind |
+//! | conformance cases | `cases` | a case file (participant, date, values, expected decision or error) run and matched, and the rules no case exercises |
 //! | household screening | `screen` | [`Registry::screen`]: every program in force for every member of a household, with yearly totals |
 //! | program audit | `program` | a program's accounts, fees, schedule, staffing and averages under its pack; workflow it cannot see as notes |
 //! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
@@ -81,6 +82,7 @@
 
 pub mod batch;
 pub mod budget;
+pub mod cases;
 mod compile;
 pub mod decision;
 pub mod error;

@@ -8,46 +8,12 @@
 //! `fixtures/policies/`, comparing each expected field to the fen. The Python and WASM test
 //! suites run the same cases with the same matching rule (see `fixtures/README.md`).
 
-use huimin_core::{Participant, Policy};
-use serde_json::Value;
+use huimin_core::cases::Case;
+use huimin_core::Policy;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-/// `expected` matches `actual` when every key of an expected object matches the same key of
-/// the actual object, arrays match element by element with equal lengths, and scalars are equal.
-fn matches(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                match a.get(k) {
-                    Some(av) => matches(ev, av, &format!("{path}.{k}"), diffs),
-                    None => diffs.push(format!("{path}.{k}: missing in the result")),
-                }
-            }
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            if e.len() != a.len() {
-                diffs.push(format!(
-                    "{path}: expected {} items, got {}: {}",
-                    e.len(),
-                    a.len(),
-                    actual
-                ));
-            } else {
-                for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                    matches(ev, av, &format!("{path}[{i}]"), diffs);
-                }
-            }
-        }
-        _ => {
-            if expected != actual {
-                diffs.push(format!("{path}: expected {expected}, got {actual}"));
-            }
-        }
-    }
 }
 
 fn pack_path(id: &str) -> Option<PathBuf> {
@@ -84,21 +50,11 @@ fn every_case_gives_the_expected_decision() {
         for file in files {
             count += 1;
             let name = format!("{id}/{}", file.file_name().unwrap().to_string_lossy());
-            let case: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap())
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(
-                case.get("note")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| !n.is_empty()),
-                "{name}: every case needs a `note` with the arithmetic"
-            );
-            let as_of =
-                chrono::NaiveDate::parse_from_str(case["as_of"].as_str().unwrap(), "%Y-%m-%d")
-                    .unwrap();
-            let values = case
-                .get("values")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            // The case format and its matching rule are huimin_core::cases, as `huimin test`
+            // uses them.
+            let case = Case::parse(&std::fs::read_to_string(&file).unwrap(), &name)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let values = case.values.clone();
             let policy = compiled.entry(values.clone()).or_insert_with(|| {
                 match &values {
                     Some(v) => {
@@ -108,24 +64,7 @@ fn every_case_gives_the_expected_decision() {
                 }
                 .unwrap_or_else(|e| panic!("{name}: {e}"))
             });
-            let outcome = Participant::from_json_value(&case["participant"])
-                .map_err(|errors| huimin_core::Error::Input { errors })
-                .and_then(|p| policy.evaluate(&p, as_of));
-            let mut diffs = Vec::new();
-            match (outcome, case.get("expected"), case.get("expected_error")) {
-                (Ok(d), Some(exp), None) => matches(exp, &d.to_json(), "", &mut diffs),
-                (Err(e), None, Some(exp)) => {
-                    matches(exp, &serde_json::to_value(&e).unwrap(), "", &mut diffs)
-                }
-                (Ok(d), _, Some(_)) => diffs.push(format!(
-                    "expected an error, got net fee {} subsidy {}",
-                    d.net_fee, d.subsidy_total
-                )),
-                (Err(e), Some(_), _) => diffs.push(format!("unexpected error: {e}")),
-                _ => {
-                    diffs.push("a case needs exactly one of `expected` and `expected_error`".into())
-                }
-            }
+            let (diffs, _) = case.check(policy);
             if !diffs.is_empty() {
                 failures.push(format!("{name}:\n  {}", diffs.join("\n  ")));
             }
