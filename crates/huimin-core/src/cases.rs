@@ -148,21 +148,21 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// Records what a decision exercised.
+    /// Records what a decision exercised: the conditions that held, and the fees, reductions,
+    /// subsidies, entitlements and documents it has (a free fee of 0.00 is applied too).
     pub fn add(&mut self, d: &Decision) {
         self.unmet.extend(d.reasons.iter().map(|r| r.rule.clone()));
-        for s in &d.steps {
-            let applied = match s.kind {
-                StepKind::Parameter | StepKind::Split => false,
-                StepKind::Eligibility | StepKind::Category | StepKind::Priority => {
-                    s.value == "true"
-                }
-                _ => !matches!(s.value.trim_start_matches(['0', '.']), ""),
-            };
-            if applied {
-                self.applied.insert(s.rule.clone());
-            }
-        }
+        let conditions = d.steps.iter().filter(|s| {
+            matches!(
+                s.kind,
+                StepKind::Eligibility | StepKind::Category | StepKind::Priority
+            ) && s.value == "true"
+        });
+        self.applied.extend(conditions.map(|s| s.rule.clone()));
+        let lines = d.fees.iter().chain(&d.reductions).chain(&d.subsidies);
+        self.applied.extend(lines.map(|l| l.rule.clone()));
+        self.applied
+            .extend(d.entitlements.iter().map(|e| e.rule.clone()));
         self.applied
             .extend(d.documents.iter().map(|x| x.document.clone()));
     }
