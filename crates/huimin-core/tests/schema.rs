@@ -55,3 +55,33 @@ fn the_pack_schema_names_every_top_level_section() {
         assert!(props.contains_key(key), "{key}");
     }
 }
+
+#[test]
+fn no_fixture_has_a_key_that_yaml_1_1_reads_as_a_boolean() {
+    // PyYAML and many editors read YAML 1.1, where the keys on, off, yes, no, y and n are
+    // booleans: a program file's `on: 2021-09-03` became `true: 2021-09-03` there. The formats
+    // use other words (a collection's `date`), and no fixture may bring the trap back.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let trap = [
+        "on", "off", "yes", "no", "y", "n", "On", "Off", "Yes", "No", "ON", "OFF",
+    ];
+    let mut found = Vec::new();
+    for dir in ["policies", "programs", "values"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split(" #").next().unwrap_or("");
+                for k in trap {
+                    let as_key = [format!("{{ {k}:"), format!(", {k}:"), format!("- {k}:")];
+                    if as_key.iter().any(|p| code.contains(p.as_str()))
+                        || code.trim_start().starts_with(&format!("{k}:"))
+                    {
+                        found.push(format!("{}:{}: `{k}:`", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

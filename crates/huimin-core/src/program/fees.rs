@@ -70,7 +70,7 @@ pub(crate) fn check(cx: &mut Ctx, people: &People) -> Result<(), Error> {
                     Text::new(
                         format!(
                             "{}收取{amount}元，用于{}至{}，超出本学期{}至{}",
-                            c.on,
+                            c.date,
                             c.covers.from,
                             c.covers.last(),
                             term.from,
@@ -78,7 +78,7 @@ pub(crate) fn check(cx: &mut Ctx, people: &People) -> Result<(), Error> {
                         ),
                         format!(
                             "{amount} collected {} for {} to {}, beyond the term {} to {}",
-                            c.on,
+                            c.date,
                             c.covers.from,
                             c.covers.last(),
                             term.from,

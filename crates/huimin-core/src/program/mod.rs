@@ -33,7 +33,7 @@
 //! costs: [ { id: materials, amount: 1500, for_use: materials } ]
 //! uses: { after_school_service: [staff, materials] }   # for earmarks
 //! earmarked: { subsidy_to_staff: [county] }        # the payers an earmark covers
-//! collections: [ { participant: s1, fee: service_fee, amount: 120, on: 2021-03-05,
+//! collections: [ { participant: s1, fee: service_fee, amount: 120, date: 2021-03-05,
 //!                  covers: { from: 2021-03-01, to: 2021-03-31 } } ]
 //! satisfaction: 0.96                               # for reward thresholds
 //! ```
@@ -434,8 +434,10 @@ pub struct Collection {
     /// The amount collected.
     #[schemars(with = "Dec")]
     pub amount: Spanned<Dec>,
-    /// The day collected.
-    pub on: NaiveDate,
+    /// The day collected. (`on:` is read too, as earlier files wrote it, but a YAML 1.1 reader
+    /// such as PyYAML or an editor takes the key `on` for the boolean true: write `date`.)
+    #[serde(alias = "on")]
+    pub date: NaiveDate,
     /// The days the fee pays for.
     pub covers: DateRange,
 }
