@@ -1290,7 +1290,7 @@ fn jinan_ends_by_season_in_principle_and_never_on_thursday() {
     // 夏季到17:30 — ending at 17:20 breaks the winter time (a warning, 一般: in principle) on
     // the term's days outside May–September, and keeps the summer one.
     let r = audit_edited(
-        "jinan-school-2017.yaml",
+        "jinan-school-2019.yaml",
         &[
             (
                 "{ id: wed, group: g2, weekday: wed,",
@@ -1316,7 +1316,7 @@ fn jinan_ends_by_season_in_principle_and_never_on_thursday() {
     );
     // The example program keeps every rule, and its fee is the example deployment's:
     // 30 × 200.00 = 6000.00.
-    let kept = audit_fixture("jinan-school-2017.yaml");
+    let kept = audit_fixture("jinan-school-2019.yaml");
     assert_eq!(money(&kept, "/money/net_fee"), "6000.00");
 }
 

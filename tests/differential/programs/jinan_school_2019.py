@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from common import ZERO, maybe, outcome, tags
 
-PACK = "jinan-school-2017"
-DATES = [date(2017, 3, 1), date(2021, 5, 10), date(2030, 1, 1)]
+PACK = "jinan-school-2019"
+DATES = [date(2019, 9, 1), date(2021, 5, 10), date(2030, 1, 1)]
 
 
 def reference(p: dict, as_of: date) -> dict:
