@@ -72,6 +72,20 @@ impl PyPolicy {
         guard(py, || PyPolicy::wrap(py, Policy::from_json(text, file)))
     }
 
+    /// The policy a reform (YAML or JSON text; `file` names it in errors) makes of this one.
+    #[pyo3(signature = (text, file = "<reform>"))]
+    fn reformed(&self, py: Python<'_>, text: &str, file: &str) -> PyResult<PyPolicy> {
+        guard(py, || PyPolicy::wrap(py, self.inner.reformed(text, file)))
+    }
+
+    /// What `other` changes of this policy, as JSON ([`huimin_core::Diff`]) and as text.
+    fn diff(&self, py: Python<'_>, other: &PyPolicy) -> PyResult<(String, String)> {
+        guard(py, || {
+            let d = self.inner.diff(&other.inner);
+            Ok((ffi::to_json(&d), d.to_string()))
+        })
+    }
+
     /// The pack's id.
     #[getter]
     fn id(&self) -> String {

@@ -16,10 +16,8 @@ AS_OF = "2021-03-01"
 
 
 @pytest.fixture(scope="module")
-def reform() -> huimin.Policy:
-    text = WANZHOU.read_text(encoding="utf-8")
-    assert "value: 170," in text
-    return huimin.Policy.from_yaml(text.replace("value: 170,", "value: 150,"), "reform.yaml")
+def reform(wanzhou: huimin.Policy) -> huimin.Policy:
+    return wanzhou.with_parameters({"monthly_cap": 150})
 
 
 @pytest.fixture(scope="module")

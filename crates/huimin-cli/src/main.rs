@@ -46,6 +46,23 @@ enum Command {
         /// Check with the values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
         #[arg(long)]
         values: Option<PathBuf>,
+        /// The base pack of a reform file (default: `<base id>.yaml` beside it or in ../policies/, else the seed pack).
+        #[arg(long)]
+        base: Option<PathBuf>,
+    },
+    /// What a reform or a new version changes of a pack: parameters, rules and settings
+    /// added, removed or changed, with both values and the clauses they cite.
+    Diff {
+        /// The pack (or reform) compared against.
+        before: PathBuf,
+        /// A reform of it, or another pack (a new version).
+        after: PathBuf,
+        /// Output format (`table` is text).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// The values file of the deployment, for both.
+        #[arg(long)]
+        values: Option<PathBuf>,
     },
     /// Evaluate participants (JSON, JSON lines or CSV) under a pack.
     Eval {
@@ -82,7 +99,7 @@ enum Command {
         /// Seed of the synthetic population.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
-        /// A reform pack to compare against the baseline.
+        /// A reform to compare against the baseline: a reform file of the pack, or another pack.
         #[arg(long)]
         reform: Option<PathBuf>,
         /// Evaluation date, YYYY-MM-DD (default: today).
@@ -156,8 +173,11 @@ enum Command {
         #[arg(long, conflicts_with = "values")]
         program: bool,
         /// The schema of a values file instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reform")]
         values: bool,
+        /// The schema of a reform file instead.
+        #[arg(long, conflicts_with = "program")]
+        reform: bool,
     },
 }
 
@@ -236,7 +256,32 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             warnings,
             explain_plan,
             values,
-        } => check(&packs, warnings, explain_plan, values.as_deref()),
+            base,
+        } => check(
+            &packs,
+            warnings,
+            explain_plan,
+            values.as_deref(),
+            base.as_deref(),
+        ),
+        Command::Diff {
+            before,
+            after,
+            format,
+            values,
+        } => {
+            let a = load(&before, values.as_deref())?;
+            let b = against(&a, &after, values.as_deref())?;
+            let d = a.diff(&b);
+            match format {
+                Format::Json => {
+                    let s = serde_json::to_string_pretty(&d).map_err(|e| Fail::io("diff", e))?;
+                    say!("{s}")?;
+                }
+                Format::Table | Format::Csv => say!("{}", d.to_string().trim_end())?,
+            }
+            Ok(0)
+        }
         Command::Eval {
             pack,
             participants,
@@ -287,7 +332,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         } => {
             let policy = load(&pack, values.as_deref())?;
             let reform = reform
-                .map(|r| load(&r, reform_values.as_deref()))
+                .map(|r| against(&policy, &r, reform_values.as_deref().or(values.as_deref())))
                 .transpose()?;
             let as_of = as_of.unwrap_or_else(today);
             let (baseline, reformed) = match (population, synthetic) {
@@ -365,11 +410,17 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             }
             Ok(0)
         }
-        Command::Schema { program, values } => {
+        Command::Schema {
+            program,
+            values,
+            reform,
+        } => {
             let schema = if program {
                 huimin_core::program::json_schema()
             } else if values {
                 huimin_core::pack::values_schema()
+            } else if reform {
+                huimin_core::pack::reform_schema()
             } else {
                 huimin_core::pack::json_schema()
             };
@@ -380,16 +431,85 @@ fn run(cmd: Command) -> Result<u8, Fail> {
     }
 }
 
-/// A pack, with the values file of its deployment when one is given.
-fn open(pack: &Path, values: Option<&Path>) -> Result<Policy, huimin_core::Error> {
-    match values {
-        Some(v) => Policy::from_path_with_values(pack, v),
-        None => Policy::from_path(pack),
+/// A pack, with the values file of its deployment when one is given; or a reform (a file
+/// with `base:`), applied to its base: `base` when given, else the pack `<base id>.yaml`
+/// beside it or in `../policies/`, else the embedded seed pack of that id.
+fn open(
+    path: &Path,
+    values: Option<&Path>,
+    base: Option<&Path>,
+) -> Result<Policy, huimin_core::Error> {
+    let text = huimin_core::load::read_bounded(path, &huimin_core::Limits::default())?;
+    let Some(id) = huimin_core::pack::reform_base(&text) else {
+        return match values {
+            Some(v) => Policy::from_path_with_values(path, v),
+            None => Policy::from_path(path),
+        };
+    };
+    let file = path.display().to_string();
+    let base = match base {
+        Some(b) => open(b, values, None)?,
+        None => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let beside = [
+                dir.join(format!("{id}.yaml")),
+                dir.join(format!("{id}.json")),
+                dir.join("../policies").join(format!("{id}.yaml")),
+            ];
+            match beside.iter().find(|p| p.is_file() && p.as_path() != path) {
+                Some(p) => open(p, values, None)?,
+                None => seed(&id, values, &file)?,
+            }
+        }
+    };
+    base.reformed(&text, &file)
+}
+
+/// The embedded seed pack `id`, with `values` or else its example values.
+fn seed(id: &str, values: Option<&Path>, reform: &str) -> Result<Policy, huimin_core::Error> {
+    let name = format!("{id}.yaml");
+    let Some((file, text)) = demo::SEED_PACKS.iter().find(|(f, _)| *f == name) else {
+        return Err(huimin_core::Error::Pack(huimin_core::error::PackErrors(vec![
+            huimin_core::error::PackError {
+                file: reform.to_owned(),
+                line: 0,
+                column: 0,
+                severity: huimin_core::error::Severity::Error,
+                code: "reform",
+                message: format!(
+                    "its base `{id}` is neither beside it ({id}.yaml), in ../policies/, nor a seed pack: give --base PACK"
+                ),
+                hint: None,
+            },
+        ])));
+    };
+    match (
+        values,
+        demo::SEED_VALUES.iter().find(|(pack, _, _)| pack == file),
+    ) {
+        (Some(v), _) => {
+            let limits = huimin_core::Limits::default();
+            let v_text = huimin_core::load::read_bounded(v, &limits)?;
+            Policy::from_yaml_with_values(text, file, &v_text, &v.display().to_string())
+        }
+        (None, Some((_, name, v))) => Policy::from_yaml_with_values(text, file, v, name),
+        (None, None) => Policy::from_yaml(text, file),
     }
 }
 
 fn load(pack: &Path, values: Option<&Path>) -> Result<Policy, Fail> {
-    open(pack, values).map_err(Fail::pack)
+    open(pack, values, None).map_err(Fail::pack)
+}
+
+/// What `path` makes of `base`: a reform of it applied to it, or another pack as it is.
+fn against(base: &Policy, path: &Path, values: Option<&Path>) -> Result<Policy, Fail> {
+    let text = huimin_core::load::read_bounded(path, base.limits()).map_err(Fail::pack)?;
+    match huimin_core::pack::reform_base(&text) {
+        Some(id) if id == base.id() => base
+            .reformed(&text, &path.display().to_string())
+            .map_err(Fail::pack),
+        _ => load(path, values),
+    }
 }
 
 fn check(
@@ -397,10 +517,11 @@ fn check(
     warnings: bool,
     explain_plan: bool,
     values: Option<&Path>,
+    base: Option<&Path>,
 ) -> Result<u8, Fail> {
     let mut code = 0;
     for path in packs {
-        match open(path, values) {
+        match open(path, values, base) {
             Ok(p) => {
                 let shown: Vec<_> = if warnings {
                     p.warnings().iter().collect()

@@ -49,7 +49,8 @@
 //! | input checking | `record` | a participant checked against a policy's inputs |
 //! | compile | `compile` | pack → policy, one file per kind of rule |
 //! | lint | `lint` | static checks over a compiled policy (a bounded search that says when it cannot decide) |
-//! | load | `load` | every `Policy::from_*`: read within limits → compile → lint |
+//! | load | `load` | every `Policy::from_*`: read within limits → compile → lint; [`Policy::reformed`], a reform applied and compiled afresh |
+//! | difference | `diff` | [`Policy::diff`]: the parameters, rules and settings two policies differ in, with both values and the clauses cited |
 //! | explain | `explain` | recording explanation steps and the zh/en "how" of an amount |
 //! | rules | `rules` | the decision stages, written once over an amount type (exact `Decimal` or fixed-point) |
 //! | one participant | `evaluate` | [`Policy::evaluate`]: the rules over `Decimal`, recording a [`Decision`] |
@@ -85,6 +86,7 @@ pub mod budget;
 pub mod cases;
 mod compile;
 pub mod decision;
+pub mod diff;
 pub mod error;
 mod evaluate;
 mod explain;
@@ -92,7 +94,7 @@ pub mod expr;
 pub mod ffi;
 pub mod limits;
 mod lint;
-mod load;
+pub mod load;
 pub mod model;
 pub mod money;
 pub mod pack;
@@ -108,6 +110,7 @@ pub mod text;
 
 pub use budget::Budget;
 pub use decision::Decision;
+pub use diff::Diff;
 pub use error::{Error, EvalError, InputError, PackError};
 pub use limits::Limits;
 pub use model::{Participant, Value};

@@ -70,6 +70,43 @@ impl Policy {
         )
     }
 
+    /// The policy a reform makes of this one: `text` is the reform (YAML or JSON, see
+    /// [`pack::Reform`]), named `file` in errors. The reformed policy has the reform's id, name
+    /// and citations, and is compiled and linted afresh within this policy's limits; a problem
+    /// names the file it is in, the base's or the reform's, and its line there.
+    pub fn reformed(&self, text: &str, file: &str) -> Result<Policy, Error> {
+        let limits = self.limits;
+        let origin = self.origin.then(text, file);
+        let relocated = |mut e: PackErrors| {
+            for x in &mut e.0 {
+                origin.relocate(x);
+            }
+            e
+        };
+        let before = self.origin.lines();
+        let base_file = &origin
+            .files
+            .first()
+            .map(|(_, f)| f.clone())
+            .unwrap_or_default();
+        if text.len() > limits.max_pack_bytes {
+            return Err(pack::too_big(&text.len().to_string(), &limits, file).into());
+        }
+        // The reform is read as the lines after its base's, so that every place in it is told
+        // apart from the base's by its line number alone.
+        let padded = "\n".repeat(before as usize) + text;
+        let reform = pack::parse_reform(&padded, base_file, &limits).map_err(relocated)?;
+        let mut p = self.pack.clone();
+        p.apply_reform(&reform, base_file, &limits)
+            .map_err(relocated)?;
+        let mut policy = compiled(p, &origin.text, base_file, &limits).map_err(relocated)?;
+        for w in &mut policy.warnings {
+            origin.relocate(w);
+        }
+        policy.origin = std::sync::Arc::new(origin);
+        Ok(policy)
+    }
+
     /// Reads and compiles a pack file within `limits`; `.json` files are read as JSON,
     /// others as YAML. A file larger than `max_pack_bytes` is not read.
     pub fn from_path_with_limits(path: impl AsRef<Path>, limits: &Limits) -> Result<Policy, Error> {
@@ -87,9 +124,9 @@ impl Policy {
     }
 }
 
-/// Reads a pack or values file of at most `max_pack_bytes` (a pipe or a device, which reports
-/// no length, is read only up to one byte past it).
-fn read_bounded(path: &Path, limits: &Limits) -> Result<String, Error> {
+/// Reads a pack, reform or values file of at most `max_pack_bytes` (a pipe or a device, which
+/// reports no length, is read only up to one byte past it).
+pub fn read_bounded(path: &Path, limits: &Limits) -> Result<String, Error> {
     let file = path.display().to_string();
     let io = |message: String| {
         Error::Pack(PackErrors(vec![PackError {

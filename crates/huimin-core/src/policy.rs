@@ -44,8 +44,59 @@ pub struct Policy {
     pub(crate) pack: Pack,
     pub(crate) warnings: Vec<PackError>,
     pub(crate) limits: Limits,
+    /// The text it was compiled from, and which file each part of it came from.
+    pub(crate) origin: std::sync::Arc<Origin>,
     /// How many expression slots the rules use (see [`Expression::slot`]).
     pub(crate) slots: usize,
+}
+
+/// The text a policy was compiled from: a pack's, followed by the reforms applied to it, each
+/// part starting on a fresh line so that a line number says which file it is in.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub text: String,
+    /// Each part's first line (0-based count of the lines before it) and file name.
+    pub files: Vec<(u32, String)>,
+}
+
+impl Origin {
+    /// One file's text.
+    pub fn new(text: &str, file: &str) -> Origin {
+        Origin {
+            text: text.to_owned(),
+            files: vec![(0, file.to_owned())],
+        }
+    }
+
+    /// The lines before a part appended now.
+    pub fn lines(&self) -> u32 {
+        u32::try_from(self.text.lines().count()).unwrap_or(u32::MAX)
+    }
+
+    /// This text followed, on a fresh line, by `text` from `file`.
+    pub fn then(&self, text: &str, file: &str) -> Origin {
+        let mut next = self.clone();
+        if !next.text.is_empty() && !next.text.ends_with('\n') {
+            next.text.push('\n');
+        }
+        next.files.push((self.lines(), file.to_owned()));
+        next.text.push_str(text);
+        next
+    }
+
+    /// Names the file and line a problem found in the whole text is at.
+    pub fn relocate(&self, e: &mut PackError) {
+        let Some((_, first)) = self.files.first() else {
+            return;
+        };
+        if e.file != *first || e.line == 0 {
+            return;
+        }
+        if let Some((start, file)) = self.files.iter().rev().find(|(start, _)| *start < e.line) {
+            e.file.clone_from(file);
+            e.line -= start;
+        }
+    }
 }
 
 /// Options for one evaluation.

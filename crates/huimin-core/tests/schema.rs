@@ -1,6 +1,7 @@
 //! The committed JSON Schemas must be the ones the types generate (regenerate with
 //! `huimin schema > fixtures/pack.schema.json`, `huimin schema --program > fixtures/program.schema.json`
-//! and `huimin schema --values > fixtures/values.schema.json`).
+//! `huimin schema --values > fixtures/values.schema.json` and
+//! `huimin schema --reform > fixtures/reform.schema.json`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -33,6 +34,11 @@ fn committed_schemas_match_the_types() {
         committed("values.schema.json"),
         huimin_core::pack::values_schema(),
         "fixtures/values.schema.json is stale"
+    );
+    assert_eq!(
+        committed("reform.schema.json"),
+        huimin_core::pack::reform_schema(),
+        "fixtures/reform.schema.json is stale"
     );
 }
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from . import _core, plot
 from ._decision import Decision
 from ._errors import EvalError, HuiminError, InputError, InternalError, PackError, UnusedWarning
-from ._policy import Policy
+from ._policy import Policy, PolicyDiff
 from ._registry import Registry, screen
 from ._simulate import BudgetSummary, simulate, synthetic
 
@@ -35,6 +35,7 @@ __version__: str = _core.version()
 
 __all__ = [
     "Policy",
+    "PolicyDiff",
     "Registry",
     "screen",
     "Decision",

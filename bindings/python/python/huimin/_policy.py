@@ -14,7 +14,7 @@ from . import _core, _frames
 from ._decision import Decision
 from ._errors import UnusedWarning
 
-__all__ = ["Policy"]
+__all__ = ["Policy", "PolicyDiff"]
 
 DateLike = _frames.DateLike
 Floats = _frames.Floats
@@ -41,6 +41,30 @@ def _participant_json(participant: Mapping[str, Any]) -> str:
     items = dict(participant.items()) if hasattr(participant, "items") else dict(participant)
     clean = {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in items.items()}
     return json.dumps(clean, default=_json_default, ensure_ascii=False)
+
+
+class PolicyDiff:
+    """What one policy changes of another (:meth:`Policy.diff`): :attr:`changes` is a list of
+    ``{"section", "id", "change": "added"|"removed"|"changed", "label", "fields", "before",
+    "after"}``, :attr:`clauses` the text of every clause they cite; ``str()`` reads as text."""
+
+    __slots__ = ("source", "target", "changes", "clauses", "_text")
+
+    def __init__(self, data: Dict[str, Any], text: str) -> None:
+        self.source: str = data["from"]
+        self.target: str = data["to"]
+        self.changes: List[Dict[str, Any]] = data["changes"]
+        self.clauses: Dict[str, str] = data["clauses"]
+        self._text = text
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"<PolicyDiff {self.source} → {self.target}: {len(self.changes)} changes>"
+
+    def __len__(self) -> int:
+        return len(self.changes)
 
 
 class Policy:
@@ -84,6 +108,73 @@ class Policy:
     def from_json(cls, text: str, file: str = "<input>") -> "Policy":
         """Compiles a JSON pack; ``file`` names it in error messages."""
         return cls(_core.Policy.from_json(text, file))
+
+    # -- reforms ----------------------------------------------------------------------------
+
+    def reform(self, patch: Union[Mapping[str, Any], str, "os.PathLike[str]"], *, file: Optional[str] = None) -> "Policy":
+        """The policy a reform makes of this one. ``patch`` is a reform file's content as a
+        dict (``{"id", "base", "name", "parameters", "off", "rules", "labels", "sources",
+        "clauses"}``), a path to a reform file, or its YAML/JSON text. ``base`` defaults to this
+        policy's id. The reformed policy is compiled afresh; a problem raises
+        :class:`huimin.PackError` naming the reform's file (``file``) and line."""
+        if isinstance(patch, Mapping):
+            d = dict(patch)
+            d.setdefault("base", self.id)
+            text, name = json.dumps(d, default=_json_default, ensure_ascii=False, indent=1), file or "<reform>"
+        elif isinstance(patch, os.PathLike) or (isinstance(patch, str) and "\n" not in patch and os.path.isfile(patch)):
+            path = os.fspath(patch)
+            with open(path, encoding="utf-8") as f:
+                text, name = f.read(), file or path
+        elif isinstance(patch, str):
+            text, name = patch, file or "<reform>"
+        else:
+            raise TypeError(f"a reform is a dict, a path or YAML/JSON text, not {type(patch).__name__}")
+        return Policy(self._core.reformed(text, name))
+
+    def with_parameters(
+        self,
+        values: Mapping[str, Any],
+        *,
+        id: Optional[str] = None,
+        name: Optional[Mapping[str, str]] = None,
+    ) -> "Policy":
+        """This policy with some parameters changed: ``{"monthly_cap": 150}`` sets a value for
+        every date; ``{"monthly_cap": {"2022-09-01": 150}}`` sets dated values, the base's
+        giving way from the first date on. Values are exact: int, :class:`~decimal.Decimal` or
+        decimal text; a float is refused (it is not the number written). The result's id is
+        ``id`` or ``<this id>+what-if``."""
+
+        def exact(k: str, v: Any) -> str:
+            if isinstance(v, bool) or isinstance(v, float) or not isinstance(v, (int, Decimal, str)):
+                raise TypeError(
+                    f"parameter {k!r}: give an int, a Decimal or decimal text, not {type(v).__name__} "
+                    f"(a float is not the number written: use Decimal({str(v)!r}))"
+                )
+            return str(v)
+
+        params: Dict[str, Any] = {}
+        for k, v in values.items():
+            if isinstance(v, Mapping):
+                params[k] = {"values": [{"from": _frames.as_of_text(d), "value": exact(k, x)} for d, x in v.items()]}
+            else:
+                params[k] = {"value": exact(k, v)}
+        me = self.name
+        return self.reform(
+            {
+                "id": id or f"{self.id}+what-if",
+                "base": self.id,
+                "name": dict(name) if name else {"zh": f"{me['zh']}（参数调整）", "en": f"{me['en']} (parameters changed)"},
+                "parameters": params,
+            },
+            file="<with_parameters>",
+        )
+
+    def diff(self, other: "Policy") -> "PolicyDiff":
+        """What ``other`` (a reform of this policy, or another version) changes of it:
+        parameters, rules and settings added, removed or changed, with both values and the
+        clauses they cite. ``str()`` of the result is the readable form."""
+        data, text = self._core.diff(other._core)
+        return PolicyDiff(json.loads(data), text)
 
     # -- identity ---------------------------------------------------------------------------
 

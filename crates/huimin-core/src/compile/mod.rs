@@ -315,6 +315,7 @@ pub(crate) fn compile(
     }
     Ok(Policy {
         limits: *limits,
+        origin: std::sync::Arc::new(crate::policy::Origin::new(text, file)),
         id: pack.id.value.clone(),
         name: pack.name.clone(),
         kind: pack.kind,

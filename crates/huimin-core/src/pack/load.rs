@@ -250,7 +250,7 @@ pub(crate) fn too_big(len: &str, limits: &Limits, file: &str) -> PackErrors {
 }
 
 /// Refuses a pack with more rules than `max_rules`.
-fn check_rules(pack: &Pack, limits: &Limits, file: &str) -> Result<(), PackErrors> {
+pub(super) fn check_rules(pack: &Pack, limits: &Limits, file: &str) -> Result<(), PackErrors> {
     let groups = |g: Option<usize>| g.unwrap_or(0);
     let n = pack.eligibility.len()
         + pack.categories.len()

@@ -6,6 +6,7 @@
 
 mod load;
 mod program;
+mod reform;
 mod values;
 
 pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
@@ -13,6 +14,7 @@ pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
     AverageRule, ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
 };
+pub use reform::{parse_reform, reform_base, reform_schema, ParamChange, Reform, RuleChanges};
 pub use values::{parse_values, values_schema, SetValue, ValuesFile};
 
 use crate::model::FieldType;
@@ -63,6 +65,12 @@ impl<'de> Deserialize<'de> for Source {
     }
 }
 
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 impl JsonSchema for Source {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Expression".into()
@@ -98,6 +106,12 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
+impl Serialize for Dec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
 impl JsonSchema for Dec {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Decimal".into()
@@ -108,7 +122,7 @@ impl JsonSchema for Dec {
 }
 
 /// A whole policy pack: one program's rules for one jurisdiction.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     /// Pack id, e.g. `chongqing-wanzhou-2020`.
@@ -267,7 +281,7 @@ pub struct SourceDoc {
 }
 
 /// A cited clause: where a rule comes from, with the source text quoted.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
     /// The source document's id in `sources`.
@@ -283,7 +297,7 @@ pub struct Clause {
 }
 
 /// A participant field a pack reads.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDecl {
     /// Its type; standard fields have one already.
@@ -311,7 +325,7 @@ pub struct FieldDecl {
 }
 
 /// A parameter: a named number whose value changes over time.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDecl {
     /// What it is.
@@ -337,7 +351,7 @@ pub struct ParamDecl {
 
 /// A parameter's value is the pack's assumption: `true` (the source does not state it), or the
 /// reason; `false` is the same as leaving it out.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Assumed {
     /// `true` or `false`.
@@ -361,7 +375,7 @@ impl Assumed {
 }
 
 /// One value of a parameter and when it starts.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatedValue {
     /// First day in force.
@@ -375,7 +389,7 @@ pub struct DatedValue {
 }
 
 /// A named condition: an eligibility requirement, a category, or a priority group.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// Rule id.
@@ -397,7 +411,7 @@ pub struct Condition {
 
 /// A charge: either `amount` (flat or a formula) or `rate` × `quantity`, bounded by `cap`
 /// and/or `floor`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeeRule {
     /// Rule id.
@@ -470,7 +484,7 @@ pub enum Stacking {
 }
 
 /// A group of reduction or subsidy rules with its stacking policy.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group<R> {
     /// How matching rules combine.
@@ -485,7 +499,7 @@ pub struct Group<R> {
 }
 
 /// A reduction of the fee: exactly one of `waive`, `percent`, `amount`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReductionRule {
     /// Rule id.
@@ -526,7 +540,7 @@ pub struct ReductionRule {
 }
 
 /// A subsidy: `amount` or `components`, then an uplift, then `floor` and `ceiling`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubsidyRule {
     /// Rule id.
@@ -575,7 +589,7 @@ pub struct SubsidyRule {
 }
 
 /// One capped part of a subsidy.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
     /// Component id.
@@ -597,7 +611,7 @@ pub struct Component {
 }
 
 /// A percentage uplift.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Uplift {
     /// When it applies.
@@ -620,7 +634,7 @@ pub struct Uplift {
 /// A funding split between payers, written either as ratios (`parts: {city: 6, district: 4}`,
 /// as documents write "6:4") or as fractions that must add up to exactly 1
 /// (`shares: {city: 0.6, district: 0.4}`, as documents write "市级承担60%").
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "SplitSource")]
 pub struct SplitDecl {
     /// Name of the arrangement.
@@ -634,7 +648,8 @@ pub struct SplitDecl {
 }
 
 /// How a split's weights are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SplitForm {
     /// `parts`: ratios, any positive total (6 : 4).
     Ratios,
@@ -643,7 +658,7 @@ pub enum SplitForm {
 }
 
 /// A split as written: exactly one of `parts` and `shares`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitSource {
     /// Name of the arrangement.
@@ -696,7 +711,7 @@ impl TryFrom<SplitSource> for SplitDecl {
 }
 
 /// A counted entitlement (one free check-up a year).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntitlementRule {
     /// Rule id.
@@ -724,7 +739,7 @@ pub struct EntitlementRule {
 
 /// A document an applicant submits (低保证复印件, 诊断证明…): shown to an eligible participant
 /// as "what to bring".
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Document id.
@@ -743,7 +758,7 @@ pub struct Document {
 }
 
 /// A share of a fund reserved for a use: at least (`min_share`) or exactly (`share`).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Earmark {
     /// Rule id.

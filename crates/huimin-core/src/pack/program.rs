@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A time window or duration a program's sessions must keep.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRule {
     /// Rule id.
@@ -87,7 +87,7 @@ pub enum ScheduleKind {
 }
 
 /// A rule on who may staff a program and how they are paid.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffingRule {
     /// Rule id.
@@ -150,7 +150,7 @@ pub enum StaffingKind {
 }
 
 /// A workflow deadline or audit.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowRule {
     /// Rule id.
@@ -206,7 +206,7 @@ pub enum WorkflowKind {
 
 /// A floor on an average over a program's participants (平均每生每年不少于500元): checked on
 /// the program's totals, never applied to one participant.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AverageRule {
     /// Rule id.
