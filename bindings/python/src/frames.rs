@@ -7,7 +7,7 @@ use huimin_arrow::{Extra, Floats, Options};
 use huimin_core::{ffi, Policy};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3_arrow::PyTable;
+use pyo3_arrow::{PyRecordBatchReader, PyTable};
 
 use crate::errors::{arrow_err, core_err};
 use crate::watch::Watch;
@@ -67,34 +67,44 @@ pub(crate) fn evaluate(
     Ok((PyTable::try_new(batches, out)?, unused))
 }
 
-/// Evaluates every row of a table without explanations and totals it: the core's budget as
-/// JSON. `progress(done)` is called between slices; Ctrl-C stops the run between slices and
-/// raises `KeyboardInterrupt`, and so does a callback raising it (its other exceptions do not
-/// stop the run).
-pub(crate) fn simulate(
+/// Totals a stream of record batches under a baseline and reforms at once, by group and with
+/// weights ([`huimin_arrow::tally`]): the core's report as JSON. The stream is read a batch at
+/// a time with the GIL released; `progress(done)` is called between slices, and Ctrl-C stops
+/// the run between slices and raises `KeyboardInterrupt`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn tally(
     py: Python<'_>,
-    policy: &Arc<Policy>,
-    table: PyTable,
+    policies: Vec<Arc<Policy>>,
+    stream: PyRecordBatchReader,
     as_of: &str,
+    by: Vec<String>,
+    weight: Option<String>,
     progress: Option<Py<PyAny>>,
-    floats: Floats,
-    extra: Extra,
+    options: Options,
 ) -> PyResult<String> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
-    let (batches, _) = table.into_inner();
-    let policy = policy.clone();
+    let mut reader = stream.into_reader()?;
     py.detach(move || {
         let watch = Watch::new(progress.as_ref());
-        let people =
-            huimin_arrow::participants(&policy, &batches, floats, extra, &|_| watch.go_on(0))
-                .map_err(|e| match e {
-                    huimin_arrow::Error::Stopped => watch.stopped(),
-                    e => Python::attach(|py| arrow_err(py, &e)),
-                })?;
-        policy
-            .simulate_while(&people, as_of, &|done| watch.go_on(done))
-            .map(|b| ffi::to_json(&b))
-            .ok_or_else(|| watch.stopped())
+        let refs: Vec<&Policy> = policies.iter().map(AsRef::as_ref).collect();
+        let grouping = huimin_arrow::Grouping {
+            by: &by,
+            weight: weight.as_deref(),
+        };
+        huimin_arrow::tally(
+            &refs,
+            &mut reader,
+            as_of,
+            grouping,
+            options,
+            &|r| format!("row {r}"),
+            &|done| watch.go_on(done),
+        )
+        .map(|t| ffi::to_json(&t.report()))
+        .map_err(|e| match e {
+            huimin_arrow::Error::Stopped => watch.stopped(),
+            e => Python::attach(|py| arrow_err(py, &e)),
+        })
     })
 }
 

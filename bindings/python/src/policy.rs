@@ -160,25 +160,33 @@ impl PyPolicy {
         })
     }
 
-    /// Evaluates every row of an Arrow table without explanations, on all cores with the GIL
-    /// released, and totals it: the core's budget as JSON. `progress(done)` is called between
-    /// slices; Ctrl-C stops the run and raises `KeyboardInterrupt`. Float columns are refused
-    /// unless `floats` is `"shortest"`, columns the pack does not read unless `extra` is
-    /// `"ignore"`.
-    #[pyo3(signature = (table, as_of, progress = None, floats = "refuse", extra = "refuse"))]
-    fn simulate_arrow(
+    /// Totals an Arrow stream (anything with `__arrow_c_stream__`) under this policy and
+    /// `reforms` at once, grouped by the columns `by` and weighed by the column `weight`: the
+    /// report as JSON ([`huimin_core::tally::Report`]).
+    #[pyo3(signature = (reforms, stream, as_of, by, weight = None, progress = None, floats = "refuse", extra = "refuse"))]
+    #[allow(clippy::too_many_arguments)]
+    fn tally_arrow(
         &self,
         py: Python<'_>,
-        table: PyTable,
+        reforms: Vec<PyRef<'_, PyPolicy>>,
+        stream: pyo3_arrow::PyRecordBatchReader,
         as_of: &str,
+        by: Vec<String>,
+        weight: Option<String>,
         progress: Option<Py<PyAny>>,
         floats: &str,
         extra: &str,
     ) -> PyResult<String> {
-        let floats = frames::floats(floats)?;
-        let extra = frames::extra(extra)?;
+        let options = Options {
+            threads: None,
+            floats: frames::floats(floats)?,
+            extra: frames::extra(extra)?,
+        };
+        let policies: Vec<Arc<Policy>> = std::iter::once(self.inner.clone())
+            .chain(reforms.iter().map(|r| r.inner.clone()))
+            .collect();
         guard(py, || {
-            frames::simulate(py, &self.inner, table, as_of, progress, floats, extra)
+            frames::tally(py, policies, stream, as_of, by, weight, progress, options)
         })
     }
 

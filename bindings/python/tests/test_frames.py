@@ -323,8 +323,8 @@ def test_nan_is_that_rows_error_not_the_default() -> None:
     assert [r["gross_fee"] for r in out] == [Decimal("12.50"), None, Decimal("0.00"), None]
     assert [r["error"] for r in out] == [None, "price: Course price must be a number", None, "price: Course price must be a number"]
     b = huimin.simulate(policy, t, as_of=AS_OF, floats="shortest").baseline
-    assert b["participants"] == 4 and b["errors"] == 2 and b["gross_fee"] == Decimal("12.50")
-    assert b["first_errors"][0] == "participant 1: price: Course price must be a number"
+    assert b["rows"] == 4 and b["participants"] == 2 and b["errors"] == 2 and b["gross_fee"] == Decimal("12.50")
+    assert b["first_errors"][0] == "row 1: price: Course price must be a number"
     pl = pytest.importorskip("polars")
     out = policy.evaluate_frame(pl.DataFrame({"price": [float("nan"), 2.0]}), as_of=AS_OF, floats="shortest")
     assert out["error"].to_list() == ["price: Course price must be a number", None]

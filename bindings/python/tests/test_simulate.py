@@ -30,7 +30,7 @@ def test_totals_equal_the_sum_of_decisions(wanzhou: huimin.Policy, people: Any) 
     rows = wanzhou.evaluate_frame(people, as_of=AS_OF).to_pylist()
     ok = [r for r in rows if r["eligible"]]
     b = s.baseline
-    assert b["participants"] == 5000 and b["errors"] == 0
+    assert b["participants"] == 5000 and b["rows"] == 5000 and b["errors"] == 0
     assert b["eligible"] == len(ok)
     assert b["net_fee"] == sum((r["net_fee"] for r in ok), Decimal("0.00"))
     assert b["gross_fee"] == sum((r["gross_fee"] for r in ok), Decimal("0.00"))
@@ -48,6 +48,7 @@ def test_reform_difference(wanzhou: huimin.Policy, reform: huimin.Policy, people
     assert s.difference["net_fee"] == s.reform["net_fee"] - s.baseline["net_fee"] < 0
     assert s.difference["payers"]["parents"] == s.difference["net_fee"]
     assert s.difference["participants"] == 0
+    assert len(s.reforms) == 1
     d = s.to_dict()
     assert set(d) == {"baseline", "reform", "difference"}
     assert isinstance(d["difference"]["net_fee"], Decimal)
@@ -59,13 +60,13 @@ def test_summary_frames(wanzhou: huimin.Policy, reform: huimin.Policy, people: A
     s = huimin.simulate(wanzhou, people.to_pandas(), reform=reform, as_of=AS_OF)
     f = s.frame
     assert isinstance(f, pd.DataFrame)
-    assert list(f.columns) == ["section", "item", "baseline", "reform", "difference"]
-    net = f[(f.section == "total") & (f.item == "net_fee")].iloc[0]
-    assert net["baseline"] == s.baseline["net_fee"] and net["difference"] == s.difference["net_fee"]  # type: ignore[index]
-    payer = f[f.section == "payer"]
-    assert list(payer["item"]) == ["parents"]
-    c = s.counts
-    assert set(c["section"]) >= {"count", "priority_group"}
+    assert list(f.columns) == ["scenario", "measure", "value", "difference"]
+    net = f[(f.measure == "net_fee")].set_index("scenario")
+    assert net.loc[wanzhou.id, "value"] == s.baseline["net_fee"]
+    assert net.loc[reform.id, "difference"] == s.difference["net_fee"]  # type: ignore[index]
+    assert "payer:parents" in set(f.measure) and "priority:disabled" in set(f.measure)
+    c = s.changes
+    assert list(c.columns)[:3] == ["reform", "winners", "losers"]
 
 
 def test_population_kinds_agree(wanzhou: huimin.Policy, people: Any) -> None:
@@ -80,8 +81,8 @@ def test_population_kinds_agree(wanzhou: huimin.Policy, people: Any) -> None:
 def test_errors_are_counted(wanzhou: huimin.Policy) -> None:
     t = pa.table({"stage": ["primary", "primary"], "grade": [3, 3], "class_hours": [10, -5]})
     b = huimin.simulate(wanzhou, t, as_of=AS_OF).baseline
-    assert b["participants"] == 2 and b["errors"] == 1 and b["net_fee"] == Decimal("30.00")
-    assert b["first_errors"][0].startswith("participant 1:")
+    assert b["rows"] == 2 and b["participants"] == 1 and b["errors"] == 1 and b["net_fee"] == Decimal("30.00")
+    assert b["first_errors"][0].startswith("row 1:")
 
 
 def test_progress(wanzhou: huimin.Policy, people: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,4 +142,4 @@ def test_ctrl_c_stops_a_population_run(wanzhou: huimin.Policy) -> None:
 
     seen.clear()
     s = huimin.simulate(wanzhou, big, as_of=AS_OF, progress=failing)
-    assert seen == [65_536 * k for k in range(1, 9)] and s.baseline["participants"] == 8 * 65_536
+    assert seen == [65_536 * k for k in range(1, 9)] and s.baseline["rows"] == 8 * 65_536

@@ -35,6 +35,7 @@
 mod read;
 mod run;
 mod synthetic;
+mod tally;
 mod write;
 
 use std::sync::Arc;
@@ -45,6 +46,7 @@ use chrono::NaiveDate;
 use huimin_core::{Participant, Policy};
 
 pub use read::Frame;
+pub use tally::{tally, Grouping};
 pub use write::output_schema;
 
 /// Money columns are `Decimal128(MONEY_PRECISION, pack scale)`: up to 10^16 yuan at the fen.

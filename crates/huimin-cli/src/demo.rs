@@ -263,12 +263,17 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
             }
             say!()?;
         }
-        let people = huimin_core::population::synthetic(wz, students, 2024);
         say!("Simulation: {students} synthetic students under {} (seed 2024; rates in huimin_core::population)", wz.id())?;
         let started = std::time::Instant::now();
-        let budget = crate::simulate(wz, &people, as_of(wz), "baseline");
+        crate::simulate::run(
+            &[wz],
+            crate::simulate::Population::Synthetic(students, 2024),
+            as_of(wz),
+            &[],
+            None,
+            crate::Format::Table,
+        )?;
         let secs = started.elapsed().as_secs_f64();
-        crate::output::budget(wz, &budget, None, crate::Format::Table)?;
         say!(
             "{students} students evaluated in {secs:.2} s ({:.0} per second)",
             students as f64 / secs.max(1e-9)

@@ -10,11 +10,12 @@ mod demo;
 mod input;
 mod output;
 mod screen;
+mod simulate;
 mod test;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use huimin_core::{Budget, EvalOptions, Policy, Simulation};
+use huimin_core::{EvalOptions, Policy};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,11 +87,12 @@ enum Command {
         #[arg(long)]
         values: Option<PathBuf>,
     },
-    /// Evaluate a whole population and print the budget.
+    /// Evaluate a whole population under a pack and its reforms at once, and print the totals:
+    /// by group (--by), weighed (--weight), with winners and losers under each reform.
     Simulate {
         /// The pack.
         pack: PathBuf,
-        /// The population file (JSON, JSON lines or CSV).
+        /// The population file (Parquet, JSON, JSON lines or CSV).
         #[arg(long, conflicts_with = "synthetic")]
         population: Option<PathBuf>,
         /// A synthetic population of this many participants instead.
@@ -99,12 +101,19 @@ enum Command {
         /// Seed of the synthetic population.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
-        /// A reform to compare against the baseline: a reform file of the pack, or another pack.
+        /// A reform to compare against the baseline: a reform file of the pack, or another pack
+        /// (repeat for several, run in the same pass).
         #[arg(long)]
-        reform: Option<PathBuf>,
-        /// Evaluation date, YYYY-MM-DD (default: today).
+        reform: Vec<PathBuf>,
+        /// Columns to total by (district, school, grade…), comma-separated or repeated.
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+        /// The column of each row's weight (an exact decimal of at most 6 places).
+        #[arg(long)]
+        weight: Option<String>,
+        /// Evaluation date, YYYY-MM-DD (required: a run on "today" would change day by day).
         #[arg(long, value_parser = as_of)]
-        as_of: Option<NaiveDate>,
+        as_of: NaiveDate,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -114,7 +123,7 @@ enum Command {
         /// The values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
         #[arg(long)]
         values: Option<PathBuf>,
-        /// The reform's values file.
+        /// The reforms' values file (default: the pack's).
         #[arg(long, requires = "reform")]
         reform_values: Option<PathBuf>,
     },
@@ -324,6 +333,8 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             synthetic,
             seed,
             reform,
+            by,
+            weight,
             as_of,
             format,
             encoding,
@@ -331,23 +342,14 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             reform_values,
         } => {
             let policy = load(&pack, values.as_deref())?;
-            let reform = reform
-                .map(|r| against(&policy, &r, reform_values.as_deref().or(values.as_deref())))
-                .transpose()?;
-            let as_of = as_of.unwrap_or_else(today);
-            let (baseline, reformed) = match (population, synthetic) {
-                (Some(path), _) => {
-                    let source = input::open(&path, encoding)?;
-                    simulate_stream(source, &policy, reform.as_ref(), as_of)?
-                }
-                (None, Some(n)) => {
-                    let people = huimin_core::population::synthetic(&policy, n, seed);
-                    let baseline = simulate(&policy, &people, as_of, "baseline");
-                    let reformed = reform
-                        .as_ref()
-                        .map(|r| simulate(r, &people, as_of, "reform"));
-                    (baseline, reformed)
-                }
+            let reforms = reform
+                .iter()
+                .map(|r| against(&policy, r, reform_values.as_deref().or(values.as_deref())))
+                .collect::<Result<Vec<_>, _>>()?;
+            let all: Vec<&Policy> = std::iter::once(&policy).chain(&reforms).collect();
+            let population = match (population, synthetic) {
+                (Some(path), _) => simulate::Population::File(path, encoding),
+                (None, Some(n)) => simulate::Population::Synthetic(n, seed),
                 (None, None) => {
                     return Err(Fail {
                         code: 2,
@@ -355,10 +357,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
                     })
                 }
             };
-            output::budget(&policy, &baseline, reformed.as_ref(), format)?;
-            Ok(u8::from(
-                baseline.errors > 0 || reformed.is_some_and(|b| b.errors > 0),
-            ))
+            simulate::run(&all, population, as_of, &by, weight.as_deref(), format)
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),
@@ -572,7 +571,7 @@ const EVAL_SLICE: usize = 4096;
 
 /// A progress bar on stderr, drawn only on a terminal and only for runs that last over a
 /// second; `len` when the number of participants is known.
-fn progress(what: &str, len: Option<u64>) -> indicatif::ProgressBar {
+pub(crate) fn progress(what: &str, len: Option<u64>) -> indicatif::ProgressBar {
     let (bar, template) = match len {
         Some(n) => (
             indicatif::ProgressBar::with_draw_target(
@@ -593,70 +592,4 @@ fn progress(what: &str, len: Option<u64>) -> indicatif::ProgressBar {
     );
     bar.set_message(what.to_owned());
     bar
-}
-
-/// Simulates a population file as it streams, under the baseline and the reform at once:
-/// memory holds one slice, whatever the file's size. A record that cannot be read is counted
-/// as an error naming its id and line, and the rest go on.
-fn simulate_stream(
-    source: input::Source,
-    policy: &Policy,
-    reform: Option<&Policy>,
-    as_of: NaiveDate,
-) -> Result<(Budget, Option<Budget>), Fail> {
-    let mut runs: Vec<Simulation> = std::iter::once(policy)
-        .chain(reform)
-        .map(|p| Simulation::new(p, as_of))
-        .collect();
-    let bar = progress("simulate", None);
-    let started = std::time::Instant::now();
-    source.each(huimin_core::SLICE, huimin_core::SLICE, &mut |records| {
-        let mut people = Vec::with_capacity(records.len());
-        let mut places = Vec::with_capacity(records.len());
-        for rec in records {
-            match rec.participant {
-                Ok(p) => {
-                    people.push(p);
-                    places.push(rec.at);
-                }
-                Err(e) => {
-                    let name = rec.id.as_deref().unwrap_or(&rec.at);
-                    for run in &mut runs {
-                        run.add_unread(name, &e);
-                    }
-                }
-            }
-        }
-        let place = |i: usize| places.get(i).cloned().unwrap_or_default();
-        for run in &mut runs {
-            run.add(&people, &place);
-        }
-        if started.elapsed().as_secs_f64() > 1.0 {
-            bar.set_position(runs.first().map_or(0, |r| r.participants() as u64));
-        }
-        Ok(())
-    })?;
-    bar.finish_and_clear();
-    let mut budgets = runs.into_iter().map(Simulation::finish);
-    let baseline = budgets.next().unwrap_or_else(|| Budget::new(policy, as_of));
-    Ok((baseline, budgets.next()))
-}
-
-/// Runs a simulation with a progress bar on stderr (shown only on a terminal, for runs that
-/// last over a second).
-pub(crate) fn simulate(
-    policy: &Policy,
-    people: &[huimin_core::Participant],
-    as_of: NaiveDate,
-    what: &str,
-) -> Budget {
-    let bar = progress(what, Some(people.len() as u64));
-    let started = std::time::Instant::now();
-    let budget = policy.simulate(people, as_of, &|done| {
-        if started.elapsed().as_secs_f64() > 1.0 {
-            bar.set_position(done as u64);
-        }
-    });
-    bar.finish_and_clear();
-    budget
 }

@@ -1,12 +1,13 @@
-//! Rendering decisions and budgets as tables, JSON or CSV.
+//! Rendering decisions and population totals as tables, JSON or CSV.
 
 use crate::input::Record;
 use crate::{Fail, Format};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use huimin_core::decision::{Assumption, Step};
 use huimin_core::ffi::RowColumn;
+use huimin_core::tally::{GroupTotals, Report, ScenarioTotals};
 use huimin_core::text::excerpt;
-use huimin_core::{Budget, Decision, Error, Money, Policy};
+use huimin_core::{Decision, Error, Money, Policy};
 use rust_decimal::Decimal;
 use std::io::Write;
 
@@ -346,8 +347,9 @@ pub(crate) fn step_text(n: usize, s: &Step) -> String {
     line
 }
 
-fn diff(a: Money, b: Money) -> String {
-    let d: Decimal = b.amount() - a.amount();
+/// `b − a`, signed.
+fn diff(a: Decimal, b: Decimal) -> String {
+    let d = b - a;
     if d.is_sign_positive() && !d.is_zero() {
         format!("+{d}")
     } else {
@@ -355,22 +357,23 @@ fn diff(a: Money, b: Money) -> String {
     }
 }
 
-/// A measure of a budget: its CSV key, its table label, and how to read it.
-type Measure<T> = (&'static str, &'static str, fn(&Budget) -> T);
-
-/// One line of a budget: a key for CSV, a label for the table, the baseline's value, and with
-/// a reform its value and the difference.
+/// One line of a group's totals: a key for CSV, a label for the table, each scenario's value
+/// (the baseline first) with whether it is an estimate, and each reform's difference.
 struct Line {
     key: String,
     label: String,
-    base: String,
-    reform: Option<(String, String)>,
-    /// Whether the baseline's and the reform's values are estimates.
-    estimate: (bool, bool),
+    values: Vec<(Decimal, bool)>,
+    diffs: Vec<String>,
 }
 
-/// Whether a budget's measure (a CSV key) rests on an assumed value.
-fn estimate(b: &Budget, key: &str) -> bool {
+/// What a scenario's estimates rest on: its estimated measures and its assumed values.
+struct Basis {
+    estimated: Vec<String>,
+    assumptions: Vec<Assumption>,
+}
+
+/// Whether a scenario's measure (a CSV key) rests on an assumed value.
+fn estimate(b: &Basis, key: &str) -> bool {
     let rests = |rule: &str| {
         b.estimated.iter().any(|f| f == "eligible")
             || b.assumptions
@@ -385,184 +388,299 @@ fn estimate(b: &Budget, key: &str) -> bool {
     }
 }
 
-/// The lines of a budget, with a reform's beside it when given.
-fn lines(policy: &Policy, base: &Budget, reform: Option<&Budget>) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let count = |a: u64, b: u64| {
-        (
-            b.to_string(),
-            format!("{:+}", i128::from(b) - i128::from(a)),
-        )
+/// The lines of one group's totals, every scenario side by side.
+fn lines(policies: &[&Policy], g: &GroupTotals, basis: &[Basis]) -> Vec<Line> {
+    let runs = &g.scenarios;
+    let mut keys: Vec<(String, String)> = vec![
+        ("rows".into(), "rows 行数".into()),
+        ("errors".into(), "errors 错误".into()),
+        ("participants".into(), "participants 人数".into()),
+        ("eligible".into(), "eligible 符合条件".into()),
+        ("gross_fee".into(), "gross fees 应收费用".into()),
+        ("reduction_total".into(), "reductions 减免".into()),
+        ("net_fee".into(), "net fees 实收费用".into()),
+        ("subsidy_total".into(), "subsidies 补助".into()),
+    ];
+    let mut add = |key: String, label: String| {
+        if !keys.iter().any(|(k, _)| *k == key) {
+            keys.push((key, label));
+        }
     };
-    let counts: [Measure<u64>; 3] = [
-        ("participants", "participants 人数", |b| b.participants),
-        ("eligible", "eligible 符合条件", |b| b.eligible),
-        ("errors", "errors 错误", |b| b.errors),
-    ];
-    for (key, label, f) in counts {
-        lines.push(Line {
-            key: key.into(),
-            label: label.into(),
-            base: f(base).to_string(),
-            reform: reform.map(|r| count(f(base), f(r))),
-            estimate: (false, false),
-        });
-    }
-    let money: [Measure<Money>; 4] = [
-        ("gross_fee", "gross fees 应收费用", |b| b.gross_fee),
-        ("reduction_total", "reductions 减免", |b| {
-            b.reduction_total
-        }),
-        ("net_fee", "net fees 实收费用", |b| b.net_fee),
-        ("subsidy_total", "subsidies 补助", |b| b.subsidy_total),
-    ];
-    for (key, label, f) in money {
-        lines.push(Line {
-            key: key.into(),
-            label: label.into(),
-            base: f(base).to_string(),
-            reform: reform.map(|r| (f(r).to_string(), diff(f(base), f(r)))),
-            estimate: (false, false),
-        });
-    }
-    for (p, m) in &base.payers {
-        let r = reform.map(|r| r.payers.get(p).copied());
-        lines.push(Line {
-            key: format!("payer:{p}"),
-            label: format!("payer: {}", payer_name(policy, p)),
-            base: m.to_string(),
-            reform: r.map(|x| {
-                x.map_or((String::new(), String::new()), |x| {
-                    (x.to_string(), diff(*m, x))
-                })
-            }),
-            estimate: (false, false),
-        });
-    }
-    let groups = [
-        (
-            "priority",
-            &base.priority_groups,
-            reform.map(|r| &r.priority_groups),
-        ),
-        ("category", &base.categories, reform.map(|r| &r.categories)),
-    ];
-    for (what, mine, theirs) in groups {
-        for (g, n) in mine {
-            lines.push(Line {
-                key: format!("{what}:{g}"),
-                label: format!("{what}: {g}"),
-                base: n.to_string(),
-                reform: theirs.map(|t| count(*n, t.get(g).copied().unwrap_or(0))),
-                estimate: (false, false),
-            });
+    for r in runs {
+        for p in r.payers.keys() {
+            let name = policies.iter().map(|x| payer_name(x, p)).find(|n| n != p);
+            add(
+                format!("payer:{p}"),
+                format!("payer: {}", name.unwrap_or_else(|| p.clone())),
+            );
         }
     }
-    for l in &mut lines {
-        l.estimate = (
-            estimate(base, &l.key),
-            reform.is_some_and(|r| estimate(r, &l.key)),
-        );
+    for r in runs {
+        for k in r.priority_groups.keys() {
+            add(format!("priority:{k}"), format!("priority: {k}"));
+        }
     }
-    lines
+    for r in runs {
+        for k in r.categories.keys() {
+            add(format!("category:{k}"), format!("category: {k}"));
+        }
+    }
+    let value = |t: &ScenarioTotals, key: &str| -> Decimal {
+        let get = |m: &std::collections::BTreeMap<String, Decimal>, k: &str| {
+            m.get(k).copied().unwrap_or_default()
+        };
+        match key.split_once(':') {
+            Some(("payer", p)) => get(&t.payers, p),
+            Some(("priority", k)) => get(&t.priority_groups, k),
+            Some(("category", k)) => get(&t.categories, k),
+            _ => match key {
+                "rows" => Decimal::from(g.rows),
+                "errors" => Decimal::from(g.errors),
+                "participants" => t.participants,
+                "eligible" => t.eligible,
+                "gross_fee" => t.gross_fee,
+                "reduction_total" => t.reduction_total,
+                "net_fee" => t.net_fee,
+                "subsidy_total" => t.subsidy_total,
+                _ => Decimal::ZERO,
+            },
+        }
+    };
+    keys.into_iter()
+        .map(|(key, label)| {
+            let values: Vec<(Decimal, bool)> = runs
+                .iter()
+                .zip(basis)
+                .map(|(t, b)| (value(t, &key), estimate(b, &key)))
+                .collect();
+            let base = values.first().map_or(Decimal::ZERO, |v| v.0);
+            let diffs = values.iter().skip(1).map(|(v, _)| diff(base, *v)).collect();
+            Line {
+                key,
+                label,
+                values,
+                diffs,
+            }
+        })
+        .collect()
 }
 
-/// A budget value with `*` when it is an estimate.
-fn star(value: String, estimate: bool) -> String {
+/// A value with `*` when it is an estimate.
+fn star(value: Decimal, estimate: bool) -> String {
     if estimate {
         format!("{value}*")
     } else {
-        value
+        value.to_string()
     }
 }
 
-/// Prints a budget, with a reform column and the difference when given: a table, JSON, or CSV
-/// (`measure,baseline[,reform,difference],estimate`, errors on standard error; `estimate` names
-/// which values rest on assumed values).
-pub(crate) fn budget(
-    policy: &Policy,
-    base: &Budget,
-    reform: Option<&Budget>,
-    format: Format,
-) -> Result<(), Fail> {
+/// A group's name: `district=东区, school=…`, or `all 全部` for the whole.
+fn group_name(by: &[String], g: &GroupTotals) -> String {
+    match &g.key {
+        None => "all 全部".into(),
+        Some(k) => by
+            .iter()
+            .zip(k)
+            .map(|(b, v)| format!("{b}={}", v.as_deref().unwrap_or("(none 无)")))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Prints a population run's report: per group (the whole first) a table of every scenario
+/// and each reform's difference, then who wins and who loses; JSON (the report); or tidy CSV
+/// (`<by columns>,scenario,measure,value,difference,estimate`, with each reform's winners and
+/// losers as measures). Errors go to standard error in CSV, under the tables otherwise.
+pub(crate) fn report(policies: &[&Policy], r: &Report, format: Format) -> Result<(), Fail> {
     let mut out = std::io::stdout().lock();
-    let errors = std::iter::once(("", base))
-        .chain(reform.map(|r| ("reform: ", r)))
-        .flat_map(|(what, b)| b.first_errors.iter().map(move |e| format!("{what}{e}")));
+    let basis: Vec<Basis> = policies
+        .iter()
+        .zip(&r.scenarios)
+        .map(|(p, s)| Basis {
+            estimated: p.estimated(),
+            assumptions: s.assumptions.clone(),
+        })
+        .collect();
+    let groups: Vec<&GroupTotals> = if r.by.is_empty() {
+        vec![&r.total]
+    } else {
+        std::iter::once(&r.total).chain(&r.groups).collect()
+    };
+    let ids: Vec<&str> = r.scenarios.iter().map(|s| s.pack.as_str()).collect();
     match format {
         Format::Json => {
-            let v = match reform {
-                Some(r) => serde_json::json!({ "baseline": base, "reform": r }),
-                None => serde_json::json!({ "baseline": base }),
-            };
-            let s = serde_json::to_string_pretty(&v).map_err(|e| Fail::io("output", e))?;
+            let s = serde_json::to_string_pretty(r).map_err(|e| Fail::io("output", e))?;
             written(writeln!(out, "{s}"))
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            let mut header = vec!["measure", "baseline"];
-            if reform.is_some() {
-                header.extend(["reform", "difference"]);
-            }
-            header.push("estimate");
+            let mut header: Vec<&str> = r.by.iter().map(String::as_str).collect();
+            header.extend(["scenario", "measure", "value", "difference", "estimate"]);
             w.write_record(&header).map_err(|e| Fail::io("output", e))?;
-            for l in lines(policy, base, reform) {
-                let mut r = vec![l.key, l.base];
-                if let Some((b, d)) = l.reform {
-                    r.extend([b, d]);
-                }
-                let which = match l.estimate {
-                    (true, true) => "baseline;reform",
-                    (true, false) => "baseline",
-                    (false, true) => "reform",
-                    (false, false) => "",
+            for g in groups.iter().skip(usize::from(!r.by.is_empty())) {
+                let key: Vec<String> = match &g.key {
+                    Some(k) => k.iter().map(|v| v.clone().unwrap_or_default()).collect(),
+                    None => Vec::new(),
                 };
-                r.push(which.to_owned());
-                w.write_record(&r).map_err(|e| Fail::io("output", e))?;
+                let mut row =
+                    |scenario: &str, measure: &str, value: String, d: String, est: bool| {
+                        let mut rec = key.clone();
+                        rec.extend([
+                            scenario.to_owned(),
+                            measure.to_owned(),
+                            value,
+                            d,
+                            if est {
+                                "estimate".into()
+                            } else {
+                                String::new()
+                            },
+                        ]);
+                        w.write_record(&rec).map_err(|e| Fail::io("output", e))
+                    };
+                for l in lines(policies, g, &basis) {
+                    for (k, (v, est)) in l.values.iter().enumerate() {
+                        let d = k.checked_sub(1).and_then(|k| l.diffs.get(k)).cloned();
+                        row(
+                            ids.get(k).copied().unwrap_or(""),
+                            &l.key,
+                            v.to_string(),
+                            d.unwrap_or_default(),
+                            *est,
+                        )?;
+                    }
+                }
+                for c in &g.changes {
+                    for (m, v) in [
+                        ("winners", Some(c.winners)),
+                        ("losers", Some(c.losers)),
+                        ("unchanged", Some(c.unchanged)),
+                        ("gained", Some(c.gained)),
+                        ("lost", Some(c.lost)),
+                        ("net_fee_change", Some(c.net_fee_change)),
+                        ("mean_net_fee_change", c.mean_net_fee_change),
+                    ] {
+                        row(
+                            &c.reform,
+                            m,
+                            v.map(|v| v.to_string()).unwrap_or_default(),
+                            String::new(),
+                            false,
+                        )?;
+                    }
+                }
             }
             written(w.flush())?;
-            for e in errors {
+            for e in &r.first_errors {
                 eprintln!("error: {e}");
             }
             Ok(())
         }
         Format::Table => {
-            let mut header = vec!["".to_owned(), "baseline 现行".to_owned()];
-            if reform.is_some() {
-                header.extend(["reform 改革".to_owned(), "difference 差额".to_owned()]);
+            let base = policies.first().copied();
+            if let Some(p) = base {
+                written(writeln!(
+                    out,
+                    "{} — {}  (as of {}, amounts {}; {} rows, {} in error{})",
+                    p.id(),
+                    p.name(),
+                    r.as_of,
+                    p.period().label(),
+                    r.rows,
+                    r.errors,
+                    if r.by.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; by {}", r.by.join(", "))
+                    }
+                ))?;
             }
-            let mut t = table(header);
-            for l in lines(policy, base, reform) {
-                let mut r = vec![text_cell(&l.label), right(star(l.base, l.estimate.0))];
-                if let Some((b, d)) = l.reform {
-                    r.extend([right(star(b, l.estimate.1)), right(d)]);
+            let mut header = vec![String::new(), "baseline 现行".to_owned()];
+            match ids.len() {
+                0 | 1 => {}
+                2 => header.extend(["reform 改革".to_owned(), "difference 差额".to_owned()]),
+                _ => {
+                    for id in ids.iter().skip(1) {
+                        header.push(format!("reform {id}"));
+                    }
+                    for id in ids.iter().skip(1) {
+                        header.push(format!("Δ {id}"));
+                    }
                 }
-                t.add_row(r);
             }
-            written(writeln!(
-                out,
-                "{} — {}  (as of {}, amounts {})",
-                policy.id(),
-                policy.name(),
-                base.as_of,
-                policy.period().label()
-            ))?;
-            written(writeln!(out, "{t}"))?;
-            let mut assumed: Vec<&Assumption> = base.assumptions.iter().collect();
-            for a in reform.map_or(&[][..], |r| &r.assumptions[..]) {
-                if !assumed.iter().any(|b| b.parameter == a.parameter) {
-                    assumed.push(a);
+            for g in &groups {
+                let mut t = table(header.clone());
+                for l in lines(policies, g, &basis) {
+                    let mut row = vec![text_cell(&l.label)];
+                    row.extend(l.values.iter().map(|(v, e)| right(star(*v, *e))));
+                    row.extend(l.diffs.iter().map(right));
+                    t.add_row(row);
+                }
+                if !r.by.is_empty() {
+                    written(writeln!(
+                        out,
+                        "{}",
+                        text_cell(&group_name(&r.by, g)).content()
+                    ))?;
+                }
+                written(writeln!(out, "{t}"))?;
+            }
+            if ids.len() > 1 {
+                let mut t = table(
+                    [
+                        "group 组",
+                        "reform 改革",
+                        "winners 少付",
+                        "losers 多付",
+                        "unchanged 不变",
+                        "gained 新纳入",
+                        "lost 不再符合",
+                        "net fee change 实收变化",
+                        "mean 人均",
+                    ]
+                    .map(str::to_owned)
+                    .to_vec(),
+                );
+                for g in &groups {
+                    for c in &g.changes {
+                        t.add_row(vec![
+                            text_cell(&group_name(&r.by, g)),
+                            text_cell(&c.reform),
+                            right(c.winners),
+                            right(c.losers),
+                            right(c.unchanged),
+                            right(c.gained),
+                            right(c.lost),
+                            right(c.net_fee_change),
+                            right(
+                                c.mean_net_fee_change
+                                    .map_or("—".to_owned(), |m| m.to_string()),
+                            ),
+                        ]);
+                    }
+                }
+                written(writeln!(out, "winners and losers 受益与受损 (those eligible under both; net fee = what the participant pays)\n{t}"))?;
+            }
+            let mut assumed: Vec<&Assumption> = Vec::new();
+            for s in &r.scenarios {
+                for a in &s.assumptions {
+                    if !assumed.iter().any(|b| b.parameter == a.parameter) {
+                        assumed.push(a);
+                    }
                 }
             }
             for line in footnotes(&assumed) {
                 written(writeln!(out, "{line}"))?;
             }
-            for e in errors {
+            if !r.unused.is_empty() {
                 written(writeln!(
                     out,
-                    "  error: {}",
-                    huimin_core::text::excerpt(&e, 2000)
+                    "note: columns the packs do not read, left unread: {}",
+                    excerpt(&r.unused.join(", "), 500)
                 ))?;
+            }
+            for e in &r.first_errors {
+                written(writeln!(out, "  error: {}", excerpt(e, 2000)))?;
             }
             Ok(())
         }

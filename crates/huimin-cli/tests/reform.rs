@@ -92,7 +92,16 @@ fn simulate_with_a_reform_file_totals_by_hand() {
     ]);
     assert_eq!(code, Some(0), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["baseline"]["net_fee"], "460.00", "{out}");
-    assert_eq!(v["reform"]["net_fee"], "270.00", "{out}");
+    let runs = &v["total"]["scenarios"];
+    assert_eq!(runs[0]["net_fee"], "460.00", "{out}");
+    assert_eq!(runs[1]["net_fee"], "270.00", "{out}");
+    // Two pay less (170 → 150, 170 → 0), one the same: −20 − 170 = −190 over three.
+    let change = &v["total"]["changes"][0];
+    assert_eq!(
+        (change["winners"].as_str(), change["unchanged"].as_str()),
+        (Some("2"), Some("1"))
+    );
+    assert_eq!(change["net_fee_change"], "-190.00");
+    assert_eq!(change["mean_net_fee_change"], "-63.33");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -101,25 +101,29 @@ fn a_bad_row_in_a_population_is_counted_and_named_and_the_rest_go_on() {
     assert_eq!(out.status.code(), Some(1), "a row is in error");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(
-        lines[..8],
-        [
-            "measure,baseline,estimate",
-            "participants,3,",
-            "eligible,2,",
-            "errors,1,",
-            "gross_fee,200.00,",
-            "reduction_total,0.00,baseline",
-            "net_fee,200.00,baseline",
-            "subsidy_total,0.00,",
-        ]
-    );
+    let wz = "chongqing-wanzhou-2020";
+    let expected: Vec<String> = [
+        "scenario,measure,value,difference,estimate".to_owned(),
+        format!("{wz},rows,3,,"),
+        format!("{wz},errors,1,,"),
+        format!("{wz},participants,2,,"),
+        format!("{wz},eligible,2,,"),
+        format!("{wz},gross_fee,200.00,,"),
+        format!("{wz},reduction_total,0.00,,estimate"),
+        format!("{wz},net_fee,200.00,,estimate"),
+        format!("{wz},subsidy_total,0.00,,"),
+    ]
+    .to_vec();
+    assert_eq!(lines[..9], expected[..]);
     // How much 减免 takes off is the pack's assumption (waiver_percent): the reductions, the
     // net fee and the parents' part rest on it, the fee does not.
-    assert!(lines.contains(&"payer:parents,200.00,baseline"), "{stdout}");
+    assert!(
+        lines.contains(&format!("{wz},payer:parents,200.00,,estimate").as_str()),
+        "{stdout}"
+    );
     // Which grades are 中低年级 is the pack's assumption too (lower_grade_max).
     assert!(
-        lines.contains(&"priority:lower_grades,1,baseline"),
+        lines.contains(&format!("{wz},priority:lower_grades,1,,estimate").as_str()),
         "{stdout}"
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -142,27 +146,40 @@ fn a_reform_budget_in_csv_has_its_difference() {
     let mut lines = stdout.lines();
     assert_eq!(
         lines.next(),
-        Some("measure,baseline,reform,difference,estimate")
+        Some("scenario,measure,value,difference,estimate")
     );
-    assert_eq!(lines.next(), Some("participants,50,50,+0,"));
-    // The same pack on both sides: every difference is zero; the estimates, on both sides,
-    // are what rests on the assumed waiver percent and the assumed lower_grade_max.
+    assert_eq!(lines.next(), Some("chongqing-wanzhou-2020,rows,50,,"));
+    // The same pack on both sides: every difference is zero, nobody wins or loses; the
+    // estimates, on both sides, are what rests on the assumed waiver percent and the assumed
+    // lower_grade_max.
+    let estimated = [
+        "reduction_total",
+        "net_fee",
+        "payer:parents",
+        "priority:lower_grades",
+    ];
+    let mut reform_rows = 0;
     for l in lines {
         let cells: Vec<&str> = l.split(',').collect();
-        assert!(cells[3] == "+0" || cells[3] == "0.00", "{l}");
-        let estimated = [
-            "reduction_total",
-            "net_fee",
-            "payer:parents",
-            "priority:lower_grades",
-        ];
-        let estimate = if estimated.contains(&cells[0]) {
-            "baseline;reform"
-        } else {
-            ""
-        };
-        assert_eq!(cells[4], estimate, "{l}");
+        match cells[1] {
+            "winners" | "losers" | "gained" | "lost" => assert_eq!(cells[2], "0", "{l}"),
+            "unchanged" => assert_eq!(cells[2], "50", "{l}"),
+            "net_fee_change" | "mean_net_fee_change" => assert_eq!(cells[2], "0.00", "{l}"),
+            m => {
+                if !cells[3].is_empty() {
+                    reform_rows += 1;
+                    assert!(cells[3] == "0" || cells[3] == "0.00", "{l}");
+                }
+                let e = if estimated.contains(&m) {
+                    "estimate"
+                } else {
+                    ""
+                };
+                assert_eq!(cells[4], e, "{l}");
+            }
+        }
     }
+    assert!(reform_rows > 10, "the reform's rows have their difference");
 }
 
 #[test]

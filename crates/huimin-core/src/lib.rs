@@ -57,6 +57,7 @@
 //! | totals | `budget` | [`Budget`]: the totals of a population run |
 //! | columns | `batch` | [`Policy::evaluate_batch`]: lanes, the rules row by row over fixed-point, fall-back rows, the plan's verdict |
 //! | population runs | `simulate` | [`Policy::simulate`], [`Simulation`]: slices on the columnar engine into a budget, at once or as a file streams |
+//! | group totals | `tally` | [`Tally`]: a population's totals by group under a baseline and reforms at once, exact weights, winners and losers |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
 //! | registry | `registry` | [`Registry`]: a deployment's packs loaded once, with their values, selected by date and kind |
 //! | conformance cases | `cases` | a case file (participant, date, values, expected decision or error) run and matched, and the rules no case exercises |
@@ -106,6 +107,7 @@ pub mod registry;
 mod rules;
 pub mod screen;
 mod simulate;
+pub mod tally;
 pub mod text;
 
 pub use budget::Budget;
@@ -119,4 +121,5 @@ pub use policy::{EvalOptions, FieldInfo, InputSchema, Policy, TagInfo};
 pub use registry::Registry;
 pub use screen::{Household, Screening};
 pub use simulate::{Simulation, SLICE};
+pub use tally::Tally;
 pub use text::Text;

@@ -384,6 +384,14 @@ impl Policy {
             .iter()
             .map(|c| (c.head.id.as_str(), &c.head.label))
     }
+
+    /// The categories, in order: id and label.
+    pub fn categories(&self) -> impl Iterator<Item = (&str, &Text)> {
+        self.categories
+            .iter()
+            .map(|c| (c.head.id.as_str(), &c.head.label))
+    }
+
     /// The pack as written (for program audits and tools).
     pub fn pack(&self) -> &Pack {
         &self.pack

@@ -11,6 +11,15 @@ use crate::policy::{Field, Policy, Record};
 use rust_decimal::Decimal;
 
 impl Policy {
+    /// Whether the pack reads the key or column `k`: one of its inputs, by name or registry
+    /// alias (年龄 for `age`), or one of its tags.
+    pub fn reads(&self, k: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.name == k || crate::model::field_named(k).is_some_and(|s| s.name == f.name))
+            || self.tags.iter().any(|(t, _)| t == k)
+    }
+
     /// Checks a participant against the pack's schema: every problem, by field path. Empty
     /// when the participant can be evaluated.
     pub fn validate(&self, p: &Participant) -> Vec<InputError> {

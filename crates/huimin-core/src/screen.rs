@@ -231,7 +231,7 @@ impl Registry {
             for k in m.fields.keys() {
                 let known = field_named(k).is_some()
                     || tag_named(k).is_some()
-                    || self.packs().iter().any(|p| reads(p, k));
+                    || self.packs().iter().any(|p| p.reads(k));
                 if !known {
                     unknown.push(input_error(
                         &format!("members[{i}].{k}"),
@@ -252,7 +252,7 @@ impl Registry {
             for p in programs.iter().copied().filter(|p| concerns(p, m)) {
                 let mut own = m.clone();
                 own.fields.retain(|k, _| {
-                    reads(p, k) || field_named(k).is_some() || tag_named(k).is_some()
+                    p.reads(k) || field_named(k).is_some() || tag_named(k).is_some()
                 });
                 let outcome = outcome(p, &own, as_of);
                 if let Outcome::Eligible {
@@ -298,17 +298,6 @@ impl Registry {
             not_annualised,
         })
     }
-}
-
-/// Whether the pack reads the key `k`: one of its inputs, by name or registry alias, or one of
-/// its tags.
-fn reads(p: &Policy, k: &str) -> bool {
-    let schema = p.input_schema();
-    schema
-        .fields
-        .iter()
-        .any(|f| f.name == k || field_named(k).is_some_and(|s| s.name == f.name))
-        || schema.tags.iter().any(|t| t.id == k)
 }
 
 /// Whether the record gives at least one of the pack's inputs.

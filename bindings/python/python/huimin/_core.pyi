@@ -41,10 +41,13 @@ class Policy:
         progress: Optional[Callable[[int], Any]] = None,
         extra: str = "refuse",
     ) -> Tuple[Any, List[str]]: ...
-    def simulate_arrow(
+    def tally_arrow(
         self,
-        table: Any,
+        reforms: List[Policy],
+        stream: Any,
         as_of: str,
+        by: List[str],
+        weight: Optional[str] = None,
         progress: Optional[Callable[[int], Any]] = None,
         floats: str = "refuse",
         extra: str = "refuse",

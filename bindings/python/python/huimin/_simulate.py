@@ -1,4 +1,5 @@
-"""Population runs: a budget under a policy, and the difference under a reform."""
+"""Population runs: a population's totals under a policy and any number of reforms at once, by
+group and with exact weights, and who wins and who loses — on the column path, streaming."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as _dt
 import html
 import json
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from . import _frames
 from ._policy import Policy
@@ -15,18 +16,30 @@ from ._policy import Policy
 __all__ = ["simulate", "synthetic", "BudgetSummary"]
 
 _MONEY = ("gross_fee", "reduction_total", "net_fee", "subsidy_total")
-_COUNTS = ("participants", "eligible", "errors")
+_COUNTS = ("participants", "eligible")
+_CHANGES = ("winners", "losers", "unchanged", "gained", "lost", "net_fee_change", "mean_net_fee_change")
 #: Populations at least this large show a progress bar (when tqdm is installed).
 PROGRESS_THRESHOLD = 200_000
 
 
-def _budget(text: str) -> Dict[str, Any]:
-    b: Dict[str, Any] = json.loads(text)
+def _dec(v: Any, whole: bool) -> Any:
+    """A decimal from the report; a count as int when every weight is 1."""
+    if v is None:
+        return None
+    d = Decimal(v)
+    return int(d) if whole else d
+
+
+def _totals(t: Dict[str, Any], whole: bool, pack_as_of: _dt.date, rows: int, errors: int, first_errors: List[str]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"pack": t["pack"], "as_of": pack_as_of, "rows": rows, "errors": errors, "first_errors": list(first_errors)}
+    for k in _COUNTS:
+        out[k] = _dec(t[k], whole)
     for k in _MONEY:
-        b[k] = Decimal(b[k])
-    b["payers"] = {p: Decimal(v) for p, v in b["payers"].items()}
-    b["as_of"] = _dt.date.fromisoformat(b["as_of"])
-    return b
+        out[k] = Decimal(t[k])
+    out["payers"] = {p: Decimal(v) for p, v in t["payers"].items()}
+    out["priority_groups"] = {g: _dec(v, whole) for g, v in t["priority_groups"].items()}
+    out["categories"] = {g: _dec(v, whole) for g, v in t["categories"].items()}
+    return out
 
 
 def _difference(base: Dict[str, Any], reform: Dict[str, Any]) -> Dict[str, Any]:
@@ -41,7 +54,7 @@ def _difference(base: Dict[str, Any], reform: Dict[str, Any]) -> Dict[str, Any]:
 class _Progress:
     """A tqdm bar fed between slices of the run (cumulative counts, from the calling thread)."""
 
-    def __init__(self, total: int, desc: str) -> None:
+    def __init__(self, total: Optional[int], desc: str) -> None:
         from tqdm.auto import tqdm
 
         self._bar = tqdm(total=total, desc=desc, unit="row", unit_scale=True)
@@ -54,10 +67,10 @@ class _Progress:
         self._bar.close()
 
 
-def _progress_for(progress: Union[bool, None, Callable[[int], Any]], rows: int, desc: str) -> Any:
+def _progress_for(progress: Union[bool, None, Callable[[int], Any]], rows: Optional[int], desc: str) -> Any:
     if callable(progress):
         return progress
-    if progress is False or (progress is None and rows < PROGRESS_THRESHOLD):
+    if progress is False or (progress is None and rows is not None and rows < PROGRESS_THRESHOLD):
         return None
     try:
         return _Progress(rows, desc)
@@ -65,31 +78,79 @@ def _progress_for(progress: Union[bool, None, Callable[[int], Any]], rows: int, 
         return None
 
 
-class BudgetSummary:
-    """The totals of a population run under a policy and, optionally, a reform.
+def _measures(t: Dict[str, Any]) -> List[tuple]:  # type: ignore[type-arg]
+    """``(measure, value)`` of one scenario's totals, in a fixed order."""
+    out = [(k, t[k]) for k in _COUNTS + _MONEY]
+    out += [(f"payer:{p}", v) for p, v in t["payers"].items()]
+    out += [(f"priority:{g}", v) for g, v in t["priority_groups"].items()]
+    out += [(f"category:{c}", v) for c, v in t["categories"].items()]
+    return out
 
-    :attr:`baseline`, :attr:`reform` and :attr:`difference` (``reform − baseline``) are dicts
-    with money as Decimal: ``participants eligible errors first_errors gross_fee reduction_total
-    net_fee subsidy_total payers{id: amount} priority_groups{id: count} categories{id: count}``.
-    :attr:`frame` lays the money out as a table (pandas if installed, else pyarrow),
-    :attr:`counts` the participant counts by priority group and category.
+
+def _table(rows: List[Dict[str, Any]], columns: List[str], like: str) -> Any:
+    """Rows as a table in the caller's library (pandas, polars, else pyarrow); decimals stay
+    exact (Decimal objects in pandas, decimal128 in Arrow)."""
+    import pyarrow as pa
+
+    def scale(col: str) -> int:
+        s = 0
+        for r in rows:
+            v = r.get(col)
+            if isinstance(v, Decimal):
+                s = max(s, -int(v.as_tuple().exponent))
+        return s
+
+    fields = []
+    for c in columns:
+        vals = [r.get(c) for r in rows]
+        if any(isinstance(v, Decimal) for v in vals):
+            fields.append(pa.field(c, pa.decimal128(38, scale(c))))
+        elif any(isinstance(v, bool) for v in vals):
+            fields.append(pa.field(c, pa.bool_()))
+        elif any(isinstance(v, int) for v in vals):
+            fields.append(pa.field(c, pa.int64()))
+        else:
+            fields.append(pa.field(c, pa.string()))
+    t = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=pa.schema(fields))
+    if like == "pyarrow":
+        return t
+    try:
+        return _frames.from_arrow(t, like)
+    except ImportError:
+        return t
+
+
+class BudgetSummary:
+    """The totals of a population run under a policy and any reforms, by group.
+
+    :attr:`baseline`, :attr:`reform` (the first reform) and :attr:`difference` (``reform −
+    baseline``) are the whole population's totals as dicts, money as Decimal: ``rows errors
+    first_errors participants eligible gross_fee reduction_total net_fee subsidy_total
+    payers{id: amount} priority_groups{id: count} categories{id: count}``; counts are sums of
+    weights (ints when unweighted). :attr:`reforms` holds every reform's totals.
+    :attr:`frame` is the tidy table ``<by columns> scenario measure value difference``,
+    :attr:`changes` the winners and losers ``<by columns> reform winners losers unchanged
+    gained lost net_fee_change mean_net_fee_change`` — in the caller's frame library.
+    :attr:`report` is the engine's report as parsed JSON.
     """
 
-    def __init__(
-        self,
-        baseline: Dict[str, Any],
-        reform: Optional[Dict[str, Any]],
-        payer_labels: Dict[str, Dict[str, str]],
-        scale: int,
-        period: Optional[str] = None,
-    ) -> None:
-        self.baseline = baseline
-        self.reform = reform
-        self.difference = _difference(baseline, reform) if reform is not None else None
+    def __init__(self, report: Dict[str, Any], payer_labels: Dict[str, Dict[str, str]], period: Optional[str], like: str, weighted: bool) -> None:
+        self.report = report
+        self.by: List[str] = list(report["by"])
         self.payer_labels = payer_labels
-        self.scale = scale
         #: The period the amounts are for (``month``, ``semester``…).
         self.period = period
+        self._like = like
+        self._whole = not weighted
+        as_of = _dt.date.fromisoformat(report["as_of"])
+        total = report["total"]
+        runs = [_totals(t, self._whole, as_of, report["rows"], report["errors"], report["first_errors"]) for t in total["scenarios"]]
+        self.baseline: Dict[str, Any] = runs[0]
+        self.reforms: List[Dict[str, Any]] = runs[1:]
+        self.reform: Optional[Dict[str, Any]] = self.reforms[0] if self.reforms else None
+        self.difference: Optional[Dict[str, Any]] = _difference(self.baseline, self.reform) if self.reform is not None else None
+        #: Columns of the shared vocabulary the packs do not read (left unread).
+        self.unused: List[str] = list(report.get("unused", []))
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"baseline": …, "reform": … | None, "difference": … | None}``."""
@@ -97,77 +158,76 @@ class BudgetSummary:
 
     @property
     def payers(self) -> List[str]:
-        """Payer ids in both runs, baseline order first."""
+        """Payer ids in every run, baseline order first."""
         ids = list(self.baseline["payers"])
-        if self.reform is not None:
-            ids += [p for p in self.reform["payers"] if p not in ids]
+        for r in self.reforms:
+            ids += [p for p in r["payers"] if p not in ids]
         return ids
 
-    def _rows(self, money: bool) -> List[Dict[str, Any]]:
-        rows: List[Dict[str, Any]] = []
-        runs = [self.baseline, self.reform, self.difference]
+    def _groups(self) -> List[Dict[str, Any]]:
+        return list(self.report["groups"]) if self.by else [self.report["total"]]
 
-        def add(section: str, key: str, within: Optional[str], zero: Any) -> None:
-            vals = [None if r is None else (r[key] if within is None else r[within].get(key, zero)) for r in runs]
-            rows.append({"section": section, "item": key, "baseline": vals[0], "reform": vals[1], "difference": vals[2]})
-
-        if money:
-            for k in _MONEY:
-                add("total", k, None, None)
-            for p in self.payers:
-                add("payer", p, "payers", Decimal(0))
-        else:
-            for k in _COUNTS:
-                add("count", k, None, None)
-            for section, name in (("priority_groups", "priority_group"), ("categories", "category")):
-                keys = list(self.baseline[section])
-                if self.reform is not None:
-                    keys += [k for k in self.reform[section] if k not in keys]
-                for g in keys:
-                    add(name, g, section, 0)
-        return rows
-
-    def _table(self, money: bool) -> Any:
-        import pyarrow as pa
-
-        value = pa.decimal128(38, self.scale) if money else pa.int64()
-        schema = pa.schema([("section", pa.string()), ("item", pa.string()), ("baseline", value), ("reform", value), ("difference", value)])
-        t = pa.Table.from_pylist(self._rows(money), schema=schema)
-        try:
-            import pandas  # noqa: F401
-        except ImportError:
-            return t
-        return _frames.from_arrow(t, "pandas")
+    def _key(self, g: Dict[str, Any]) -> Dict[str, Any]:
+        key = g.get("key") or []
+        return {b: (key[i] if i < len(key) else None) for i, b in enumerate(self.by)}
 
     @property
     def frame(self) -> Any:
-        """Money by total and by payer: ``section item baseline reform difference``."""
-        return self._table(money=True)
+        """The tidy table: one row per group, scenario and measure (``participants``,
+        ``eligible``, the money totals, ``payer:<id>``, ``priority:<id>``, ``category:<id>``),
+        with ``difference`` from the baseline for the reforms' rows."""
+        rows: List[Dict[str, Any]] = []
+        for g in self._groups():
+            key = self._key(g)
+            runs = g["scenarios"]
+            base = dict(_measures(_totals(runs[0], self._whole, self.baseline["as_of"], 0, 0, [])))
+            for k, t in enumerate(runs):
+                for m, v in _measures(_totals(t, self._whole, self.baseline["as_of"], 0, 0, [])):
+                    diff = None if k == 0 else v - base.get(m, 0 if not isinstance(v, Decimal) else Decimal(0))
+                    rows.append({**key, "scenario": t["pack"], "measure": m, "value": Decimal(v), "difference": None if diff is None else Decimal(diff)})
+        return _table(rows, self.by + ["scenario", "measure", "value", "difference"], self._like)
 
     @property
-    def counts(self) -> Any:
-        """Participants, eligible, errors, and eligible participants by priority group and
-        category: ``section item baseline reform difference``."""
-        return self._table(money=False)
+    def changes(self) -> Any:
+        """Winners and losers under each reform, by group: those eligible under both who pay
+        less (``winners``), more (``losers``) or the same; those eligible only under the reform
+        (``gained``) or only today (``lost``); the change in their net fees, in total and per
+        participant (rounded half away from zero to the pack's decimals)."""
+        rows: List[Dict[str, Any]] = []
+        for g in self._groups():
+            key = self._key(g)
+            for c in g["changes"]:
+                r: Dict[str, Any] = {**key, "reform": c["reform"]}
+                for k in _CHANGES:
+                    v = c.get(k)
+                    r[k] = None if v is None else (_dec(v, self._whole) if k in ("winners", "losers", "unchanged", "gained", "lost") else Decimal(v))
+                rows.append(r)
+        return _table(rows, self.by + ["reform", *_CHANGES], self._like)
 
     def __repr__(self) -> str:
         b = self.baseline
-        s = f"<BudgetSummary {b['pack']} as_of={b['as_of']} participants={b['participants']} net_fee={b['net_fee']} subsidy_total={b['subsidy_total']}"
-        if self.difference is not None and self.reform is not None:
-            s += f" | reform {self.reform['pack']}: net_fee {self.difference['net_fee']:+} subsidy_total {self.difference['subsidy_total']:+}"
+        s = f"<BudgetSummary {b['pack']} as_of={b['as_of']} rows={b['rows']} net_fee={b['net_fee']} subsidy_total={b['subsidy_total']}"
+        if self.by:
+            s += f" by={self.by} groups={len(self.report['groups'])}"
+        for r in self.reforms:
+            d = _difference(self.baseline, r)
+            s += f" | reform {r['pack']}: net_fee {d['net_fee']:+} subsidy_total {d['subsidy_total']:+}"
         return s + ">"
 
     def _repr_html_(self) -> str:
         e = html.escape
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{e('' if r[k] is None else str(r[k]))}</td>" for k in ("section", "item", "baseline", "reform", "difference")) + "</tr>"
-            for r in self._rows(True) + self._rows(False)
-        )
+        runs = [self.baseline] + self.reforms
+        head = "".join(f"<th>{e(str(r['pack']))}</th>" for r in runs)
+        body = ""
+        for m, _ in _measures(self.baseline):
+            cells = "".join(f"<td>{e(str(dict(_measures(r)).get(m, '')))}</td>" for r in runs)
+            body += f"<tr><td>{e(m)}</td>{cells}</tr>"
         errs = "".join(f"<li>{e(x)}</li>" for x in self.baseline.get("first_errors", []))
         return (
-            f"<div><b>{e(str(self.baseline['pack']))}</b> as of {e(str(self.baseline['as_of']))}"
-            "<table><thead><tr><th>section</th><th>item</th><th>baseline</th><th>reform</th><th>difference</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>" + (f"<p>First errors:</p><ul>{errs}</ul>" if errs else "") + "</div>"
+            f"<div><b>{e(str(self.baseline['pack']))}</b> as of {e(str(self.baseline['as_of']))}, {self.baseline['rows']} rows"
+            f"<table><thead><tr><th>measure</th>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + (f"<p>First errors:</p><ul>{errs}</ul>" if errs else "")
+            + "</div>"
         )
 
 
@@ -178,44 +238,98 @@ def synthetic(policy: Policy, n: int, seed: int = 0) -> Any:
     return policy.synthetic(n, seed)
 
 
+def _lazy_reader(lazy: Any) -> Any:
+    """A polars LazyFrame run by polars' streaming engine, handed over a chunk at a time."""
+    import pyarrow as pa
+
+    chunks = iter(lazy.collect_batches(chunk_size=65_536, lazy=True))
+    first = next(chunks, None)
+    head = (first if first is not None else lazy.head(0).collect()).to_arrow()
+
+    def batches() -> Any:
+        yield from head.to_batches()
+        for df in chunks:
+            yield from df.to_arrow().cast(head.schema).to_batches()
+
+    return pa.RecordBatchReader.from_batches(head.schema, batches())
+
+
+def _stream(population: Any) -> tuple:  # type: ignore[type-arg]
+    """An Arrow stream of the population, its number of rows when known, and the frame
+    library to answer in."""
+    import pyarrow as pa
+
+    name = type(population).__name__
+    mod = type(population).__module__.split(".")[0]
+    if mod == "polars" and name == "LazyFrame":
+        return _lazy_reader(population), None, "polars"
+    if mod == "pyarrow" and hasattr(population, "scanner") and hasattr(population, "count_rows"):
+        return population.scanner().to_reader(), population.count_rows(), "pyarrow"  # a dataset
+    if isinstance(population, pa.RecordBatchReader):
+        return population, None, "pyarrow"
+    like, table = _frames.to_arrow(population)
+    if like in ("arrow",):
+        return table, None, "pyarrow"
+    table = pa.table(table)
+    return table, table.num_rows, (like if like in ("pandas", "polars") else "pyarrow")
+
+
 def simulate(
     policy: Policy,
     population: Any,
     reform: Optional[Policy] = None,
     *,
+    reforms: Optional[Sequence[Policy]] = None,
+    by: Union[str, Sequence[str], None] = None,
+    weight: Optional[str] = None,
     as_of: Optional[_frames.DateLike] = None,
     progress: Union[bool, None, Callable[[int], Any]] = None,
     floats: _frames.Floats = "refuse",
     extra: _frames.Extra = "refuse",
 ) -> BudgetSummary:
-    """Evaluates a population (pandas/polars DataFrame, pyarrow Table or a list of dicts)
-    under ``policy`` and, when given, under ``reform``, in Rust on all cores with the GIL
-    released, and totals it: by payer, by priority group, and the difference under the reform.
+    """Totals a population under ``policy`` and every reform (``reform``, or ``reforms``) in one
+    pass over the data, in Rust on all cores with the GIL released, on the column path.
 
-    ``as_of`` defaults to today. A progress bar (tqdm, when installed) shows on populations of
-    at least 200 000 rows, or always with ``progress=True``; pass a callable to receive the
-    count of rows done instead. Ctrl-C stops the run between slices of 65 536 rows and raises
-    ``KeyboardInterrupt``. Float columns are read as in :meth:`Policy.evaluate_frame`:
-    refused unless ``floats="shortest"``; a column named after a tag is that tag, and other
-    columns the pack does not read are refused unless ``extra="ignore"``."""
-    import pyarrow as pa
+    ``population``: a pandas or polars DataFrame, a polars LazyFrame (run by its streaming
+    engine), a pyarrow Table, RecordBatchReader or dataset (streamed a batch at a time), any
+    object with ``__arrow_c_stream__``, or a list of dicts. ``by``: columns to group by — any
+    input or passed-through column (district, school…). ``weight``: a column of exact
+    non-negative weights with at most 6 decimals (a float column is read from its shortest
+    decimal text; a row without a weight is counted in error). ``as_of`` is required: a run
+    that silently used today would change over time.
 
-    _, arrow = _frames.to_arrow(population)
-    table = pa.table(arrow)
-    when = _frames.as_of_text(as_of if as_of is not None else _dt.date.today())
+    A progress bar (tqdm, when installed) shows on populations of at least 200 000 rows (or of
+    unknown size), or always with ``progress=True``; pass a callable to receive the count of
+    rows done instead. Ctrl-C stops the run between slices of 65 536 rows and raises
+    ``KeyboardInterrupt``. Float input columns are refused unless ``floats="shortest"``;
+    columns the packs do not read are refused unless ``extra="ignore"`` (``by`` and ``weight``
+    columns are the run's, never refused). A row that cannot be evaluated is counted in
+    ``errors`` and named in ``first_errors`` (``row N``, from 0); the rest go on."""
+    if as_of is None:
+        raise TypeError("simulate() needs as_of=: a population run on 'today' would change from day to day")
+    scenarios = ([reform] if reform is not None else []) + list(reforms or [])
+    cols: List[str] = [by] if isinstance(by, str) else list(by or [])
+    stream, rows, like = _stream(population)
+    when = _frames.as_of_text(as_of)
+    bar = _progress_for(progress, rows, policy.id)
+    try:
+        text = policy._core.tally_arrow([r._core for r in scenarios], stream, when, cols, weight, bar, floats, extra)
+    finally:
+        if isinstance(bar, _Progress):
+            bar.close()
+    report = json.loads(text)
+    labels: Dict[str, Dict[str, str]] = dict(policy.payers)
+    for r in scenarios:
+        labels.update({k: v for k, v in r.payers.items() if k not in labels})
+    if report.get("overflow"):
+        raise ArithmeticError("a total passed the range huimin keeps exactly (about 1.7e38 units): the totals are not given")
+    summary = BudgetSummary(report, labels, policy.period, like, weighted=weight is not None)
+    if summary.unused:
+        import warnings
 
-    def run(p: Policy, label: str) -> Dict[str, Any]:
-        bar = _progress_for(progress, table.num_rows, f"{p.id} ({label})")
-        try:
-            return _budget(p._core.simulate_arrow(table, when, bar, floats, extra))
-        finally:
-            if isinstance(bar, _Progress):
-                bar.close()
+        from ._errors import UnusedWarning
 
-    baseline = run(policy, "baseline")
-    reformed = run(reform, "reform") if reform is not None else None
-    labels = dict(policy.payers)
-    if reform is not None:
-        labels.update({k: v for k, v in reform.payers.items() if k not in labels})
-    scale = max(int(policy.rounding.get("scale", 2)), int(reform.rounding.get("scale", 2)) if reform is not None else 0)
-    return BudgetSummary(baseline, reformed, labels, scale, policy.period)
+        warnings.warn(UnusedWarning(f"columns the packs do not read: {', '.join(summary.unused)}"), stacklevel=2)
+    return summary
+
+

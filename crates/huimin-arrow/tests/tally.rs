@@ -1,0 +1,89 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Totals by group on the column path (issue 17): the groups add up exactly to the whole, and
+//! the whole equals the budget of the same population run participant by participant.
+
+use chrono::NaiveDate;
+use huimin_arrow::{Grouping, Options};
+use huimin_core::Policy;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn wanzhou() -> Policy {
+    Policy::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/policies/chongqing-wanzhou-2020.yaml"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn groups_add_up_to_the_whole_and_the_whole_to_the_budget() {
+    let base = wanzhou();
+    let reform = base
+        .reformed(
+            "id: cap150\nbase: chongqing-wanzhou-2020\nname: { zh: 上限150, en: Cap 150 }\nparameters:\n  monthly_cap: { value: 150 }\n",
+            "cap150.yaml",
+        )
+        .unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let n = 150_000; // three slices of at most 65 536
+    let (batches, _) = huimin_arrow::synthetic(&base, n, 9).unwrap();
+    let by = vec!["grade".to_owned(), "stage".to_owned()];
+    let grouping = Grouping {
+        by: &by,
+        weight: None,
+    };
+    let t = huimin_arrow::tally(
+        &[&base, &reform],
+        &mut batches.into_iter().map(Ok),
+        as_of,
+        grouping,
+        Options::default(),
+        &|r| format!("row {r}"),
+        &|_| true,
+    )
+    .unwrap();
+    let r = t.report();
+    assert_eq!((r.rows, r.errors), (n as u64, 0));
+    assert!(r.groups.len() > 5, "grades × stages");
+    for s in 0..2 {
+        let sum = |f: &dyn Fn(&huimin_core::tally::ScenarioTotals) -> Decimal| {
+            r.groups.iter().map(|g| f(&g.scenarios[s])).sum::<Decimal>()
+        };
+        let whole = &r.total.scenarios[s];
+        assert_eq!(sum(&|x| x.net_fee), whole.net_fee);
+        assert_eq!(sum(&|x| x.gross_fee), whole.gross_fee);
+        assert_eq!(sum(&|x| x.reduction_total), whole.reduction_total);
+        assert_eq!(sum(&|x| x.participants), whole.participants);
+        assert_eq!(sum(&|x| x.payers["parents"]), whole.payers["parents"]);
+    }
+    // The whole is what the budget of the same people gives, participant by participant.
+    let people = huimin_core::population::synthetic(&base, n, 9);
+    for (s, p) in [&base, &reform].into_iter().enumerate() {
+        let b = p.simulate(&people, as_of, &|_| {});
+        let whole = &r.total.scenarios[s];
+        assert_eq!(whole.net_fee, b.net_fee.amount());
+        assert_eq!(whole.eligible, Decimal::from(b.eligible));
+        for (g, count) in &b.priority_groups {
+            assert_eq!(whole.priority_groups[g], Decimal::from(*count), "{g}");
+        }
+    }
+    // Winners, losers and the unchanged are everyone eligible under both; the change is the
+    // difference of the totals (eligibility does not change under a cap).
+    let c = &r.total.changes[0];
+    assert_eq!(
+        c.winners + c.losers + c.unchanged,
+        r.total.scenarios[0].eligible
+    );
+    assert_eq!(c.losers, Decimal::ZERO);
+    assert_eq!(
+        c.net_fee_change,
+        r.total.scenarios[1].net_fee - r.total.scenarios[0].net_fee
+    );
+    assert!(c.winners > Decimal::from_str("1000").unwrap());
+}

@@ -1,0 +1,219 @@
+//! `huimin simulate`: a population under a pack and its reforms at once, totalled by group and
+//! weighed, as the file streams — Parquet through the arrow-rs reader on the column path,
+//! JSON, JSON lines and CSV through the participants reader — into one [`Tally`].
+
+use crate::{input, output, Fail, Format};
+use chrono::NaiveDate;
+use huimin_core::batch::Batch;
+use huimin_core::model::Value;
+use huimin_core::tally::{weight_units, Key};
+use huimin_core::{Participant, Policy, Tally};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where the population comes from.
+pub(crate) enum Population {
+    /// A file (Parquet by its extension; JSON, JSON lines or CSV otherwise; `-` is stdin).
+    File(PathBuf, Option<&'static encoding_rs::Encoding>),
+    /// `n` synthetic participants shaped for the pack, from a seed.
+    Synthetic(usize, u64),
+}
+
+/// Runs the simulation and prints the report; exit 1 when a row was in error.
+pub(crate) fn run(
+    policies: &[&Policy],
+    population: Population,
+    as_of: NaiveDate,
+    by: &[String],
+    weight: Option<&str>,
+    format: Format,
+) -> Result<u8, Fail> {
+    let bar = crate::progress("simulate", None);
+    let started = std::time::Instant::now();
+    let shown = |done: usize| {
+        if started.elapsed().as_secs_f64() > 1.0 {
+            bar.set_position(done as u64);
+        }
+    };
+    let core = |e: huimin_core::Error| Fail {
+        code: 1,
+        message: e.to_string(),
+    };
+    let tally = match population {
+        Population::File(path, _) if is_parquet(&path) => {
+            parquet(policies, &path, as_of, by, weight, &shown)?
+        }
+        Population::File(path, encoding) => {
+            let source = input::open(&path, encoding)?;
+            let mut t = Tally::new(policies, as_of, by).map_err(core)?;
+            source.each(huimin_core::SLICE, huimin_core::SLICE, &mut |records| {
+                let mut people = Vec::with_capacity(records.len());
+                for rec in records {
+                    match &rec.participant {
+                        Ok(p) => people.push((rec.at.clone(), p.clone())),
+                        Err(e) => t.add_error(
+                            &vec![None; by.len()],
+                            &named(rec.id.as_deref(), &rec.at),
+                            e,
+                        ),
+                    }
+                }
+                add_people(&mut t, policies, people, as_of, by, weight);
+                shown(usize::try_from(t.rows()).unwrap_or(usize::MAX));
+                Ok(())
+            })?;
+            t
+        }
+        Population::Synthetic(n, seed) => {
+            let base = policies.first().copied().ok_or_else(|| Fail {
+                code: 2,
+                message: "no pack".into(),
+            })?;
+            let mut t = Tally::new(policies, as_of, by).map_err(core)?;
+            let people = huimin_core::population::synthetic(base, n, seed);
+            for (k, part) in people.chunks(huimin_core::SLICE).enumerate() {
+                let first = k * huimin_core::SLICE;
+                let named = part
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("participant {}", first + i), p.clone()))
+                    .collect();
+                add_people(&mut t, policies, named, as_of, by, weight);
+                shown(first + part.len());
+            }
+            t
+        }
+    };
+    bar.finish_and_clear();
+    let report = tally.report();
+    if report.overflow {
+        return Err(Fail {
+            code: 1,
+            message: "a total passed the range huimin keeps exactly (about 1.7e38 units): no totals are given".into(),
+        });
+    }
+    output::report(policies, &report, format)?;
+    Ok(u8::from(report.errors > 0))
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("parquet") || x.eq_ignore_ascii_case("parq"))
+}
+
+/// A Parquet file, a row group's batches at a time, on the column path.
+fn parquet(
+    policies: &[&Policy],
+    path: &Path,
+    as_of: NaiveDate,
+    by: &[String],
+    weight: Option<&str>,
+    shown: &dyn Fn(usize),
+) -> Result<Tally, Fail> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Fail::io(&name, e))?;
+    let mut reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.with_batch_size(huimin_arrow::JOB_ROWS).build())
+        .map_err(|e| Fail::io(&name, e))?;
+    let grouping = huimin_arrow::Grouping { by, weight };
+    huimin_arrow::tally(
+        policies,
+        &mut reader,
+        as_of,
+        grouping,
+        huimin_arrow::Options::default(),
+        &|r| format!("{name} row {}", r + 1),
+        &|done| {
+            shown(done);
+            true
+        },
+    )
+    .map_err(|e| Fail {
+        code: match e {
+            huimin_arrow::Error::Arrow(_) => 3,
+            _ => 1,
+        },
+        message: format!("{name}: {e}"),
+    })
+}
+
+/// Evaluates read participants under every scenario and adds them to the tally: the grouping
+/// and weight fields are the run's (taken out of the record unless the pack reads them), each
+/// record named by its place.
+fn add_people(
+    t: &mut Tally,
+    policies: &[&Policy],
+    people: Vec<(String, Participant)>,
+    as_of: NaiveDate,
+    by: &[String],
+    weight: Option<&str>,
+) {
+    let reads = |f: &str| policies.iter().any(|p| p.reads(f));
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut keys: Vec<Key> = Vec::new();
+    let mut group = Vec::with_capacity(people.len());
+    let mut weights = Vec::with_capacity(people.len());
+    let mut names = Vec::with_capacity(people.len());
+    let mut rows = Vec::with_capacity(people.len());
+    for (at, mut p) in people {
+        let mut take = |f: &str| {
+            if reads(f) {
+                p.fields.get(f).cloned()
+            } else {
+                p.fields.remove(f)
+            }
+        };
+        let key: Key = by.iter().map(|b| take(b).map(|v| text(&v))).collect();
+        if let Some(w) = weight {
+            weights.push(match take(w) {
+                None => Err(format!("no weight (`{w}` is empty)")),
+                Some(Value::Number(d)) => weight_units(d, w),
+                Some(Value::Text(s)) => huimin_core::money::parse_decimal(s.trim())
+                    .ok_or_else(|| format!("weight `{w}` is not a number ({s})"))
+                    .and_then(|d| weight_units(d, w)),
+                Some(Value::Bool(b)) => Err(format!("weight `{w}` is not a number ({b})")),
+            });
+        }
+        let next = keys.len();
+        let k = *index.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            next
+        });
+        group.push(k);
+        names.push(named(p.id.as_deref(), &at));
+        rows.push(p);
+    }
+    let batch = Batch::from_participants(&rows);
+    let mut outs = Vec::with_capacity(policies.len());
+    for p in policies {
+        match p.evaluate_batch(&batch, as_of) {
+            Ok(o) => outs.push(o),
+            Err(e) => {
+                for (i, k) in group.iter().enumerate() {
+                    let key = keys.get(*k).cloned().unwrap_or_default();
+                    t.add_error(&key, names.get(i).map_or("", String::as_str), &e);
+                }
+                return;
+            }
+        }
+    }
+    let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+    t.add(&outs, &keys, &group, weight.map(|_| &weights[..]), &name);
+}
+
+/// How an error names a record: its id and where it is.
+fn named(id: Option<&str>, at: &str) -> String {
+    match id {
+        Some(id) => format!("{} ({at})", huimin_core::text::excerpt(id, 80)),
+        None => at.to_owned(),
+    }
+}
+
+/// A grouping value as text.
+fn text(v: &Value) -> String {
+    match v {
+        Value::Number(d) => d.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Text(s) => s.clone(),
+    }
+}

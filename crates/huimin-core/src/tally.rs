@@ -1,0 +1,599 @@
+//! Population totals by group, under a baseline and any number of reforms at once, with exact
+//! weights: what each group pays and receives in each scenario, by payer and priority group,
+//! and who wins and who loses under each reform. Fed one columnar batch output per scenario
+//! at a time, so a run of any size holds only its groups; every group's sums are kept as
+//! integers (money units × weight units), so the groups add up exactly to the whole.
+
+use crate::batch::BatchOutput;
+use crate::decision::Assumption;
+use crate::error::Error;
+use crate::policy::Policy;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Decimal places a weight may have: weights are held as whole millionths.
+pub const WEIGHT_SCALE: u32 = 6;
+
+/// A weight as whole millionths: an exact non-negative decimal of at most [`WEIGHT_SCALE`]
+/// places, or why it is not one (`name` is the weight's column).
+pub fn weight_units(d: Decimal, name: &str) -> Result<i128, String> {
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(format!("weight `{name}` is negative ({d})"));
+    }
+    let mut m = d.normalize();
+    if m.scale() > WEIGHT_SCALE {
+        return Err(format!(
+            "weight `{name}` has more than {WEIGHT_SCALE} decimal places ({m})"
+        ));
+    }
+    m.rescale(WEIGHT_SCALE);
+    Ok(m.mantissa())
+}
+
+/// A group's key: one value per `by` column (`None` where the row has none).
+pub type Key = Vec<Option<String>>;
+
+/// One scenario's sums in one group, in weight units (money in money units × weight units).
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    participants: i128,
+    eligible: i128,
+    gross_fee: i128,
+    reduction_total: i128,
+    net_fee: i128,
+    subsidy_total: i128,
+    payers: Vec<i128>,
+    priority: Vec<i128>,
+    categories: Vec<i128>,
+}
+
+/// One reform's change against the baseline in one group (weight units).
+#[derive(Debug, Clone, Copy, Default)]
+struct Shift {
+    /// Eligible in both and paying less, more, or the same.
+    winners: i128,
+    losers: i128,
+    unchanged: i128,
+    /// Eligible only under the reform, or only under the baseline.
+    gained: i128,
+    lost: i128,
+    /// Σ weight × (reform's net fee − baseline's), over rows eligible in both.
+    net_fee_change: i128,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Group {
+    rows: u64,
+    errors: u64,
+    sums: Vec<Sums>,
+    shifts: Vec<Shift>,
+}
+
+/// `a += b`, checked; `false` on overflow.
+fn plus(a: &mut i128, b: i128) -> bool {
+    a.checked_add(b).map(|x| *a = x).is_some()
+}
+
+impl Group {
+    fn empty(scenarios: &[Scenario]) -> Group {
+        Group {
+            rows: 0,
+            errors: 0,
+            sums: scenarios
+                .iter()
+                .map(|s| Sums {
+                    payers: vec![0; s.payers.len()],
+                    priority: vec![0; s.priority_groups.len()],
+                    categories: vec![0; s.categories.len()],
+                    ..Sums::default()
+                })
+                .collect(),
+            shifts: vec![Shift::default(); scenarios.len().saturating_sub(1)],
+        }
+    }
+
+    /// Adds row `i` of every scenario's outputs with weight `w`; `false` on overflow.
+    fn add_row(&mut self, outs: &[BatchOutput], i: usize, w: i128) -> bool {
+        let at = |v: &[i64]| i128::from(v.get(i).copied().unwrap_or(0));
+        let served = |o: &BatchOutput| o.eligible.get(i).copied().unwrap_or(false);
+        let mut ok = true;
+        let mut add = |acc: &mut i128, units: i128| {
+            ok &= units.checked_mul(w).is_some_and(|x| plus(acc, x));
+        };
+        for (s, out) in self.sums.iter_mut().zip(outs) {
+            add(&mut s.participants, 1);
+            if !served(out) {
+                continue;
+            }
+            add(&mut s.eligible, 1);
+            add(&mut s.gross_fee, at(&out.gross_fee));
+            add(&mut s.reduction_total, at(&out.reduction_total));
+            add(&mut s.net_fee, at(&out.net_fee));
+            add(&mut s.subsidy_total, at(&out.subsidy_total));
+            for (acc, (_, col)) in s.payers.iter_mut().zip(&out.payers) {
+                add(acc, at(col));
+            }
+            for (acc, (_, col)) in s.priority.iter_mut().zip(&out.priority) {
+                if col.get(i).copied().unwrap_or(false) {
+                    add(acc, 1);
+                }
+            }
+            let category = out.category.get(i).copied().flatten();
+            if let Some(acc) = category.and_then(|c| s.categories.get_mut(c as usize)) {
+                add(acc, 1);
+            }
+        }
+        if let Some((base, reforms)) = outs.split_first() {
+            for (shift, r) in self.shifts.iter_mut().zip(reforms) {
+                match (served(base), served(r)) {
+                    (true, true) => {
+                        let d = at(&r.net_fee) - at(&base.net_fee);
+                        add(&mut shift.net_fee_change, d);
+                        let bucket = match d.signum() {
+                            -1 => &mut shift.winners,
+                            1 => &mut shift.losers,
+                            _ => &mut shift.unchanged,
+                        };
+                        add(bucket, 1);
+                    }
+                    (false, true) => add(&mut shift.gained, 1),
+                    (true, false) => add(&mut shift.lost, 1),
+                    (false, false) => {}
+                }
+            }
+        }
+        ok
+    }
+
+    /// Adds another group's sums; `false` on overflow.
+    fn absorb(&mut self, o: &Group) -> bool {
+        let mut ok = true;
+        self.rows += o.rows;
+        self.errors += o.errors;
+        for (s, t) in self.sums.iter_mut().zip(&o.sums) {
+            ok &= plus(&mut s.participants, t.participants)
+                & plus(&mut s.eligible, t.eligible)
+                & plus(&mut s.gross_fee, t.gross_fee)
+                & plus(&mut s.reduction_total, t.reduction_total)
+                & plus(&mut s.net_fee, t.net_fee)
+                & plus(&mut s.subsidy_total, t.subsidy_total);
+            for (a, b) in s.payers.iter_mut().zip(&t.payers) {
+                ok &= plus(a, *b);
+            }
+            for (a, b) in s.priority.iter_mut().zip(&t.priority) {
+                ok &= plus(a, *b);
+            }
+            for (a, b) in s.categories.iter_mut().zip(&t.categories) {
+                ok &= plus(a, *b);
+            }
+        }
+        for (s, t) in self.shifts.iter_mut().zip(&o.shifts) {
+            ok &= plus(&mut s.winners, t.winners)
+                & plus(&mut s.losers, t.losers)
+                & plus(&mut s.unchanged, t.unchanged)
+                & plus(&mut s.gained, t.gained)
+                & plus(&mut s.lost, t.lost)
+                & plus(&mut s.net_fee_change, t.net_fee_change);
+        }
+        ok
+    }
+}
+
+/// Totals of a population run by group, under a baseline (scenario 0) and reforms.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    as_of: NaiveDate,
+    by: Vec<String>,
+    scale: u32,
+    scenarios: Vec<Scenario>,
+    groups: BTreeMap<Key, Group>,
+    rows: u64,
+    errors: u64,
+    first_errors: Vec<String>,
+    /// A sum passed the range of `i128` (never for populations of this world).
+    overflow: bool,
+    /// Columns of the shared vocabulary the packs do not read.
+    unused: Vec<String>,
+}
+
+/// What a scenario is: its pack, payers, priority groups and assumptions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// The pack's (or reform's) id.
+    pub pack: String,
+    /// Its payer ids.
+    pub payers: Vec<String>,
+    /// Its priority group ids.
+    pub priority_groups: Vec<String>,
+    /// Its category ids.
+    pub categories: Vec<String>,
+    /// The values its totals rest on that no source document states.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<Assumption>,
+}
+
+impl Tally {
+    /// An empty tally of `policies` (the baseline first, then each reform) on `as_of`, grouped
+    /// by the columns `by` (none: one group, the whole). The policies must round money to the
+    /// same number of decimals.
+    pub fn new(policies: &[&Policy], as_of: NaiveDate, by: &[String]) -> Result<Tally, Error> {
+        let scale = policies.first().map_or(2, |p| p.rounding().scale);
+        if let Some(p) = policies.iter().find(|p| p.rounding().scale != scale) {
+            return Err(refused(
+                &format!(
+                    "“{}”的金额保留{}位小数，基准保留{scale}位：比较的方案须一致",
+                    p.id(),
+                    p.rounding().scale
+                ),
+                &format!(
+                    "`{}` rounds money to {} decimals and the baseline to {scale}: scenarios \
+                     compared must round alike",
+                    p.id(),
+                    p.rounding().scale
+                ),
+            ));
+        }
+        Ok(Tally {
+            as_of,
+            by: by.to_vec(),
+            scale,
+            scenarios: policies
+                .iter()
+                .map(|p| Scenario {
+                    pack: p.id().to_owned(),
+                    payers: p.payers().iter().map(|(id, _)| id.clone()).collect(),
+                    priority_groups: p.priority_groups().map(|(id, _)| id.to_owned()).collect(),
+                    categories: p.categories().map(|(id, _)| id.to_owned()).collect(),
+                    assumptions: p.assumptions(as_of),
+                })
+                .collect(),
+            groups: BTreeMap::new(),
+            rows: 0,
+            errors: 0,
+            first_errors: Vec::new(),
+            overflow: false,
+            unused: Vec::new(),
+        })
+    }
+
+    /// The scenarios, baseline first.
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// Rows counted so far, in error or not.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Rows in error so far (in any scenario, or with a bad weight).
+    pub fn errors(&self) -> u64 {
+        self.errors
+    }
+
+    /// Adds a group's sums to the group of `key`.
+    fn absorb(&mut self, key: &Key, g: Group) {
+        match self.groups.get_mut(key) {
+            Some(mine) => self.overflow |= !mine.absorb(&g),
+            None => {
+                self.groups.insert(key.clone(), g);
+            }
+        }
+    }
+
+    fn note_error(&mut self, name: &str, e: &dyn std::fmt::Display) {
+        self.errors += 1;
+        if self.first_errors.len() < 10 {
+            self.first_errors.push(format!("{name}: {e}"));
+        }
+    }
+
+    /// Notes columns of the shared vocabulary that a scenario's pack does not read (they are
+    /// left unread, and the report names them).
+    pub fn note_unused(&mut self, names: impl IntoIterator<Item = String>) {
+        for n in names {
+            if !self.unused.contains(&n) {
+                self.unused.push(n);
+            }
+        }
+    }
+
+    /// Counts a row of group `key` that could not be read or weighed; `name` says which.
+    pub fn add_error(&mut self, key: &Key, name: &str, e: &dyn std::fmt::Display) {
+        self.rows += 1;
+        self.note_error(name, e);
+        let mut g = Group::empty(&self.scenarios);
+        g.rows = 1;
+        g.errors = 1;
+        self.absorb(key, g);
+    }
+
+    /// Adds a slice of rows: `outs` holds each scenario's outputs for the same rows, `keys`
+    /// the slice's groups and `group[i]` row `i`'s index into them, `weights` each row's weight
+    /// in millionths ([`WEIGHT_SCALE`]) or why it has none (`None`: every row weighs 1),
+    /// `name(i)` names row `i` in an error. A row in error in any scenario, or without a
+    /// weight, is counted as an error and in no total.
+    pub fn add(
+        &mut self,
+        outs: &[BatchOutput],
+        keys: &[Key],
+        group: &[usize],
+        weights: Option<&[Result<i128, String>]>,
+        name: &dyn Fn(usize) -> String,
+    ) {
+        let one = 10_i128.pow(WEIGHT_SCALE);
+        let mut bad: BTreeMap<usize, String> = BTreeMap::new();
+        for out in outs {
+            for (i, e) in &out.errors {
+                bad.entry(*i).or_insert_with(|| e.to_string());
+            }
+        }
+        let mut local: Vec<Group> = keys.iter().map(|_| Group::empty(&self.scenarios)).collect();
+        for (i, k) in group.iter().enumerate() {
+            let Some(g) = local.get_mut(*k) else {
+                continue;
+            };
+            g.rows += 1;
+            self.rows += 1;
+            if let Some(e) = bad.get(&i) {
+                g.errors += 1;
+                self.note_error(&name(i), e);
+                continue;
+            }
+            let w = match weights.and_then(|w| w.get(i)) {
+                None => one,
+                Some(Ok(w)) => *w,
+                Some(Err(e)) => {
+                    g.errors += 1;
+                    self.note_error(&name(i), e);
+                    continue;
+                }
+            };
+            self.overflow |= !g.add_row(outs, i, w);
+        }
+        for (key, g) in keys.iter().zip(local) {
+            if g.rows > 0 {
+                self.absorb(key, g);
+            }
+        }
+    }
+
+    /// Adds another tally of the same scenarios and grouping (another part of the population).
+    pub fn merge(&mut self, other: Tally) -> Result<(), Error> {
+        if other.by != self.by || other.scenarios != self.scenarios || other.scale != self.scale {
+            return Err(refused(
+                "不同方案或分组的汇总不能合并",
+                "tallies of different scenarios or groupings cannot be merged",
+            ));
+        }
+        self.rows += other.rows;
+        self.errors += other.errors;
+        self.overflow |= other.overflow;
+        self.note_unused(other.unused);
+        for e in other.first_errors {
+            if self.first_errors.len() < 10 {
+                self.first_errors.push(e);
+            }
+        }
+        for (key, g) in other.groups {
+            self.absorb(&key, g);
+        }
+        Ok(())
+    }
+
+    /// The totals: every group, and the whole (the exact sum of the groups).
+    pub fn report(&self) -> Report {
+        let mut whole = Group::empty(&self.scenarios);
+        let mut overflow = self.overflow;
+        for g in self.groups.values() {
+            overflow |= !whole.absorb(g);
+        }
+        Report {
+            as_of: self.as_of,
+            by: self.by.clone(),
+            scenarios: self.scenarios.clone(),
+            rows: self.rows,
+            errors: self.errors,
+            first_errors: self.first_errors.clone(),
+            unused: self.unused.clone(),
+            overflow,
+            total: self.group_report(None, &whole),
+            groups: self
+                .groups
+                .iter()
+                .map(|(k, g)| self.group_report(Some(k.clone()), g))
+                .collect(),
+        }
+    }
+
+    fn group_report(&self, key: Option<Key>, g: &Group) -> GroupTotals {
+        let count = |units: i128| weighted(units, WEIGHT_SCALE).normalize();
+        // Money × weight has `scale + 6` decimals; shown exactly, then at least to the fen.
+        let exact = |units: i128| {
+            let mut d = weighted(units, WEIGHT_SCALE + self.scale).normalize();
+            if d.scale() < self.scale {
+                d.rescale(self.scale);
+            }
+            d
+        };
+        GroupTotals {
+            key,
+            rows: g.rows,
+            errors: g.errors,
+            scenarios: g
+                .sums
+                .iter()
+                .zip(&self.scenarios)
+                .map(|(s, sc)| ScenarioTotals {
+                    pack: sc.pack.clone(),
+                    participants: count(s.participants),
+                    eligible: count(s.eligible),
+                    gross_fee: exact(s.gross_fee),
+                    reduction_total: exact(s.reduction_total),
+                    net_fee: exact(s.net_fee),
+                    subsidy_total: exact(s.subsidy_total),
+                    payers: sc
+                        .payers
+                        .iter()
+                        .cloned()
+                        .zip(s.payers.iter().map(|u| exact(*u)))
+                        .collect(),
+                    priority_groups: sc
+                        .priority_groups
+                        .iter()
+                        .cloned()
+                        .zip(s.priority.iter().map(|u| count(*u)))
+                        .collect(),
+                    categories: sc
+                        .categories
+                        .iter()
+                        .cloned()
+                        .zip(s.categories.iter().map(|u| count(*u)))
+                        .collect(),
+                })
+                .collect(),
+            changes: g
+                .shifts
+                .iter()
+                .zip(self.scenarios.iter().skip(1))
+                .map(|(s, sc)| {
+                    let both = s
+                        .winners
+                        .checked_add(s.losers)
+                        .and_then(|x| x.checked_add(s.unchanged))
+                        .unwrap_or(0);
+                    let total = exact(s.net_fee_change);
+                    let mean = (both != 0)
+                        .then(|| total.checked_div(count(both)))
+                        .flatten()
+                        .map(|m| {
+                            let mut m = m.round_dp_with_strategy(
+                                self.scale,
+                                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                            );
+                            m.rescale(self.scale);
+                            m
+                        });
+                    Change {
+                        reform: sc.pack.clone(),
+                        winners: count(s.winners),
+                        losers: count(s.losers),
+                        unchanged: count(s.unchanged),
+                        gained: count(s.gained),
+                        lost: count(s.lost),
+                        net_fee_change: total,
+                        mean_net_fee_change: mean,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+fn refused(zh: &str, en: &str) -> Error {
+    Error::Input {
+        errors: vec![crate::model::input_error("", "scenarios", zh, en)],
+    }
+}
+
+/// `units` at `scale` decimals as a decimal (saturating at `Decimal`'s range, which a total of
+/// at most 1.7e38 units at 8 or more decimals never reaches).
+fn weighted(units: i128, scale: u32) -> Decimal {
+    Decimal::try_from_i128_with_scale(units, scale).unwrap_or(if units < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
+/// A tally's totals, ready to print or serialise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The evaluation date.
+    pub as_of: NaiveDate,
+    /// The grouping columns.
+    pub by: Vec<String>,
+    /// The scenarios, baseline first.
+    pub scenarios: Vec<Scenario>,
+    /// Rows read, in error or not.
+    pub rows: u64,
+    /// Rows in error (in any scenario, or with a bad weight): in no total.
+    pub errors: u64,
+    /// Up to ten of them, naming the row.
+    pub first_errors: Vec<String>,
+    /// Columns of the shared vocabulary a pack does not read: left unread.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused: Vec<String>,
+    /// Whether the whole passed the range of the totals (then `total` is not to be trusted:
+    /// never for populations of this world).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub overflow: bool,
+    /// The whole population: the exact sum of the groups.
+    pub total: GroupTotals,
+    /// Each group, in key order.
+    pub groups: Vec<GroupTotals>,
+}
+
+/// One group's totals in every scenario, and each reform's winners and losers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupTotals {
+    /// The group's values of the `by` columns (`None` for the whole).
+    pub key: Option<Key>,
+    /// Rows in the group, in error or not.
+    pub rows: u64,
+    /// Rows in error.
+    pub errors: u64,
+    /// Per scenario, baseline first.
+    pub scenarios: Vec<ScenarioTotals>,
+    /// Per reform, against the baseline.
+    pub changes: Vec<Change>,
+}
+
+/// A group's totals under one scenario (weighted: counts are sums of weights).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioTotals {
+    /// The scenario's pack id.
+    pub pack: String,
+    /// Participants evaluated (rows in error are in no scenario's count).
+    pub participants: Decimal,
+    /// Participants found eligible.
+    pub eligible: Decimal,
+    /// Gross fees.
+    pub gross_fee: Decimal,
+    /// Reductions.
+    pub reduction_total: Decimal,
+    /// Net fees.
+    pub net_fee: Decimal,
+    /// Subsidies.
+    pub subsidy_total: Decimal,
+    /// What each payer pays.
+    pub payers: BTreeMap<String, Decimal>,
+    /// Eligible participants in each priority group.
+    pub priority_groups: BTreeMap<String, Decimal>,
+    /// Eligible participants in each category.
+    pub categories: BTreeMap<String, Decimal>,
+}
+
+/// Who wins and who loses under a reform, in one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The reform's pack id.
+    pub reform: String,
+    /// Eligible under both and paying less under the reform.
+    pub winners: Decimal,
+    /// Eligible under both and paying more.
+    pub losers: Decimal,
+    /// Eligible under both and paying the same.
+    pub unchanged: Decimal,
+    /// Eligible only under the reform.
+    pub gained: Decimal,
+    /// Eligible only under the baseline.
+    pub lost: Decimal,
+    /// The change in net fees of those eligible under both (reform − baseline).
+    pub net_fee_change: Decimal,
+    /// That change per participant eligible under both, rounded half away from zero to the
+    /// pack's decimals (`None` when there is none).
+    pub mean_net_fee_change: Option<Decimal>,
+}
