@@ -78,20 +78,31 @@ pub(crate) fn tally(
     stream: PyRecordBatchReader,
     as_of: &str,
     by: Vec<String>,
+    keep: Vec<String>,
     weight: Option<String>,
+    rows: bool,
     progress: Option<Py<PyAny>>,
     options: Options,
-) -> PyResult<String> {
+) -> PyResult<(String, Option<PyTable>)> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let mut reader = stream.into_reader()?;
-    py.detach(move || {
+    let (report, batches) = py.detach(move || {
         let watch = Watch::new(progress.as_ref());
         let refs: Vec<&Policy> = policies.iter().map(AsRef::as_ref).collect();
-        let grouping = huimin_arrow::Grouping {
+        let grouping = huimin_arrow::RunColumns {
             by: &by,
+            keep: &keep,
             weight: weight.as_deref(),
         };
-        huimin_arrow::tally(
+        let mut batches = Vec::new();
+        let mut collect = |b: huimin_arrow::RecordBatch| {
+            batches.push(b);
+            Ok(())
+        };
+        let sink: Option<
+            &mut dyn FnMut(huimin_arrow::RecordBatch) -> Result<(), huimin_arrow::Error>,
+        > = if rows { Some(&mut collect) } else { None };
+        let t = huimin_arrow::tally(
             &refs,
             &mut reader,
             as_of,
@@ -99,13 +110,20 @@ pub(crate) fn tally(
             options,
             &|r| format!("row {r}"),
             &|done| watch.go_on(done),
+            sink,
         )
-        .map(|t| ffi::to_json(&t.report()))
         .map_err(|e| match e {
             huimin_arrow::Error::Stopped => watch.stopped(),
             e => Python::attach(|py| arrow_err(py, &e)),
-        })
-    })
+        })?;
+        let schema = batches.first().map(|b| b.schema());
+        Ok::<_, PyErr>((ffi::to_json(&t.report()), rows.then_some((batches, schema))))
+    })?;
+    let table = match batches {
+        Some((batches, Some(schema))) => Some(PyTable::try_new(batches, schema)?),
+        _ => None,
+    };
+    Ok((report, table))
 }
 
 /// `n` synthetic participants shaped for the pack, as a table ([`huimin_arrow::synthetic`]).

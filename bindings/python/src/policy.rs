@@ -162,8 +162,9 @@ impl PyPolicy {
 
     /// Totals an Arrow stream (anything with `__arrow_c_stream__`) under this policy and
     /// `reforms` at once, grouped by the columns `by` and weighed by the column `weight`: the
-    /// report as JSON ([`huimin_core::tally::Report`]).
-    #[pyo3(signature = (reforms, stream, as_of, by, weight = None, progress = None, floats = "refuse", extra = "refuse"))]
+    /// report as JSON ([`huimin_core::tally::Report`]), and with `rows` the per-participant
+    /// results ([`huimin_arrow::comparison_schema`]) carrying the `keep` columns.
+    #[pyo3(signature = (reforms, stream, as_of, by, keep, weight = None, rows = false, progress = None, floats = "refuse", extra = "refuse"))]
     #[allow(clippy::too_many_arguments)]
     fn tally_arrow(
         &self,
@@ -172,11 +173,13 @@ impl PyPolicy {
         stream: pyo3_arrow::PyRecordBatchReader,
         as_of: &str,
         by: Vec<String>,
+        keep: Vec<String>,
         weight: Option<String>,
+        rows: bool,
         progress: Option<Py<PyAny>>,
         floats: &str,
         extra: &str,
-    ) -> PyResult<String> {
+    ) -> PyResult<(String, Option<PyTable>)> {
         let options = Options {
             threads: None,
             floats: frames::floats(floats)?,
@@ -186,7 +189,9 @@ impl PyPolicy {
             .chain(reforms.iter().map(|r| r.inner.clone()))
             .collect();
         guard(py, || {
-            frames::tally(py, policies, stream, as_of, by, weight, progress, options)
+            frames::tally(
+                py, policies, stream, as_of, by, keep, weight, rows, progress, options,
+            )
         })
     }
 

@@ -113,3 +113,13 @@ def test_streams_and_lazy_frames(wanzhou: huimin.Policy, tmp_path: Any) -> None:
     b = huimin.simulate(wanzhou, pl.scan_parquet(tmp_path / "r.parquet"), by="district", weight="weight", as_of=AS_OF)
     c = huimin.simulate(wanzhou, registry().to_reader(max_chunksize=2), by="district", weight="weight", as_of=AS_OF)
     assert a.baseline["net_fee"] == b.baseline["net_fee"] == c.baseline["net_fee"] == Decimal("752.50")
+
+
+def test_per_participant_rows_carry_kept_columns_and_the_change(wanzhou: huimin.Policy, reform: huimin.Policy) -> None:
+    pd = pytest.importorskip("pandas")
+    s = huimin.simulate(wanzhou, registry().to_pandas(), reform=reform, weight="weight", keep=["district"], rows=True, as_of=AS_OF)
+    r = s.rows
+    assert isinstance(r, pd.DataFrame)
+    assert list(r.columns) == ["id", "district", "eligible", "net_fee", "subsidy_total", "eligible_r1", "net_fee_r1", "subsidy_total_r1", "net_fee_change_r1", "error"]
+    assert list(r["district"]) == ["东区", "东区", "西区", "西区", "西区"]
+    assert list(r["net_fee_change_r1"]) == [Decimal("-20.00"), Decimal("-170.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00")]

@@ -32,6 +32,7 @@
     )
 )]
 
+mod compare;
 mod read;
 mod run;
 mod synthetic;
@@ -40,13 +41,14 @@ mod write;
 
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use chrono::NaiveDate;
 use huimin_core::{Participant, Policy};
 
+pub use arrow_array::RecordBatch;
+pub use compare::{comparison_rows, comparison_schema};
 pub use read::Frame;
-pub use tally::{tally, Grouping};
+pub use tally::{tally, RunColumns};
 pub use write::output_schema;
 
 /// Money columns are `Decimal128(MONEY_PRECISION, pack scale)`: up to 10^16 yuan at the fen.

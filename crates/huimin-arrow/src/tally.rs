@@ -3,7 +3,7 @@
 //! columnar batch and totalled by group ([`huimin_core::Tally`]), with exact weights. Memory
 //! holds one slice and the groups, whatever the population's size.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
@@ -18,11 +18,14 @@ use rust_decimal::Decimal;
 use crate::read::Frame;
 use crate::{Error, Options, JOB_ROWS};
 
-/// How rows are grouped and weighed.
+/// The run's own columns: how rows are grouped and weighed, and what per-row results carry.
+/// None of them is refused as a column the pack does not read.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Grouping<'a> {
+pub struct RunColumns<'a> {
     /// Columns whose values make a row's group (none: the whole population is one group).
     pub by: &'a [String],
+    /// Columns copied (as text) into the per-row results (district, school…).
+    pub keep: &'a [String],
     /// The column of each row's weight: an exact non-negative decimal of at most
     /// [`WEIGHT_SCALE`] places (integers, decimals, decimal text, or floats read from their
     /// shortest decimal text); a row without one is in error. `None`: every row weighs 1.
@@ -33,19 +36,22 @@ pub struct Grouping<'a> {
 /// as of a date, grouped and weighed by `grouping`. `place(r)` names the `r`-th row of the
 /// stream (from 0) in an error (`line r + 2` for a CSV file with a header). `go_on(rows
 /// done)` is asked after each slice of at most [`JOB_ROWS`] rows; once it says no the run
-/// ends with [`Error::Stopped`].
+/// ends with [`Error::Stopped`]. With `rows`, each slice's per-participant results
+/// ([`crate::comparison_schema`]) are handed to it as they are made.
 ///
 /// A batch the pack cannot read at all (a required column missing, a column of a type that
 /// cannot be read, a grouping column missing) ends the run with that error; a row that cannot
 /// be evaluated or weighed is counted, named and left out of every total, and the rest go on.
+#[allow(clippy::too_many_arguments)]
 pub fn tally(
     policies: &[&Policy],
     batches: &mut dyn Iterator<Item = Result<RecordBatch, ArrowError>>,
     as_of: NaiveDate,
-    grouping: Grouping<'_>,
+    grouping: RunColumns<'_>,
     options: Options,
     place: &dyn Fn(usize) -> String,
     go_on: &dyn Fn(usize) -> bool,
+    mut rows: Option<&mut dyn FnMut(RecordBatch) -> Result<(), Error>>,
 ) -> Result<Tally, Error> {
     let mut t = Tally::new(policies, as_of, grouping.by)?;
     let threads = options
@@ -58,7 +64,7 @@ pub fn tally(
         let n = b.num_rows();
         for start in (0..n).step_by(JOB_ROWS) {
             let part = b.slice(start, JOB_ROWS.min(n - start));
-            add_slice(
+            let slice = add_slice(
                 &mut t,
                 policies,
                 &part,
@@ -68,6 +74,9 @@ pub fn tally(
                 threads,
                 &|i| place(done + i),
             )?;
+            if let Some(sink) = rows.as_mut() {
+                sink(slice.rows(policies, grouping.keep)?)?;
+            }
             done += part.num_rows();
             if !go_on(done) {
                 return Err(Error::Stopped);
@@ -77,6 +86,38 @@ pub fn tally(
     Ok(t)
 }
 
+/// What a slice gave: each scenario's outputs, for its per-row results.
+struct Slice {
+    outs: Vec<huimin_core::batch::BatchOutput>,
+    part: RecordBatch,
+    errors: BTreeMap<usize, String>,
+}
+
+impl Slice {
+    fn rows(&self, policies: &[&Policy], keep: &[String]) -> Result<RecordBatch, Error> {
+        let schema = self.part.schema();
+        let column = |name: &str| {
+            schema
+                .index_of(name)
+                .ok()
+                .and_then(|i| self.part.columns().get(i).cloned())
+        };
+        let id = column("id");
+        let kept = keep
+            .iter()
+            .map(|k| column(k).ok_or_else(|| missing(k)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let out_schema = crate::comparison_schema(policies, keep, id.is_some());
+        Ok(crate::comparison_rows(
+            &out_schema,
+            &self.outs,
+            id,
+            kept,
+            &self.errors,
+        )?)
+    }
+}
+
 /// Evaluates one slice under every scenario and adds it to the tally.
 #[allow(clippy::too_many_arguments)]
 fn add_slice(
@@ -84,11 +125,11 @@ fn add_slice(
     policies: &[&Policy],
     part: &RecordBatch,
     as_of: NaiveDate,
-    grouping: Grouping<'_>,
+    grouping: RunColumns<'_>,
     options: Options,
     threads: usize,
     place: &dyn Fn(usize) -> String,
-) -> Result<(), Error> {
+) -> Result<Slice, Error> {
     let schema = part.schema();
     let column = |name: &str| -> Result<ArrayRef, Error> {
         schema
@@ -120,7 +161,8 @@ fn add_slice(
             .enumerate()
             .filter(|(_, f)| {
                 let n = f.name().as_str();
-                let ours = grouping.by.iter().any(|b| b == n) || grouping.weight == Some(n);
+                let ours = grouping.by.iter().chain(grouping.keep).any(|b| b == n)
+                    || grouping.weight == Some(n);
                 !ours || p.reads(n)
             })
             .map(|(i, _)| i)
@@ -151,7 +193,22 @@ fn add_slice(
         }
     };
     t.add(&outs, &keys, &group, weights.as_deref(), &name);
-    Ok(())
+    let mut errors = BTreeMap::new();
+    for out in &outs {
+        for (i, e) in &out.errors {
+            errors.entry(*i).or_insert_with(|| e.to_string());
+        }
+    }
+    for (i, w) in weights.iter().flatten().enumerate() {
+        if let Err(e) = w {
+            errors.entry(i).or_insert_with(|| e.clone());
+        }
+    }
+    Ok(Slice {
+        outs,
+        part: part.clone(),
+        errors,
+    })
 }
 
 fn missing(name: &str) -> Error {

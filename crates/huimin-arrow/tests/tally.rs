@@ -8,7 +8,7 @@
 //! the whole equals the budget of the same population run participant by participant.
 
 use chrono::NaiveDate;
-use huimin_arrow::{Grouping, Options};
+use huimin_arrow::{Options, RunColumns};
 use huimin_core::Policy;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -34,8 +34,9 @@ fn groups_add_up_to_the_whole_and_the_whole_to_the_budget() {
     let n = 150_000; // three slices of at most 65 536
     let (batches, _) = huimin_arrow::synthetic(&base, n, 9).unwrap();
     let by = vec!["grade".to_owned(), "stage".to_owned()];
-    let grouping = Grouping {
+    let grouping = RunColumns {
         by: &by,
+        keep: &[],
         weight: None,
     };
     let t = huimin_arrow::tally(
@@ -46,6 +47,7 @@ fn groups_add_up_to_the_whole_and_the_whole_to_the_budget() {
         Options::default(),
         &|r| format!("row {r}"),
         &|_| true,
+        None,
     )
     .unwrap();
     let r = t.report();

@@ -269,7 +269,7 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
             &[wz],
             crate::simulate::Population::Synthetic(students, 2024),
             as_of(wz),
-            &[],
+            huimin_arrow::RunColumns::default(),
             None,
             crate::Format::Table,
         )?;

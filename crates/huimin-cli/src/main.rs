@@ -111,6 +111,13 @@ enum Command {
         /// The column of each row's weight (an exact decimal of at most 6 places).
         #[arg(long)]
         weight: Option<String>,
+        /// Columns copied into the per-participant results (--out), comma-separated or repeated.
+        #[arg(long, value_delimiter = ',', requires = "out")]
+        keep: Vec<String>,
+        /// Write each participant's results under every scenario, and each reform's change, to
+        /// this file (.parquet or .csv) as the run goes.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Evaluation date, YYYY-MM-DD (required: a run on "today" would change day by day).
         #[arg(long, value_parser = as_of)]
         as_of: NaiveDate,
@@ -335,6 +342,8 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             reform,
             by,
             weight,
+            keep,
+            out,
             as_of,
             format,
             encoding,
@@ -357,7 +366,13 @@ fn run(cmd: Command) -> Result<u8, Fail> {
                     })
                 }
             };
-            simulate::run(&all, population, as_of, &by, weight.as_deref(), format)
+            let cols = huimin_arrow::RunColumns {
+                by: &by,
+                keep: &keep,
+                weight: weight.as_deref(),
+            };
+            let out = out.map(simulate::Out::new).transpose()?;
+            simulate::run(&all, population, as_of, cols, out, format)
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),

@@ -3,7 +3,9 @@
 //! JSON, JSON lines and CSV through the participants reader — into one [`Tally`].
 
 use crate::{input, output, Fail, Format};
+use arrow_array::{ArrayRef, StringArray};
 use chrono::NaiveDate;
+use huimin_arrow::{RecordBatch, RunColumns};
 use huimin_core::batch::Batch;
 use huimin_core::model::Value;
 use huimin_core::tally::{weight_units, Key};
@@ -19,15 +21,75 @@ pub(crate) enum Population {
     Synthetic(usize, u64),
 }
 
+/// Per-participant results written as they are made: Parquet or CSV by the file's extension.
+pub(crate) struct Out {
+    path: PathBuf,
+    writer: Option<Writer>,
+}
+
+enum Writer {
+    Parquet(parquet::arrow::ArrowWriter<std::fs::File>),
+    Csv(arrow_csv::Writer<std::fs::File>),
+}
+
+impl Out {
+    /// Results to `path` (`.parquet` or `.csv`).
+    pub(crate) fn new(path: PathBuf) -> Result<Out, Fail> {
+        let ext = path
+            .extension()
+            .map(|x| x.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("parquet" | "csv") => Ok(Out { path, writer: None }),
+            _ => Err(Fail {
+                code: 2,
+                message: format!(
+                    "--out {}: write results to a .parquet or .csv file",
+                    path.display()
+                ),
+            }),
+        }
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> Result<(), Fail> {
+        let name = self.path.display().to_string();
+        let io = |e: &dyn std::fmt::Display| Fail::io(&name, e);
+        if self.writer.is_none() {
+            let file = std::fs::File::create(&self.path).map_err(|e| io(&e))?;
+            self.writer = Some(if is_parquet(&self.path) {
+                Writer::Parquet(
+                    parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+                        .map_err(|e| io(&e))?,
+                )
+            } else {
+                Writer::Csv(arrow_csv::Writer::new(file))
+            });
+        }
+        match &mut self.writer {
+            Some(Writer::Parquet(w)) => w.write(batch).map_err(|e| io(&e)),
+            Some(Writer::Csv(w)) => w.write(batch).map_err(|e| io(&e)),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(self) -> Result<(), Fail> {
+        let name = self.path.display().to_string();
+        match self.writer {
+            Some(Writer::Parquet(w)) => w.close().map(|_| ()).map_err(|e| Fail::io(&name, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Runs the simulation and prints the report; exit 1 when a row was in error.
 pub(crate) fn run(
     policies: &[&Policy],
     population: Population,
     as_of: NaiveDate,
-    by: &[String],
-    weight: Option<&str>,
+    cols: RunColumns<'_>,
+    mut out: Option<Out>,
     format: Format,
 ) -> Result<u8, Fail> {
+    let by = cols.by;
     let bar = crate::progress("simulate", None);
     let started = std::time::Instant::now();
     let shown = |done: usize| {
@@ -41,7 +103,7 @@ pub(crate) fn run(
     };
     let tally = match population {
         Population::File(path, _) if is_parquet(&path) => {
-            parquet(policies, &path, as_of, by, weight, &shown)?
+            parquet(policies, &path, as_of, cols, out.as_mut(), &shown)?
         }
         Population::File(path, encoding) => {
             let source = input::open(&path, encoding)?;
@@ -58,7 +120,10 @@ pub(crate) fn run(
                         ),
                     }
                 }
-                add_people(&mut t, policies, people, as_of, by, weight);
+                let rows = add_people(&mut t, policies, people, as_of, cols);
+                if let (Some(o), Some(rows)) = (out.as_mut(), rows) {
+                    o.write(&rows)?;
+                }
                 shown(usize::try_from(t.rows()).unwrap_or(usize::MAX));
                 Ok(())
             })?;
@@ -78,13 +143,19 @@ pub(crate) fn run(
                     .enumerate()
                     .map(|(i, p)| (format!("participant {}", first + i), p.clone()))
                     .collect();
-                add_people(&mut t, policies, named, as_of, by, weight);
+                let rows = add_people(&mut t, policies, named, as_of, cols);
+                if let (Some(o), Some(rows)) = (out.as_mut(), rows) {
+                    o.write(&rows)?;
+                }
                 shown(first + part.len());
             }
             t
         }
     };
     bar.finish_and_clear();
+    if let Some(o) = out {
+        o.finish()?;
+    }
     let report = tally.report();
     if report.overflow {
         return Err(Fail {
@@ -106,29 +177,46 @@ fn parquet(
     policies: &[&Policy],
     path: &Path,
     as_of: NaiveDate,
-    by: &[String],
-    weight: Option<&str>,
+    cols: RunColumns<'_>,
+    out: Option<&mut Out>,
     shown: &dyn Fn(usize),
 ) -> Result<Tally, Fail> {
     let name = path.display().to_string();
+    let out_wanted = out.is_some();
+    let mut out = out;
     let file = std::fs::File::open(path).map_err(|e| Fail::io(&name, e))?;
     let mut reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .and_then(|b| b.with_batch_size(huimin_arrow::JOB_ROWS).build())
         .map_err(|e| Fail::io(&name, e))?;
-    let grouping = huimin_arrow::Grouping { by, weight };
-    huimin_arrow::tally(
+    let mut written: Option<Fail> = None;
+    let mut write = |b: RecordBatch| -> Result<(), huimin_arrow::Error> {
+        if let Some(o) = out.as_deref_mut() {
+            if let Err(f) = o.write(&b) {
+                written = Some(f);
+                return Err(huimin_arrow::Error::Stopped);
+            }
+        }
+        Ok(())
+    };
+    let sink: Option<&mut dyn FnMut(RecordBatch) -> Result<(), huimin_arrow::Error>> =
+        if out_wanted { Some(&mut write) } else { None };
+    let t = huimin_arrow::tally(
         policies,
         &mut reader,
         as_of,
-        grouping,
+        cols,
         huimin_arrow::Options::default(),
         &|r| format!("{name} row {}", r + 1),
         &|done| {
             shown(done);
             true
         },
-    )
-    .map_err(|e| Fail {
+        sink,
+    );
+    if let Some(f) = written {
+        return Err(f);
+    }
+    t.map_err(|e| Fail {
         code: match e {
             huimin_arrow::Error::Arrow(_) => 3,
             _ => 1,
@@ -137,23 +225,26 @@ fn parquet(
     })
 }
 
-/// Evaluates read participants under every scenario and adds them to the tally: the grouping
-/// and weight fields are the run's (taken out of the record unless the pack reads them), each
-/// record named by its place.
+/// Evaluates read participants under every scenario and adds them to the tally: the run's
+/// columns (grouping, weight, kept) are taken out of the record unless a pack reads them,
+/// each record named by its place. The per-participant results, when a slice could be
+/// evaluated at all.
 fn add_people(
     t: &mut Tally,
     policies: &[&Policy],
     people: Vec<(String, Participant)>,
     as_of: NaiveDate,
-    by: &[String],
-    weight: Option<&str>,
-) {
+    cols: RunColumns<'_>,
+) -> Option<RecordBatch> {
+    let (by, weight) = (cols.by, cols.weight);
     let reads = |f: &str| policies.iter().any(|p| p.reads(f));
     let mut index: HashMap<Key, usize> = HashMap::new();
     let mut keys: Vec<Key> = Vec::new();
     let mut group = Vec::with_capacity(people.len());
     let mut weights = Vec::with_capacity(people.len());
     let mut names = Vec::with_capacity(people.len());
+    let mut kept: Vec<Vec<Option<String>>> =
+        vec![Vec::with_capacity(people.len()); cols.keep.len()];
     let mut rows = Vec::with_capacity(people.len());
     for (at, mut p) in people {
         let mut take = |f: &str| {
@@ -164,6 +255,12 @@ fn add_people(
             }
         };
         let key: Key = by.iter().map(|b| take(b).map(|v| text(&v))).collect();
+        for (col, k) in kept.iter_mut().zip(cols.keep) {
+            col.push(match by.iter().position(|b| b == k) {
+                Some(i) => key.get(i).cloned().flatten(),
+                None => take(k).map(|v| text(&v)),
+            });
+        }
         if let Some(w) = weight {
             weights.push(match take(w) {
                 None => Err(format!("no weight (`{w}` is empty)")),
@@ -193,12 +290,32 @@ fn add_people(
                     let key = keys.get(*k).cloned().unwrap_or_default();
                     t.add_error(&key, names.get(i).map_or("", String::as_str), &e);
                 }
-                return;
+                return None;
             }
         }
     }
     let name = |i: usize| names.get(i).cloned().unwrap_or_default();
     t.add(&outs, &keys, &group, weight.map(|_| &weights[..]), &name);
+    let mut errors = std::collections::BTreeMap::new();
+    for out in &outs {
+        for (i, e) in &out.errors {
+            errors.entry(*i).or_insert_with(|| e.to_string());
+        }
+    }
+    for (i, w) in weights.iter().enumerate() {
+        if let Err(e) = w {
+            errors.entry(i).or_insert_with(|| e.clone());
+        }
+    }
+    let ids: ArrayRef = std::sync::Arc::new(StringArray::from(
+        rows.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+    ));
+    let kept: Vec<ArrayRef> = kept
+        .into_iter()
+        .map(|c| std::sync::Arc::new(StringArray::from(c)) as ArrayRef)
+        .collect();
+    let schema = huimin_arrow::comparison_schema(policies, cols.keep, true);
+    huimin_arrow::comparison_rows(&schema, &outs, Some(ids), kept, &errors).ok()
 }
 
 /// How an error names a record: its id and where it is.

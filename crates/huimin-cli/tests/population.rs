@@ -177,3 +177,31 @@ fn a_row_without_a_weight_is_counted_and_named() {
     );
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn per_participant_results_stream_to_a_file_with_kept_columns() {
+    let d = dir("out");
+    let file = d.join("registry.csv");
+    std::fs::write(
+        &file,
+        "id,district,stage,grade,class_hours,tags\na,东区,primary,5,60,\nb,东区,primary,5,60,disabled\nc,西区,primary,5,x,\n",
+    )
+    .unwrap();
+    let out = d.join("rows.csv");
+    let (code, _, _) = simulate(
+        &file,
+        &["--keep", "district", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(1), "row c is in error");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "id,district,eligible,net_fee,subsidy_total,eligible_r1,net_fee_r1,subsidy_total_r1,net_fee_change_r1,error");
+    assert_eq!(lines[1], "a,东区,true,170.00,0.00,true,150.00,0.00,-20.00,");
+    assert_eq!(lines[2], "b,东区,true,170.00,0.00,true,0.00,0.00,-170.00,");
+    assert!(
+        lines[3].starts_with("c,西区,,,,,,,,") && lines[3].contains("must be a number"),
+        "{}",
+        lines[3]
+    );
+    std::fs::remove_dir_all(&d).ok();
+}

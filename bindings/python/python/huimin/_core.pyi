@@ -47,11 +47,13 @@ class Policy:
         stream: Any,
         as_of: str,
         by: List[str],
+        keep: List[str],
         weight: Optional[str] = None,
+        rows: bool = False,
         progress: Optional[Callable[[int], Any]] = None,
         floats: str = "refuse",
         extra: str = "refuse",
-    ) -> str: ...
+    ) -> Tuple[str, Optional[Any]]: ...
     def synthetic_arrow(self, n: int, seed: int = 0) -> Any: ...
 
 @final

@@ -151,6 +151,8 @@ class BudgetSummary:
         self.difference: Optional[Dict[str, Any]] = _difference(self.baseline, self.reform) if self.reform is not None else None
         #: Columns of the shared vocabulary the packs do not read (left unread).
         self.unused: List[str] = list(report.get("unused", []))
+        #: Each participant's results, with ``simulate(..., rows=True)``.
+        self.rows: Any = None
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"baseline": …, "reform": … | None, "difference": … | None}``."""
@@ -282,6 +284,8 @@ def simulate(
     reforms: Optional[Sequence[Policy]] = None,
     by: Union[str, Sequence[str], None] = None,
     weight: Optional[str] = None,
+    keep: Union[str, Sequence[str], None] = None,
+    rows: bool = False,
     as_of: Optional[_frames.DateLike] = None,
     progress: Union[bool, None, Callable[[int], Any]] = None,
     floats: _frames.Floats = "refuse",
@@ -295,8 +299,11 @@ def simulate(
     object with ``__arrow_c_stream__``, or a list of dicts. ``by``: columns to group by — any
     input or passed-through column (district, school…). ``weight``: a column of exact
     non-negative weights with at most 6 decimals (a float column is read from its shortest
-    decimal text; a row without a weight is counted in error). ``as_of`` is required: a run
-    that silently used today would change over time.
+    decimal text; a row without a weight is counted in error). ``rows=True`` also gives each
+    participant's results (:attr:`BudgetSummary.rows`: ``id``, the ``keep`` columns, per
+    scenario ``eligible``, ``net_fee``, ``subsidy_total`` — the k-th reform's suffixed
+    ``_r<k>`` — and ``net_fee_change_r<k>``, ``error``). ``as_of`` is required: a run that
+    silently used today would change over time.
 
     A progress bar (tqdm, when installed) shows on populations of at least 200 000 rows (or of
     unknown size), or always with ``progress=True``; pass a callable to receive the count of
@@ -309,11 +316,12 @@ def simulate(
         raise TypeError("simulate() needs as_of=: a population run on 'today' would change from day to day")
     scenarios = ([reform] if reform is not None else []) + list(reforms or [])
     cols: List[str] = [by] if isinstance(by, str) else list(by or [])
-    stream, rows, like = _stream(population)
+    kept: List[str] = [keep] if isinstance(keep, str) else list(keep or [])
+    stream, count, like = _stream(population)
     when = _frames.as_of_text(as_of)
-    bar = _progress_for(progress, rows, policy.id)
+    bar = _progress_for(progress, count, policy.id)
     try:
-        text = policy._core.tally_arrow([r._core for r in scenarios], stream, when, cols, weight, bar, floats, extra)
+        text, table = policy._core.tally_arrow([r._core for r in scenarios], stream, when, cols, kept, weight, rows, bar, floats, extra)
     finally:
         if isinstance(bar, _Progress):
             bar.close()
@@ -324,6 +332,8 @@ def simulate(
     if report.get("overflow"):
         raise ArithmeticError("a total passed the range huimin keeps exactly (about 1.7e38 units): the totals are not given")
     summary = BudgetSummary(report, labels, policy.period, like, weighted=weight is not None)
+    if rows:
+        summary.rows = _frames.from_arrow(table, like) if table is not None else None
     if summary.unused:
         import warnings
 
