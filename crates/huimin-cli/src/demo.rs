@@ -270,6 +270,7 @@ pub(crate) fn run(students: usize) -> Result<u8, Fail> {
             crate::simulate::Population::Synthetic(students, 2024),
             as_of(wz),
             huimin_arrow::RunColumns::default(),
+            huimin_arrow::Extra::Refuse,
             None,
             crate::Format::Table,
         )?;

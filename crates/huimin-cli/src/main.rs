@@ -118,6 +118,9 @@ enum Command {
         /// this file (.parquet or .csv) as the run goes.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Columns the packs do not read: refused (the default) or left unread (`ignore`).
+        #[arg(long, value_enum, default_value_t = ExtraColumns::Refuse)]
+        extra: ExtraColumns,
         /// Evaluation date, YYYY-MM-DD (required: a run on "today" would change day by day).
         #[arg(long, value_parser = as_of)]
         as_of: NaiveDate,
@@ -195,6 +198,15 @@ enum Command {
         #[arg(long, conflicts_with = "program")]
         reform: bool,
     },
+}
+
+/// What a population run does with columns the packs do not read.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExtraColumns {
+    /// Refused, naming each (a misspelt column is never silently unread).
+    Refuse,
+    /// Left unread (a registry's other columns).
+    Ignore,
 }
 
 /// Output formats.
@@ -344,6 +356,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             weight,
             keep,
             out,
+            extra,
             as_of,
             format,
             encoding,
@@ -372,7 +385,11 @@ fn run(cmd: Command) -> Result<u8, Fail> {
                 weight: weight.as_deref(),
             };
             let out = out.map(simulate::Out::new).transpose()?;
-            simulate::run(&all, population, as_of, cols, out, format)
+            let extra = match extra {
+                ExtraColumns::Refuse => huimin_arrow::Extra::Refuse,
+                ExtraColumns::Ignore => huimin_arrow::Extra::Ignore,
+            };
+            simulate::run(&all, population, as_of, cols, extra, out, format)
         }
         Command::Demo { students } => demo::run(students),
         Command::Audit { program, format } => audit::run(&program, format),

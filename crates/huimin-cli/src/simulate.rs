@@ -86,6 +86,7 @@ pub(crate) fn run(
     population: Population,
     as_of: NaiveDate,
     cols: RunColumns<'_>,
+    extra: huimin_arrow::Extra,
     mut out: Option<Out>,
     format: Format,
 ) -> Result<u8, Fail> {
@@ -103,7 +104,7 @@ pub(crate) fn run(
     };
     let tally = match population {
         Population::File(path, _) if is_parquet(&path) => {
-            parquet(policies, &path, as_of, cols, out.as_mut(), &shown)?
+            parquet(policies, &path, as_of, cols, extra, out.as_mut(), &shown)?
         }
         Population::File(path, encoding) => {
             let source = input::open(&path, encoding)?;
@@ -120,7 +121,7 @@ pub(crate) fn run(
                         ),
                     }
                 }
-                let rows = add_people(&mut t, policies, people, as_of, cols);
+                let rows = add_people(&mut t, policies, people, as_of, cols, extra);
                 if let (Some(o), Some(rows)) = (out.as_mut(), rows) {
                     o.write(&rows)?;
                 }
@@ -143,7 +144,7 @@ pub(crate) fn run(
                     .enumerate()
                     .map(|(i, p)| (format!("participant {}", first + i), p.clone()))
                     .collect();
-                let rows = add_people(&mut t, policies, named, as_of, cols);
+                let rows = add_people(&mut t, policies, named, as_of, cols, extra);
                 if let (Some(o), Some(rows)) = (out.as_mut(), rows) {
                     o.write(&rows)?;
                 }
@@ -178,6 +179,7 @@ fn parquet(
     path: &Path,
     as_of: NaiveDate,
     cols: RunColumns<'_>,
+    extra: huimin_arrow::Extra,
     out: Option<&mut Out>,
     shown: &dyn Fn(usize),
 ) -> Result<Tally, Fail> {
@@ -205,7 +207,10 @@ fn parquet(
         &mut reader,
         as_of,
         cols,
-        huimin_arrow::Options::default(),
+        huimin_arrow::Options {
+            extra,
+            ..huimin_arrow::Options::default()
+        },
         &|r| format!("{name} row {}", r + 1),
         &|done| {
             shown(done);
@@ -235,9 +240,17 @@ fn add_people(
     people: Vec<(String, Participant)>,
     as_of: NaiveDate,
     cols: RunColumns<'_>,
+    extra: huimin_arrow::Extra,
 ) -> Option<RecordBatch> {
     let (by, weight) = (cols.by, cols.weight);
     let reads = |f: &str| policies.iter().any(|p| p.reads(f));
+    // Left unread when asked: what no pack reads and the vocabulary does not name.
+    let unread = |f: &str| {
+        extra == huimin_arrow::Extra::Ignore
+            && !reads(f)
+            && huimin_core::model::field_named(f).is_none()
+            && huimin_core::model::tag_named(f).is_none()
+    };
     let mut index: HashMap<Key, usize> = HashMap::new();
     let mut keys: Vec<Key> = Vec::new();
     let mut group = Vec::with_capacity(people.len());
@@ -278,6 +291,7 @@ fn add_people(
         });
         group.push(k);
         names.push(named(p.id.as_deref(), &at));
+        p.fields.retain(|k, _| !unread(k));
         rows.push(p);
     }
     let batch = Batch::from_participants(&rows);
