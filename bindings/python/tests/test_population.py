@@ -123,3 +123,19 @@ def test_per_participant_rows_carry_kept_columns_and_the_change(wanzhou: huimin.
     assert list(r.columns) == ["id", "district", "eligible", "net_fee", "subsidy_total", "eligible_r1", "net_fee_r1", "subsidy_total_r1", "net_fee_change_r1", "error"]
     assert list(r["district"]) == ["东区", "东区", "西区", "西区", "西区"]
     assert list(r["net_fee_change_r1"]) == [Decimal("-20.00"), Decimal("-170.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00")]
+
+
+def test_change_charts(wanzhou: huimin.Policy, reform: huimin.Policy) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    s = huimin.simulate(wanzhou, registry(), reform=reform, by="district", weight="weight", rows=True, as_of=AS_OF)
+    ax = huimin.plot.change_by_group(s)
+    # 东区 −370.00, 西区 0.00 (see the table above).
+    assert [p.get_height() for p in ax.patches] == [-370.0, 0.0]
+    ax2 = huimin.plot.change_distribution(s, bins=5)
+    assert sum(p.get_height() for p in ax2.patches) == 5  # every pupil is eligible under both
+    plain = huimin.simulate(wanzhou, registry(), reform=reform, as_of=AS_OF, extra="ignore")
+    with pytest.raises(ValueError, match="by="):
+        huimin.plot.change_by_group(plain)
+    with pytest.raises(ValueError, match="rows=True"):
+        huimin.plot.change_distribution(plain)
