@@ -8,6 +8,7 @@
 mod audit;
 mod demo;
 mod input;
+mod new;
 mod output;
 mod screen;
 mod simulate;
@@ -182,6 +183,18 @@ enum Command {
         /// List the rules no case applies and the requirements no case fails.
         #[arg(long)]
         coverage: bool,
+    },
+    /// Start a pack: `<dir>/policies/<id>.yaml` with its clauses to fill in and every number
+    /// marked as an example, a first case in `<dir>/cases/<id>/`, and the schema for editors.
+    New {
+        /// after_school, elderly_care, health_contract or other.
+        kind: String,
+        /// The pack's id (lowercase, digits, `-`, `_`).
+        #[arg(long)]
+        id: String,
+        /// Where to write (default: the current directory).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
     },
     /// Print the shared vocabulary: the statuses and standard fields every pack names alike,
     /// with the registry names read as them.
@@ -413,6 +426,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             place.as_deref(),
             format,
         ),
+        Command::New { kind, id, dir } => new::run(&kind, &id, &dir),
         Command::Vocabulary => {
             use huimin_core::model::{FIELD_ALIASES, STANDARD_FIELDS, STANDARD_TAGS};
             say!("statuses 身份标签 (tags):")?;

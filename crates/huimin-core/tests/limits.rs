@@ -162,7 +162,10 @@ fn the_number_of_rules_is_bounded() {
     let (code, line, msg) =
         pack_error(Policy::from_yaml_with_limits(&wanzhou(), "w.yaml", &limits));
     assert_eq!(code, "limit");
-    assert_eq!(line, 2, "the pack's id");
+    assert_eq!(
+        line, 3,
+        "the pack's id (after the schema line and the title)"
+    );
     assert!(msg.contains("the limit is 5"), "{msg}");
 }
 

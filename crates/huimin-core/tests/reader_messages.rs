@@ -57,12 +57,12 @@ fn a_date_out_of_range_or_malformed_says_what_a_date_is() {
     let msg = refused(&yaml.replacen("valid_from: 2020-09-01", "valid_from: 2020-02-30", 1));
     assert_eq!(
         msg,
-        "11:13: no such date: the month or the day is out of range (a date is YYYY-MM-DD)"
+        "12:13: no such date: the month or the day is out of range (a date is YYYY-MM-DD)"
     );
     let msg = refused(&yaml.replacen("valid_from: 2020-09-01", "valid_from: 12", 1));
     assert_eq!(
         msg,
-        "11:13: not a date: a date is written YYYY-MM-DD, e.g. 2021-09-01"
+        "12:13: not a date: a date is written YYYY-MM-DD, e.g. 2021-09-01"
     );
 }
 

@@ -30,6 +30,7 @@ pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors
     };
     let dates = l.dates(&policy);
     l.split_shares(&policy);
+    l.yaml11(&policy);
     l.vocabulary(&policy);
     l.uncited_values(&policy);
     l.bounds(&policy, &dates);
@@ -186,6 +187,13 @@ impl Lints<'_> {
 
     /// A dated value should cite the clause that sets it (a value an authority sets comes from
     /// the deployment's values file instead).
+    /// Keys and values a YAML 1.1 reader (PyYAML, many editors) reads otherwise than huimin.
+    fn yaml11(&mut self, p: &Policy) {
+        for (line, column, message) in pack::yaml11_traps(&p.origin.text) {
+            self.push(Severity::Warning, Pos { line, column }, "yaml11", message);
+        }
+    }
+
     fn uncited_values(&mut self, p: &Policy) {
         for (name, decl) in p.pack.parameters.iter().filter(|(_, d)| d.set_by.is_none()) {
             for v in decl.values.value.iter().filter(|v| v.cite.is_none()) {

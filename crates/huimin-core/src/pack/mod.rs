@@ -8,6 +8,7 @@ mod load;
 mod program;
 mod reform;
 mod values;
+mod yaml11;
 
 pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
 pub(crate) use load::{reader_message, too_big, Pos};
@@ -16,6 +17,7 @@ pub use program::{
 };
 pub use reform::{parse_reform, reform_base, reform_schema, ParamChange, Reform, RuleChanges};
 pub use values::{parse_values, values_schema, SetValue, ValuesFile};
+pub(crate) use yaml11::traps as yaml11_traps;
 
 use crate::model::FieldType;
 use crate::money::Rounding;
