@@ -493,11 +493,11 @@ fn group_name(by: &[String], g: &GroupTotals) -> String {
 /// losers as measures). Errors go to standard error in CSV, under the tables otherwise.
 pub(crate) fn report(policies: &[&Policy], r: &Report, format: Format) -> Result<(), Fail> {
     let mut out = std::io::stdout().lock();
-    let basis: Vec<Basis> = policies
+    let basis: Vec<Basis> = r
+        .scenarios
         .iter()
-        .zip(&r.scenarios)
-        .map(|(p, s)| Basis {
-            estimated: p.estimated(),
+        .map(|s| Basis {
+            estimated: s.estimated.clone(),
             assumptions: s.assumptions.clone(),
         })
         .collect();

@@ -6,7 +6,6 @@ use crate::{input, output, Fail, Format};
 use arrow_array::{ArrayRef, StringArray};
 use chrono::NaiveDate;
 use huimin_arrow::{RecordBatch, RunColumns};
-use huimin_core::batch::Batch;
 use huimin_core::model::Value;
 use huimin_core::tally::{weight_units, Key};
 use huimin_core::{Participant, Policy, Tally};
@@ -294,29 +293,16 @@ fn add_people(
         p.fields.retain(|k, _| !unread(k));
         rows.push(p);
     }
-    let batch = Batch::from_participants(&rows);
-    let mut outs = Vec::with_capacity(policies.len());
-    for p in policies {
-        match p.evaluate_batch(&batch, as_of) {
-            Ok(o) => outs.push(o),
-            Err(e) => {
-                for (i, k) in group.iter().enumerate() {
-                    let key = keys.get(*k).cloned().unwrap_or_default();
-                    t.add_error(&key, names.get(i).map_or("", String::as_str), &e);
-                }
-                return None;
-            }
-        }
-    }
     let name = |i: usize| names.get(i).cloned().unwrap_or_default();
-    t.add(&outs, &keys, &group, weight.map(|_| &weights[..]), &name);
+    let weights = weight.map(|_| &weights[..]);
+    let outs = t.add_people(policies, &rows, as_of, &keys, &group, weights, &name)?;
     let mut errors = std::collections::BTreeMap::new();
     for out in &outs {
         for (i, e) in &out.errors {
             errors.entry(*i).or_insert_with(|| e.to_string());
         }
     }
-    for (i, w) in weights.iter().enumerate() {
+    for (i, w) in weights.into_iter().flatten().enumerate() {
         if let Err(e) = w {
             errors.entry(i).or_insert_with(|| e.clone());
         }

@@ -31,7 +31,7 @@
 //! # Stages and their modules
 //!
 //! Data flows one way: text → pack → compiled policy → rules over amounts → decision or
-//! columns → budgets and reports. Each stage has one module, named for it; a module uses only
+//! columns → population totals and reports. Each stage has one module, named for it; a module uses only
 //! the modules above it in this table (`tests/layout.rs` keeps the table and the tree in step,
 //! and refuses an import that points down the table or a loop between submodules).
 //!
@@ -54,10 +54,9 @@
 //! | explain | `explain` | recording explanation steps and the zh/en "how" of an amount |
 //! | rules | `rules` | the decision stages, written once over an amount type (exact `Decimal` or fixed-point) |
 //! | one participant | `evaluate` | [`Policy::evaluate`]: the rules over `Decimal`, recording a [`Decision`] |
-//! | totals | `budget` | [`Budget`]: the totals of a population run |
 //! | columns | `batch` | [`Policy::evaluate_batch`]: lanes, the rules row by row over fixed-point, fall-back rows, the plan's verdict |
-//! | population runs | `simulate` | [`Policy::simulate`], [`Simulation`]: slices on the columnar engine into a budget, at once or as a file streams |
 //! | group totals | `tally` | [`Tally`]: a population's totals by group under a baseline and reforms at once, exact weights, winners and losers |
+//! | population runs | `simulate` | [`Policy::simulate`], [`tally_people`]: participants in slices on the columnar engine into a tally |
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
 //! | registry | `registry` | [`Registry`]: a deployment's packs loaded once, with their values, selected by date and kind |
 //! | conformance cases | `cases` | a case file (participant, date, values, expected decision or error) run and matched, and the rules no case exercises |
@@ -83,7 +82,6 @@
 )]
 
 pub mod batch;
-pub mod budget;
 pub mod cases;
 mod compile;
 pub mod decision;
@@ -110,7 +108,6 @@ mod simulate;
 pub mod tally;
 pub mod text;
 
-pub use budget::Budget;
 pub use decision::Decision;
 pub use diff::Diff;
 pub use error::{Error, EvalError, InputError, PackError};
@@ -120,6 +117,6 @@ pub use money::{Money, Rounding, RoundingMode};
 pub use policy::{EvalOptions, FieldInfo, InputSchema, Policy, TagInfo};
 pub use registry::Registry;
 pub use screen::{Household, Screening};
-pub use simulate::{Simulation, SLICE};
+pub use simulate::{tally_people, SLICE};
 pub use tally::Tally;
 pub use text::Text;

@@ -1,13 +1,11 @@
-//! Population runs: a population evaluated in slices on the columnar engine, totalled into a
-//! [`Budget`] — all at once ([`Policy::simulate`], with progress and a chance to stop between
-//! slices) or fed slice by slice as a file streams ([`Simulation`]), in memory that does not
-//! grow with the population.
+//! Population runs over participants already read: slices of at most [`SLICE`] on the
+//! columnar engine, totalled into a [`Tally`] — with progress, and a chance to stop between
+//! slices. (Record batches stream through `huimin_arrow::tally`, into the same tally.)
 
-use crate::batch::Batch;
-use crate::budget::Budget;
 use crate::error::Error;
 use crate::model::Participant;
 use crate::policy::Policy;
+use crate::tally::{Key, Report, Tally};
 use chrono::NaiveDate;
 
 /// Participants evaluated together: large enough for the lanes and all cores, small enough to
@@ -17,20 +15,20 @@ pub const SLICE: usize = 1 << 16;
 impl Policy {
     /// Evaluates a population without explanations and totals it: slices of the population
     /// go through the batch path (all cores, exact), and `progress` is called after each slice
-    /// with the number of participants done so far. An error names its row as
-    /// `participant N` (from 0).
+    /// with the number of participants done so far. A row in error is counted and named
+    /// `participant N` (from 0), with its id when it has one.
     pub fn simulate(
         &self,
         people: &[Participant],
         as_of: NaiveDate,
         progress: &(dyn Fn(usize) + Sync),
-    ) -> Budget {
-        let mut run = Simulation::new(self, as_of);
-        run.add_all(people, &|done| {
+    ) -> Report {
+        let mut t = Tally::single(self, as_of);
+        fill(&mut t, &[self], people, as_of, &|done| {
             progress(done);
             true
         });
-        run.finish()
+        t.report()
     }
 
     /// [`Policy::simulate`], asking `go_on` after each slice (on the calling thread, with the
@@ -40,80 +38,55 @@ impl Policy {
         people: &[Participant],
         as_of: NaiveDate,
         go_on: &dyn Fn(usize) -> bool,
-    ) -> Option<Budget> {
-        let mut run = Simulation::new(self, as_of);
-        run.add_all(people, go_on).then(|| run.finish())
+    ) -> Option<Report> {
+        let mut t = Tally::single(self, as_of);
+        fill(&mut t, &[self], people, as_of, go_on).then(|| t.report())
     }
 }
 
-/// A population run fed slice by slice. Errors name the participant by its id and by the place
-/// the caller gives (a file's line, a frame's row).
-#[derive(Debug)]
-pub struct Simulation<'p> {
-    policy: &'p Policy,
+/// Totals participants under `policies` (the baseline first, then each reform) in slices,
+/// asking `go_on` after each: `None` once it says no; an error when the policies cannot be
+/// compared ([`Tally::new`]).
+pub fn tally_people(
+    policies: &[&Policy],
+    people: &[Participant],
     as_of: NaiveDate,
-    total: Budget,
+    go_on: &dyn Fn(usize) -> bool,
+) -> Result<Option<Tally>, Error> {
+    let mut t = Tally::new(policies, as_of, &[])?;
+    Ok(fill(&mut t, policies, people, as_of, go_on).then_some(t))
 }
 
-impl<'p> Simulation<'p> {
-    /// An empty run of `policy` on `as_of`.
-    pub fn new(policy: &'p Policy, as_of: NaiveDate) -> Self {
-        Simulation {
-            policy,
-            as_of,
-            total: Budget::new(policy, as_of),
-        }
-    }
-
-    /// Participants counted so far, in error or not.
-    pub fn participants(&self) -> usize {
-        usize::try_from(self.total.participants).unwrap_or(usize::MAX)
-    }
-
-    /// Adds a whole population slice by slice, naming each by its position, and asks `go_on`
-    /// after each slice; `false` when it said stop.
-    fn add_all(&mut self, people: &[Participant], go_on: &dyn Fn(usize) -> bool) -> bool {
-        for part in people.chunks(SLICE) {
-            let first = self.participants();
-            self.add(part, &|i| {
-                format!("participant {}", first.saturating_add(i))
-            });
-            if !go_on(self.participants()) {
-                return false;
+/// Adds `people` to `t` slice by slice; `false` when `go_on` said stop.
+fn fill(
+    t: &mut Tally,
+    policies: &[&Policy],
+    people: &[Participant],
+    as_of: NaiveDate,
+    go_on: &dyn Fn(usize) -> bool,
+) -> bool {
+    let keys = [Key::new()];
+    for (k, part) in people.chunks(SLICE).enumerate() {
+        let first = k.saturating_mul(SLICE);
+        let name = |i: usize| {
+            let place = format!("participant {}", first.saturating_add(i));
+            match part.get(i).and_then(|p| p.id.as_deref()) {
+                Some(id) => format!("{} ({place})", crate::text::excerpt(id, 80)),
+                None => place,
             }
-        }
-        true
-    }
-
-    /// Evaluates a slice of participants (best up to [`SLICE`] at a time) and adds it to the
-    /// totals; `place(i)` says where the slice's `i`-th participant came from.
-    pub fn add(&mut self, people: &[Participant], place: &dyn Fn(usize) -> String) {
-        let name = |i: usize| match people.get(i).and_then(|p| p.id.as_deref()) {
-            Some(id) => format!("{} ({})", crate::text::excerpt(id, 80), place(i)),
-            None => place(i),
         };
-        match self
-            .policy
-            .evaluate_batch(&Batch::from_participants(people), self.as_of)
-        {
-            Ok(out) => self
-                .total
-                .merge(out.budget_named(self.policy, self.as_of, &name)),
-            Err(e) => {
-                for i in 0..people.len() {
-                    self.total.add_error(&name(i), &e);
-                }
-            }
+        t.add_people(
+            policies,
+            part,
+            as_of,
+            &keys,
+            &vec![0; part.len()],
+            None,
+            &name,
+        );
+        if !go_on(first.saturating_add(part.len())) {
+            return false;
         }
     }
-
-    /// Counts a participant whose record could not be read; `name` says which.
-    pub fn add_unread(&mut self, name: &str, e: &Error) {
-        self.total.add_error(name, e);
-    }
-
-    /// The totals.
-    pub fn finish(self) -> Budget {
-        self.total
-    }
+    true
 }

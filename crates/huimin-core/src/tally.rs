@@ -212,6 +212,9 @@ pub struct Scenario {
     /// The values its totals rest on that no source document states.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<Assumption>,
+    /// The measures that are estimates because of them ([`Policy::estimated`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub estimated: Vec<String>,
 }
 
 impl Tally {
@@ -235,7 +238,16 @@ impl Tally {
                 ),
             ));
         }
-        Ok(Tally {
+        Ok(Tally::build(policies, as_of, by, scale))
+    }
+
+    /// An empty tally of one policy, ungrouped.
+    pub fn single(policy: &Policy, as_of: NaiveDate) -> Tally {
+        Tally::build(&[policy], as_of, &[], policy.rounding().scale)
+    }
+
+    fn build(policies: &[&Policy], as_of: NaiveDate, by: &[String], scale: u32) -> Tally {
+        Tally {
             as_of,
             by: by.to_vec(),
             scale,
@@ -247,6 +259,7 @@ impl Tally {
                     priority_groups: p.priority_groups().map(|(id, _)| id.to_owned()).collect(),
                     categories: p.categories().map(|(id, _)| id.to_owned()).collect(),
                     assumptions: p.assumptions(as_of),
+                    estimated: p.estimated(),
                 })
                 .collect(),
             groups: BTreeMap::new(),
@@ -255,7 +268,7 @@ impl Tally {
             first_errors: Vec::new(),
             overflow: false,
             unused: Vec::new(),
-        })
+        }
     }
 
     /// The scenarios, baseline first.
@@ -358,6 +371,39 @@ impl Tally {
                 self.absorb(key, g);
             }
         }
+    }
+
+    /// Evaluates participants under every scenario (`policies`, the ones the tally was made
+    /// for, in order) on the columnar engine and adds them: `keys`, `group`, `weights` and
+    /// `name` as for [`Tally::add`]. Each scenario's outputs, or `None` when a scenario
+    /// refused the slice whole (then every row is counted in error).
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_people(
+        &mut self,
+        policies: &[&Policy],
+        people: &[crate::model::Participant],
+        as_of: NaiveDate,
+        keys: &[Key],
+        group: &[usize],
+        weights: Option<&[Result<i128, String>]>,
+        name: &dyn Fn(usize) -> String,
+    ) -> Option<Vec<BatchOutput>> {
+        let batch = crate::batch::Batch::from_participants(people);
+        let mut outs = Vec::with_capacity(policies.len());
+        for p in policies {
+            match p.evaluate_batch(&batch, as_of) {
+                Ok(o) => outs.push(o),
+                Err(e) => {
+                    for (i, k) in group.iter().enumerate() {
+                        let key = keys.get(*k).cloned().unwrap_or_default();
+                        self.add_error(&key, &name(i), &e);
+                    }
+                    return None;
+                }
+            }
+        }
+        self.add(&outs, keys, group, weights, name);
+        Some(outs)
     }
 
     /// Adds another tally of the same scenarios and grouping (another part of the population).

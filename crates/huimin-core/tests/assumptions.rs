@@ -197,15 +197,17 @@ fn a_budget_says_which_totals_are_estimates_and_why() {
         Participant::new().with("class_hours", 45).tag("hardship"),
         Participant::new().with("class_hours", 100),
     ];
-    let b = policy.simulate(&people, date(2021, 3, 1), &|_| {});
+    let r = policy.simulate(&people, date(2021, 3, 1), &|_| {});
+    let b = &r.total.scenarios[0];
     // 135.00 + min(300.00, 170) = 305.00 gross; 67.50 off; 237.50 net; 2 × 50 subsidies.
     assert_eq!(b.gross_fee.to_string(), "305.00");
     assert_eq!(b.net_fee.to_string(), "237.50");
     assert_eq!(b.subsidy_total.to_string(), "100.00");
-    assert_eq!(b.assumptions.len(), 1);
-    assert_eq!(b.assumptions[0].value, "3.00");
-    assert_eq!(b.assumptions[0].rules, ["service"]);
-    assert_eq!(b.estimated, policy.estimated());
-    let json = serde_json::to_value(&b).unwrap();
-    assert_eq!(json["assumptions"][0]["parameter"], "rate");
+    let s = &r.scenarios[0];
+    assert_eq!(s.assumptions.len(), 1);
+    assert_eq!(s.assumptions[0].value, "3.00");
+    assert_eq!(s.assumptions[0].rules, ["service"]);
+    assert_eq!(s.estimated, policy.estimated());
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["scenarios"][0]["assumptions"][0]["parameter"], "rate");
 }

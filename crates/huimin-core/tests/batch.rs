@@ -9,6 +9,7 @@
 
 use huimin_core::batch::Batch;
 use huimin_core::{EvalOptions, Participant, Policy};
+use rust_decimal::Decimal;
 use std::path::Path;
 
 fn fixtures() -> std::path::PathBuf {
@@ -142,16 +143,56 @@ fn a_simulated_budget_equals_the_sum_of_single_decisions() {
         // More than one slice of the simulation, with a bad row at the end.
         let mut people = huimin_core::population::synthetic(&policy, 66_000, 3);
         people.push(Participant::new().with("no_such_field", 1));
-        let mut want = huimin_core::Budget::new(&policy, as_of);
+        // The totals of the decisions, one by one.
+        let (mut eligible, mut errors) = (0_u64, Vec::new());
+        let mut sums = [Decimal::ZERO; 4];
+        let mut payers: std::collections::BTreeMap<String, Decimal> =
+            std::collections::BTreeMap::new();
+        let mut groups: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
         for (i, p) in people.iter().enumerate() {
             match policy.evaluate_with(p, as_of, EvalOptions { explain: false }) {
-                Ok(d) => want.add(&d),
-                Err(e) => want.add_error(&format!("participant {i}"), &e),
+                Ok(d) if d.eligible => {
+                    eligible += 1;
+                    for (s, m) in sums.iter_mut().zip([
+                        d.gross_fee,
+                        d.reduction_total,
+                        d.net_fee,
+                        d.subsidy_total,
+                    ]) {
+                        *s += m.amount();
+                    }
+                    for (k, m) in &d.payers {
+                        *payers.entry(k.clone()).or_default() += m.amount();
+                    }
+                    for g in &d.priority_groups {
+                        *groups.entry(g.clone()).or_default() += 1;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(format!("participant {i}: {e}")),
             }
         }
-        let got = policy.simulate(&people, as_of, &|_| {});
-        assert_eq!(got, want, "{id}");
-        assert_eq!(got.errors, 1);
+        let r = policy.simulate(&people, as_of, &|_| {});
+        let got = &r.total.scenarios[0];
+        assert_eq!((r.rows, r.errors), (people.len() as u64, 1), "{id}");
+        assert_eq!(r.first_errors, errors, "{id}");
+        assert_eq!(got.eligible, Decimal::from(eligible), "{id}");
+        assert_eq!(
+            [
+                got.gross_fee,
+                got.reduction_total,
+                got.net_fee,
+                got.subsidy_total
+            ],
+            sums,
+            "{id}"
+        );
+        for (k, m) in &payers {
+            assert_eq!(got.payers[k], *m, "{id} {k}");
+        }
+        for (g, n) in &groups {
+            assert_eq!(got.priority_groups[g], Decimal::from(*n), "{id} {g}");
+        }
     }
 }
 

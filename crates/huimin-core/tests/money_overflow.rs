@@ -146,27 +146,24 @@ fees:
 }
 
 #[test]
-fn a_budget_never_leaves_a_total_short_without_a_word() {
-    // Each participant is due 2.5e28 + 2.5e28 = 5e28; two of them would total 1e29, past the
-    // decimal range. The second is counted as an error and left out of every total, which
-    // used to keep 5e28 as if nothing had happened.
+fn a_population_total_never_leaves_an_amount_out_without_a_word() {
+    // Each participant is due 2.5e28 + 2.5e28 = 5e28: a decision holds it exactly, but it is
+    // past what the columnar totals count in (fen of an i64). Such a row is counted as an
+    // error, named, and left out of every total — never added as a smaller number — while
+    // the participant beside it is totalled as usual (12.50 + 12.50 = 25.00).
     let policy = Policy::from_yaml(PACK, "overflow.yaml").unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
-    let p = Participant::new().with("claim", Decimal::from_str("2.5e28").unwrap());
-    let d = policy.evaluate(&p, as_of).unwrap();
-    let mut b = huimin_core::Budget::new(&policy, as_of);
-    b.add(&d);
-    b.add(&d);
-    assert_eq!((b.participants, b.eligible, b.errors), (2, 1, 1));
-    assert_eq!(b.subsidy_total.amount(), Decimal::from_str("5e28").unwrap());
-    assert_eq!(
-        b.payers["city"].amount(),
-        Decimal::from_str("5e28").unwrap()
-    );
+    let huge = Participant::new().with("claim", Decimal::from_str("2.5e28").unwrap());
+    let small = Participant::new().with("claim", Decimal::from_str("12.5").unwrap());
+    assert!(policy.evaluate(&huge, as_of).is_ok());
+    let r = policy.simulate(&[huge, small], as_of, &|_| {});
+    assert_eq!((r.rows, r.errors), (2, 1));
+    let t = &r.total.scenarios[0];
+    assert_eq!(t.subsidy_total.to_string(), "25.00");
+    assert_eq!(t.payers["city"].to_string(), "25.00");
     assert!(
-        b.first_errors[0]
-            .starts_with("participant 1: amounts that take a total past the decimal range"),
+        r.first_errors[0].starts_with("participant 0: "),
         "{:?}",
-        b.first_errors
+        r.first_errors
     );
 }

@@ -175,14 +175,22 @@ fn shandong_pilot_towns_add_up_to_the_provincial_share_of_the_three_level_total(
         .map(|i| town(i, "province"))
         .chain((65..274).map(|i| town(i, if i % 2 == 0 { "city" } else { "county" })))
         .collect();
-    let b = policy.simulate(
+    let r = policy.simulate(
         &towns,
         NaiveDate::from_ymd_opt(2021, 7, 30).unwrap(),
         &|_| {},
     );
-    assert_eq!((b.participants, b.eligible, b.errors), (274, 274, 0));
+    let b = &r.total.scenarios[0];
+    assert_eq!((r.rows, r.errors), (274, 0));
+    assert_eq!(
+        (b.participants.to_string(), b.eligible.to_string()),
+        ("274".into(), "274".into())
+    );
     assert_eq!(b.payers["province"].to_string(), "97500000.00");
     assert_eq!(b.payers["city_county"].to_string(), "104500000.00");
     assert_eq!(b.subsidy_total.to_string(), "202000000.00");
-    assert!(b.assumptions.iter().any(|a| a.parameter == "local_grant"));
+    assert!(r.scenarios[0]
+        .assumptions
+        .iter()
+        .any(|a| a.parameter == "local_grant"));
 }

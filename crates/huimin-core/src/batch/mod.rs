@@ -15,7 +15,6 @@ mod run;
 
 pub use plan::Verdict;
 
-use crate::budget::Budget;
 use crate::error::Error;
 use crate::model::{Participant, Value};
 use crate::money::Money;
@@ -326,53 +325,6 @@ impl BatchOutput {
     /// A unit count of a money column as [`Money`].
     pub fn money(&self, units: i64) -> Money {
         Money::at_scale(Decimal::new(units, self.scale), self.scale)
-    }
-
-    /// The totals of the batch as a [`Budget`], exactly as adding every decision would give.
-    pub fn budget(&self, policy: &Policy, as_of: NaiveDate) -> Budget {
-        self.budget_named(policy, as_of, &|i| format!("participant {i}"))
-    }
-
-    /// The totals, with `name(index)` naming a row in error.
-    pub(crate) fn budget_named(
-        &self,
-        policy: &Policy,
-        as_of: NaiveDate,
-        name: &dyn Fn(usize) -> String,
-    ) -> Budget {
-        let mut b = Budget::new(policy, as_of);
-        let sum = |v: &[i64]| -> Money {
-            Money::at_scale(
-                Decimal::from_i128_with_scale(v.iter().map(|x| i128::from(*x)).sum(), self.scale),
-                self.scale,
-            )
-        };
-        b.participants = self.eligible.len() as u64;
-        b.errors = self.errors.len() as u64;
-        b.first_errors = self
-            .errors
-            .iter()
-            .take(10)
-            .map(|(i, e)| format!("{}: {e}", name(*i)))
-            .collect();
-        b.eligible = self.eligible.iter().filter(|e| **e).count() as u64;
-        b.gross_fee = sum(&self.gross_fee);
-        b.reduction_total = sum(&self.reduction_total);
-        b.net_fee = sum(&self.net_fee);
-        b.subsidy_total = sum(&self.subsidy_total);
-        for (p, col) in &self.payers {
-            b.payers.insert(p.clone(), sum(col));
-        }
-        for (g, col) in &self.priority {
-            b.priority_groups
-                .insert(g.clone(), col.iter().filter(|x| **x).count() as u64);
-        }
-        for c in self.category.iter().flatten() {
-            if let Some(id) = self.categories.get(*c as usize) {
-                *b.categories.entry(id.clone()).or_insert(0) += 1;
-            }
-        }
-        b
     }
 }
 
