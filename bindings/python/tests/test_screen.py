@@ -34,6 +34,8 @@ def test_a_child_and_a_grandmother_under_five_programs() -> None:
         ("grandma", "tongan-family-bed", "not_eligible", None, None),
     ]
     # 12 × 40.00 from the family; Shenzhen's fund 12 × 500.00.
+    jilin = next(l for l in s["lines"] if l["pack"] == "jilin-district-2020")
+    assert jilin["outcome"]["net_fee_per_year"] == Decimal("480.00")
     assert s["family_pays_per_year"] == Decimal("480.00")
     assert s["per_year_by_payer"]["shenzhen-homecare.lottery_fund"] == Decimal("6000.00")
     only = registry.screen({"members": [{"age": 72, "local_hukou": True, "self_care": "able", "tags": ["sanwu"]}]}, "2022-09-01", where="深圳")

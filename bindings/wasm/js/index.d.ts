@@ -416,6 +416,11 @@ export type Outcome = {
    * period converts.
    */
   periods_per_year: number | null;
+  /**
+   * What the family pays in a year (`net_fee` × `periods_per_year`), when the period
+   * converts.
+   */
+  net_fee_per_year: Money | null;
   /** The fields that rest on values the source does not state (see the decision). */
   estimated: string[];
   /** Counted services (a free check-up a year). */

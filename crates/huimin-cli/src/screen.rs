@@ -22,13 +22,20 @@ pub(crate) fn run(
         Some(dir) => Registry::from_dir(dir, values).map_err(Fail::pack)?,
         None => Registry::new(demo::seed_policies()?),
     };
-    let text =
-        std::fs::read_to_string(file).map_err(|e| Fail::io(&file.display().to_string(), e))?;
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| Fail::io(&name, e))?;
+    // A household that is not JSON is named by line and column; one whose fields are wrong,
+    // by each field's path (`members[1].age`).
     let household = serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|e| Fail::io(&file.display().to_string(), e))
+        .map_err(|e| Fail {
+            code: 1,
+            message: format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()),
+        })
         .and_then(|v| {
-            Household::from_json_value(&v)
-                .map_err(|errors| Fail::pack(huimin_core::Error::Input { errors }))
+            Household::from_json_value(&v).map_err(|errors| Fail {
+                code: 1,
+                message: format!("{name}: {}", huimin_core::Error::Input { errors }),
+            })
         })?;
     let s = registry
         .screen_within(&household, as_of, place)
@@ -65,7 +72,7 @@ pub(crate) fn table(s: &Screening) -> String {
             Outcome::Eligible {
                 net_fee,
                 subsidy_total,
-                periods_per_year,
+                net_fee_per_year,
                 estimated,
                 priority_groups,
                 entitlements,
@@ -78,9 +85,7 @@ pub(crate) fn table(s: &Screening) -> String {
                         ""
                     }
                 };
-                let year = periods_per_year
-                    .and_then(|n| net_fee.amount().checked_mul(n.into()))
-                    .map_or_else(|| "—".to_owned(), |y| format!("{y:.2}"));
+                let year = net_fee_per_year.map_or_else(|| "—".to_owned(), |y| y.to_string());
                 let groups = if priority_groups.is_empty() {
                     String::new()
                 } else {

@@ -169,45 +169,22 @@ impl Coverage {
 
     /// What no case exercised, by stage: `(stage, rule, what is missing)`.
     pub fn gaps(&self, policy: &Policy) -> Vec<(&'static str, String, &'static str)> {
-        let mut out = Vec::new();
-        let mut rule = |stage, id: &str| {
-            if !self.applied.contains(id) {
-                out.push((stage, id.to_owned(), "no case applies it"));
-            }
-        };
-        for c in &policy.eligibility {
-            rule("eligibility", &c.head.id);
-        }
-        for c in &policy.categories {
-            rule("category", &c.head.id);
-        }
-        for c in &policy.priority {
-            rule("priority", &c.head.id);
-        }
-        for f in &policy.fees {
-            rule("fee", &f.head.id);
-        }
-        for r in &policy.reductions.rules {
-            rule("reduction", &r.head.id);
-        }
-        for s in &policy.subsidies.rules {
-            rule("subsidy", &s.head.id);
-        }
-        for e in &policy.entitlements {
-            rule("entitlement", &e.head.id);
-        }
-        for d in &policy.documents {
-            rule("document", &d.head.id);
-        }
-        for c in &policy.eligibility {
-            if !self.unmet.contains(&c.head.id) {
-                out.push((
-                    "eligibility",
-                    c.head.id.clone(),
-                    "no case fails it (its reason is untested)",
-                ));
-            }
-        }
+        let heads = || policy.heads();
+        let mut out: Vec<_> = heads()
+            .filter(|(_, h)| !self.applied.contains(&h.id))
+            .map(|(stage, h)| (stage, h.id.clone(), "no case applies it"))
+            .collect();
+        out.extend(
+            heads()
+                .filter(|(stage, h)| *stage == "eligibility" && !self.unmet.contains(&h.id))
+                .map(|(stage, h)| {
+                    (
+                        stage,
+                        h.id.clone(),
+                        "no case fails it (its reason is untested)",
+                    )
+                }),
+        );
         out
     }
 }

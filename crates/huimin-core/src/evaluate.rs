@@ -610,7 +610,7 @@ impl Policy {
     /// totals rest on. Empty when the pack assumes nothing.
     pub fn assumptions(&self, as_of: NaiveDate) -> Vec<Assumption> {
         let mut list = Vec::new();
-        for head in self.heads() {
+        for (_, head) in self.heads() {
             for (_, p) in self.assumed_reads(head) {
                 let value = p.values.iter().rev().find(|v| v.0 <= as_of).map(|v| v.1);
                 note_assumption(&mut list, p, value, &head.id);

@@ -492,19 +492,26 @@ impl Policy {
             .collect()
     }
 
-    /// Every rule's header, in evaluation order.
-    pub(crate) fn heads(&self) -> impl Iterator<Item = &Head> {
-        let conds = self
-            .eligibility
-            .iter()
-            .chain(&self.categories)
-            .chain(&self.priority);
-        conds
-            .map(|c| &c.head)
-            .chain(self.fees.iter().map(|f| &f.head))
-            .chain(self.reductions.rules.iter().map(|r| &r.head))
-            .chain(self.subsidies.rules.iter().map(|s| &s.head))
-            .chain(self.entitlements.iter().map(|e| &e.head))
+    /// Every rule's header with its stage (`eligibility`, `category`, `priority`, `fee`,
+    /// `reduction`, `subsidy`, `entitlement`, `document`), in evaluation order.
+    pub(crate) fn heads(&self) -> impl Iterator<Item = (&'static str, &Head)> {
+        fn at<'a>(
+            stage: &'static str,
+            heads: impl Iterator<Item = &'a Head>,
+        ) -> impl Iterator<Item = (&'static str, &'a Head)> {
+            heads.map(move |h| (stage, h))
+        }
+        at("eligibility", self.eligibility.iter().map(|c| &c.head))
+            .chain(at("category", self.categories.iter().map(|c| &c.head)))
+            .chain(at("priority", self.priority.iter().map(|c| &c.head)))
+            .chain(at("fee", self.fees.iter().map(|f| &f.head)))
+            .chain(at(
+                "reduction",
+                self.reductions.rules.iter().map(|r| &r.head),
+            ))
+            .chain(at("subsidy", self.subsidies.rules.iter().map(|r| &r.head)))
+            .chain(at("entitlement", self.entitlements.iter().map(|e| &e.head)))
+            .chain(at("document", self.documents.iter().map(|d| &d.head)))
     }
 
     /// Every expression of the rules with its site, in evaluation order: the one walk over a

@@ -146,6 +146,9 @@ pub enum Outcome {
         /// Periods in a year (12 months, 2 semesters of a school year, 1 year), when the
         /// period converts.
         periods_per_year: Option<u32>,
+        /// What the family pays in a year (`net_fee` × `periods_per_year`), when the period
+        /// converts.
+        net_fee_per_year: Option<Money>,
         /// The fields that rest on values the source does not state (see the decision).
         estimated: Vec<String>,
         /// Counted services (a free check-up a year).
@@ -324,6 +327,9 @@ fn periods_per_year(period: Period) -> Option<u32> {
 fn outcome(p: &Policy, m: &Participant, as_of: NaiveDate) -> Outcome {
     match p.evaluate(m, as_of) {
         Ok(d) if d.eligible => Outcome::Eligible {
+            net_fee_per_year: periods_per_year(d.period)
+                .and_then(|n| d.net_fee.amount().checked_mul(Decimal::from(n)))
+                .map(|y| Money::at_scale(y, p.rounding().scale)),
             priority_groups: d.priority_groups,
             net_fee: d.net_fee,
             subsidy_total: d.subsidy_total,

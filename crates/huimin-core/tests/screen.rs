@@ -97,6 +97,20 @@ fn a_child_and_a_grandmother_under_five_programs() {
     // A year: Jilin 12 × 40.00 = 480.00 is all the family pays; Nanjing's district 2 × 250.00
     // = 500.00; Shenzhen's lottery fund 12 × 500.00 = 6000.00.
     assert_eq!(s.family_pays_per_year.to_string(), "480.00");
+    let jilin = s
+        .lines
+        .iter()
+        .find(|l| l.pack == "jilin-district-2020")
+        .unwrap();
+    match &jilin.outcome {
+        huimin_core::screen::Outcome::Eligible {
+            net_fee_per_year, ..
+        } => assert_eq!(
+            net_fee_per_year.map(|m| m.to_string()),
+            Some("480.00".into())
+        ),
+        other => panic!("{other:?}"),
+    }
     let by: Vec<String> = s
         .per_year_by_payer
         .iter()

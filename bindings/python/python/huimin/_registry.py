@@ -19,6 +19,8 @@ def _screening(text: str) -> Dict[str, Any]:
         o = line["outcome"]
         if o.get("status") == "eligible":
             _money(o)
+            if o.get("net_fee_per_year") is not None:
+                o["net_fee_per_year"] = Decimal(o["net_fee_per_year"])
     s["family_pays_per_year"] = Decimal(s["family_pays_per_year"])
     s["per_year_by_payer"] = {k: Decimal(v) for k, v in s["per_year_by_payer"].items()}
     return s
