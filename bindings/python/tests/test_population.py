@@ -139,3 +139,17 @@ def test_change_charts(wanzhou: huimin.Policy, reform: huimin.Policy) -> None:
         huimin.plot.change_by_group(plain)
     with pytest.raises(ValueError, match="rows=True"):
         huimin.plot.change_distribution(plain)
+
+
+def test_grouping_by_outcome_shares_the_population_out(wanzhou: huimin.Policy) -> None:
+    s = huimin.simulate(wanzhou, registry(), by=["district", "@priority"], weight="weight", as_of=AS_OF)
+    rows = s.frame.to_pylist()  # a pyarrow table in, a pyarrow table out
+    got = {(r["district"], r["@priority"]): r["value"] for r in rows if r["measure"] == "net_fee"}
+    # a (no group) 1.5 × 170; b (disabled) 2 × 170; c, e (no group) 120 + 0.25 × 150; d (dibao) waived.
+    assert got == {
+        ("东区", None): Decimal("255.00"),
+        ("东区", "disabled"): Decimal("340.00"),
+        ("西区", None): Decimal("157.50"),
+        ("西区", "dibao"): Decimal("0.00"),
+    }
+    assert sum(got.values()) == s.baseline["net_fee"]

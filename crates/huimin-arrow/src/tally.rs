@@ -4,6 +4,7 @@
 //! holds one slice and the groups, whatever the population's size.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Float32Type, Float64Type, Int64Type};
@@ -11,7 +12,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType};
 use chrono::NaiveDate;
 use huimin_core::batch::Batch;
-use huimin_core::tally::{weight_units, Key, WEIGHT_SCALE};
+use huimin_core::tally::{weight_units, Key, BY_OUTCOME, WEIGHT_SCALE};
 use huimin_core::{InputError, Policy, Tally, Text};
 use rust_decimal::Decimal;
 
@@ -22,7 +23,9 @@ use crate::{Error, Options, JOB_ROWS};
 /// None of them is refused as a column the pack does not read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunColumns<'a> {
-    /// Columns whose values make a row's group (none: the whole population is one group).
+    /// Columns whose values make a row's group (none: the whole population is one group);
+    /// `@category` and `@priority` group by the baseline's outcome
+    /// ([`huimin_core::tally::BY_OUTCOME`]).
     pub by: &'a [String],
     /// Columns copied (as text) into the per-row results (district, school…).
     pub keep: &'a [String],
@@ -138,11 +141,22 @@ fn add_slice(
             .and_then(|i| part.columns().get(i).cloned())
             .ok_or_else(|| missing(name))
     };
+    // A grouping by outcome (`@category`, `@priority`) is filled in by the tally.
+    let none: ArrayRef = Arc::new(arrow_array::new_null_array(
+        &DataType::Utf8,
+        part.num_rows(),
+    ));
     let (keys, group) = groups(
         &grouping
             .by
             .iter()
-            .map(|name| column(name))
+            .map(|name| {
+                if BY_OUTCOME.contains(&name.as_str()) {
+                    Ok(none.clone())
+                } else {
+                    column(name)
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?,
         part.num_rows(),
     )?;

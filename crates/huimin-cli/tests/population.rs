@@ -205,3 +205,40 @@ fn per_participant_results_stream_to_a_file_with_kept_columns() {
     );
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn grouping_by_the_priority_group_under_the_baseline() {
+    let d = dir("outcome");
+    let file = d.join("registry.csv");
+    std::fs::write(
+        &file,
+        "id,district,stage,grade,class_hours,tags,weight\n\
+         a,东区,primary,5,60,,1.5\nb,东区,primary,5,60,disabled,2\nc,西区,primary,5,40,,1\n\
+         d,西区,primary,5,60,dibao,3\ne,西区,junior,8,50,,0.25\n",
+    )
+    .unwrap();
+    let (code, report, err) =
+        simulate(&file, &["--by", "district,@priority", "--weight", "weight"]);
+    assert_eq!(code, Some(0), "{err}");
+    // Key order: (东区, none), (东区, disabled), (西区, none), (西区, dibao).
+    let keys: Vec<String> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            r#"["东区",null]"#,
+            r#"["东区","disabled"]"#,
+            r#"["西区",null]"#,
+            r#"["西区","dibao"]"#
+        ]
+    );
+    assert_eq!(net(&report, 1, 0), "255.00"); // a: 1.5 × 170
+    assert_eq!(net(&report, 2, 0), "340.00"); // b: 2 × 170
+    assert_eq!(net(&report, 2, 1), "0.00"); // b waived under the reform
+    assert_eq!(net(&report, 4, 0), "0.00"); // d waived today
+    std::fs::remove_dir_all(&d).ok();
+}

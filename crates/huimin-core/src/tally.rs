@@ -35,6 +35,11 @@ pub fn weight_units(d: Decimal, name: &str) -> Result<i128, String> {
 /// A group's key: one value per `by` column (`None` where the row has none).
 pub type Key = Vec<Option<String>>;
 
+/// `by` names that group by an outcome under the baseline rather than by a column: the
+/// participant's category, and the first of its priority groups in the pack's order (so that
+/// the groups still share the population out, each participant in one).
+pub const BY_OUTCOME: [&str; 2] = ["@category", "@priority"];
+
 /// One scenario's sums in one group, in weight units (money in money units × weight units).
 #[derive(Debug, Clone, Default)]
 struct Sums {
@@ -343,6 +348,11 @@ impl Tally {
                 bad.entry(*i).or_insert_with(|| e.to_string());
             }
         }
+        let regrouped = self.by_outcome(outs.first(), keys, group);
+        let (keys, group) = match &regrouped {
+            Some((k, g)) => (&k[..], &g[..]),
+            None => (keys, group),
+        };
         let mut local: Vec<Group> = keys.iter().map(|_| Group::empty(&self.scenarios)).collect();
         for (i, k) in group.iter().enumerate() {
             let Some(g) = local.get_mut(*k) else {
@@ -371,6 +381,58 @@ impl Tally {
                 self.absorb(key, g);
             }
         }
+    }
+
+    /// The slice's groups with the `@category` and `@priority` parts of each row's key filled
+    /// from the baseline's outcome; `None` when the grouping has no such part.
+    fn by_outcome(
+        &self,
+        base: Option<&BatchOutput>,
+        keys: &[Key],
+        group: &[usize],
+    ) -> Option<(Vec<Key>, Vec<usize>)> {
+        let parts: Vec<(usize, &str)> = self
+            .by
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| BY_OUTCOME.contains(&b.as_str()))
+            .map(|(i, b)| (i, b.as_str()))
+            .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        let base = base?;
+        let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        let (mut out_keys, mut out_group) = (Vec::new(), Vec::with_capacity(group.len()));
+        for (i, k) in group.iter().enumerate() {
+            let mut key = keys.get(*k).cloned().unwrap_or_default();
+            key.resize(self.by.len(), None);
+            for (at, what) in &parts {
+                let value = if *what == "@category" {
+                    base.category
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .and_then(|c| base.categories.get(c as usize))
+                        .cloned()
+                } else {
+                    base.priority
+                        .iter()
+                        .find(|(_, col)| col.get(i).copied().unwrap_or(false))
+                        .map(|(g, _)| g.clone())
+                };
+                if let Some(slot) = key.get_mut(*at) {
+                    *slot = value;
+                }
+            }
+            let next = out_keys.len();
+            let g = *index.entry(key.clone()).or_insert_with(|| {
+                out_keys.push(key);
+                next
+            });
+            out_group.push(g);
+        }
+        Some((out_keys, out_group))
     }
 
     /// Evaluates participants under every scenario (`policies`, the ones the tally was made

@@ -297,7 +297,8 @@ def simulate(
     ``population``: a pandas or polars DataFrame, a polars LazyFrame (run by its streaming
     engine), a pyarrow Table, RecordBatchReader or dataset (streamed a batch at a time), any
     object with ``__arrow_c_stream__``, or a list of dicts. ``by``: columns to group by — any
-    input or passed-through column (district, school…). ``weight``: a column of exact
+    input or passed-through column (district, school…) — or ``"@category"`` / ``"@priority"``,
+    the participant's category or first priority group under the baseline. ``weight``: a column of exact
     non-negative weights with at most 6 decimals (a float column is read from its shortest
     decimal text; a row without a weight is counted in error). ``rows=True`` also gives each
     participant's results (:attr:`BudgetSummary.rows`: ``id``, the ``keep`` columns, per
