@@ -95,6 +95,14 @@ export declare class Policy {
   /** The pack's identity, labels, payers, priority groups and compile warnings. */
   info(): PolicyInfo;
   /**
+   * The policy a reform makes of this one: the reform file's YAML or JSON text, or an object
+   * of its shape (`{id, base, name, parameters, off, rules, labels, sources, clauses}`);
+   * `file` names it in error messages. Throws `HuiminError` (kind `pack`).
+   */
+  reform(reform: string | object, file?: string): Policy;
+  /** What `other` (a reform of this policy, or another version) changes of it. */
+  diff(other: Policy): Diff;
+  /**
    * Screens a household as of a date under every program of `policies` in force then (only
    * one place's with `options.where`): what each member gets, why not, or what is still
    * needed, and the yearly totals. Throws `HuiminError` (kind `input`) for a bad household.
@@ -146,6 +154,27 @@ export interface Assumption {
   /** The rules that read it, in the order they were gone through. */
   rules: string[];
 }
+
+/** One parameter, rule or setting that differs. */
+export interface Change {
+  /** Where it is: `parameters`, a rule stage (`fees`, `reductions`…), or a setting's section. */
+  section: string;
+  /** Its id or key. */
+  id: string;
+  /** Added, removed or changed. */
+  change: ChangeKind;
+  /** Its label, as the second policy gives it (the first's when removed). */
+  label?: Text | null;
+  /** The fields that differ, for a change. */
+  fields?: string[];
+  /** As the first policy writes it. */
+  before?: unknown;
+  /** As the second policy writes it. */
+  after?: unknown;
+}
+
+/** How an item differs. */
+export type ChangeKind = 'added' | 'removed' | 'changed';
 
 /** A cited clause of a source document. */
 export interface Citation {
@@ -220,6 +249,18 @@ export interface Decision {
   documents?: Document[];
   /** The explanation: every rule considered, in order. */
   steps: Step[];
+}
+
+/** What two policies differ in. */
+export interface Diff {
+  /** The first policy's id. */
+  from: string;
+  /** The second policy's id. */
+  to: string;
+  /** Every difference: parameters first, then rules in stage order, then the rest. */
+  changes: Change[];
+  /** Every clause a change cites, as `《title》clause: text`, by clause id. */
+  clauses: Record<string, string>;
 }
 
 /** A document to bring or submit. */

@@ -211,6 +211,31 @@ export class Policy {
     return structuredClone(this.#info);
   }
 
+  /**
+   * The policy a reform makes of this one: the reform file's YAML or JSON text, or an object of
+   * its shape. `file` names it in error messages. Throws `HuiminError` (kind "pack").
+   */
+  reform(reform, file = 'reform.yaml') {
+    const [t, f] = [typeof reform === 'string' ? reform : JSON.stringify(reform), String(file)];
+    const base = this.#compile;
+    this.#handle();
+    return new Policy(token, () => {
+      const raw = base();
+      try {
+        return raw.reformed(t, f);
+      } finally {
+        raw.free();
+      }
+    });
+  }
+
+  /** What `other` (a reform of this policy, or another version) changes of it. */
+  diff(other) {
+    if (!(other instanceof Policy)) throw new TypeError('diff(other): other must be a Policy');
+    const [raw, theirs] = [this.#handle(), other.#handle()];
+    return JSON.parse(call(() => raw.diff(theirs)));
+  }
+
   get id() { return this.#info.id; }
   get name() { return { ...this.#info.name }; }
   get kind() { return this.#info.kind; }

@@ -110,6 +110,19 @@ impl RawPolicy {
     pub fn info(&self) -> String {
         ffi::info(&self.inner)
     }
+
+    /// The policy a reform (YAML or JSON text; `file` names it in errors) makes of this one.
+    pub fn reformed(&self, text: &str, file: &str) -> Result<RawPolicy, JsValue> {
+        self.inner
+            .reformed(text, file)
+            .map(|inner| RawPolicy { inner })
+            .map_err(throw)
+    }
+
+    /// What `other` changes of this policy, as JSON text ([`huimin_core::Diff`]).
+    pub fn diff(&self, other: &RawPolicy) -> String {
+        ffi::to_json(&self.inner.diff(&other.inner))
+    }
 }
 
 /// Packs gathered for one screening of a household ([`ffi::screen`]): each added policy is

@@ -326,3 +326,23 @@ test('Policy.screen: what a household gets from every program, by hand as in Rus
   assert.equal(policies[0].evaluate(CAP, '2021-03-01').net_fee, '170.00');
   for (const p of policies) p.free();
 });
+
+test('a reform is data: the same answers and the same diff as in Rust and Python', () => {
+  const reform = wz().reform(readFileSync(join(fixtures, 'reforms', 'chongqing-wanzhou-2020-cap150.yaml'), 'utf8'));
+  assert.equal(reform.id, 'chongqing-wanzhou-2020-cap150');
+  // 60 × 3.00 = 180.00: 170.00 under the plan, 150.00 under the reform; a disabled child pays nothing.
+  assert.equal(wz().evaluate(CAP, '2021-03-01').net_fee, '170.00');
+  assert.equal(reform.evaluate(CAP, '2021-03-01').net_fee, '150.00');
+  assert.equal(reform.evaluate({ ...CAP, tags: ['disabled'] }, '2021-03-01').net_fee, '0.00');
+  const d = wz().diff(reform);
+  const changed = Object.fromEntries(d.changes.map((c) => [`${c.section}.${c.id}`, c.change]));
+  assert.equal(changed['parameters.monthly_cap'], 'changed');
+  assert.equal(changed['reductions.disabled_waiver'], 'added');
+  assert.match(d.clauses.fee, /170元/);
+  // An object of the reform's shape; a misspelt parameter is refused, naming the reform.
+  const what = wz().reform({ id: 'wif', base: 'chongqing-wanzhou-2020', name: { zh: '试', en: 'Try' }, parameters: { monthly_cap: { value: '160' } } });
+  assert.equal(what.evaluate(CAP, '2021-03-01').net_fee, '160.00');
+  const e = thrown(() => wz().reform({ id: 'x', base: 'chongqing-wanzhou-2020', name: { zh: '试', en: 'Try' }, parameters: { monthly_kap: { value: 1 } } }, 'typo.json'));
+  assert.ok(e instanceof HuiminError);
+  assert.match(e.message, /typo\.json:.*no parameter `monthly_kap`/);
+});

@@ -5,13 +5,14 @@
 
 use crate::policy::Policy;
 use crate::text::Text;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// What two policies differ in.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Diff {
     /// The first policy's id.
     pub from: String,
@@ -24,7 +25,7 @@ pub struct Diff {
 }
 
 /// One parameter, rule or setting that differs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Change {
     /// Where it is: `parameters`, a rule stage (`fees`, `reductions`…), or a setting's section.
     pub section: String,
@@ -47,7 +48,7 @@ pub struct Change {
 }
 
 /// How an item differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// Only the second policy has it.
