@@ -207,17 +207,7 @@ fn add_slice(
         }
     };
     t.add(&outs, &keys, &group, weights.as_deref(), &name);
-    let mut errors = BTreeMap::new();
-    for out in &outs {
-        for (i, e) in &out.errors {
-            errors.entry(*i).or_insert_with(|| e.to_string());
-        }
-    }
-    for (i, w) in weights.iter().flatten().enumerate() {
-        if let Err(e) = w {
-            errors.entry(i).or_insert_with(|| e.clone());
-        }
-    }
+    let errors = huimin_core::tally::row_errors(&outs, weights.as_deref());
     Ok(Slice {
         outs,
         part: part.clone(),

@@ -296,17 +296,7 @@ fn add_people(
     let name = |i: usize| names.get(i).cloned().unwrap_or_default();
     let weights = weight.map(|_| &weights[..]);
     let outs = t.add_people(policies, &rows, as_of, &keys, &group, weights, &name)?;
-    let mut errors = std::collections::BTreeMap::new();
-    for out in &outs {
-        for (i, e) in &out.errors {
-            errors.entry(*i).or_insert_with(|| e.to_string());
-        }
-    }
-    for (i, w) in weights.into_iter().flatten().enumerate() {
-        if let Err(e) = w {
-            errors.entry(i).or_insert_with(|| e.clone());
-        }
-    }
+    let errors = huimin_core::tally::row_errors(&outs, weights);
     let ids: ArrayRef = std::sync::Arc::new(StringArray::from(
         rows.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
     ));

@@ -22,6 +22,14 @@ use arrow_schema::{DataType, Field, Schema};
 
 const BASE: &str = "fixtures/policies/chongqing-wanzhou-2020.yaml";
 const REFORM: &str = "fixtures/reforms/chongqing-wanzhou-2020-cap150.yaml";
+/// The registry of the table above, as CSV.
+const REGISTRY: &str = "id,district,stage,grade,class_hours,tags,weight
+a,东区,primary,5,60,,1.5
+b,东区,primary,5,60,disabled,2
+c,西区,primary,5,40,,1
+d,西区,primary,5,60,dibao,3
+e,西区,junior,8,50,,0.25
+";
 
 fn simulate(
     population: &std::path::Path,
@@ -90,13 +98,7 @@ fn dir(name: &str) -> std::path::PathBuf {
 fn by_district_with_weights_from_csv() {
     let d = dir("csv");
     let file = d.join("registry.csv");
-    std::fs::write(
-        &file,
-        "id,district,stage,grade,class_hours,tags,weight\n\
-         a,东区,primary,5,60,,1.5\nb,东区,primary,5,60,disabled,2\nc,西区,primary,5,40,,1\n\
-         d,西区,primary,5,60,dibao,3\ne,西区,junior,8,50,,0.25\n",
-    )
-    .unwrap();
+    std::fs::write(&file, REGISTRY).unwrap();
     let (code, report, err) = simulate(&file, &["--by", "district", "--weight", "weight"]);
     assert_eq!(code, Some(0), "{err}");
     check(&report);
@@ -210,13 +212,7 @@ fn per_participant_results_stream_to_a_file_with_kept_columns() {
 fn grouping_by_the_priority_group_under_the_baseline() {
     let d = dir("outcome");
     let file = d.join("registry.csv");
-    std::fs::write(
-        &file,
-        "id,district,stage,grade,class_hours,tags,weight\n\
-         a,东区,primary,5,60,,1.5\nb,东区,primary,5,60,disabled,2\nc,西区,primary,5,40,,1\n\
-         d,西区,primary,5,60,dibao,3\ne,西区,junior,8,50,,0.25\n",
-    )
-    .unwrap();
+    std::fs::write(&file, REGISTRY).unwrap();
     let (code, report, err) =
         simulate(&file, &["--by", "district,@priority", "--weight", "weight"]);
     assert_eq!(code, Some(0), "{err}");

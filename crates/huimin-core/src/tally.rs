@@ -342,12 +342,7 @@ impl Tally {
         name: &dyn Fn(usize) -> String,
     ) {
         let one = 10_i128.pow(WEIGHT_SCALE);
-        let mut bad: BTreeMap<usize, String> = BTreeMap::new();
-        for out in outs {
-            for (i, e) in &out.errors {
-                bad.entry(*i).or_insert_with(|| e.to_string());
-            }
-        }
+        let bad = row_errors(outs, None);
         let regrouped = self.by_outcome(outs.first(), keys, group);
         let (keys, group) = match &regrouped {
             Some((k, g)) => (&k[..], &g[..]),
@@ -598,6 +593,26 @@ impl Tally {
                 .collect(),
         }
     }
+}
+
+/// The rows of a slice in error, with the message: a scenario could not evaluate the row (the
+/// first scenario's message), or — with `weights` — the row has no valid weight.
+pub fn row_errors(
+    outs: &[BatchOutput],
+    weights: Option<&[Result<i128, String>]>,
+) -> BTreeMap<usize, String> {
+    let mut bad = BTreeMap::new();
+    for out in outs {
+        for (i, e) in &out.errors {
+            bad.entry(*i).or_insert_with(|| e.to_string());
+        }
+    }
+    for (i, w) in weights.into_iter().flatten().enumerate() {
+        if let Err(e) = w {
+            bad.entry(i).or_insert_with(|| e.clone());
+        }
+    }
+    bad
 }
 
 fn refused(zh: &str, en: &str) -> Error {

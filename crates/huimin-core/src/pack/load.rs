@@ -107,6 +107,18 @@ fn read(text: &str, file: &str, limits: &Limits, code: &'static str) -> Result<P
     Ok(pack)
 }
 
+/// Reads a YAML (or JSON) file of another shape than a pack — a values file, a reform —
+/// within `limits`. `file` names it in error messages.
+pub(super) fn parse_file<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    limits: &Limits,
+) -> Result<T, PackErrors> {
+    check_size(text, file, limits)?;
+    serde_saphyr::from_str_with_options::<T>(text, reader_budget(limits))
+        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml", limits)]))
+}
+
 /// The YAML reader's budget under `limits`: nesting, nodes and scalar bytes.
 pub(super) fn reader_budget(limits: &Limits) -> serde_saphyr::Options {
     serde_saphyr::options! {

@@ -3,7 +3,7 @@
 //! applied to the base before it compiles. An analyst's "what if" or a draft policy, written
 //! as data rather than as an edited copy of the pack.
 
-use super::load::{check_rules, from_saphyr, reader_budget};
+use super::load::{check_rules, parse_file};
 use super::{
     Clause, Condition, DatedValue, Dec, Document, EntitlementRule, FeeRule, Group, Id, Pack,
     ParamDecl, Pos, ReductionRule, SourceDoc, SubsidyRule,
@@ -111,11 +111,7 @@ pub struct RuleChanges {
 
 /// Parses a YAML (or JSON) reform within `limits`. `file` names it in error messages.
 pub fn parse_reform(text: &str, file: &str, limits: &Limits) -> Result<Reform, PackErrors> {
-    if text.len() > limits.max_pack_bytes {
-        return Err(super::too_big(&text.len().to_string(), limits, file));
-    }
-    serde_saphyr::from_str_with_options::<Reform>(text, reader_budget(limits))
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml", limits)]))
+    parse_file(text, file, limits)
 }
 
 /// The base a YAML or JSON text names when it is a reform rather than a pack (it has a

@@ -3,7 +3,6 @@
 //! to the pack before it compiles. A values file marked `example: true` holds illustrative
 //! numbers, and every answer that rests on one says it is an example.
 
-use super::load::{from_saphyr, reader_budget};
 use super::{Assumed, DatedValue, Dec, Pack, Pos};
 use crate::error::{PackErrors, Severity};
 use crate::limits::Limits;
@@ -46,11 +45,7 @@ pub struct SetValue {
 
 /// Parses a YAML (or JSON) values file within `limits`. `file` names it in error messages.
 pub fn parse_values(text: &str, file: &str, limits: &Limits) -> Result<ValuesFile, PackErrors> {
-    if text.len() > limits.max_pack_bytes {
-        return Err(super::too_big(&text.len().to_string(), limits, file));
-    }
-    serde_saphyr::from_str_with_options::<ValuesFile>(text, reader_budget(limits))
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml", limits)]))
+    super::load::parse_file(text, file, limits)
 }
 
 impl Pack {
