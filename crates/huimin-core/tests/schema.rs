@@ -91,3 +91,25 @@ fn no_fixture_has_a_key_that_yaml_1_1_reads_as_a_boolean() {
     }
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn hover_text_names_each_field_in_chinese_first() {
+    let s = huimin_core::pack::json_schema();
+    let d = |key: &str| {
+        s["properties"][key]["description"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        d("valid_from").starts_with("施行日期 — "),
+        "{}",
+        d("valid_from")
+    );
+    assert!(d("parameters").starts_with("参数"), "{}", d("parameters"));
+    let r = huimin_core::pack::reform_schema();
+    assert!(r["properties"]["off"]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("停用的规则"));
+}

@@ -4,12 +4,14 @@
 //! are errors). A pack is then compiled into a [`crate::Policy`]. The JSON Schema of this shape
 //! is [`json_schema`], committed as `fixtures/pack.schema.json`.
 
+mod hover;
 mod load;
 mod program;
 mod reform;
 mod values;
 mod yaml11;
 
+pub(crate) use hover::bilingual;
 pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
 pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
@@ -797,5 +799,7 @@ impl Earmark {
 
 /// The JSON Schema of the pack format.
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Pack)).unwrap_or(serde_json::Value::Null)
+    hover::bilingual(
+        serde_json::to_value(schemars::schema_for!(Pack)).unwrap_or(serde_json::Value::Null),
+    )
 }

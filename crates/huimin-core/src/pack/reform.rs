@@ -456,5 +456,7 @@ fn empty_group<R>() -> Group<R> {
 
 /// The JSON Schema of a reform file.
 pub fn reform_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Reform)).unwrap_or(serde_json::Value::Null)
+    super::bilingual(
+        serde_json::to_value(schemars::schema_for!(Reform)).unwrap_or(serde_json::Value::Null),
+    )
 }

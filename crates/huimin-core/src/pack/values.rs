@@ -132,5 +132,7 @@ impl Pack {
 
 /// The JSON Schema of a values file.
 pub fn values_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(ValuesFile)).unwrap_or(serde_json::Value::Null)
+    super::bilingual(
+        serde_json::to_value(schemars::schema_for!(ValuesFile)).unwrap_or(serde_json::Value::Null),
+    )
 }

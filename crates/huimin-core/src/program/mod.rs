@@ -444,5 +444,7 @@ pub struct Collection {
 
 /// The JSON Schema of the program file.
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(ProgramFile)).unwrap_or(serde_json::Value::Null)
+    crate::pack::bilingual(
+        serde_json::to_value(schemars::schema_for!(ProgramFile)).unwrap_or(serde_json::Value::Null),
+    )
 }
