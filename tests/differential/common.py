@@ -30,6 +30,25 @@ def outcome(eligible, gross=ZERO, reduction=ZERO, subsidy=ZERO, payers=None, gro
     }
 
 
+def unmet_by_school_pupil(p: dict, stages, rule: str):
+    """The requirements of a school plan whose pupils' parents applied: the stage (its rule id
+    `rule`) and the application, in the pack's order — the reasons huimin gives."""
+    unmet = []
+    if p["stage"] not in stages:
+        unmet.append(rule)
+    if not p["applied"]:
+        unmet.append("applied")
+    return unmet
+
+
+def flat_fee(unmet, fee: Decimal, groups=()):
+    """One locally set fee, paid by the parents, when no requirement is unmet; the unmet ones
+    as the row's `reasons`."""
+    o = outcome(not unmet, fee, ZERO, ZERO, {"parents": fee}, groups)
+    o["extra"] = {"reasons": ";".join(unmet)}
+    return o
+
+
 def decimal_text(r: random.Random, hi: int, places: int) -> str:
     """A decimal in [0, hi] with up to `places` decimals, as text (read exactly by both)."""
     p = r.randint(0, places)

@@ -7,7 +7,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from common import ZERO, maybe, outcome, tags
+from common import flat_fee, maybe, tags, unmet_by_school_pupil
 
 PACK = "jinan-school-2019"
 DATES = [date(2019, 9, 1), date(2021, 5, 10), date(2030, 1, 1)]
@@ -15,18 +15,10 @@ DATES = [date(2019, 9, 1), date(2021, 5, 10), date(2030, 1, 1)]
 
 def reference(p: dict, as_of: date) -> dict:
     t = set(p.get("tags", []))
-    unmet = []
-    if p["stage"] != "primary":
-        unmet.append("primary_pupil")
-    if not p["applied"]:
-        unmet.append("applied")
     groups = [g for g, holds in (("unattended", p.get("unattended", False)),
                                  ("left_behind", "left_behind" in t),
                                  ("migrant", "migrant" in t)) if holds]
-    fee = Decimal("200.00")
-    o = outcome(not unmet, fee, ZERO, ZERO, {"parents": fee}, groups)
-    o["extra"] = {"reasons": ";".join(unmet)}
-    return o
+    return flat_fee(unmet_by_school_pupil(p, ("primary",), "primary_pupil"), Decimal("200.00"), groups)
 
 
 def generate(r: random.Random, i: int) -> dict:

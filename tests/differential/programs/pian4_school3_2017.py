@@ -7,22 +7,14 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from common import ZERO, outcome
+from common import flat_fee, unmet_by_school_pupil
 
 PACK = "pian4-school3-2017"
 DATES = [date(2017, 3, 1), date(2021, 9, 6), date(2030, 1, 1)]
 
 
 def reference(p: dict, as_of: date) -> dict:
-    unmet = []
-    if p["stage"] != "primary":
-        unmet.append("primary_pupil")
-    if not p["applied"]:
-        unmet.append("applied")
-    fee = Decimal("180.00")
-    o = outcome(not unmet, fee, ZERO, ZERO, {"parents": fee})
-    o["extra"] = {"reasons": ";".join(unmet)}
-    return o
+    return flat_fee(unmet_by_school_pupil(p, ("primary",), "primary_pupil"), Decimal("180.00"))
 
 
 def generate(r: random.Random, i: int) -> dict:

@@ -7,23 +7,15 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from common import ZERO, maybe, outcome
+from common import flat_fee, maybe, unmet_by_school_pupil
 
 PACK = "pian7-school-2017"
 DATES = [date(2017, 3, 1), date(2021, 9, 6), date(2030, 1, 1)]
 
 
 def reference(p: dict, as_of: date) -> dict:
-    unmet = []
-    if p["stage"] != "primary":
-        unmet.append("primary_pupil")
-    if not p["applied"]:
-        unmet.append("applied")
     groups = ["unattended"] if p.get("unattended", False) else []
-    fee = Decimal("150.00")
-    o = outcome(not unmet, fee, ZERO, ZERO, {"parents": fee}, groups)
-    o["extra"] = {"reasons": ";".join(unmet)}
-    return o
+    return flat_fee(unmet_by_school_pupil(p, ("primary",), "primary_pupil"), Decimal("150.00"), groups)
 
 
 def generate(r: random.Random, i: int) -> dict:

@@ -6,22 +6,14 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from common import ZERO, outcome
+from common import flat_fee, unmet_by_school_pupil
 
 PACK = "shandong-summer-care-2021"
 DATES = [date(2021, 7, 1), date(2021, 8, 2), date(2030, 1, 1)]
 
 
 def reference(p: dict, as_of: date) -> dict:
-    unmet = []
-    if p["stage"] not in ("primary", "junior"):
-        unmet.append("school_pupil")
-    if not p["applied"]:
-        unmet.append("applied")
-    fee = Decimal("200.00")
-    o = outcome(not unmet, fee, ZERO, ZERO, {"parents": fee})
-    o["extra"] = {"reasons": ";".join(unmet)}
-    return o
+    return flat_fee(unmet_by_school_pupil(p, ("primary", "junior"), "school_pupil"), Decimal("200.00"))
 
 
 def generate(r: random.Random, i: int) -> dict:
