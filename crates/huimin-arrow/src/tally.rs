@@ -12,7 +12,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType};
 use chrono::NaiveDate;
 use huimin_core::batch::Batch;
-use huimin_core::tally::{weight_units, Key, BY_OUTCOME, WEIGHT_SCALE};
+use huimin_core::tally::{weight_text, weight_units, Key, BY_OUTCOME, WEIGHT_SCALE};
 use huimin_core::{InputError, Policy, Tally, Text};
 use rust_decimal::Decimal;
 
@@ -322,9 +322,7 @@ fn weights(a: &ArrayRef, name: &str) -> Vec<Result<i128, String>> {
             (0..rows)
                 .map(|i| match text(i) {
                     None => none(),
-                    Some(t) => huimin_core::money::parse_decimal(&t)
-                        .ok_or_else(|| format!("weight `{name}` is not a number ({t})"))
-                        .and_then(exact),
+                    Some(t) => weight_text(&t, name),
                 })
                 .collect()
         }
@@ -333,13 +331,10 @@ fn weights(a: &ArrayRef, name: &str) -> Vec<Result<i128, String>> {
                 let c = c.as_string::<i32>();
                 (0..rows)
                     .map(|i| {
-                        if c.is_null(i) || c.value(i).trim().is_empty() {
+                        if c.is_null(i) {
                             return none();
                         }
-                        let t = c.value(i).trim();
-                        huimin_core::money::parse_decimal(t)
-                            .ok_or_else(|| format!("weight `{name}` is not a number ({t})"))
-                            .and_then(exact)
+                        weight_text(c.value(i), name)
                     })
                     .collect()
             }

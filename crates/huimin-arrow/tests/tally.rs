@@ -84,3 +84,59 @@ fn groups_add_up_to_the_whole_and_the_whole_to_the_budget() {
     );
     assert!(c.winners > Decimal::from_str("1000").unwrap());
 }
+
+#[test]
+fn totals_past_the_decimal_range_are_marked_not_shown_as_exact() {
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    // 170.00 × a weight of 10^22 is 1.7e24 yuan, held as 1.7e32 units at 8 decimals: past a
+    // decimal's 28 digits. The report says so rather than showing a clipped total.
+    let policy = wanzhou();
+    let text = |v: &str| Arc::new(StringArray::from(vec![v])) as ArrayRef;
+    let batch = RecordBatch::try_from_iter([
+        ("stage", text("primary")),
+        ("grade", Arc::new(Int64Array::from(vec![5])) as ArrayRef),
+        (
+            "class_hours",
+            Arc::new(Int64Array::from(vec![60])) as ArrayRef,
+        ),
+        ("w", text("10000000000000000000000")),
+    ])
+    .unwrap();
+    let cols = RunColumns {
+        by: &[],
+        keep: &[],
+        weight: Some("w"),
+    };
+    let run = |b: RecordBatch| {
+        huimin_arrow::tally(
+            &[&policy],
+            &mut std::iter::once(Ok(b)),
+            NaiveDate::from_ymd_opt(2021, 3, 1).unwrap(),
+            cols,
+            Options::default(),
+            &|r| format!("row {r}"),
+            &|_| true,
+            None,
+        )
+        .unwrap()
+        .report()
+    };
+    let r = run(batch.clone());
+    assert!(r.overflow);
+    assert_eq!(r.errors, 0);
+    // A weight of 2 is an exact 340.00.
+    let small = RecordBatch::try_from_iter([
+        ("stage", text("primary")),
+        ("grade", Arc::new(Int64Array::from(vec![5])) as ArrayRef),
+        (
+            "class_hours",
+            Arc::new(Int64Array::from(vec![60])) as ArrayRef,
+        ),
+        ("w", text(" 2 ")),
+    ])
+    .unwrap();
+    let r = run(small);
+    assert!(!r.overflow);
+    assert_eq!(r.total.scenarios[0].net_fee.to_string(), "340.00");
+}

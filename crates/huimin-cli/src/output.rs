@@ -347,9 +347,11 @@ pub(crate) fn step_text(n: usize, s: &Step) -> String {
     line
 }
 
-/// `b − a`, signed.
+/// `b − a`, signed (`—` past the decimal range, never a panic).
 fn diff(a: Decimal, b: Decimal) -> String {
-    let d = b - a;
+    let Some(d) = b.checked_sub(a) else {
+        return "—".to_owned();
+    };
     if d.is_sign_positive() && !d.is_zero() {
         format!("+{d}")
     } else {

@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, StringArray};
 use chrono::NaiveDate;
 use huimin_arrow::{RecordBatch, RunColumns};
 use huimin_core::model::Value;
-use huimin_core::tally::{weight_units, Key};
+use huimin_core::tally::{weight_value, Key};
 use huimin_core::{Participant, Policy, Tally};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -274,14 +274,7 @@ fn add_people(
             });
         }
         if let Some(w) = weight {
-            weights.push(match take(w) {
-                None => Err(format!("no weight (`{w}` is empty)")),
-                Some(Value::Number(d)) => weight_units(d, w),
-                Some(Value::Text(s)) => huimin_core::money::parse_decimal(s.trim())
-                    .ok_or_else(|| format!("weight `{w}` is not a number ({s})"))
-                    .and_then(|d| weight_units(d, w)),
-                Some(Value::Bool(b)) => Err(format!("weight `{w}` is not a number ({b})")),
-            });
+            weights.push(weight_value(take(w).as_ref(), w));
         }
         let next = keys.len();
         let k = *index.entry(key.clone()).or_insert_with(|| {

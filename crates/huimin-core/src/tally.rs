@@ -32,6 +32,28 @@ pub fn weight_units(d: Decimal, name: &str) -> Result<i128, String> {
     Ok(m.mantissa())
 }
 
+/// A weight written as text (a CSV cell, a float's shortest text), or why it is none.
+pub fn weight_text(t: &str, name: &str) -> Result<i128, String> {
+    let t = t.trim();
+    if t.is_empty() {
+        return Err(format!("no weight (`{name}` is empty)"));
+    }
+    crate::money::parse_decimal(t)
+        .ok_or_else(|| format!("weight `{name}` is not a number ({t})"))
+        .and_then(|d| weight_units(d, name))
+}
+
+/// A weight as a record gives it (`None`: the record has none), or why it is none.
+pub fn weight_value(v: Option<&crate::model::Value>, name: &str) -> Result<i128, String> {
+    use crate::model::Value;
+    match v {
+        None => weight_text("", name),
+        Some(Value::Number(d)) => weight_units(*d, name),
+        Some(Value::Text(t)) => weight_text(t, name),
+        Some(Value::Bool(b)) => Err(format!("weight `{name}` is not a number ({b})")),
+    }
+}
+
 /// A group's key: one value per `by` column (`None` where the row has none).
 pub type Key = Vec<Option<String>>;
 
@@ -491,8 +513,9 @@ impl Tally {
         let mut whole = Group::empty(&self.scenarios);
         let mut overflow = self.overflow;
         for g in self.groups.values() {
-            overflow |= !whole.absorb(g);
+            overflow |= !whole.absorb(g) || !self.fits(g);
         }
+        overflow |= !self.fits(&whole);
         Report {
             as_of: self.as_of,
             by: self.by.clone(),
@@ -509,6 +532,30 @@ impl Tally {
                 .map(|(k, g)| self.group_report(Some(k.clone()), g))
                 .collect(),
         }
+    }
+
+    /// Whether every sum of a group is a `Decimal` at its scale (about 7.9e28).
+    fn fits(&self, g: &Group) -> bool {
+        let ok = |units: i128, scale: u32| Decimal::try_from_i128_with_scale(units, scale).is_ok();
+        let money = WEIGHT_SCALE + self.scale;
+        g.sums.iter().all(|s| {
+            [s.participants, s.eligible]
+                .iter()
+                .all(|u| ok(*u, WEIGHT_SCALE))
+                && s.priority
+                    .iter()
+                    .chain(&s.categories)
+                    .all(|u| ok(*u, WEIGHT_SCALE))
+                && [s.gross_fee, s.reduction_total, s.net_fee, s.subsidy_total]
+                    .iter()
+                    .chain(&s.payers)
+                    .all(|u| ok(*u, money))
+        }) && g.shifts.iter().all(|s| {
+            [s.winners, s.losers, s.unchanged, s.gained, s.lost]
+                .iter()
+                .all(|u| ok(*u, WEIGHT_SCALE))
+                && ok(s.net_fee_change, money)
+        })
     }
 
     fn group_report(&self, key: Option<Key>, g: &Group) -> GroupTotals {
@@ -621,8 +668,8 @@ fn refused(zh: &str, en: &str) -> Error {
     }
 }
 
-/// `units` at `scale` decimals as a decimal (saturating at `Decimal`'s range, which a total of
-/// at most 1.7e38 units at 8 or more decimals never reaches).
+/// `units` at `scale` decimals as a decimal, saturating at `Decimal`'s range: a report whose
+/// sums do not all fit ([`Tally::fits`]) is marked `overflow`, never shown as exact.
 fn weighted(units: i128, scale: u32) -> Decimal {
     Decimal::try_from_i128_with_scale(units, scale).unwrap_or(if units < 0 {
         Decimal::MIN
