@@ -4,8 +4,10 @@
 #   2. build the extension in release mode and install it into .venv (`maturin develop`;
 #      cargo is incremental, so a warm re-run only relinks when Rust changed);
 #   3. pytest bindings/python/tests — every case in fixtures/cases/ through the binding, frame
-#      round-trips (pandas, polars, pyarrow), the 1 000 000-row run, simulate/plot, and
-#      examples/analyst.ipynb executed headless with nbclient (tests/test_notebook.py);
+#      round-trips (pandas, polars, pyarrow), the 1 000 000-row run, simulate/plot,
+#      examples/analyst.ipynb executed headless with nbclient (tests/test_notebook.py), and
+#      pickling, a real local Spark (local[2], Java from scripts/setup-java.sh) and a real
+#      local Ray over a generated registry (tests/test_distributed.py);
 #   4. mypy.stubtest (the .pyi against the built module) and mypy --strict on the package.
 # Exits non-zero on the first failure. Extra arguments go to pytest (e.g. -k conformance).
 # HUIMIN_CASES=<pack-id prefix> limits the conformance cases, as for the Rust tests.
@@ -17,6 +19,7 @@ venv="${repo_root}/.venv"
 pkg="${repo_root}/bindings/python"
 
 "${script_dir}/setup-python.sh"
+"${script_dir}/setup-java.sh"
 
 export VIRTUAL_ENV="${venv}"
 export PATH="${venv}/bin:${PATH}"

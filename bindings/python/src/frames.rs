@@ -34,8 +34,9 @@ pub(crate) fn extra(name: &str) -> PyResult<Extra> {
     }
 }
 
-/// Evaluates every row of a table: one output row per input row ([`huimin_arrow::evaluate`]),
-/// and the vocabulary columns the pack does not read.
+/// Evaluates every row of a table: one output row per input row, with the columns `keep`
+/// copied beside it ([`huimin_arrow::evaluate_keeping`]), and the vocabulary columns the pack
+/// does not read.
 /// `progress(done)` is called between jobs; Ctrl-C stops the run between jobs and raises
 /// `KeyboardInterrupt`.
 pub(crate) fn evaluate(
@@ -44,6 +45,7 @@ pub(crate) fn evaluate(
     table: PyTable,
     as_of: &str,
     options: Options,
+    keep: Vec<String>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(PyTable, Vec<String>)> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
@@ -52,12 +54,11 @@ pub(crate) fn evaluate(
     let (batches, out) = py.detach(move || {
         let watch = Watch::new(progress.as_ref());
         let go_on = |done| watch.go_on(done);
-        huimin_arrow::evaluate(&policy, &batches, &schema, as_of, options, &go_on).map_err(|e| {
-            match e {
+        huimin_arrow::evaluate_keeping(&policy, &batches, &schema, as_of, options, &keep, &go_on)
+            .map_err(|e| match e {
                 huimin_arrow::Error::Stopped => watch.stopped(),
                 e => Python::attach(|py| arrow_err(py, &e)),
-            }
-        })
+            })
     })?;
     let unused = out
         .metadata()
@@ -83,6 +84,8 @@ pub(crate) fn tally(
     rows: bool,
     progress: Option<Py<PyAny>>,
     options: Options,
+    state: bool,
+    place: String,
 ) -> PyResult<(String, Option<PyTable>)> {
     let as_of = ffi::as_of(as_of).map_err(|e| core_err(py, &e))?;
     let mut reader = stream.into_reader()?;
@@ -108,7 +111,7 @@ pub(crate) fn tally(
             as_of,
             grouping,
             options,
-            &|r| format!("row {r}"),
+            &|r| format!("{place}row {r}"),
             &|done| watch.go_on(done),
             sink,
         )
@@ -117,7 +120,12 @@ pub(crate) fn tally(
             e => Python::attach(|py| arrow_err(py, &e)),
         })?;
         let schema = batches.first().map(|b| b.schema());
-        Ok::<_, PyErr>((ffi::to_json(&t.report()), rows.then_some((batches, schema))))
+        let text = if state {
+            ffi::tally_state(&t)
+        } else {
+            ffi::to_json(&t.report())
+        };
+        Ok::<_, PyErr>((text, rows.then_some((batches, schema))))
     })?;
     let table = match batches {
         Some((batches, Some(schema))) => Some(PyTable::try_new(batches, schema)?),

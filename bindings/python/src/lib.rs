@@ -27,11 +27,24 @@ fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+/// The report (JSON) of tallies of parts of one population, each the state
+/// `Policy.tally_arrow(..., state=True)` gave, merged exactly.
+#[pyfunction]
+fn merge_tallies(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
+    guard::guard(py, || {
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        huimin_core::ffi::merged_report(&refs)
+            .map(|r| huimin_core::ffi::to_json(&r))
+            .map_err(|e| errors::core_err(py, &e))
+    })
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyPolicy>()?;
     m.add_class::<registry::PyRegistry>()?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_tallies, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_panic_for_test, m)?)?;
     Ok(())
 }

@@ -138,7 +138,7 @@ impl PyPolicy {
     /// Float columns are refused unless `floats` is `"shortest"`; columns the pack does not
     /// read are refused unless `extra` is `"ignore"`. `progress(done)` is called between jobs;
     /// Ctrl-C stops the run and raises `KeyboardInterrupt`.
-    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse", progress = None, extra = "refuse"))]
+    #[pyo3(signature = (table, as_of, threads = None, floats = "refuse", progress = None, extra = "refuse", keep = Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn evaluate_arrow(
         &self,
@@ -149,6 +149,7 @@ impl PyPolicy {
         floats: &str,
         progress: Option<Py<PyAny>>,
         extra: &str,
+        keep: Vec<String>,
     ) -> PyResult<(PyTable, Vec<String>)> {
         let options = Options {
             threads,
@@ -156,15 +157,46 @@ impl PyPolicy {
             extra: frames::extra(extra)?,
         };
         guard(py, || {
-            frames::evaluate(py, &self.inner, table, as_of, options, progress)
+            frames::evaluate(py, &self.inner, table, as_of, options, keep, progress)
         })
+    }
+
+    /// The schema of [`Self::evaluate_arrow`]'s output for a table of schema `input` with the
+    /// columns `keep` copied beside the results.
+    #[pyo3(signature = (input, keep = Vec::new()))]
+    fn output_schema_arrow(
+        &self,
+        py: Python<'_>,
+        input: pyo3_arrow::PySchema,
+        keep: Vec<String>,
+    ) -> PyResult<pyo3_arrow::PySchema> {
+        guard(py, || {
+            huimin_arrow::output_schema_keeping(&self.inner, input.as_ref(), &keep)
+                .map(pyo3_arrow::PySchema::new)
+                .map_err(|e| crate::errors::arrow_err(py, &e))
+        })
+    }
+
+    /// The pack this policy was compiled from, its values and reforms applied, as one JSON
+    /// text that compiles to it again ([`Policy::canonical`]).
+    fn canonical(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(self.inner.canonical()))
+    }
+
+    /// The SHA-256 of the canonical text, in hex ([`Policy::fingerprint`]).
+    #[getter]
+    fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(self.inner.fingerprint()))
     }
 
     /// Totals an Arrow stream (anything with `__arrow_c_stream__`) under this policy and
     /// `reforms` at once, grouped by the columns `by` and weighed by the column `weight`: the
-    /// report as JSON ([`huimin_core::tally::Report`]), and with `rows` the per-participant
-    /// results ([`huimin_arrow::comparison_schema`]) carrying the `keep` columns.
-    #[pyo3(signature = (reforms, stream, as_of, by, keep, weight = None, rows = false, progress = None, floats = "refuse", extra = "refuse"))]
+    /// report as JSON ([`huimin_core::tally::Report`]) — or with `state` the tally's state, to
+    /// merge with other parts' ([`merge_tallies`](crate::merge_tallies)) — and with `rows` the
+    /// per-participant results ([`huimin_arrow::comparison_schema`]) carrying the `keep`
+    /// columns. A row in error is named `{place}row N`. Runs on `threads` threads (default:
+    /// all cores).
+    #[pyo3(signature = (reforms, stream, as_of, by, keep, weight = None, rows = false, progress = None, floats = "refuse", extra = "refuse", state = false, place = String::new(), threads = None))]
     #[allow(clippy::too_many_arguments)]
     fn tally_arrow(
         &self,
@@ -179,9 +211,12 @@ impl PyPolicy {
         progress: Option<Py<PyAny>>,
         floats: &str,
         extra: &str,
+        state: bool,
+        place: String,
+        threads: Option<usize>,
     ) -> PyResult<(String, Option<PyTable>)> {
         let options = Options {
-            threads: None,
+            threads,
             floats: frames::floats(floats)?,
             extra: frames::extra(extra)?,
         };
@@ -190,7 +225,8 @@ impl PyPolicy {
             .collect();
         guard(py, || {
             frames::tally(
-                py, policies, stream, as_of, by, keep, weight, rows, progress, options,
+                py, policies, stream, as_of, by, keep, weight, rows, progress, options, state,
+                place,
             )
         })
     }

@@ -392,3 +392,13 @@ def test_registry_names_and_vocabulary_columns() -> None:
     with pytest.warns(huimin.UnusedWarning, match="age"):
         out = hebi.evaluate_frame(df, as_of="2020-10-12")
     assert [str(x) for x in out["net_fee"]] == ["0.00", "180.00"]
+
+
+def test_an_all_null_categorical_is_each_rows_missing_value_not_a_crash(wanzhou: huimin.Policy) -> None:
+    pd = pytest.importorskip("pandas")
+    # pandas gives a categorical with no categories when every value is missing: a dictionary
+    # without values, which arrow's key normalising cannot take.
+    df = pd.DataFrame({"stage": pd.Categorical([None, None]), "grade": [3, 3], "class_hours": [60, 60]})
+    out = wanzhou.evaluate_frame(df, "2021-03-01")
+    assert list(out["error"].str.contains("stage")) == [True, True]
+    assert wanzhou.evaluate_frame(df.iloc[:0], "2021-03-01").shape[0] == 0

@@ -43,7 +43,7 @@ use std::sync::Arc;
 
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use chrono::NaiveDate;
-use huimin_core::{Participant, Policy};
+use huimin_core::{InputError, Participant, Policy, Text};
 
 pub use arrow_array::RecordBatch;
 pub use compare::{comparison_rows, comparison_schema};
@@ -145,12 +145,50 @@ pub fn evaluate(
     options: Options,
     go_on: &dyn Fn(usize) -> bool,
 ) -> Result<(Vec<RecordBatch>, SchemaRef), Error> {
+    evaluate_keeping(policy, batches, schema, as_of, options, &[], go_on)
+}
+
+/// [`evaluate`], with the columns `keep` (district, school…) copied unchanged beside each
+/// row's results, after `id`. They are the caller's, never refused as columns the pack does
+/// not read; a missing one is an error naming it.
+pub fn evaluate_keeping(
+    policy: &Policy,
+    batches: &[RecordBatch],
+    schema: &Schema,
+    as_of: NaiveDate,
+    options: Options,
+    keep: &[String],
+    go_on: &dyn Fn(usize) -> bool,
+) -> Result<(Vec<RecordBatch>, SchemaRef), Error> {
+    let kept = kept_columns(schema, keep)?;
+    let read: Vec<usize> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| !kept.contains(i) || policy.reads(f.name()))
+        .map(|(i, _)| i)
+        .collect();
+    // A table without batches is read as one empty batch: its columns are checked all the same.
+    let none = [RecordBatch::new_empty(Arc::new(schema.clone()))];
+    let batches = if batches.is_empty() {
+        &none[..]
+    } else {
+        batches
+    };
     let mut frames = Vec::new();
+    let mut copies: Vec<Vec<arrow_array::ArrayRef>> = Vec::new();
     for part in jobs(batches) {
         if !go_on(0) {
             return Err(Error::Stopped);
         }
-        frames.push(Frame::new(policy, &part, options.floats, options.extra)?);
+        let columns = kept.iter().filter_map(|i| part.columns().get(*i).cloned());
+        copies.push(columns.collect());
+        frames.push(Frame::new(
+            policy,
+            &part.project(&read)?,
+            options.floats,
+            options.extra,
+        )?);
     }
     // Columns of the vocabulary the pack does not read: named in the output's metadata
     // (`huimin.unused`), a note for the caller, never silently dropped.
@@ -159,7 +197,11 @@ pub fn evaluate(
         .map(|f| f.unused.join(","))
         .unwrap_or_default();
     // An empty batch is read (its columns may be wrong) but has no job.
-    frames.retain(|f| f.rows > 0);
+    let (frames, copies): (Vec<Frame>, Vec<_>) = frames
+        .into_iter()
+        .zip(copies)
+        .filter(|(f, _)| f.rows > 0)
+        .unzip();
     let mut out = output_schema(policy, schema.field_with_name("id").ok());
     if !unused.is_empty() {
         let mut meta = out.metadata().clone();
@@ -167,7 +209,73 @@ pub fn evaluate(
         out = Arc::new(out.as_ref().clone().with_metadata(meta));
     }
     let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads, go_on)?;
-    Ok((batches, out))
+    if kept.is_empty() {
+        return Ok((batches, out));
+    }
+    let with = with_kept(&out, schema, &kept);
+    let batches = batches
+        .into_iter()
+        .zip(copies)
+        .map(|(b, copy)| {
+            let at = usize::from(schema.field_with_name("id").is_ok());
+            let mut cols = b.columns().to_vec();
+            for (n, c) in copy.into_iter().enumerate() {
+                cols.insert(at + n, c);
+            }
+            RecordBatch::try_new(with.clone(), cols)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((batches, with))
+}
+
+/// The output schema of [`evaluate_keeping`] for a table of `schema`: what a cluster's task
+/// must declare before it sees a row.
+pub fn output_schema_keeping(
+    policy: &Policy,
+    schema: &Schema,
+    keep: &[String],
+) -> Result<SchemaRef, Error> {
+    let kept = kept_columns(schema, keep)?;
+    let out = output_schema(policy, schema.field_with_name("id").ok());
+    Ok(with_kept(&out, schema, &kept))
+}
+
+/// The indices of the columns `keep` in `schema` (`id` aside: the output has it anyway).
+fn kept_columns(schema: &Schema, keep: &[String]) -> Result<Vec<usize>, Error> {
+    keep.iter()
+        .filter(|k| k.as_str() != "id")
+        .map(|k| schema.index_of(k).map_err(|_| missing(k)))
+        .collect()
+}
+
+/// `out` with the columns `kept` of `schema` after `id` (when there is one), with their own
+/// types.
+fn with_kept(out: &SchemaRef, schema: &Schema, kept: &[usize]) -> SchemaRef {
+    if kept.is_empty() {
+        return out.clone();
+    }
+    let at = usize::from(schema.field_with_name("id").is_ok());
+    let mut fields: Vec<arrow_schema::FieldRef> = out.fields().iter().cloned().collect();
+    for (n, i) in kept.iter().enumerate() {
+        if let Some(f) = schema.fields().get(*i) {
+            fields.insert(at + n, f.clone());
+        }
+    }
+    Arc::new(Schema::new_with_metadata(fields, out.metadata().clone()))
+}
+
+/// The error for a column the run needs (to group by, weigh by or keep) that the data lacks.
+pub(crate) fn missing(name: &str) -> Error {
+    Error::Core(huimin_core::Error::Input {
+        errors: vec![InputError {
+            path: name.to_owned(),
+            code: "missing",
+            message: Text::new(
+                format!("数据中没有列“{name}”（分组、权重或保留所用）"),
+                format!("the data has no column `{name}` (to group by, weigh by or keep)"),
+            ),
+        }],
+    })
 }
 
 /// Each record batch in slices of at most [`JOB_ROWS`] rows (an empty batch as itself).

@@ -147,11 +147,15 @@ impl Col {
                 )
             }
             DataType::Boolean => Col::Bool(a.as_boolean_opt().ok_or_else(missing)?.clone()),
+            // A dictionary without values (all its rows null, or none) is read as text below:
+            // arrow's key normalising needs at least one value.
             DataType::Dictionary(_, v)
                 if matches!(
                     v.as_ref(),
                     DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-                ) =>
+                ) && a
+                    .as_any_dictionary_opt()
+                    .is_some_and(|d| !d.values().is_empty()) =>
             {
                 let d = a.as_any_dictionary_opt().ok_or_else(missing)?;
                 let values = cast(d.values().as_ref(), &DataType::Utf8).map_err(bad)?;

@@ -13,11 +13,11 @@ use arrow_schema::{ArrowError, DataType};
 use chrono::NaiveDate;
 use huimin_core::batch::Batch;
 use huimin_core::tally::{weight_text, weight_units, Key, BY_OUTCOME, WEIGHT_SCALE};
-use huimin_core::{InputError, Policy, Tally, Text};
+use huimin_core::{Policy, Tally};
 use rust_decimal::Decimal;
 
 use crate::read::Frame;
-use crate::{Error, Options, JOB_ROWS};
+use crate::{missing, Error, Options, JOB_ROWS};
 
 /// The run's own columns: how rows are grouped and weighed, and what per-row results carry.
 /// None of them is refused as a column the pack does not read.
@@ -65,7 +65,8 @@ pub fn tally(
     for b in batches {
         let b = b?;
         let n = b.num_rows();
-        for start in (0..n).step_by(JOB_ROWS) {
+        // An empty batch is read all the same: its columns are checked as with rows.
+        for start in (0..n.max(1)).step_by(JOB_ROWS) {
             let part = b.slice(start, JOB_ROWS.min(n - start));
             let slice = add_slice(
                 &mut t,
@@ -212,19 +213,6 @@ fn add_slice(
         outs,
         part: part.clone(),
         errors,
-    })
-}
-
-fn missing(name: &str) -> Error {
-    Error::Core(huimin_core::Error::Input {
-        errors: vec![InputError {
-            path: name.to_owned(),
-            code: "missing",
-            message: Text::new(
-                format!("数据中没有列“{name}”（分组或权重所用）"),
-                format!("the data has no column `{name}` (to group or weigh by)"),
-            ),
-        }],
     })
 }
 

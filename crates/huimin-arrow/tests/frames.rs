@@ -725,3 +725,78 @@ fn registry_names_vocabulary_statuses_and_unread_terms() {
         Some("age")
     );
 }
+
+/// Kept columns (district, school) come out after `id`, unchanged and with their own types,
+/// whether or not the pack reads them; a missing one is named; a table without batches still
+/// has its columns checked.
+#[test]
+fn kept_columns_come_out_beside_the_results() {
+    let p = wanzhou();
+    let input = table(vec![Some(60.0), Some(40.0), None]);
+    let district: ArrayRef = Arc::new(StringArray::from(vec!["东区", "西区", "东区"]));
+    let school: ArrayRef = Arc::new(arrow_array::Int32Array::from(vec![7, 8, 9]));
+    let mut fields: Vec<Field> = input
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
+    fields.push(Field::new("district", DataType::Utf8, true));
+    fields.push(Field::new("school", DataType::Int32, true));
+    let mut cols = input.columns().to_vec();
+    cols.extend([district, school]);
+    let input = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap();
+    let keep = vec![
+        "school".to_owned(),
+        "district".to_owned(),
+        "grade".to_owned(),
+    ];
+    let opts = SHORTEST;
+    let (out, schema) = huimin_arrow::evaluate_keeping(
+        &p,
+        std::slice::from_ref(&input),
+        &input.schema(),
+        as_of(),
+        opts,
+        &keep,
+        &|_| true,
+    )
+    .unwrap();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(
+        &names[..5],
+        ["id", "school", "district", "grade", "eligible"]
+    );
+    assert_eq!(schema.field(1).data_type(), &DataType::Int32);
+    let want = huimin_arrow::output_schema_keeping(&p, &input.schema(), &keep).unwrap();
+    assert_eq!(want, schema);
+    let out = &out[0];
+    assert_eq!(
+        out.column(1).as_primitive::<Int32Type>().values(),
+        &[7, 8, 9]
+    );
+    assert_eq!(out.column(2).as_string::<i32>().value(1), "西区");
+    // Row 0 (60 class-hours) is 低保: waived; row 1, 40 class-hours at 3.00: 120. The pack
+    // still reads the kept `grade`.
+    let net = out
+        .column_by_name("net_fee")
+        .unwrap()
+        .as_primitive::<Decimal128Type>();
+    assert_eq!((net.value(0), net.value(1)), (0, 12000));
+
+    let missing = vec!["county".to_owned()];
+    let e = huimin_arrow::evaluate_keeping(
+        &p,
+        std::slice::from_ref(&input),
+        &input.schema(),
+        as_of(),
+        opts,
+        &missing,
+        &|_| true,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("county"), "{e}");
+    // No batches at all: the unread `district` and `school` are refused as with rows.
+    let e = huimin_arrow::evaluate(&p, &[], &input.schema(), as_of(), opts, &|_| true).unwrap_err();
+    assert!(e.to_string().contains("district"), "{e}");
+}

@@ -140,3 +140,53 @@ fn totals_past_the_decimal_range_are_marked_not_shown_as_exact() {
     assert!(!r.overflow);
     assert_eq!(r.total.scenarios[0].net_fee.to_string(), "340.00");
 }
+
+/// Parts of a population tallied apart (as a cluster's workers do), sent back as JSON and
+/// merged, give exactly the report of the whole run at once; parts of another grouping are
+/// refused by their place.
+#[test]
+fn parts_tallied_apart_merge_to_the_whole() {
+    let base = wanzhou();
+    let reform = base
+        .reformed(
+            "id: cap150\nbase: chongqing-wanzhou-2020\nname: { zh: 上限150, en: Cap 150 }\nparameters:\n  monthly_cap: { value: 150 }\n",
+            "cap150.yaml",
+        )
+        .unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let (batches, _) = huimin_arrow::synthetic(&base, 30_000, 4).unwrap();
+    let by = vec!["stage".to_owned()];
+    let run = |batches: Vec<huimin_arrow::RecordBatch>, by: &[String]| {
+        huimin_arrow::tally(
+            &[&base, &reform],
+            &mut batches.into_iter().map(Ok),
+            as_of,
+            RunColumns {
+                by,
+                keep: &[],
+                weight: None,
+            },
+            Options::default(),
+            &|r| format!("row {r}"),
+            &|_| true,
+            None,
+        )
+        .unwrap()
+    };
+    let whole = run(batches.clone(), &by).report();
+    let all = batches.first().unwrap();
+    let parts: Vec<String> = [(0, 7_000), (7_000, 13_000), (20_000, 10_000)]
+        .into_iter()
+        .map(|(at, n)| huimin_core::ffi::tally_state(&run(vec![all.slice(at, n)], &by)))
+        .collect();
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let merged = huimin_core::ffi::merged_report(&refs).unwrap();
+    assert_eq!(merged, whole);
+    assert_eq!(merged.rows, 30_000);
+
+    let other = huimin_core::ffi::tally_state(&run(vec![all.slice(0, 10)], &[]));
+    let err = huimin_core::ffi::merged_report(&[refs[0], &other]).unwrap_err();
+    assert!(err.to_string().contains("parts[1]"), "{err}");
+    let err = huimin_core::ffi::merged_report(&[refs[0], "{}"]).unwrap_err();
+    assert!(err.to_string().contains("parts[1]"), "{err}");
+}

@@ -507,6 +507,50 @@ pub fn internal(what: &str) -> Error {
     }
 }
 
+/// A tally's state as JSON: what a worker that totalled part of a population sends back, to
+/// be merged with the others ([`merged_report`]).
+pub fn tally_state(t: &crate::Tally) -> String {
+    to_json(t)
+}
+
+/// The report of tallies of parts of one population (each a [`tally_state`]), merged exactly;
+/// a part that is not a tally's state, or is of other scenarios or groups, is refused by its
+/// place in `parts`.
+pub fn merged_report(parts: &[&str]) -> Result<crate::tally::Report, Error> {
+    let mut whole: Option<crate::Tally> = None;
+    for (i, text) in parts.iter().enumerate() {
+        let path = format!("parts[{i}]");
+        let t: crate::Tally = serde_json::from_str(text).map_err(|e| Error::Input {
+            errors: vec![input_error(
+                &path,
+                "not_a_tally",
+                &format!("不是 huimin 的汇总状态：{e}"),
+                &format!("not the state of a huimin tally: {e}"),
+            )],
+        })?;
+        match whole.as_mut() {
+            None => whole = Some(t),
+            Some(w) => w.merge(t).map_err(|e| match e {
+                Error::Input { mut errors } => {
+                    for x in &mut errors {
+                        x.path = path.clone();
+                    }
+                    Error::Input { errors }
+                }
+                e => e,
+            })?,
+        }
+    }
+    whole.map(|w| w.report()).ok_or_else(|| Error::Input {
+        errors: vec![input_error(
+            "parts",
+            "empty",
+            "没有要合并的汇总",
+            "no tallies to merge",
+        )],
+    })
+}
+
 /// The message a panic carries (its payload, as `catch_unwind` or a panic hook gives it).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
     payload

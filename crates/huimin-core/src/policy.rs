@@ -396,6 +396,24 @@ impl Policy {
     pub fn pack(&self) -> &Pack {
         &self.pack
     }
+
+    /// The pack this policy was compiled from, with its deployment's values and its reforms
+    /// applied, as one JSON text: the same for the same rules however they were written
+    /// (comments, key order, YAML or JSON), and [`Policy::from_json`] of it compiles this
+    /// policy again. What a worker is sent to rebuild the policy.
+    pub fn canonical(&self) -> String {
+        serde_json::to_string(&self.pack).unwrap_or_default()
+    }
+
+    /// The SHA-256 of [`Policy::canonical`], in hex: which rules and values an answer came
+    /// from, to compare, cache and reproduce by.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.canonical().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
     /// Warnings found while compiling (e.g. rules without a citation).
     pub fn warnings(&self) -> &[PackError] {
         &self.warnings

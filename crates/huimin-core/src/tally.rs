@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::policy::Policy;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Decimal places a weight may have: weights are held as whole millionths.
@@ -63,7 +63,7 @@ pub type Key = Vec<Option<String>>;
 pub const BY_OUTCOME: [&str; 2] = ["@category", "@priority"];
 
 /// One scenario's sums in one group, in weight units (money in money units × weight units).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Sums {
     participants: i128,
     eligible: i128,
@@ -77,7 +77,7 @@ struct Sums {
 }
 
 /// One reform's change against the baseline in one group (weight units).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 struct Shift {
     /// Eligible in both and paying less, more, or the same.
     winners: i128,
@@ -90,7 +90,7 @@ struct Shift {
     net_fee_change: i128,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Group {
     rows: u64,
     errors: u64,
@@ -208,13 +208,16 @@ impl Group {
     }
 }
 
-/// Totals of a population run by group, under a baseline (scenario 0) and reforms.
-#[derive(Debug, Clone)]
+/// Totals of a population run by group, under a baseline (scenario 0) and reforms. Its JSON
+/// (serde) is exact, so that tallies of parts of a population made apart (on a cluster's
+/// workers) can be sent back and [merged](Tally::merge).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tally {
     as_of: NaiveDate,
     by: Vec<String>,
     scale: u32,
     scenarios: Vec<Scenario>,
+    #[serde(with = "pairs")]
     groups: BTreeMap<Key, Group>,
     rows: u64,
     errors: u64,
@@ -225,8 +228,30 @@ pub struct Tally {
     unused: Vec<String>,
 }
 
+/// A map whose keys are not text, in JSON as a list of `[key, value]` pairs.
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        m: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(m.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
 /// What a scenario is: its pack, payers, priority groups and assumptions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
     /// The pack's (or reform's) id.
     pub pack: String,
@@ -237,10 +262,10 @@ pub struct Scenario {
     /// Its category ids.
     pub categories: Vec<String>,
     /// The values its totals rest on that no source document states.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<Assumption>,
     /// The measures that are estimates because of them ([`Policy::estimated`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estimated: Vec<String>,
 }
 

@@ -4,9 +4,10 @@ from typing import Any, Callable, List, Optional, Tuple, final
 
 
 # pyo3 lists every function it adds, the internal test hook too.
-__all__ = ["Policy", "Registry", "version", "_panic_for_test"]
+__all__ = ["Policy", "Registry", "version", "merge_tallies", "_panic_for_test"]
 
 def version() -> str: ...
+def merge_tallies(parts: List[str]) -> str: ...
 def _panic_for_test(place: str) -> None:
     """Internal, for huimin's own tests, not part of the API: panics in the Rust code
     ("here", "detached" or "worker") so that the test sees it raised as InternalError."""
@@ -40,7 +41,12 @@ class Policy:
         floats: str = "refuse",
         progress: Optional[Callable[[int], Any]] = None,
         extra: str = "refuse",
+        keep: List[str] = ...,
     ) -> Tuple[Any, List[str]]: ...
+    def output_schema_arrow(self, input: Any, keep: List[str] = ...) -> Any: ...
+    def canonical(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
     def tally_arrow(
         self,
         reforms: List[Policy],
@@ -53,6 +59,9 @@ class Policy:
         progress: Optional[Callable[[int], Any]] = None,
         floats: str = "refuse",
         extra: str = "refuse",
+        state: bool = False,
+        place: str = ...,
+        threads: Optional[int] = None,
     ) -> Tuple[str, Optional[Any]]: ...
     def synthetic_arrow(self, n: int, seed: int = 0) -> Any: ...
 

@@ -8,13 +8,42 @@ import math
 import os
 import warnings
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _core, _frames
 from ._decision import Decision
 from ._errors import UnusedWarning
 
 __all__ = ["Policy", "PolicyDiff"]
+
+#: Policies rebuilt from a pickle in this process, by fingerprint: a worker that receives the
+#: same policy with every task compiles it once. Bounded, oldest first out.
+_REBUILT: "Dict[str, _core.Policy]" = {}
+_REBUILT_MAX = 32
+
+
+def _rebuild(fingerprint: str, canonical: str, version: str) -> "Policy":
+    """A pickled policy, compiled again from its canonical text (or taken from this process's
+    cache of policies already rebuilt)."""
+    core = _REBUILT.get(fingerprint)
+    if core is None:
+        from ._errors import PackError
+
+        try:
+            core = _core.Policy.from_json(canonical, f"<policy {fingerprint[:12]} pickled by huimin {version}>")
+        except PackError as e:
+            if version != _core.version() and hasattr(e, "add_note"):
+                e.add_note(f"pickled by huimin {version}, rebuilt by huimin {_core.version()}: use one version on every worker")
+            raise
+        if core.fingerprint != fingerprint:
+            raise ValueError(
+                f"the policy rebuilt from a pickle has fingerprint {core.fingerprint}, not {fingerprint} "
+                f"(pickled by huimin {version}, rebuilt by huimin {_core.version()})"
+            )
+        if len(_REBUILT) >= _REBUILT_MAX:
+            _REBUILT.pop(next(iter(_REBUILT)))
+        _REBUILT[fingerprint] = core
+    return Policy(core)
 
 DateLike = _frames.DateLike
 Floats = _frames.Floats
@@ -35,6 +64,11 @@ def _json_default(o: Any) -> Any:
     if hasattr(o, "tolist"):
         return o.tolist()  # numpy scalars and arrays
     raise TypeError(f"cannot pass a {type(o).__name__} to huimin")
+
+
+def _names(cols: Union[str, Sequence[str], None]) -> List[str]:
+    """One column name or several, as a list."""
+    return [cols] if isinstance(cols, str) else list(cols or [])
 
 
 def _participant_json(participant: Mapping[str, Any]) -> str:
@@ -236,6 +270,53 @@ class Policy:
     def __repr__(self) -> str:
         return f"<huimin.Policy {self.id}: {self.name.get('zh', '')} / {self.name.get('en', '')}>"
 
+    # -- identity across processes ----------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        """The SHA-256 (hex) of :meth:`canonical`: the same for the same rules and values
+        however they were written, different for any change — to cache, compare and reproduce
+        by."""
+        return self._core.fingerprint
+
+    def canonical(self) -> str:
+        """The pack this policy was compiled from, its deployment's values and its reforms
+        applied, as one JSON text; :meth:`from_json` of it compiles this policy again."""
+        return self._core.canonical()
+
+    def __reduce__(self) -> Any:
+        # Pickled as its canonical text, rebuilt once per process (cached by fingerprint): what
+        # Spark, Ray and multiprocessing send to their workers.
+        return (_rebuild, (self.fingerprint, self.canonical(), _core.version()))
+
+    def __copy__(self) -> "Policy":
+        return self  # immutable
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "Policy":
+        return self  # immutable
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Policy) and other.fingerprint == self.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def output_schema(self, input: Any = None, *, keep: Union[str, Sequence[str], None] = None) -> Any:
+        """The pyarrow Schema of :meth:`evaluate_frame`'s output for input shaped like
+        ``input`` (a pyarrow Schema, or any frame :meth:`evaluate_frame` takes): ``id`` when the
+        input has one, with its type; the ``keep`` columns with theirs; then the results, money
+        as ``decimal128(18, scale)`` with the pack's scale. ``huimin.spark.output_schema`` gives
+        it as Spark types."""
+        import pyarrow as pa
+
+        if input is None:
+            schema = pa.schema([])
+        elif isinstance(input, pa.Schema):
+            schema = input
+        else:
+            schema = pa.table(_frames.to_arrow(input)[1]).schema
+        return pa.schema(self._core.output_schema_arrow(schema, _names(keep)))
+
     # -- evaluating -------------------------------------------------------------------------
 
     def validate(self, participant: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -259,13 +340,15 @@ class Policy:
         floats: Floats = "refuse",
         progress: Optional[Callable[[int], Any]] = None,
         extra: Extra = "refuse",
+        keep: Union[str, Sequence[str], None] = None,
     ) -> Any:
         """Evaluates every row of a pandas DataFrame, polars DataFrame or pyarrow Table and
         returns the same kind of frame, one row per participant in the same order: ``id`` (when
         the input has one), ``eligible``, ``reasons`` (unmet requirement ids), ``category``,
         ``priority_groups``, ``gross_fee``, ``reduction_total``, ``net_fee``,
         ``subsidy_total``, one ``payer_<id>`` per payer (money as ``Decimal(18, scale)``) and
-        ``error`` (null when the row was evaluated; bad rows are reported, never dropped).
+        ``error`` (null when the row was evaluated; bad rows are reported, never dropped). The
+        ``keep`` columns (district, school…) are copied unchanged after ``id``.
 
         Columns are the pack's input fields (see :meth:`input_schema`), ``tags`` as a list of
         strings or one ``;``-separated string, an optional ``id``, and any column named after
@@ -287,7 +370,9 @@ class Policy:
         ``progress(done)``, if given, is called with the count of rows done as jobs of 65 536
         rows finish. Ctrl-C stops the run within a job or so and raises ``KeyboardInterrupt``."""
         kind, table = _frames.to_arrow(frame)
-        out, unused = self._core.evaluate_arrow(table, _frames.as_of_text(as_of), threads, floats, progress, extra)
+        out, unused = self._core.evaluate_arrow(
+            table, _frames.as_of_text(as_of), threads, floats, progress, extra, _names(keep)
+        )
         if unused:
             warnings.warn(
                 f"{self.id} reads none of these columns of the shared vocabulary: {', '.join(unused)}",

@@ -326,21 +326,27 @@ def simulate(
     finally:
         if isinstance(bar, _Progress):
             bar.close()
+    summary = _summary(policy, scenarios, text, like, weighted=weight is not None)
+    if rows:
+        summary.rows = _frames.from_arrow(table, like) if table is not None else None
+    return summary
+
+
+def _summary(policy: Policy, scenarios: Sequence[Policy], text: str, like: str, weighted: bool) -> BudgetSummary:
+    """The summary of a run's report (JSON text); warns of the columns the packs do not read."""
     report = json.loads(text)
     labels: Dict[str, Dict[str, str]] = dict(policy.payers)
     for r in scenarios:
         labels.update({k: v for k, v in r.payers.items() if k not in labels})
     if report.get("overflow"):
         raise ArithmeticError("a total passed the range huimin keeps exactly (about 1.7e38 units): the totals are not given")
-    summary = BudgetSummary(report, labels, policy.period, like, weighted=weight is not None)
-    if rows:
-        summary.rows = _frames.from_arrow(table, like) if table is not None else None
+    summary = BudgetSummary(report, labels, policy.period, like, weighted=weighted)
     if summary.unused:
         import warnings
 
         from ._errors import UnusedWarning
 
-        warnings.warn(UnusedWarning(f"columns the packs do not read: {', '.join(summary.unused)}"), stacklevel=2)
+        warnings.warn(UnusedWarning(f"columns the packs do not read: {', '.join(summary.unused)}"), stacklevel=3)
     return summary
 
 

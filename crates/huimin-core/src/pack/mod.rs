@@ -639,7 +639,7 @@ pub struct Uplift {
 /// as documents write "6:4") or as fractions that must add up to exactly 1
 /// (`shares: {city: 0.6, district: 0.4}`, as documents write "市级承担60%").
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(try_from = "SplitSource")]
+#[serde(try_from = "SplitSource", into = "SplitSource")]
 pub struct SplitDecl {
     /// Name of the arrangement.
     pub label: Option<Text>,
@@ -688,6 +688,21 @@ impl JsonSchema for SplitDecl {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         SplitSource::json_schema(g)
+    }
+}
+
+impl From<SplitDecl> for SplitSource {
+    fn from(s: SplitDecl) -> SplitSource {
+        let (parts, shares) = match s.form {
+            SplitForm::Ratios => (Some(s.parts), None),
+            SplitForm::Shares => (None, Some(s.parts)),
+        };
+        SplitSource {
+            label: s.label,
+            parts,
+            shares,
+            cite: s.cite,
+        }
     }
 }
 
