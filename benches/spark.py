@@ -44,6 +44,7 @@ def main() -> None:
     spark = (
         SparkSession.builder.master("local[2]")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.memory", "4g")
@@ -58,11 +59,11 @@ def main() -> None:
     spark_eval = median(
         lambda: huimin.spark.evaluate(df, policy, AS_OF, keep=["district"]).write.format("noop").mode("overwrite").save()
     )
-    local = huimin.simulate(policy, people, reform=reform, by="district", as_of=AS_OF)
+    local = huimin.simulate(policy, people, reform=reform, by="district", as_of=AS_OF, progress=False)
     remote = huimin.spark.simulate(df, policy, reform=reform, by="district", as_of=AS_OF)
     assert remote.report["total"] == local.report["total"] and remote.report["groups"] == local.report["groups"]
     assert isinstance(local.baseline["net_fee"], Decimal)
-    local_sim = median(lambda: huimin.simulate(policy, people, reform=reform, by="district", as_of=AS_OF))
+    local_sim = median(lambda: huimin.simulate(policy, people, reform=reform, by="district", as_of=AS_OF, progress=False))
     spark_sim = median(lambda: huimin.spark.simulate(df, policy, reform=reform, by="district", as_of=AS_OF))
     for what, t in (
         ("evaluate, local (evaluate_frame, all cores)", local_eval),
