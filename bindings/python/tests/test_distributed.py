@@ -2,15 +2,7 @@
 fingerprint, a real local Spark (local[2]) and a real local Ray evaluating and totalling a
 generated registry, to the fen as the local engine does.
 
-The five hand-worked rows are test_population's: Wanzhou charges 3.00 yuan a class-hour, at
-most 170 a month, and waives 低保; the reform caps at 150 and waives disabled children.
-
-    id district stage   grade hours tags     weight  today  reform
-    a  东区     primary 5     60              1.5     170    150
-    b  东区     primary 5     60    disabled  2       170      0
-    c  西区     primary 5     40              1       120    120
-    d  西区     primary 5     60    dibao     3         0      0
-    e  西区     junior  8     50              0.25    150    150
+The hand-worked rows are test_population's registry, whose docstring works their fees.
 """
 
 from __future__ import annotations

@@ -21,15 +21,19 @@ fn wanzhou() -> Policy {
     .unwrap()
 }
 
+/// Wanzhou with the monthly cap at 150.
+fn cap150(base: &Policy) -> Policy {
+    base.reformed(
+        "id: cap150\nbase: chongqing-wanzhou-2020\nname: { zh: 上限150, en: Cap 150 }\nparameters:\n  monthly_cap: { value: 150 }\n",
+        "cap150.yaml",
+    )
+    .unwrap()
+}
+
 #[test]
 fn groups_add_up_to_the_whole_and_the_whole_to_the_budget() {
     let base = wanzhou();
-    let reform = base
-        .reformed(
-            "id: cap150\nbase: chongqing-wanzhou-2020\nname: { zh: 上限150, en: Cap 150 }\nparameters:\n  monthly_cap: { value: 150 }\n",
-            "cap150.yaml",
-        )
-        .unwrap();
+    let reform = cap150(&base);
     let as_of = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
     let n = 150_000; // three slices of at most 65 536
     let (batches, _) = huimin_arrow::synthetic(&base, n, 9).unwrap();
@@ -147,12 +151,7 @@ fn totals_past_the_decimal_range_are_marked_not_shown_as_exact() {
 #[test]
 fn parts_tallied_apart_merge_to_the_whole() {
     let base = wanzhou();
-    let reform = base
-        .reformed(
-            "id: cap150\nbase: chongqing-wanzhou-2020\nname: { zh: 上限150, en: Cap 150 }\nparameters:\n  monthly_cap: { value: 150 }\n",
-            "cap150.yaml",
-        )
-        .unwrap();
+    let reform = cap150(&base);
     let as_of = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
     let (batches, _) = huimin_arrow::synthetic(&base, 30_000, 4).unwrap();
     let by = vec!["stage".to_owned()];

@@ -5,8 +5,10 @@
     clippy::indexing_slicing
 )]
 //! Runs every conformance case in `fixtures/cases/<pack-id>/*.json` against its pack in
-//! `fixtures/policies/`, comparing each expected field to the fen. The Python and WASM test
-//! suites run the same cases with the same matching rule (see `fixtures/README.md`).
+//! `fixtures/policies/`, comparing each expected field to the fen — and against the same pack
+//! rebuilt from its canonical text (what a cluster's worker compiles), which must give the
+//! same decision. The Python and WASM test suites run the same cases with the same matching
+//! rule (see `fixtures/README.md`).
 
 use huimin_core::cases::Case;
 use huimin_core::Policy;
@@ -64,10 +66,18 @@ fn every_case_gives_the_expected_decision() {
                 }
                 .unwrap_or_else(|e| panic!("{name}: {e}"))
             });
-            let (diffs, _) = case.check(policy);
+            let (diffs, decision) = case.check(policy);
             if !diffs.is_empty() {
                 failures.push(format!("{name}:\n  {}", diffs.join("\n  ")));
             }
+            let again = Policy::from_json(&policy.canonical(), "canonical").unwrap();
+            assert_eq!(again.fingerprint(), policy.fingerprint(), "{name}");
+            let (_, rebuilt) = case.check(&again);
+            assert_eq!(
+                rebuilt.map(|d| d.to_json()),
+                decision.map(|d| d.to_json()),
+                "{name}: rebuilt from its canonical text"
+            );
         }
     }
     assert!(
@@ -107,4 +117,44 @@ fn every_pack_loads_and_has_at_least_six_cases() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The canonical text is of the rules, not of their writing: a comment changes nothing; a
+/// reform's or a deployment's values change the fingerprint and survive the round trip.
+#[test]
+fn the_fingerprint_names_the_rules_and_values() {
+    let f = fixtures();
+    let pack = f.join("policies/chongqing-wanzhou-2020.yaml");
+    let base = Policy::from_path(&pack).unwrap();
+    assert_eq!(base.fingerprint().len(), 64);
+    let yaml = std::fs::read_to_string(&pack).unwrap();
+    let commented = Policy::from_yaml(&format!("# 注释\n{yaml}"), "x.yaml").unwrap();
+    assert_eq!(commented.fingerprint(), base.fingerprint());
+
+    let text =
+        std::fs::read_to_string(f.join("reforms/chongqing-wanzhou-2020-cap150.yaml")).unwrap();
+    let reform = base.reformed(&text, "cap150.yaml").unwrap();
+    assert_ne!(reform.fingerprint(), base.fingerprint());
+    let again = Policy::from_json(&reform.canonical(), "canonical").unwrap();
+    assert_eq!(again.fingerprint(), reform.fingerprint());
+    // 60 class-hours at 3.00 is 180.00: capped at the reform's 150 a month.
+    let kid = huimin_core::Participant::new()
+        .with("stage", "primary")
+        .with("grade", 3)
+        .with("class_hours", 60);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    assert_eq!(
+        again.evaluate(&kid, as_of).unwrap().net_fee.to_string(),
+        "150.00"
+    );
+
+    let cc = f.join("policies/changchun-beilei-2017.yaml");
+    let values = f.join("values/changchun-beilei-2017.example.yaml");
+    let with = Policy::from_path_with_values(&cc, values).unwrap();
+    assert_ne!(
+        with.fingerprint(),
+        Policy::from_path(&cc).unwrap().fingerprint()
+    );
+    let again = Policy::from_json(&with.canonical(), "canonical").unwrap();
+    assert_eq!(again.canonical(), with.canonical());
 }
