@@ -186,7 +186,7 @@ impl PyPolicy {
     /// The SHA-256 of the canonical text, in hex ([`Policy::fingerprint`]).
     #[getter]
     fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {
-        guard(py, || Ok(self.inner.fingerprint()))
+        guard(py, || Ok(self.inner.fingerprint().to_owned()))
     }
 
     /// Totals an Arrow stream (anything with `__arrow_c_stream__`) under this policy and

@@ -236,3 +236,13 @@ def test_ray_data_evaluates_as_the_local_engine(wanzhou: huimin.Policy) -> None:
     assert got.num_rows == 20_000
     for name in want.column_names:
         assert got.column(name).equals(want.column(name)), name
+
+
+def test_a_decision_carries_a_receipt_that_reproduces_it(wanzhou: huimin.Policy, reform: huimin.Policy) -> None:
+    kid = {"stage": "primary", "grade": 5, "class_hours": 60}
+    d = reform.evaluate(kid, AS_OF)
+    assert (d.pack, d.fingerprint, d.engine, d.as_of.isoformat()) == (reform.id, reform.fingerprint, huimin.__version__, AS_OF)
+    # An appeal: the policy whose fingerprint the receipt names, on the receipt's date.
+    known = {p.fingerprint: p for p in (wanzhou, reform)}
+    again = known[d.fingerprint].evaluate(kid, d.as_of)
+    assert again.to_json() == d.to_json() and again.net_fee == Decimal("150.00")

@@ -198,6 +198,13 @@ export interface Decision {
   participant: string | null;
   /** The evaluation date. */
   as_of: IsoDate;
+  /**
+   * The SHA-256 of the pack's canonical text (`Policy::fingerprint`): with `pack`,
+   * `as_of` and `engine`, the receipt from which the answer can be reproduced exactly.
+   */
+  fingerprint: string;
+  /** The huimin version that decided. */
+  engine: string;
   /** The period the amounts are for. */
   period: Period;
   /** Whether the participant is served. */

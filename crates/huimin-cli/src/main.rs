@@ -11,6 +11,7 @@ mod input;
 mod new;
 mod output;
 mod screen;
+mod serve;
 mod simulate;
 mod test;
 
@@ -20,6 +21,7 @@ use huimin_core::{EvalOptions, Policy};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -172,6 +174,36 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Serve the packs of a directory over HTTP (loopback by default): evaluate, validate,
+    /// batches of JSON lines, screening, pack info and input schemas; every decision with its
+    /// receipt. Reloads on SIGHUP, `POST /admin/reload` or --watch; stops on SIGINT/SIGTERM
+    /// after the requests in flight.
+    Serve {
+        /// The directory of packs (`*.yaml`).
+        #[arg(long)]
+        packs: PathBuf,
+        /// A directory of values files, `<pack id>.yaml` or `<pack id>.example.yaml`.
+        #[arg(long)]
+        values: Option<PathBuf>,
+        /// The address to listen on (port 0: any free port, printed on start).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Also reload every this many seconds (only changed packs are compiled).
+        #[arg(long)]
+        watch: Option<f64>,
+        /// The largest request body, in bytes.
+        #[arg(long, default_value_t = 4 << 20)]
+        max_body_bytes: usize,
+        /// The most participants in one batch request.
+        #[arg(long, default_value_t = 100_000)]
+        max_batch_rows: usize,
+        /// The most seconds a request may take.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// The most requests handled at once (more are refused with 503).
+        #[arg(long, default_value_t = 256)]
+        concurrency: usize,
     },
     /// Run a pack's conformance cases (JSON or YAML): each expected field compared, and with
     /// --coverage the rules no case exercises. Exit 1 when a case fails.
@@ -427,6 +459,34 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             format,
         ),
         Command::New { kind, id, dir } => new::run(&kind, &id, &dir),
+        Command::Serve {
+            packs,
+            values,
+            bind,
+            watch,
+            max_body_bytes,
+            max_batch_rows,
+            timeout,
+            concurrency,
+        } => {
+            let seconds = |s: f64, what: &str| {
+                Duration::try_from_secs_f64(s)
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| format!("--{what} must be a positive number of seconds"))
+            };
+            let limits = seconds(timeout, "timeout").map(|timeout| serve::Limits {
+                max_body_bytes,
+                max_batch_rows,
+                timeout,
+                concurrency: concurrency.max(1),
+            });
+            let watch = watch.map(|w| seconds(w, "watch")).transpose();
+            match (limits, watch) {
+                (Ok(limits), Ok(watch)) => serve::run(packs, values, bind, watch, limits),
+                (Err(message), _) | (_, Err(message)) => Err(Fail { code: 2, message }),
+            }
+        }
         Command::Vocabulary => {
             use huimin_core::model::{FIELD_ALIASES, STANDARD_FIELDS, STANDARD_TAGS};
             say!("statuses 身份标签 (tags):")?;

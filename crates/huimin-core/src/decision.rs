@@ -18,6 +18,13 @@ pub struct Decision {
     pub participant: Option<String>,
     /// The evaluation date.
     pub as_of: NaiveDate,
+    /// The SHA-256 of the pack's canonical text (`Policy::fingerprint`): with `pack`,
+    /// `as_of` and `engine`, the receipt from which the answer can be reproduced exactly.
+    #[serde(default)]
+    pub fingerprint: String,
+    /// The huimin version that decided.
+    #[serde(default)]
+    pub engine: String,
     /// The period the amounts are for.
     pub period: Period,
     /// Whether the participant is served.

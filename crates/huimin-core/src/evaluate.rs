@@ -492,6 +492,8 @@ impl Policy {
                 pack: self.id.clone(),
                 participant,
                 as_of,
+                fingerprint: self.fingerprint().to_owned(),
+                engine: crate::VERSION.to_owned(),
                 period: self.period,
                 eligible: true,
                 reasons: Vec::new(),

@@ -108,6 +108,9 @@ mod simulate;
 pub mod tally;
 pub mod text;
 
+/// This engine's version (the crate's): the `engine` of every decision's receipt.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use decision::Decision;
 pub use diff::Diff;
 pub use error::{Error, EvalError, InputError, PackError};

@@ -48,6 +48,8 @@ pub struct Policy {
     pub(crate) origin: std::sync::Arc<Origin>,
     /// How many expression slots the rules use (see [`Expression::slot`]).
     pub(crate) slots: usize,
+    /// [`Policy::fingerprint`], computed when first asked.
+    pub(crate) fingerprint: std::sync::OnceLock<String>,
 }
 
 /// The text a policy was compiled from: a pack's, followed by the reforms applied to it, each
@@ -407,12 +409,14 @@ impl Policy {
 
     /// The SHA-256 of [`Policy::canonical`], in hex: which rules and values an answer came
     /// from, to compare, cache and reproduce by.
-    pub fn fingerprint(&self) -> String {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(self.canonical().as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+    pub fn fingerprint(&self) -> &str {
+        self.fingerprint.get_or_init(|| {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(self.canonical().as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        })
     }
     /// Warnings found while compiling (e.g. rules without a citation).
     pub fn warnings(&self) -> &[PackError] {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// Packs loaded once. Two versions of one program (one `valid_until` the day before the
 /// other's `valid_from`) resolve by date: [`Registry::in_force`] gives the one in force.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Registry {
     packs: Vec<Policy>,
 }
@@ -25,6 +25,23 @@ impl Registry {
     /// they rest on examples), when `values` is given. The first pack that does not load is the
     /// error, naming its file.
     pub fn from_dir(dir: &Path, values: Option<&Path>) -> Result<Registry, Error> {
+        let mut packs = Vec::new();
+        for (path, deployment) in Registry::files(dir, values)? {
+            packs.push(match deployment {
+                Some(v) => Policy::from_path_with_values(&path, &v)?,
+                None => Policy::from_path(&path)?,
+            });
+        }
+        Ok(Registry { packs })
+    }
+
+    /// The files [`Registry::from_dir`] reads: every `*.yaml` pack of `dir` in file-name order,
+    /// each with its values file when `values` has one (`<id>.yaml`, else
+    /// `<id>.example.yaml`).
+    pub fn files(
+        dir: &Path,
+        values: Option<&Path>,
+    ) -> Result<Vec<(std::path::PathBuf, Option<std::path::PathBuf>)>, Error> {
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| {
                 Error::Pack(PackErrors(vec![PackError {
@@ -41,25 +58,23 @@ impl Registry {
             .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
             .collect();
         files.sort();
-        let mut packs = Vec::new();
-        for path in files {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_owned();
-            let deployment = values.and_then(|v| {
-                [format!("{stem}.yaml"), format!("{stem}.example.yaml")]
-                    .into_iter()
-                    .map(|n| v.join(n))
-                    .find(|p| p.is_file())
-            });
-            packs.push(match deployment {
-                Some(v) => Policy::from_path_with_values(&path, &v)?,
-                None => Policy::from_path(&path)?,
-            });
-        }
-        Ok(Registry { packs })
+        Ok(files
+            .into_iter()
+            .map(|path| {
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let deployment = values.and_then(|v| {
+                    [format!("{stem}.yaml"), format!("{stem}.example.yaml")]
+                        .into_iter()
+                        .map(|n| v.join(n))
+                        .find(|p| p.is_file())
+                });
+                (path, deployment)
+            })
+            .collect())
     }
 
     /// Every pack.

@@ -143,10 +143,15 @@ fn the_fingerprint_names_the_rules_and_values() {
         .with("grade", 3)
         .with("class_hours", 60);
     let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let d = again.evaluate(&kid, as_of).unwrap();
+    assert_eq!(d.net_fee.to_string(), "150.00");
+    // The decision's receipt names the rules, the date and the engine.
+    assert_eq!(d.fingerprint, reform.fingerprint());
     assert_eq!(
-        again.evaluate(&kid, as_of).unwrap().net_fee.to_string(),
-        "150.00"
+        (d.pack.as_str(), d.as_of),
+        ("chongqing-wanzhou-2020-cap150", as_of)
     );
+    assert_eq!(d.engine, huimin_core::VERSION);
 
     let cc = f.join("policies/changchun-beilei-2017.yaml");
     let values = f.join("values/changchun-beilei-2017.example.yaml");

@@ -65,6 +65,8 @@ class Decision:
         "pack",
         "participant",
         "as_of",
+        "fingerprint",
+        "engine",
         "period",
         "eligible",
         "reasons",
@@ -89,6 +91,12 @@ class Decision:
     pack: str
     participant: Optional[str]
     as_of: _dt.date
+    #: The SHA-256 of the pack's canonical text (:attr:`Policy.fingerprint`): with
+    #: :attr:`pack`, :attr:`as_of` and :attr:`engine`, the receipt an appeal reproduces the
+    #: answer from.
+    fingerprint: str
+    #: The huimin version that decided.
+    engine: str
     period: str
     eligible: bool
     reasons: List[Dict[str, Any]]

@@ -341,6 +341,7 @@ pub(crate) fn compile(
         documents,
         warnings: c.warnings,
         slots: c.slots as usize,
+        fingerprint: std::sync::OnceLock::new(),
         pack,
     })
 }

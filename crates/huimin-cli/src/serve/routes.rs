@@ -1,0 +1,323 @@
+//! The service's endpoints. Bodies and answers are the core's FFI JSON (the same shapes as
+//! Python, WASM and the CLI); every decision carries its receipt (pack, fingerprint, engine,
+//! as_of). Errors are the core's error JSON, or for a request the service refuses, the same
+//! shape with kind `request` and the limit named.
+// A refusal is the response itself (128 bytes), returned once per request: boxing it would
+// only add an allocation.
+#![allow(clippy::result_large_err)]
+
+use super::packs::{Loaded, Served};
+use super::{App, Limits};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use huimin_core::{ffi, Error};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A JSON answer with its status.
+fn answer(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// A request the service refuses: the core's error JSON (`{message, error: {kind, errors}}`),
+/// kind `request`.
+pub fn refused(status: StatusCode, code: &str, zh: &str, en: &str) -> Response {
+    let body = json!({
+        "message": en,
+        "error": {
+            "kind": "request",
+            "errors": [{ "path": "", "code": code, "message": { "zh": zh, "en": en } }],
+        },
+    });
+    answer(status, body.to_string())
+}
+
+/// The status for a core error: bad input 400, a pack that cannot decide 422, a bug 500.
+fn failed(e: &Error) -> Response {
+    let status = match e {
+        Error::Input { .. } => StatusCode::BAD_REQUEST,
+        Error::Eval(_) | Error::Pack(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    answer(status, ffi::error_json(e))
+}
+
+fn no_pack(id: &str) -> Response {
+    refused(
+        StatusCode::NOT_FOUND,
+        "unknown_pack",
+        &format!("没有政策包“{id}”（GET /packs 列出全部）"),
+        &format!("no pack `{id}` (GET /packs lists them)"),
+    )
+}
+
+/// The body, at most `limits.max_body_bytes`, or the refusal naming that limit.
+async fn body(req: Request, limits: &Limits) -> Result<Bytes, Response> {
+    axum::body::to_bytes(req.into_body(), limits.max_body_bytes)
+        .await
+        .map_err(|_| {
+            refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                &format!(
+                    "请求体超过上限 max_body_bytes = {} 字节",
+                    limits.max_body_bytes
+                ),
+                &format!(
+                    "the request body is over the limit max_body_bytes = {} bytes",
+                    limits.max_body_bytes
+                ),
+            )
+        })
+}
+
+/// The version of the packs this request answers from, and the pack `id` in it.
+fn pack(app: &App, id: &str) -> Result<(Arc<Served>, Arc<huimin_core::Policy>), Response> {
+    let served = app.served();
+    let policy = served.packs.get(id).map(|l| l.policy.clone());
+    policy.map(|p| (served, p)).ok_or_else(|| no_pack(id))
+}
+
+#[derive(Deserialize)]
+pub struct When {
+    as_of: Option<String>,
+    #[serde(default)]
+    explain: Option<bool>,
+    #[serde(default)]
+    place: Option<String>,
+}
+
+impl When {
+    /// `as_of`, required: an answer on "today" would change from day to day.
+    fn as_of(&self) -> Result<&str, Response> {
+        self.as_of.as_deref().ok_or_else(|| {
+            refused(
+                StatusCode::BAD_REQUEST,
+                "missing_as_of",
+                "缺少查询参数 as_of（YYYY-MM-DD）",
+                "the query parameter as_of (YYYY-MM-DD) is missing",
+            )
+        })
+    }
+}
+
+pub async fn health() -> Response {
+    answer(
+        StatusCode::OK,
+        json!({ "status": "ok", "engine": huimin_core::VERSION }).to_string(),
+    )
+}
+
+/// Ready once packs are loaded; `degraded` (still 200: the last good versions serve) when a
+/// pack file does not load, naming it and why.
+pub async fn ready(State(app): State<App>) -> Response {
+    let s = app.served();
+    let status = if s.packs.is_empty() {
+        "no_packs"
+    } else if s.broken.is_empty() {
+        "ready"
+    } else {
+        "degraded"
+    };
+    let code = if s.packs.is_empty() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let packs: Vec<_> = s.packs.values().map(summary).collect();
+    let body = json!({
+        "status": status,
+        "generation": s.generation,
+        "packs": packs,
+        "broken": s.broken,
+    });
+    answer(code, body.to_string())
+}
+
+fn summary(l: &Loaded) -> serde_json::Value {
+    json!({
+        "id": l.policy.id(),
+        "fingerprint": l.policy.fingerprint(),
+        "file": l.file.display().to_string(),
+        "values": l.values.as_ref().map(|v| v.display().to_string()),
+    })
+}
+
+pub async fn list(State(app): State<App>) -> Response {
+    let s = app.served();
+    let packs: Vec<serde_json::Value> = s
+        .packs
+        .values()
+        .map(|l| {
+            let mut info = serde_json::to_value(ffi::info_of(&l.policy)).unwrap_or_default();
+            if let Some(o) = info.as_object_mut() {
+                o.insert("fingerprint".into(), l.policy.fingerprint().into());
+            }
+            info
+        })
+        .collect();
+    answer(StatusCode::OK, serde_json::Value::from(packs).to_string())
+}
+
+pub async fn info(State(app): State<App>, Path(id): Path<String>) -> Response {
+    match pack(&app, &id) {
+        Ok((_, p)) => {
+            let mut info = serde_json::to_value(ffi::info_of(&p)).unwrap_or_default();
+            if let Some(o) = info.as_object_mut() {
+                o.insert("fingerprint".into(), p.fingerprint().into());
+            }
+            answer(StatusCode::OK, info.to_string())
+        }
+        Err(r) => r,
+    }
+}
+
+pub async fn schema(State(app): State<App>, Path(id): Path<String>) -> Response {
+    match pack(&app, &id) {
+        Ok((_, p)) => answer(StatusCode::OK, ffi::input_schema(&p)),
+        Err(r) => r,
+    }
+}
+
+pub async fn validate(State(app): State<App>, Path(id): Path<String>, req: Request) -> Response {
+    let (_, p) = match pack(&app, &id) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match body(req, &app.limits).await {
+        Ok(b) => answer(
+            StatusCode::OK,
+            ffi::validate(&p, &String::from_utf8_lossy(&b)),
+        ),
+        Err(r) => r,
+    }
+}
+
+/// One participant (the body) as of `as_of`; with the explanation unless `explain=false`.
+pub async fn evaluate(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(when): Query<When>,
+    req: Request,
+) -> Response {
+    let (_, p) = match pack(&app, &id) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let as_of = match when.as_of() {
+        Ok(d) => d.to_owned(),
+        Err(r) => return r,
+    };
+    let b = match body(req, &app.limits).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match ffi::evaluate(
+        &p,
+        &String::from_utf8_lossy(&b),
+        &as_of,
+        when.explain.unwrap_or(true),
+    ) {
+        Ok(d) => answer(StatusCode::OK, d),
+        Err(e) => failed(&e),
+    }
+}
+
+/// Participants as JSON lines (the body), at most `max_batch_rows`: one answer line each, in
+/// order, streamed as they are decided — the decision (without explanation unless
+/// `explain=true`), or `{"line": N, "error": …}` for a line that cannot be.
+pub async fn batch(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(when): Query<When>,
+    req: Request,
+) -> Response {
+    let (_, p) = match pack(&app, &id) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let as_of = match when.as_of() {
+        Ok(d) => d.to_owned(),
+        Err(r) => return r,
+    };
+    let b = match body(req, &app.limits).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let text = String::from_utf8_lossy(&b).into_owned();
+    let rows = text.lines().filter(|l| !l.trim().is_empty()).count();
+    let max = app.limits.max_batch_rows;
+    if rows > max {
+        return refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_rows",
+            &format!("批量请求有 {rows} 行，超过上限 max_batch_rows = {max}"),
+            &format!("the batch has {rows} rows, over the limit max_batch_rows = {max}"),
+        );
+    }
+    let explain = when.explain.unwrap_or(false);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(64);
+    tokio::task::spawn_blocking(move || {
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let out = match ffi::evaluate(&p, line, &as_of, explain) {
+                Ok(d) => d,
+                Err(e) => format!("{{\"line\":{},\"error\":{}}}", n + 1, ffi::error_json(&e)),
+            };
+            if tx.blocking_send(Ok(out + "\n")).is_err() {
+                return; // the client went away
+            }
+        }
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .body(Body::from_stream(
+            tokio_stream::wrappers::ReceiverStream::new(rx),
+        ))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// A household (the body) under every program in force on `as_of` (of one `place`).
+pub async fn screen(State(app): State<App>, Query(when): Query<When>, req: Request) -> Response {
+    let served = app.served();
+    let as_of = match when.as_of() {
+        Ok(d) => d.to_owned(),
+        Err(r) => return r,
+    };
+    let b = match body(req, &app.limits).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match ffi::screen(
+        &served.registry,
+        &String::from_utf8_lossy(&b),
+        &as_of,
+        when.place.as_deref(),
+    ) {
+        Ok(s) => answer(StatusCode::OK, s),
+        Err(e) => failed(&e),
+    }
+}
+
+/// Reloads the packs now; only from the loopback interface.
+pub async fn reload(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    if !peer.ip().is_loopback() {
+        return refused(
+            StatusCode::FORBIDDEN,
+            "admin_loopback_only",
+            "重新加载只接受本机（loopback）请求",
+            "reloading is accepted from the loopback interface only",
+        );
+    }
+    app.reload().await;
+    ready(State(app)).await
+}

@@ -1,0 +1,259 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The real `huimin serve` (issue 22), started on a loopback port of its choosing: answers
+//! with receipts that reproduce them, errors with the core's codes, limits named, a broken
+//! pack that leaves the last good version serving, a reload that swaps a new version in, and a
+//! clean stop on SIGTERM. Every amount is Wanzhou's, by hand: 3.00 yuan a class-hour, at
+//! most 170 a month (150 in the changed version), 低保 waived.
+
+use huimin_core::{Participant, Policy};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const AS_OF: &str = "2021-03-01";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(dir: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_huimin"))
+            .args(["serve", "--packs"])
+            .arg(dir)
+            .args(["--bind", "127.0.0.1:0"])
+            .args(extra)
+            .env("HUIMIN_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_owned();
+        Server {
+            child,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    /// The status and JSON of a request (any status).
+    fn call(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
+        let req = ureq::request(method, &format!("{}{path}", self.base));
+        let res = if method == "GET" {
+            req.call()
+        } else {
+            req.send_string(body)
+        };
+        let res = match res {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = res.status();
+        let text = res.into_string().unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    fn evaluate(&self, participant: &str) -> (u16, Value) {
+        self.call(
+            "POST",
+            &format!("/packs/chongqing-wanzhou-2020/evaluate?as_of={AS_OF}&explain=false"),
+            participant,
+        )
+    }
+
+    fn stop(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn wanzhou_text() -> String {
+    std::fs::read_to_string(fixtures().join("policies/chongqing-wanzhou-2020.yaml")).unwrap()
+}
+
+const KID: &str = r#"{"stage":"primary","grade":3,"class_hours":60}"#;
+
+#[test]
+fn serve_answers_with_receipts_refuses_clearly_and_reloads_atomically() {
+    let dir = tempdir("serve");
+    let pack = dir.join("chongqing-wanzhou-2020.yaml");
+    std::fs::write(&pack, wanzhou_text()).unwrap();
+    let s = Server::start(&dir, &["--max-body-bytes", "2000", "--max-batch-rows", "3"]);
+
+    let (status, ready) = s.call("GET", "/ready", "");
+    assert_eq!((status, ready["status"].as_str()), (200, Some("ready")));
+
+    // 60 class-hours × 3.00 = 180.00, capped at 170.00.
+    let (status, d) = s.evaluate(KID);
+    assert_eq!(status, 200);
+    assert_eq!(d["net_fee"], "170.00");
+    let original = Policy::from_path(&pack).unwrap();
+    assert_eq!(d["fingerprint"], original.fingerprint());
+    assert_eq!(d["engine"], huimin_core::VERSION);
+    // The receipt reproduces the answer with the library: the same JSON.
+    let kid = Participant::from_json_value(&serde_json::from_str(KID).unwrap()).unwrap();
+    let again = original
+        .evaluate_with(
+            &kid,
+            d["as_of"].as_str().unwrap().parse().unwrap(),
+            huimin_core::EvalOptions { explain: false },
+        )
+        .unwrap();
+    assert_eq!(again.to_json(), d);
+
+    // Bad input: the core's error JSON, the same as every binding's.
+    let bad = r#"{"stage":"primary","grade":3,"class_hours":-1}"#;
+    let (status, e) = s.evaluate(bad);
+    assert_eq!(status, 400);
+    let want = huimin_core::ffi::evaluate(&original, bad, AS_OF, false).unwrap_err();
+    assert_eq!(
+        e,
+        serde_json::from_str::<Value>(&huimin_core::ffi::error_json(&want)).unwrap()
+    );
+    assert_eq!(e["error"]["errors"][0]["code"], "out_of_range");
+    let (status, e) = s.call("POST", "/packs/nowhere/evaluate?as_of=2021-03-01", KID);
+    assert_eq!(
+        (status, e["error"]["errors"][0]["code"].as_str()),
+        (404, Some("unknown_pack"))
+    );
+    let (status, e) = s.call("POST", "/packs/chongqing-wanzhou-2020/evaluate", KID);
+    assert_eq!(
+        (status, e["error"]["errors"][0]["code"].as_str()),
+        (400, Some("missing_as_of"))
+    );
+
+    // Limits are named.
+    let (status, e) = s.evaluate(&format!("{{\"note\":\"{}\"}}", "x".repeat(3000)));
+    assert_eq!(status, 413);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_body_bytes = 2000"),
+        "{e}"
+    );
+    let four = [KID; 4].join("\n");
+    let (status, e) = s.call(
+        "POST",
+        &format!("/packs/chongqing-wanzhou-2020/batch?as_of={AS_OF}"),
+        &four,
+    );
+    assert_eq!(status, 413);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_batch_rows = 3"),
+        "{e}"
+    );
+
+    // A batch: one answer line per participant, in order; a bad line is that line's error.
+    let lines = format!(
+        "{KID}\n{{\"grade\":\"x\"}}\n{}",
+        r#"{"stage":"primary","grade":3,"class_hours":40,"tags":["dibao"]}"#
+    );
+    let (status, out) = s.call(
+        "POST",
+        &format!("/packs/chongqing-wanzhou-2020/batch?as_of={AS_OF}"),
+        &lines,
+    );
+    assert_eq!(status, 200);
+    let out: Vec<Value> = out
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["net_fee"], "170.00");
+    assert_eq!(out[1]["line"], 2);
+    assert_eq!(out[1]["error"]["error"]["kind"], "input");
+    assert_eq!(out[2]["net_fee"], "0.00"); // 低保: 120.00 waived
+
+    // A broken pack leaves the last good version serving, and readiness says so.
+    std::fs::write(
+        &pack,
+        wanzhou_text().replace("monthly_cap:", "monthly_cap: ["),
+    )
+    .unwrap();
+    let (status, r) = s.call("POST", "/admin/reload", "");
+    assert_eq!((status, r["status"].as_str()), (200, Some("degraded")));
+    assert!(
+        r["broken"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("chongqing-wanzhou-2020.yaml:"),
+        "{r}"
+    );
+    let (_, d) = s.evaluate(KID);
+    assert_eq!(
+        (d["net_fee"].as_str(), d["fingerprint"].as_str()),
+        (Some("170.00"), Some(original.fingerprint()))
+    );
+
+    // A good new version is swapped in whole: the cap is 150 now, under a new fingerprint.
+    let text = wanzhou_text().replace(
+        "values: [ { from: 2020-09-01, value: 170, cite: fee } ]",
+        "values: [ { from: 2020-09-01, value: 150, cite: fee } ]",
+    );
+    assert_ne!(text, wanzhou_text());
+    std::fs::write(&pack, &text).unwrap();
+    let (_, r) = s.call("POST", "/admin/reload", "");
+    assert_eq!(r["status"], "ready");
+    let (_, d) = s.evaluate(KID);
+    let changed = Policy::from_yaml(&text, "x.yaml").unwrap();
+    assert_eq!(
+        (d["net_fee"].as_str(), d["fingerprint"].as_str()),
+        (Some("150.00"), Some(changed.fingerprint()))
+    );
+
+    // SIGTERM: drained and stopped cleanly.
+    assert!(s.stop().success());
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_pack() {
+    let dir = tempdir("serve-empty");
+    std::fs::write(dir.join("broken.yaml"), "id: [").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["serve", "--packs"])
+        .arg(&dir)
+        .args(["--bind", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.yaml:1:"), "{err}");
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("huimin-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
