@@ -257,3 +257,33 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// The OpenAPI document is the committed `docs/openapi.json` (`HUIMIN_BLESS=1` rewrites it),
+/// and the router serves every path it lists (no 404 or 405 for any).
+#[test]
+fn the_openapi_document_is_current_and_every_path_is_served() {
+    let dir = tempdir("serve-openapi");
+    std::fs::write(dir.join("chongqing-wanzhou-2020.yaml"), wanzhou_text()).unwrap();
+    let s = Server::start(&dir, &[]);
+    let (status, doc) = s.call("GET", "/openapi.json", "");
+    assert_eq!(status, 200);
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    if std::env::var_os("HUIMIN_BLESS").is_some() {
+        std::fs::write(&committed, &text).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&committed).unwrap_or_default(),
+        text,
+        "docs/openapi.json is stale: HUIMIN_BLESS=1 cargo test -p huimin-cli --test serve"
+    );
+    assert!(doc["components"]["schemas"]["Decision"]["properties"]["fingerprint"].is_object());
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for method in methods.as_object().unwrap().keys() {
+            let path = path.replace("{id}", "chongqing-wanzhou-2020");
+            let (status, _) = s.call(&method.to_uppercase(), &path, "{}");
+            assert!(status != 404 && status != 405, "{method} {path}: {status}");
+        }
+    }
+    assert!(s.stop().success());
+}

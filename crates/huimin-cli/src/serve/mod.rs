@@ -1,7 +1,8 @@
 //! `huimin serve`: the packs of a directory behind HTTP, on loopback by default.
 //!
 //! - [`packs`]: the served versions of the packs and their atomic reloading;
-//! - [`routes`]: the endpoints (the core's FFI JSON in and out, receipts in every decision).
+//! - [`routes`]: the endpoints (the core's FFI JSON in and out, receipts in every decision);
+//! - [`openapi`]: their OpenAPI document, schemas generated from the core's types.
 //!
 //! Limits (body size, batch rows, time per request, requests at once) are tower layers or
 //! checks with safe defaults; a request over one gets a 4xx (or 503) naming it. Reloads come
@@ -9,6 +10,7 @@
 //! version of the packs from start to end. SIGINT or SIGTERM drains requests in flight, then
 //! exits. Logs (tracing, to stderr) carry a request id and never a participant's data.
 
+pub mod openapi;
 mod packs;
 mod routes;
 
@@ -111,6 +113,7 @@ pub fn router(app: App) -> Router {
         .route("/packs/{id}/batch", post(routes::batch))
         .route("/screen", post(routes::screen))
         .route("/admin/reload", post(routes::reload))
+        .route("/openapi.json", get(routes::openapi))
         .with_state(app);
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     api.layer(

@@ -321,3 +321,8 @@ pub async fn reload(
     app.reload().await;
     ready(State(app)).await
 }
+
+/// The OpenAPI document of these endpoints.
+pub async fn openapi() -> Response {
+    answer(StatusCode::OK, super::openapi::document().to_string())
+}
