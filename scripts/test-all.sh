@@ -21,6 +21,7 @@ suite() { # suite NAME CMD...
 suite "cargo fmt --check" cargo fmt --all -- --check
 suite "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "cargo test" cargo test --workspace --quiet
+suite "huimin serve under load and faults (short)" bash scripts/test-serve.sh
 [ -x scripts/test-python.sh ] && suite "python" bash scripts/test-python.sh
 suite "differential (20 000 per pack)" bash scripts/test-differential.sh
 suite "fuzz smoke (every target, fixed runs)" bash scripts/test-fuzz.sh

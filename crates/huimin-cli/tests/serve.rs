@@ -232,6 +232,51 @@ fn serve_answers_with_receipts_refuses_clearly_and_reloads_atomically() {
         (Some("150.00"), Some(changed.fingerprint()))
     );
 
+    // A simulation against another served pack: today 170.00 + 0.00 (低保), the cap-150
+    // version 150.00 + 0.00; one winner, one unchanged; the unreadable line is counted.
+    std::fs::write(
+        dir.join("wanzhou-cap150.yaml"),
+        text.replace("id: chongqing-wanzhou-2020", "id: wanzhou-cap150"),
+    )
+    .unwrap();
+    std::fs::write(&pack, wanzhou_text()).unwrap();
+    let (_, r) = s.call("POST", "/admin/reload", "");
+    assert_eq!(
+        (r["status"].as_str(), r["packs"].as_array().map(Vec::len)),
+        (Some("ready"), Some(2))
+    );
+    let people = format!(
+        "{KID}\n{}\n{{\"grade\":",
+        r#"{"stage":"primary","grade":3,"class_hours":40,"tags":["dibao"]}"#
+    );
+    let (status, rep) = s.call(
+        "POST",
+        &format!("/packs/chongqing-wanzhou-2020/simulate?as_of={AS_OF}&reform=wanzhou-cap150"),
+        &people,
+    );
+    assert_eq!(status, 200, "{rep}");
+    let total = &rep["total"];
+    assert_eq!(total["scenarios"][0]["net_fee"], "170.00");
+    assert_eq!(total["scenarios"][1]["net_fee"], "150.00");
+    assert_eq!(
+        (
+            total["changes"][0]["winners"].as_str(),
+            total["changes"][0]["unchanged"].as_str()
+        ),
+        (Some("1"), Some("1"))
+    );
+    assert_eq!(
+        (rep["rows"].as_u64(), rep["errors"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert!(
+        rep["first_errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("line 3"),
+        "{rep}"
+    );
+
     // SIGTERM: drained and stopped cleanly.
     assert!(s.stop().success());
 }

@@ -251,7 +251,7 @@ mod pairs {
 }
 
 /// What a scenario is: its pack, payers, priority groups and assumptions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scenario {
     /// The pack's (or reform's) id.
     pub pack: String,
@@ -704,7 +704,7 @@ fn weighted(units: i128, scale: u32) -> Decimal {
 }
 
 /// A tally's totals, ready to print or serialise.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// The evaluation date.
     pub as_of: NaiveDate,
@@ -732,7 +732,7 @@ pub struct Report {
 }
 
 /// One group's totals in every scenario, and each reform's winners and losers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GroupTotals {
     /// The group's values of the `by` columns (`None` for the whole).
     pub key: Option<Key>,
@@ -747,7 +747,7 @@ pub struct GroupTotals {
 }
 
 /// A group's totals under one scenario (weighted: counts are sums of weights).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScenarioTotals {
     /// The scenario's pack id.
     pub pack: String,
@@ -772,7 +772,7 @@ pub struct ScenarioTotals {
 }
 
 /// Who wins and who loses under a reform, in one group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// The reform's pack id.
     pub reform: String,

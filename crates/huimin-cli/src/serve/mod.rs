@@ -111,6 +111,7 @@ pub fn router(app: App) -> Router {
         .route("/packs/{id}/validate", post(routes::validate))
         .route("/packs/{id}/evaluate", post(routes::evaluate))
         .route("/packs/{id}/batch", post(routes::batch))
+        .route("/packs/{id}/simulate", post(routes::simulate))
         .route("/screen", post(routes::screen))
         .route("/admin/reload", post(routes::reload))
         .route("/openapi.json", get(routes::openapi))

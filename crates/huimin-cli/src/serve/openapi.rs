@@ -95,6 +95,21 @@ const OPS: &[Op] = &[
     },
     Op {
         method: "post",
+        path: "/packs/{id}/simulate",
+        summary: "The totals of participants (JSON lines, at most max_batch_rows) under the pack and, with reform=ID, another served pack: winners and losers; a bad line is counted and named.",
+        query: &[
+            AS_OF,
+            (
+                "reform",
+                false,
+                "Another served pack to compare with (a reform, a new version).",
+            ),
+        ],
+        body: Some(("Participant", "application/x-ndjson")),
+        answer: ("Report", "application/json"),
+    },
+    Op {
+        method: "post",
         path: "/screen",
         summary: "A household under every program in force: what the family pays and receives, and why.",
         query: &[
@@ -139,6 +154,7 @@ pub fn document() -> Value {
         g.subschema_for::<InputSchema>(),
         g.subschema_for::<InputError>(),
         g.subschema_for::<Screening>(),
+        g.subschema_for::<huimin_core::tally::Report>(),
     ] {
         debug_assert!(r.get("$ref").is_some());
     }

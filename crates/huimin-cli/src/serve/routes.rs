@@ -89,6 +89,9 @@ pub struct When {
     explain: Option<bool>,
     #[serde(default)]
     place: Option<String>,
+    /// For a simulation: another served pack to compare with (a reform, a new version).
+    #[serde(default)]
+    reform: Option<String>,
 }
 
 impl When {
@@ -249,15 +252,8 @@ pub async fn batch(
         Err(r) => return r,
     };
     let text = String::from_utf8_lossy(&b).into_owned();
-    let rows = text.lines().filter(|l| !l.trim().is_empty()).count();
-    let max = app.limits.max_batch_rows;
-    if rows > max {
-        return refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_many_rows",
-            &format!("批量请求有 {rows} 行，超过上限 max_batch_rows = {max}"),
-            &format!("the batch has {rows} rows, over the limit max_batch_rows = {max}"),
-        );
+    if let Err(r) = rows(&text, &app.limits) {
+        return r;
     }
     let explain = when.explain.unwrap_or(false);
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(64);
@@ -281,6 +277,83 @@ pub async fn batch(
             tokio_stream::wrappers::ReceiverStream::new(rx),
         ))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// The body's non-empty lines, or the refusal when there are more than `max_batch_rows`.
+fn rows(text: &str, limits: &Limits) -> Result<usize, Response> {
+    let rows = text.lines().filter(|l| !l.trim().is_empty()).count();
+    let max = limits.max_batch_rows;
+    if rows > max {
+        return Err(refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_rows",
+            &format!("请求有 {rows} 行，超过上限 max_batch_rows = {max}"),
+            &format!("the request has {rows} rows, over the limit max_batch_rows = {max}"),
+        ));
+    }
+    Ok(rows)
+}
+
+/// The totals of participants (JSON lines, at most `max_batch_rows`) under the pack and,
+/// with `reform=ID`, another served pack: the core's report (winners and losers included). A
+/// line that cannot be read or decided is counted and named (`line N`); the rest go on.
+pub async fn simulate(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(when): Query<When>,
+    req: Request,
+) -> Response {
+    let (served, base) = match pack(&app, &id) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let reform = match &when.reform {
+        Some(r) => match served.packs.get(r) {
+            Some(l) => Some(l.policy.clone()),
+            None => return no_pack(r),
+        },
+        None => None,
+    };
+    let as_of = match when.as_of().map(ffi::as_of) {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return failed(&e),
+        Err(r) => return r,
+    };
+    let b = match body(req, &app.limits).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let text = String::from_utf8_lossy(&b).into_owned();
+    if let Err(r) = rows(&text, &app.limits) {
+        return r;
+    }
+    let run = tokio::task::spawn_blocking(move || {
+        let mut people = Vec::new();
+        let mut bad = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match ffi::participant(line) {
+                Ok(p) => people.push(p),
+                Err(errors) => bad.push((n + 1, Error::Input { errors })),
+            }
+        }
+        let mut policies: Vec<&huimin_core::Policy> = vec![&base];
+        policies.extend(reform.as_deref());
+        let mut t = huimin_core::tally_people(&policies, &people, as_of, &|_| true)?
+            .ok_or_else(|| ffi::internal("a simulation stopped without being asked"))?;
+        for (n, e) in bad {
+            t.add_error(&Vec::new(), &format!("line {n}"), &e);
+        }
+        Ok::<_, Error>(ffi::to_json(&t.report()))
+    })
+    .await;
+    match run {
+        Ok(Ok(report)) => answer(StatusCode::OK, report),
+        Ok(Err(e)) => failed(&e),
+        Err(_) => failed(&ffi::internal("the simulation's task failed")),
+    }
 }
 
 /// A household (the body) under every program in force on `as_of` (of one `place`).
