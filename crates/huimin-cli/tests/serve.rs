@@ -332,3 +332,37 @@ fn the_openapi_document_is_current_and_every_path_is_served() {
     }
     assert!(s.stop().success());
 }
+
+/// SIGTERM while a long batch is being answered: the answer is finished, every line of it,
+/// before the service exits 0.
+#[test]
+fn sigterm_drains_the_requests_in_flight() {
+    let dir = tempdir("serve-drain");
+    std::fs::write(dir.join("chongqing-wanzhou-2020.yaml"), wanzhou_text()).unwrap();
+    let s = Server::start(&dir, &[]);
+    let n = 5_000;
+    let body = vec![KID; n].join("\n");
+    let url = format!(
+        "{}/packs/chongqing-wanzhou-2020/batch?as_of={AS_OF}&explain=true",
+        s.base
+    );
+    let client = std::thread::spawn(move || {
+        let r = ureq::post(&url).send_string(&body).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut r.into_reader(), &mut text).unwrap();
+        (text, std::time::Instant::now())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let signalled = std::time::Instant::now();
+    let status = s.stop();
+    let (out, done) = client.join().unwrap();
+    assert!(status.success());
+    // The answer was still being written when the signal came.
+    assert!(
+        done > signalled,
+        "the batch finished before SIGTERM: make it longer"
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), n);
+    assert!(lines.iter().all(|l| l.contains("\"net_fee\":\"170.00\"")));
+}
