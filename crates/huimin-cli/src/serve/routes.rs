@@ -82,6 +82,27 @@ fn pack(app: &App, id: &str) -> Result<(Arc<Served>, Arc<huimin_core::Policy>), 
     policy.map(|p| (served, p)).ok_or_else(|| no_pack(id))
 }
 
+/// What a request on one pack brings: the version of the packs it is answered from, the pack,
+/// its `as_of` and its body (within the limit) — or the refusal.
+struct Call {
+    served: Arc<Served>,
+    policy: Arc<huimin_core::Policy>,
+    as_of: String,
+    body: String,
+}
+
+async fn call(app: &App, id: &str, when: &When, req: Request) -> Result<Call, Response> {
+    let (served, policy) = pack(app, id)?;
+    let as_of = when.as_of()?.to_owned();
+    let body = String::from_utf8_lossy(&body(req, &app.limits).await?).into_owned();
+    Ok(Call {
+        served,
+        policy,
+        as_of,
+        body,
+    })
+}
+
 #[derive(Deserialize)]
 pub struct When {
     as_of: Option<String>,
@@ -150,31 +171,24 @@ fn summary(l: &Loaded) -> serde_json::Value {
     })
 }
 
+/// A pack's identity ([`ffi::Info`]) with its fingerprint.
+fn identity(p: &huimin_core::Policy) -> serde_json::Value {
+    let mut info = serde_json::to_value(ffi::info_of(p)).unwrap_or_default();
+    if let Some(o) = info.as_object_mut() {
+        o.insert("fingerprint".into(), p.fingerprint().into());
+    }
+    info
+}
+
 pub async fn list(State(app): State<App>) -> Response {
     let s = app.served();
-    let packs: Vec<serde_json::Value> = s
-        .packs
-        .values()
-        .map(|l| {
-            let mut info = serde_json::to_value(ffi::info_of(&l.policy)).unwrap_or_default();
-            if let Some(o) = info.as_object_mut() {
-                o.insert("fingerprint".into(), l.policy.fingerprint().into());
-            }
-            info
-        })
-        .collect();
+    let packs: Vec<serde_json::Value> = s.packs.values().map(|l| identity(&l.policy)).collect();
     answer(StatusCode::OK, serde_json::Value::from(packs).to_string())
 }
 
 pub async fn info(State(app): State<App>, Path(id): Path<String>) -> Response {
     match pack(&app, &id) {
-        Ok((_, p)) => {
-            let mut info = serde_json::to_value(ffi::info_of(&p)).unwrap_or_default();
-            if let Some(o) = info.as_object_mut() {
-                o.insert("fingerprint".into(), p.fingerprint().into());
-            }
-            answer(StatusCode::OK, info.to_string())
-        }
+        Ok((_, p)) => answer(StatusCode::OK, identity(&p).to_string()),
         Err(r) => r,
     }
 }
@@ -207,24 +221,11 @@ pub async fn evaluate(
     Query(when): Query<When>,
     req: Request,
 ) -> Response {
-    let (_, p) = match pack(&app, &id) {
-        Ok(x) => x,
+    let c = match call(&app, &id, &when, req).await {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    let as_of = match when.as_of() {
-        Ok(d) => d.to_owned(),
-        Err(r) => return r,
-    };
-    let b = match body(req, &app.limits).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    match ffi::evaluate(
-        &p,
-        &String::from_utf8_lossy(&b),
-        &as_of,
-        when.explain.unwrap_or(true),
-    ) {
+    match ffi::evaluate(&c.policy, &c.body, &c.as_of, when.explain.unwrap_or(true)) {
         Ok(d) => answer(StatusCode::OK, d),
         Err(e) => failed(&e),
     }
@@ -239,19 +240,15 @@ pub async fn batch(
     Query(when): Query<When>,
     req: Request,
 ) -> Response {
-    let (_, p) = match pack(&app, &id) {
-        Ok(x) => x,
+    let Call {
+        policy: p,
+        as_of,
+        body: text,
+        ..
+    } = match call(&app, &id, &when, req).await {
+        Ok(c) => c,
         Err(r) => return r,
     };
-    let as_of = match when.as_of() {
-        Ok(d) => d.to_owned(),
-        Err(r) => return r,
-    };
-    let b = match body(req, &app.limits).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let text = String::from_utf8_lossy(&b).into_owned();
     if let Err(r) = rows(&text, &app.limits) {
         return r;
     }
@@ -303,8 +300,13 @@ pub async fn simulate(
     Query(when): Query<When>,
     req: Request,
 ) -> Response {
-    let (served, base) = match pack(&app, &id) {
-        Ok(x) => x,
+    let Call {
+        served,
+        policy: base,
+        as_of,
+        body: text,
+    } = match call(&app, &id, &when, req).await {
+        Ok(c) => c,
         Err(r) => return r,
     };
     let reform = match &when.reform {
@@ -314,16 +316,10 @@ pub async fn simulate(
         },
         None => None,
     };
-    let as_of = match when.as_of().map(ffi::as_of) {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => return failed(&e),
-        Err(r) => return r,
+    let as_of = match ffi::as_of(&as_of) {
+        Ok(d) => d,
+        Err(e) => return failed(&e),
     };
-    let b = match body(req, &app.limits).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let text = String::from_utf8_lossy(&b).into_owned();
     if let Err(r) = rows(&text, &app.limits) {
         return r;
     }
