@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -133,6 +134,17 @@ pub fn router(app: App) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
             )
             .layer(PropagateRequestIdLayer::new(request_id))
+            // A panic (a bug: there should be none) is a 500 with the core's internal error,
+            // never a dropped connection.
+            .layer(CatchPanicLayer::custom(|p: Box<dyn std::any::Any + Send>| {
+                let e = huimin_core::ffi::internal(huimin_core::ffi::panic_message(p.as_ref()));
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    huimin_core::ffi::error_json(&e),
+                )
+                    .into_response()
+            }))
             .layer(HandleErrorLayer::new(move |e: tower::BoxError| async move {
                 overloaded(&e, limits)
             }))
