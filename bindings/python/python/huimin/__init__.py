@@ -19,6 +19,12 @@ and total a population's budget under a policy and a reform::
     registry = huimin.Registry.load("fixtures/policies", values="fixtures/values")
     huimin.screen({"members": [{"stage": "primary", "grade": 3, "tags": ["dibao"]}]}, "2022-09-01", registry)
 
+A registry in Spark or Ray is evaluated and totalled where it lives, to the fen as locally
+(``huimin.spark.evaluate(df, policy, as_of)``, ``huimin.spark.simulate(df, policy, …)``,
+``huimin.ray.evaluate(ds, policy, as_of)``): a policy pickles as its canonical text and
+``policy.fingerprint`` names its rules; every decision's receipt (``pack``, ``fingerprint``,
+``engine``, ``as_of``) reproduces it.
+
 The binding is a thin layer: every rule is decided by huimin-core (Rust).
 """
 
