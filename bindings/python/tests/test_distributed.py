@@ -246,3 +246,11 @@ def test_a_decision_carries_a_receipt_that_reproduces_it(wanzhou: huimin.Policy,
     known = {p.fingerprint: p for p in (wanzhou, reform)}
     again = known[d.fingerprint].evaluate(kid, d.as_of)
     assert again.to_json() == d.to_json() and again.net_fee == Decimal("150.00")
+
+
+def test_spark_simulate_of_no_rows_is_the_empty_totals(spark: Any, wanzhou: huimin.Policy) -> None:
+    import huimin.spark
+
+    df = spark.createDataFrame(hand_rows()).limit(0)
+    s = huimin.spark.simulate(df, wanzhou, by="district", weight="weight", as_of=AS_OF)
+    assert (s.report["rows"], s.baseline["net_fee"]) == (0, Decimal("0"))

@@ -118,9 +118,10 @@ def simulate(
     cols = _names(by)
     when = _frames.as_of_text(as_of)
     arrow_in = _arrow_schema(df)
-    # The columns are checked on the driver, on an empty batch, as the local run checks them.
+    # The columns are checked on the driver, on an empty batch, as the local run checks them;
+    # that empty tally is also the answer when the DataFrame has no rows.
     empty = pa.RecordBatch.from_pylist([], schema=arrow_in)
-    _tally(policy, scenarios, iter([empty]), arrow_in, when, cols, weight, floats, extra, threads, "")
+    nothing = _tally(policy, scenarios, iter([empty]), arrow_in, when, cols, weight, floats, extra, threads, "")
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -135,10 +136,8 @@ def simulate(
         yield pa.RecordBatch.from_pydict({"tally": [state]})
 
     parts: List[str] = [r["tally"] for r in df.mapInArrow(run, "tally STRING").collect()]
-    if not parts:  # no rows at all: the empty run's totals
-        parts = [_tally(policy, scenarios, iter([empty]), arrow_in, when, cols, weight, floats, extra, threads, "")]
     like = "pandas" if _has("pandas") else "pyarrow"
-    return _summary(policy, scenarios, _core.merge_tallies(parts), like, weighted=weight is not None)
+    return _summary(policy, scenarios, _core.merge_tallies(parts or [nothing]), like, weighted=weight is not None)
 
 
 def _tally(
