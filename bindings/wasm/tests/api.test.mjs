@@ -22,7 +22,7 @@ function thrown(f) {
 
 // The keys of the shapes declared in js/index.d.ts: if the core adds or renames a field, this
 // fails and the declarations must follow.
-const DECISION_KEYS = ['pack', 'participant', 'as_of', 'period', 'eligible', 'reasons', 'category', 'priority_groups', 'fees',
+const DECISION_KEYS = ['pack', 'participant', 'as_of', 'fingerprint', 'engine', 'period', 'eligible', 'reasons', 'category', 'priority_groups', 'fees',
   'gross_fee', 'reductions', 'reduction_total', 'net_fee', 'subsidies', 'subsidy_total', 'payers', 'splits', 'entitlements', 'steps',
   // Present because Wanzhou's 中低年级 bound (lower_grade_max) is the pack's assumption.
   'assumptions', 'estimated'];
@@ -77,6 +77,9 @@ test('evaluate returns the core Decision shape with amounts as strings', () => {
   assert.equal(d.pack, 'chongqing-wanzhou-2020');
   assert.equal(d.participant, 'wz-1');
   assert.equal(d.as_of, '2021-03-01');
+  // The receipt: the SHA-256 of the pack's canonical text and the engine's version.
+  assert.match(d.fingerprint, /^[0-9a-f]{64}$/);
+  assert.match(d.engine, /^\d+\.\d+\.\d+/);
   assert.equal(d.eligible, true);
   assert.deepEqual(d.priority_groups, ['dual_worker', 'lower_grades']);
   for (const k of ['gross_fee', 'reduction_total', 'net_fee', 'subsidy_total']) assert.equal(typeof d[k], 'string', k);
@@ -334,6 +337,10 @@ test('a reform is data: the same answers and the same diff as in Rust and Python
   assert.equal(wz().evaluate(CAP, '2021-03-01').net_fee, '170.00');
   assert.equal(reform.evaluate(CAP, '2021-03-01').net_fee, '150.00');
   assert.equal(reform.evaluate({ ...CAP, tags: ['disabled'] }, '2021-03-01').net_fee, '0.00');
+  // The receipts tell the two apart, and name the same rules the same way every time.
+  const [a, b, c] = [wz().evaluate(CAP, '2021-03-01'), wz().evaluate(CAP, '2021-03-01'), reform.evaluate(CAP, '2021-03-01')];
+  assert.equal(a.fingerprint, b.fingerprint);
+  assert.notEqual(a.fingerprint, c.fingerprint);
   const d = wz().diff(reform);
   const changed = Object.fromEntries(d.changes.map((c) => [`${c.section}.${c.id}`, c.change]));
   assert.equal(changed['parameters.monthly_cap'], 'changed');
