@@ -146,6 +146,27 @@ fn serve_answers_with_receipts_refuses_clearly_and_reloads_atomically() {
         (status, e["error"]["errors"][0]["code"].as_str()),
         (400, Some("missing_as_of"))
     );
+    // A misspelt query parameter is refused, not ignored; a body that is not UTF-8 (低保 in
+    // GBK) too, never read with its characters replaced.
+    let (status, e) = s.call(
+        "POST",
+        &format!("/packs/chongqing-wanzhou-2020/evaluate?as_of={AS_OF}&explian=false"),
+        KID,
+    );
+    assert_eq!(status, 400);
+    assert!(e.to_string().contains("explian"), "{e}");
+    let gbk = ureq::post(&format!(
+        "{}/packs/chongqing-wanzhou-2020/evaluate?as_of={AS_OF}",
+        s.base
+    ))
+    .send_bytes(b"{\"stage\":\"primary\",\"tags\":[\"\xb5\xcd\xb1\xa3\"]}");
+    match gbk {
+        Err(ureq::Error::Status(400, r)) => {
+            let t = r.into_string().unwrap();
+            assert!(t.contains("not_utf8"), "{t}")
+        }
+        other => panic!("{other:?}"),
+    }
 
     // Limits are named.
     let (status, e) = s.evaluate(&format!("{{\"note\":\"{}\"}}", "x".repeat(3000)));

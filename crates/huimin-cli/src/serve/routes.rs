@@ -8,7 +8,7 @@
 
 use super::packs::{Loaded, Served};
 use super::{App, Limits};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -55,24 +55,29 @@ fn no_pack(id: &str) -> Response {
     )
 }
 
-/// The body, at most `limits.max_body_bytes`, or the refusal naming that limit.
-async fn body(req: Request, limits: &Limits) -> Result<Bytes, Response> {
-    axum::body::to_bytes(req.into_body(), limits.max_body_bytes)
+/// The body as UTF-8 text of at most `limits.max_body_bytes`, or the refusal naming that
+/// limit, or saying it is not UTF-8 (never read with characters replaced).
+async fn body(req: Request, limits: &Limits) -> Result<String, Response> {
+    let max = limits.max_body_bytes;
+    let bytes = axum::body::to_bytes(req.into_body(), max)
         .await
         .map_err(|_| {
             refused(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
-                &format!(
-                    "请求体超过上限 max_body_bytes = {} 字节",
-                    limits.max_body_bytes
-                ),
-                &format!(
-                    "the request body is over the limit max_body_bytes = {} bytes",
-                    limits.max_body_bytes
-                ),
+                &format!("请求体超过上限 max_body_bytes = {max} 字节"),
+                &format!("the request body is over the limit max_body_bytes = {max} bytes"),
             )
-        })
+        })?;
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        refused(
+            StatusCode::BAD_REQUEST,
+            "not_utf8",
+            &format!("请求体不是 UTF-8 编码（第 {at} 字节处）"),
+            &format!("the request body is not UTF-8 (at byte {at})"),
+        )
+    })
 }
 
 /// The version of the packs this request answers from, and the pack `id` in it.
@@ -94,7 +99,7 @@ struct Call {
 async fn call(app: &App, id: &str, when: &When, req: Request) -> Result<Call, Response> {
     let (served, policy) = pack(app, id)?;
     let as_of = when.as_of()?.to_owned();
-    let body = String::from_utf8_lossy(&body(req, &app.limits).await?).into_owned();
+    let body = body(req, &app.limits).await?;
     Ok(Call {
         served,
         policy,
@@ -103,7 +108,9 @@ async fn call(app: &App, id: &str, when: &When, req: Request) -> Result<Call, Re
     })
 }
 
+/// The query parameters; a misspelt one is refused, never ignored.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct When {
     as_of: Option<String>,
     #[serde(default)]
@@ -206,10 +213,7 @@ pub async fn validate(State(app): State<App>, Path(id): Path<String>, req: Reque
         Err(r) => return r,
     };
     match body(req, &app.limits).await {
-        Ok(b) => answer(
-            StatusCode::OK,
-            ffi::validate(&p, &String::from_utf8_lossy(&b)),
-        ),
+        Ok(b) => answer(StatusCode::OK, ffi::validate(&p, &b)),
         Err(r) => r,
     }
 }
@@ -363,12 +367,7 @@ pub async fn screen(State(app): State<App>, Query(when): Query<When>, req: Reque
         Ok(b) => b,
         Err(r) => return r,
     };
-    match ffi::screen(
-        &served.registry,
-        &String::from_utf8_lossy(&b),
-        &as_of,
-        when.place.as_deref(),
-    ) {
+    match ffi::screen(&served.registry, &b, &as_of, when.place.as_deref()) {
         Ok(s) => answer(StatusCode::OK, s),
         Err(e) => failed(&e),
     }
