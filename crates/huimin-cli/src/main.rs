@@ -14,6 +14,7 @@ mod screen;
 mod serve;
 mod simulate;
 mod test;
+mod verify;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -215,6 +216,24 @@ enum Command {
         /// List the rules no case applies and the requirements no case fails.
         #[arg(long)]
         coverage: bool,
+    },
+    /// Check a pack's properties for every participant (case-splitting the rules over the
+    /// inputs' declared ranges, not sampling), with a counterexample when one fails. Exit 1
+    /// when a property fails or is not decided.
+    Verify {
+        /// The pack.
+        pack: PathBuf,
+        /// Properties files (default: properties/<pack id>.yaml beside the pack's directory).
+        properties: Vec<PathBuf>,
+        /// Decimal places decimal inputs are checked at.
+        #[arg(long, default_value_t = 2)]
+        places: u32,
+        /// The most boxes one property may run before answering "not decided".
+        #[arg(long, default_value_t = 200_000)]
+        max_boxes: usize,
+        /// Print the verdicts as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Start a pack: `<dir>/policies/<id>.yaml` with its clauses to fill in and every number
     /// marked as an example, a first case in `<dir>/cases/<id>/`, and the schema for editors.
@@ -457,6 +476,22 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             values.as_deref(),
             place.as_deref(),
             format,
+        ),
+        Command::Verify {
+            pack,
+            properties,
+            places,
+            max_boxes,
+            json,
+        } => verify::run(
+            &pack,
+            &properties,
+            huimin_core::verify::Options {
+                places,
+                max_boxes,
+                from: None,
+            },
+            json,
         ),
         Command::New { kind, id, dir } => new::run(&kind, &id, &dir),
         Command::Serve {

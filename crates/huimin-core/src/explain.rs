@@ -94,6 +94,12 @@ impl Detail {
         }
     }
 
+    /// Whether explaining (parts are kept).
+    #[inline(always)]
+    pub(crate) fn on(&self) -> bool {
+        self.parts.is_some()
+    }
+
     /// Adds a part; `f` gives (Chinese, English) and runs only when explaining.
     #[inline(always)]
     pub(crate) fn add(&mut self, f: impl FnOnce() -> (String, String)) {

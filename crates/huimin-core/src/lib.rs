@@ -60,6 +60,7 @@
 //! | synthetic populations | `population` | reproducible populations for demos and benchmarks |
 //! | registry | `registry` | [`Registry`]: a deployment's packs loaded once, with their values, selected by date and kind |
 //! | conformance cases | `cases` | a case file (participant, date, values, expected decision or error) run and matched, and the rules no case exercises |
+//! | properties | `verify` | a property over every participant (bounds, comparisons with a reform) checked by splitting the input space into boxes and running the rules over affine amounts; counterexamples confirmed by the exact engine |
 //! | household screening | `screen` | [`Registry::screen`]: every program in force for every member of a household, with yearly totals |
 //! | program audit | `program` | a program's accounts, fees, schedule, staffing and averages under its pack; workflow it cannot see as notes |
 //! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
@@ -107,6 +108,7 @@ pub mod screen;
 mod simulate;
 pub mod tally;
 pub mod text;
+pub mod verify;
 
 /// This engine's version (the crate's): the `engine` of every decision's receipt.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

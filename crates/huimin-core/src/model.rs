@@ -484,7 +484,7 @@ pub fn standard_field(name: &str) -> Option<&'static StandardField> {
 }
 
 /// A field value checked against its declared type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Scalar {
     Num(Decimal),
     Bool(bool),

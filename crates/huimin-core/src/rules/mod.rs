@@ -299,14 +299,16 @@ fn reductions<A: Amount>(
             }
         };
         let amount = match optional(v, id, &r.cap)? {
-            Some(cap) if amount > cap => {
-                detail.add(|| {
-                    let c = cap.decimal().normalize();
-                    (format!("最高减免 {c}"), format!("at most {c}"))
-                });
-                cap
+            Some(cap) => {
+                if detail.on() && amount > cap {
+                    detail.add(|| {
+                        let c = cap.decimal().normalize();
+                        (format!("最高减免 {c}"), format!("at most {c}"))
+                    });
+                }
+                amount.min(cap)
             }
-            _ => amount,
+            None => amount,
         };
         let m = non_negative(id, money(p, id, amount)?)?;
         out.reduction(k, Some(m), detail.text());
@@ -537,18 +539,20 @@ fn bound<A: Amount>(
             }));
         }
     }
+    // `min` and `max` rather than a branch: an amount over a range of participants (`verify`)
+    // is then bounded without deciding which side each one is on.
     let mut out = x;
     if let Some(c) = ceiling {
-        if out > c {
+        if detail.on() && out > c {
             detail.add(|| {
                 let c = c.decimal().normalize();
                 (format!("{} {c}", cap_word.0), format!("{} {c}", cap_word.1))
             });
-            out = c;
         }
+        out = out.min(c);
     }
     if let Some(f) = floor {
-        if out < f {
+        if detail.on() && out < f {
             detail.add(|| {
                 let f = f.decimal().normalize();
                 (
@@ -556,8 +560,8 @@ fn bound<A: Amount>(
                     format!("{} {f}", floor_word.1),
                 )
             });
-            out = f;
         }
+        out = out.max(f);
     }
     Ok(out)
 }
