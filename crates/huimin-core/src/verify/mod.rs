@@ -423,7 +423,8 @@ pub fn verify(
             match run.check(&fields, set, *date, lo, hi) {
                 Checked::True => {}
                 Checked::Split(d) => match split(&lo, &hi, &steps, d.as_ref()) {
-                    Some(parts) => work.extend(parts),
+                    // The lower parts first: a counterexample is then a small one.
+                    Some(parts) => work.extend(parts.into_iter().rev()),
                     None => {
                         v.outcome = not(
                             "a single participant the method cannot decide 有一个参与者无法判定"
@@ -681,6 +682,7 @@ impl Run<'_> {
             });
         }
         let mut outs = Vec::new();
+        let mut category = None;
         let runs = std::iter::once(self.base).chain(self.reformed);
         for ((p, params), needs) in runs.zip(&params).zip(&self.needs) {
             let mut env = Abstract {
@@ -704,6 +706,9 @@ impl Run<'_> {
             if done.is_err() {
                 return self.confirm(fields, tags, date, &lo, &hi, true);
             }
+            if outs.is_empty() {
+                category = env.category.clone();
+            }
             outs.push(out);
         }
         for o in &outs {
@@ -717,7 +722,7 @@ impl Run<'_> {
             tags,
             params: params.first().map_or(&[][..], Vec::as_slice),
             as_of: date,
-            category: None,
+            category,
             categories: Vec::new(),
             unsupported: Cell::new(None),
         };
@@ -745,9 +750,10 @@ impl Run<'_> {
         }
     }
 
-    /// Runs the exact engine on the box's first corner: a counterexample when it fails there
-    /// (or the pack gives an error); otherwise the box is split (`error`: the run over the
-    /// box stopped on arithmetic, which the corner does not confirm).
+    /// Runs the exact engine on the box's first corner: a counterexample when the property
+    /// fails there (or the pack gives an error); otherwise the box is split (`error`: the run
+    /// over the box stopped on arithmetic, which the corner does not confirm).
+    #[allow(clippy::too_many_arguments)]
     fn confirm(
         &self,
         fields: &[Option<Scalar>],
@@ -758,94 +764,130 @@ impl Run<'_> {
         error: bool,
     ) -> Checked {
         let mut person = Participant::new();
-        let mut scalars = Vec::with_capacity(fields.len());
         for ((f, s), given) in self.base.fields.iter().zip(self.slots).zip(fields) {
             let x = match (s, given) {
-                (Slot::Var { k, .. }, _) => Scalar::Num(lo.get(*k).copied().unwrap_or_default()),
-                (_, Some(x)) => x.clone(),
-                (_, None) => Scalar::Bool(false),
+                (Slot::Var { k, .. }, _) => Value::Number(lo.get(*k).copied().unwrap_or_default()),
+                (_, Some(Scalar::Num(d))) => Value::Number(*d),
+                (_, Some(Scalar::Bool(b))) => Value::Bool(*b),
+                (_, Some(Scalar::Text(t))) => Value::Text(t.clone()),
+                (_, Some(Scalar::Date(d))) => Value::Text(d.to_string()),
+                (_, None) => continue,
             };
-            person = person.with(
-                f.name.clone(),
-                match &x {
-                    Scalar::Num(d) => Value::Number(*d),
-                    Scalar::Bool(b) => Value::Bool(*b),
-                    Scalar::Text(t) => Value::Text(t.clone()),
-                    Scalar::Date(d) => Value::Text(d.to_string()),
-                },
-            );
-            scalars.push(x);
+            person = person.with(f.name.clone(), x);
         }
         for t in self.tags.iter().filter(|t| tags.contains(**t)) {
             if let Some((id, _)) = self.base.tags.get(*t as usize) {
                 person = person.tag(id.clone());
             }
         }
-        let mut outputs = Vec::new();
         let mut cx = Counterexample {
             as_of: date,
             participant: person.to_json_value(),
             outputs: Vec::new(),
             error: None,
         };
-        for (p, prefix) in
-            std::iter::once((self.base, "")).chain(self.reformed.map(|r| (r, "new_")))
-        {
-            match p.evaluate(&person, date) {
-                Ok(d) => {
-                    scalars.push(Scalar::Bool(d.eligible));
-                    for (name, m) in [
-                        ("gross_fee", d.gross_fee),
-                        ("reduction_total", d.reduction_total),
-                        ("net_fee", d.net_fee),
-                        ("subsidy_total", d.subsidy_total),
-                    ] {
-                        scalars.push(Scalar::Num(m.amount()));
-                        outputs.push((format!("{prefix}{name}"), m.amount().to_string()));
-                    }
-                    outputs.insert(0, (format!("{prefix}eligible"), d.eligible.to_string()));
-                }
-                Err(
-                    e @ crate::Error::Eval(
-                        crate::EvalError::NotSet { .. } | crate::EvalError::NoValueInForce { .. },
+        match exact(self.base, self.reformed, self.prop, &person, date) {
+            Ok(one) => {
+                cx.outputs = one.outputs;
+                match one.holds {
+                    Some(false) if !error => Checked::False(Box::new(cx)),
+                    _ if lo != hi => Checked::Split(None),
+                    _ => Checked::Stopped(
+                        "the exact engine disagrees with the method on a single participant 精确引擎与区域计算不一致"
+                            .into(),
                     ),
-                ) => {
-                    return Checked::Stopped(format!("{e} 参数未设定"));
-                }
-                Err(e) => {
-                    cx.error = Some(e.to_string());
-                    return Checked::False(Box::new(cx));
                 }
             }
-        }
-        cx.outputs = outputs;
-        let Ok(params) = self.base.params_at(date) else {
-            return Checked::Stopped(format!("no parameters in force on {date}"));
-        };
-        let env = Env {
-            fields: &scalars,
-            tags: &tags,
-            params: &params,
-            as_of: date,
-            category: None,
-        };
-        let given = self
-            .prop
-            .given
-            .as_ref()
-            .map_or(Ok(true), |g| g.node.truth(&env));
-        let holds = self.prop.holds.node.truth(&env);
-        match (given, holds) {
-            (Ok(true), Ok(false)) if !error => Checked::False(Box::new(cx)),
-            _ if lo != hi => Checked::Split(None),
-            _ if error => Checked::Stopped(format!(
-                "the rules over a single participant stop on arithmetic the exact engine does not (on {date}) 精确引擎与区域计算不一致"
-            )),
-            _ => Checked::Stopped(
-                "the exact engine disagrees with the method on a single participant 精确引擎与区域计算不一致".into(),
-            ),
+            Err(
+                e @ crate::Error::Eval(
+                    crate::EvalError::NotSet { .. } | crate::EvalError::NoValueInForce { .. },
+                ),
+            ) => Checked::Stopped(format!("{e} 参数未设定")),
+            Err(e) => {
+                cx.error = Some(e.to_string());
+                Checked::False(Box::new(cx))
+            }
         }
     }
+}
+
+/// A property checked for one participant by the exact engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct One {
+    /// Whether it holds; `None` when `given` leaves the participant out.
+    pub holds: Option<bool>,
+    /// The outputs a property may read, as the engine gives them.
+    pub outputs: Vec<(String, String)>,
+}
+
+/// Checks `src` for one participant as of a date with the exact engine (what `verify` claims
+/// for all of them, for one): `Err` when the property does not compile, the participant does
+/// not fit the pack, or the pack gives them an error.
+pub fn check_one(
+    base: &Policy,
+    reformed: Option<&Policy>,
+    src: &PropertySource,
+    person: &Participant,
+    as_of: NaiveDate,
+) -> Result<One, String> {
+    let prop = compile(base, src, reformed.is_some())?;
+    exact(base, reformed, &prop, person, as_of).map_err(|e| e.to_string())
+}
+
+fn exact(
+    base: &Policy,
+    reformed: Option<&Policy>,
+    prop: &Compiled,
+    person: &Participant,
+    date: NaiveDate,
+) -> Result<One, crate::Error> {
+    let record = base
+        .record(person)
+        .map_err(|errors| crate::Error::Input { errors })?;
+    let mut scalars = record.fields;
+    let mut outputs = Vec::new();
+    let mut category = None;
+    for (p, prefix) in std::iter::once((base, "")).chain(reformed.map(|r| (r, "new_"))) {
+        let d = p.evaluate(person, date)?;
+        if prefix.is_empty() {
+            category = d.category.clone();
+        }
+        scalars.push(Scalar::Bool(d.eligible));
+        outputs.push((format!("{prefix}eligible"), d.eligible.to_string()));
+        for (name, m) in [
+            ("gross_fee", d.gross_fee),
+            ("reduction_total", d.reduction_total),
+            ("net_fee", d.net_fee),
+            ("subsidy_total", d.subsidy_total),
+        ] {
+            scalars.push(Scalar::Num(m.amount()));
+            outputs.push((format!("{prefix}{name}"), m.amount().to_string()));
+        }
+    }
+    let params = base.params_at(date).map_err(crate::Error::Eval)?;
+    let env = Env {
+        fields: &scalars,
+        tags: &record.tags,
+        params: &params,
+        as_of: date,
+        category: category.as_deref(),
+    };
+    let fault = |f: crate::expr::eval::Fault| {
+        crate::Error::Eval(crate::EvalError::Arithmetic {
+            rule: "property".into(),
+            what: f.to_string(),
+        })
+    };
+    let given = match &prop.given {
+        Some(g) => g.node.truth(&env).map_err(fault)?,
+        None => true,
+    };
+    let holds = if given {
+        Some(prop.holds.node.truth(&env).map_err(fault)?)
+    } else {
+        None
+    };
+    Ok(One { holds, outputs })
 }
 
 /// The parts a box is split into: at the threshold where difference `d` changes sign when one
