@@ -7,10 +7,11 @@
 //! The pack-authoring guide's examples work (issue 23, item 5): in `docs/guide.zh.md` and its
 //! English twin, the YAML block marked `# guide: pack` loads without a warning, each
 //! `# guide: case` passes against it, the `# guide: reform` applies to it and its
-//! `# guide: reform-case` passes, and every `# guide: part` is word for word in the pack. Both
-//! languages show the same blocks.
+//! `# guide: reform-case` passes, every `# guide: part` is word for word in the pack, and every
+//! property of `# guide: properties` holds (`verify`). Both languages show the same blocks.
 
 use huimin_core::cases::Case;
+use huimin_core::verify::{self, Outcome, PropertyFile};
 use huimin_core::Policy;
 
 fn blocks(file: &str) -> Vec<(String, String)> {
@@ -71,4 +72,29 @@ fn the_guides_examples_load_pass_and_agree() {
         );
     }
     assert!(of("part").count() >= 6);
+
+    // The properties all hold, each with the guide's reform where it names one.
+    let reform = pack
+        .reformed(of("reform").next().unwrap(), "reform.yaml")
+        .unwrap();
+    let props = PropertyFile::parse(of("properties").next().unwrap(), "guide.yaml").unwrap();
+    assert_eq!(props.properties.len(), 4);
+    for p in &props.properties {
+        let r = p.reform.as_ref().map(|_| &reform);
+        let v = verify::verify(&pack, r, p, verify::Options::default()).unwrap();
+        assert!(
+            matches!(v.outcome, Outcome::Holds),
+            "`{}`: {:?}",
+            p.id,
+            v.outcome
+        );
+    }
+    // And the guide's failing example fails where it says: at 56.67 hours.
+    let mut wrong = props.properties[0].clone();
+    wrong.holds = "net_fee < 170".into();
+    let v = verify::verify(&pack, None, &wrong, verify::Options::default()).unwrap();
+    let Outcome::Fails(c) = v.outcome else {
+        panic!("{:?}", v.outcome)
+    };
+    assert_eq!(c.participant["class_hours"], "56.67");
 }

@@ -491,7 +491,9 @@ impl Ord for Lin<'_> {
 /// How far rounding by `mode` to units of `unit` may move a value.
 pub(crate) fn slack(unit: Decimal, mode: RoundingMode) -> Decimal {
     match mode {
-        RoundingMode::HalfUp | RoundingMode::HalfEven => unit / Decimal::TWO,
+        RoundingMode::HalfUp | RoundingMode::HalfEven => {
+            unit.checked_div(Decimal::TWO).unwrap_or(unit)
+        }
         RoundingMode::Down | RoundingMode::Up => unit,
     }
 }

@@ -422,7 +422,7 @@ pub fn verify(
             }
             match run.check(&fields, set, *date, lo, hi) {
                 Checked::True => {}
-                Checked::Split(d) => match split(&lo, &hi, &steps, d.as_ref()) {
+                Checked::Split(d) => match split(&lo, &hi, &steps, d.as_deref()) {
                     // The lower parts first: a counterexample is then a small one.
                     Some(parts) => work.extend(parts.into_iter().rev()),
                     None => {
@@ -632,7 +632,7 @@ enum Checked {
     /// The property holds on the whole box.
     True,
     /// Split the box: at the sign of this difference, when one is known.
-    Split(Option<Lin<'static>>),
+    Split(Option<Box<Lin<'static>>>),
     /// A participant for whom it fails.
     False(Box<Counterexample>),
     /// The method stops.
@@ -698,7 +698,7 @@ impl Run<'_> {
             let done = rules::decide(p, &mut env, &mut out, &mut Scratch::default());
             let done = if region.settled.get() { Ok(()) } else { done };
             if let Some(d) = region.undecided.get() {
-                return Checked::Split(Some(d));
+                return Checked::Split(Some(Box::new(d)));
             }
             if let Some(why) = env.unsupported.get().filter(|_| !region.settled.get()) {
                 return Checked::Stopped(format!("{why} (not followed 不支持)"));
@@ -743,7 +743,12 @@ impl Run<'_> {
                 // `min` or `max` the rules bounded instead of deciding.
                 let own = region.undecided.get();
                 let names = |d: &Lin<'_>| (0..VARS).any(|i| !d.input(i).is_zero());
-                Checked::Split(own.filter(names).or(region.hint.get()).or(own))
+                Checked::Split(
+                    own.filter(names)
+                        .or(region.hint.get())
+                        .or(own)
+                        .map(Box::new),
+                )
             }
             Err(Stop::Unsupported(why)) => Checked::Stopped(why.into()),
             Err(Stop::Fault) => self.confirm(fields, tags, date, &lo, &hi, true),

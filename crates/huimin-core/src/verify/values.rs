@@ -15,8 +15,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::cell::Cell;
 use std::cmp::Ordering;
 
-/// A value over the box.
+/// A value over the box. Numbers are the common case and live on the stack for one
+/// evaluation: boxing them would allocate for every node.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Av<'a> {
     Num(Lin<'a>),
     Bool(bool),
