@@ -16,7 +16,13 @@ from conftest import FIXTURES
 yaml = pytest.importorskip("yaml")
 jsonschema = pytest.importorskip("jsonschema")
 
-KINDS = [("pack", "policies"), ("program", "programs"), ("values", "values"), ("reform", "reforms")]
+KINDS = [
+    ("pack", "policies"),
+    ("program", "programs"),
+    ("values", "values"),
+    ("reform", "reforms"),
+    ("properties", "properties"),
+]
 
 
 def plain(v: Any) -> Any:

@@ -261,6 +261,9 @@ enum Command {
         /// The schema of a reform file instead.
         #[arg(long, conflicts_with = "program")]
         reform: bool,
+        /// The schema of a properties file (`huimin verify`) instead.
+        #[arg(long, conflicts_with_all = ["program", "values", "reform"])]
+        properties: bool,
     },
 }
 
@@ -554,8 +557,11 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             program,
             values,
             reform,
+            properties,
         } => {
-            let schema = if program {
+            let schema = if properties {
+                huimin_core::verify::properties_schema()
+            } else if program {
                 huimin_core::program::json_schema()
             } else if values {
                 huimin_core::pack::values_schema()

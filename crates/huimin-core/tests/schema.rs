@@ -1,7 +1,8 @@
 //! The committed JSON Schemas must be the ones the types generate (regenerate with
 //! `huimin schema > fixtures/pack.schema.json`, `huimin schema --program > fixtures/program.schema.json`
 //! `huimin schema --values > fixtures/values.schema.json` and
-//! `huimin schema --reform > fixtures/reform.schema.json`).
+//! `huimin schema --reform > fixtures/reform.schema.json`,
+//! `huimin schema --properties > fixtures/properties.schema.json`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -39,6 +40,11 @@ fn committed_schemas_match_the_types() {
         committed("reform.schema.json"),
         huimin_core::pack::reform_schema(),
         "fixtures/reform.schema.json is stale"
+    );
+    assert_eq!(
+        committed("properties.schema.json"),
+        huimin_core::verify::properties_schema(),
+        "fixtures/properties.schema.json is stale"
     );
 }
 

@@ -93,15 +93,7 @@ impl Node {
                     (V::Bool(x), V::Bool(y)) => x.cmp(&y),
                     _ => return Err(Fault::Internal),
                 };
-                V::Bool(match op {
-                    BinOp::Eq => ord.is_eq(),
-                    BinOp::Ne => ord.is_ne(),
-                    BinOp::Lt => ord.is_lt(),
-                    BinOp::Le => ord.is_le(),
-                    BinOp::Gt => ord.is_gt(),
-                    BinOp::Ge => ord.is_ge(),
-                    _ => return Err(Fault::Internal),
-                })
+                V::Bool(op.compares(ord).ok_or(Fault::Internal)?)
             }
             Node::In(v, set) => {
                 let v = v.eval(env)?;

@@ -65,6 +65,20 @@ pub(crate) enum BinOp {
 }
 
 impl BinOp {
+    /// Whether a comparison holds for operands in `ord`; `None` for an operator that is not
+    /// a comparison.
+    pub(crate) fn compares(self, ord: std::cmp::Ordering) -> Option<bool> {
+        Some(match self {
+            BinOp::Eq => ord.is_eq(),
+            BinOp::Ne => ord.is_ne(),
+            BinOp::Lt => ord.is_lt(),
+            BinOp::Le => ord.is_le(),
+            BinOp::Gt => ord.is_gt(),
+            BinOp::Ge => ord.is_ge(),
+            _ => return None,
+        })
+    }
+
     pub(crate) fn symbol(self) -> &'static str {
         match self {
             BinOp::Add => "+",

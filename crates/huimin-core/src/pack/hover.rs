@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// Field names and their Chinese names, as a bureau's documents word them.
-const ZH: [(&str, &str); 88] = [
+const ZH: [(&str, &str); 93] = [
     ("activity", "活动类型"),
     ("amount", "金额"),
     ("applies_to", "适用的收费项目"),
@@ -40,7 +40,9 @@ const ZH: [(&str, &str); 88] = [
     ("floor", "下限"),
     ("for_use", "用途"),
     ("from", "起始日期"),
+    ("given", "适用于谁"),
     ("grades", "年级"),
+    ("holds", "必须成立的条件"),
     ("id", "编号"),
     ("in_principle", "原则上"),
     ("inputs", "输入字段"),
@@ -67,12 +69,15 @@ const ZH: [(&str, &str); 88] = [
     ("percent", "比例（%）"),
     ("period", "计费周期"),
     ("priority", "优先保障群体"),
+    ("properties", "性质"),
     ("quantity", "数量"),
     ("rate", "单价"),
     ("reason", "不符合时的说明"),
     ("reductions", "减免"),
+    ("reform", "改革方案文件"),
     ("rounding", "舍入"),
     ("rules", "规则"),
+    ("says", "这条性质说的是什么"),
     ("schedule", "服务时间安排"),
     ("set_by", "由主管部门核定"),
     ("share", "比例"),

@@ -76,6 +76,14 @@ pub struct PropertySource {
     pub reform: Option<String>,
 }
 
+/// The JSON Schema of a properties file.
+pub fn properties_schema() -> serde_json::Value {
+    crate::pack::bilingual(
+        serde_json::to_value(schemars::schema_for!(PropertyFile))
+            .unwrap_or(serde_json::Value::Null),
+    )
+}
+
 impl PropertyFile {
     /// A properties file from YAML or JSON text; `name` names it in errors.
     pub fn parse(text: &str, name: &str) -> Result<PropertyFile, String> {

@@ -143,15 +143,7 @@ impl<'a> Abstract<'a> {
                     (Av::Bool(x), Av::Bool(y)) => x.cmp(&y),
                     _ => return Err(Stop::Fault),
                 };
-                Av::Bool(match op {
-                    BinOp::Eq => ord.is_eq(),
-                    BinOp::Ne => ord.is_ne(),
-                    BinOp::Lt => ord.is_lt(),
-                    BinOp::Le => ord.is_le(),
-                    BinOp::Gt => ord.is_gt(),
-                    BinOp::Ge => ord.is_ge(),
-                    _ => return Err(Stop::Fault),
-                })
+                Av::Bool(op.compares(ord).ok_or(Stop::Fault)?)
             }
             Node::In(v, set) => {
                 let v = self.eval(v)?;
