@@ -94,6 +94,9 @@ pub(crate) fn run(pack: &Path, given: &[PathBuf], opts: Options, json: bool) -> 
                     )?;
                     let case = serde_json::json!({"as_of": c.as_of, "participant": c.participant});
                     say!("    {case}")?;
+                    if let Some(more) = &c.increased {
+                        say!("    and with more 增加后: {more}")?;
+                    }
                     match &c.error {
                         Some(e) => say!("    the pack gives an error 规则包报错: {e}")?,
                         None => {

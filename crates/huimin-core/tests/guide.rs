@@ -78,7 +78,7 @@ fn the_guides_examples_load_pass_and_agree() {
         .reformed(of("reform").next().unwrap(), "reform.yaml")
         .unwrap();
     let props = PropertyFile::parse(of("properties").next().unwrap(), "guide.yaml").unwrap();
-    assert_eq!(props.properties.len(), 4);
+    assert_eq!(props.properties.len(), 5);
     for p in &props.properties {
         let r = p.reform.as_ref().map(|_| &reform);
         let v = verify::verify(&pack, r, p, verify::Options::default()).unwrap();

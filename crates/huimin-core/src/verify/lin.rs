@@ -37,6 +37,8 @@ pub(crate) struct Region {
     pub hint: Cell<Option<Lin<'static>>>,
     /// Every output the property reads is decided: later comparisons no longer matter.
     pub settled: Cell<bool>,
+    /// Variables `(x, y)` known to satisfy `x ≤ y` (an input and its increase).
+    pub pair: Option<(usize, usize)>,
 }
 
 impl Region {
@@ -50,6 +52,7 @@ impl Region {
             hint: Cell::new(None),
             noise: Cell::new(0),
             settled: Cell::new(false),
+            pair: None,
         }
     }
 
@@ -189,6 +192,39 @@ impl<'a> Lin<'a> {
         if let Some((l, h)) = self.bounds {
             lo = lo.max(l);
             hi = hi.min(h);
+        }
+        if let Some((l, h)) = self.paired() {
+            lo = lo.max(l);
+            hi = hi.min(h);
+        }
+        Some((lo, hi))
+    }
+
+    /// The range again with `y = x + δ`, `δ ≥ 0`, when the box has such a pair: `3y − 3x` is
+    /// then `3δ`, never below zero.
+    fn paired(&self) -> Option<(Decimal, Decimal)> {
+        let r = self.region?;
+        let (x, y) = r.pair?;
+        let (ax, ay) = (*self.a.get(x)?, *self.a.get(y)?);
+        if ay.is_zero() {
+            return None;
+        }
+        let ((xl, xh), (yl, yh)) = (r.term(x)?, r.term(y)?);
+        let (dl, dh) = (yl.checked_sub(xh)?.max(Decimal::ZERO), yh.checked_sub(xl)?);
+        let (mut lo, mut hi) = (self.c.checked_add(self.e.0)?, self.c.checked_add(self.e.1)?);
+        let mut add = |a: Decimal, l: Decimal, h: Decimal| -> Option<()> {
+            let (p, q) = (a.checked_mul(l)?, a.checked_mul(h)?);
+            lo = lo.checked_add(p.min(q))?;
+            hi = hi.checked_add(p.max(q))?;
+            Some(())
+        };
+        add(ax.checked_add(ay)?, xl, xh)?;
+        add(ay, dl, dh)?;
+        for (k, a) in self.a.iter().enumerate() {
+            if k != x && k != y && !a.is_zero() {
+                let (l, h) = r.term(k)?;
+                add(*a, l, h)?;
+            }
         }
         Some((lo, hi))
     }

@@ -3,7 +3,9 @@
 //! A property says that `holds` is true for every participant (on every date the pack is in
 //! force) for whom `given` is true; both are expressions over the pack's inputs, tags and
 //! parameters and the decision's outputs (`eligible`, `gross_fee`, `reduction_total`,
-//! `net_fee`, `subsidy_total`, and with a `reform` the same under it as `new_net_fee` …).
+//! `net_fee`, `subsidy_total`, and with a `reform` the same under it as `new_net_fee` …; with
+//! `increase: FIELD`, the same for the participant with a larger value of that input, so that
+//! `new_net_fee >= net_fee` says the fee never falls as it grows).
 //!
 //! It is checked by case-splitting, not sampling: every combination of the choices, yes/no
 //! inputs, tags and dates the rules can tell apart, and for the numeric inputs a box of their
@@ -74,6 +76,9 @@ pub struct PropertySource {
     pub holds: String,
     /// A reform file (relative to the properties file): its outputs are `new_net_fee` ….
     pub reform: Option<String>,
+    /// A numeric input: the property compares each participant with the same participant
+    /// with more of it (any larger value in range), whose outputs are `new_net_fee` ….
+    pub increase: Option<String>,
 }
 
 /// The JSON Schema of a properties file.
@@ -154,6 +159,8 @@ pub struct Counterexample {
     pub as_of: NaiveDate,
     /// The participant, as a case file writes it.
     pub participant: serde_json::Value,
+    /// For an `increase` property, the same participant with more of the input.
+    pub increased: Option<serde_json::Value>,
     /// The outputs the property reads, as the exact engine gives them.
     pub outputs: Vec<(String, String)>,
     /// The error the pack gives this participant, when it gives one.
@@ -253,7 +260,29 @@ pub fn verify(
     src: &PropertySource,
     opts: Options,
 ) -> Result<Verdict, String> {
-    let prop = compile(base, src, reformed.is_some())?;
+    if reformed.is_some() && src.increase.is_some() {
+        return Err(format!(
+            "属性 property `{}`: `reform` and `increase` cannot be combined (each gives the `new_` outputs)",
+            src.id
+        ));
+    }
+    let increase = match &src.increase {
+        None => None,
+        Some(name) => Some(
+            base.fields
+                .iter()
+                .position(|f| {
+                    &f.name == name && matches!(f.ty, FieldType::Integer | FieldType::Decimal)
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "属性 property `{}`: `increase: {name}` names no numeric input of the pack",
+                        src.id
+                    )
+                })?,
+        ),
+    };
+    let prop = compile(base, src, reformed.is_some() || increase.is_some())?;
     let mut exprs: Vec<&Expression> = base.expressions().into_iter().map(|(_, e)| e).collect();
     if let Some(r) = reformed {
         exprs.extend(r.expressions().into_iter().map(|(_, e)| e));
@@ -291,6 +320,7 @@ pub fn verify(
             return Ok(v);
         }
     }
+    read.extend(increase);
     let mut slots = Vec::new();
     let mut k = 0usize;
     for (i, f) in base.fields.iter().enumerate() {
@@ -373,14 +403,42 @@ pub fn verify(
             }
         }
     }
-    let steps: Vec<Decimal> = slots
+    let mut steps: Vec<Decimal> = slots
         .iter()
         .filter_map(|s| match s {
             Slot::Var { step, .. } => Some(*step),
             Slot::Cases(_) => None,
         })
         .collect();
+    // The increase: one more variable, how much larger the second participant's input is.
+    let mut more = None;
+    if let Some(i) = increase {
+        if let (Some(Slot::Var { k: x, step }), Some(f)) = (slots.get(i), base.fields.get(i)) {
+            let d = steps.len();
+            let (lo, hi) = domain(f.min, f.max, *step);
+            if d >= VARS {
+                v.outcome = not(format!(
+                    "more than {VARS} numeric inputs are read 读取的数值输入超过 {VARS} 个"
+                ));
+                return Ok(v);
+            }
+            if let (Some(l), Some(h)) = (lo0.get_mut(d), hi0.get_mut(d)) {
+                (*l, *h) = (lo, hi);
+            }
+            steps.push(*step);
+            v.domains.push(format!(
+                "{} increased: any value of its range at least the first",
+                f.name
+            ));
+            more = Some(Increase {
+                field: i,
+                x: *x,
+                y: d,
+            });
+        }
+    }
     let run = Run {
+        increase: more,
         base,
         reformed,
         prop: &prop,
@@ -647,10 +705,20 @@ enum Checked {
     Stopped(String),
 }
 
+/// The second participant of an `increase` property: field `field` (variable `x`) at
+/// variable `y`, where `x ≤ y`.
+#[derive(Debug, Clone, Copy)]
+struct Increase {
+    field: usize,
+    x: usize,
+    y: usize,
+}
+
 /// What every box of one property shares.
 struct Run<'p> {
     base: &'p Policy,
     reformed: Option<&'p Policy>,
+    increase: Option<Increase>,
     prop: &'p Compiled,
     slots: &'p [Slot],
     /// Each input's lattice step.
@@ -661,6 +729,11 @@ struct Run<'p> {
 }
 
 impl Run<'_> {
+    /// The policy of the `new_` outputs: the reform's, or the pack's for an increase.
+    fn second(&self) -> Option<&Policy> {
+        self.reformed.or(self.increase.map(|_| self.base))
+    }
+
     /// Runs the rules (and the reform's) over one box and tests the property there.
     fn check(
         &self,
@@ -671,13 +744,20 @@ impl Run<'_> {
         hi: [Decimal; VARS],
     ) -> Checked {
         let mut params = Vec::new();
-        for p in std::iter::once(self.base).chain(self.reformed) {
+        for p in std::iter::once(self.base).chain(self.second()) {
             match p.params_at(date) {
                 Ok(x) => params.push(x),
                 Err(_) => return Checked::Stopped(format!("no parameters in force on {date}")),
             }
         }
-        let region = Region::new(lo, hi, self.steps);
+        let mut region = Region::new(lo, hi, self.steps);
+        if let Some(inc) = self.increase {
+            // No pair in a box where every `y` is below every `x`.
+            if hi.get(inc.y) < lo.get(inc.x) {
+                return Checked::True;
+            }
+            region.pair = Some((inc.x, inc.y));
+        }
         let mut values: Vec<Av<'_>> = Vec::with_capacity(fields.len().saturating_add(10));
         for (s, f) in self.slots.iter().zip(fields) {
             values.push(match (s, f) {
@@ -689,12 +769,19 @@ impl Run<'_> {
                 (_, None) => Av::Bool(false),
             });
         }
+        // The second participant of an `increase` property, when inside the input's range.
+        let mut raised = values.clone();
+        if let Some(inc) = self.increase {
+            if let Some(slot) = raised.get_mut(inc.field) {
+                *slot = Av::Num(Lin::var(&region, inc.y));
+            }
+        }
         let mut outs = Vec::new();
         let mut category = None;
-        let runs = std::iter::once(self.base).chain(self.reformed);
-        for ((p, params), needs) in runs.zip(&params).zip(&self.needs) {
+        let runs = std::iter::once((self.base, &values)).chain(self.second().map(|p| (p, &raised)));
+        for (((p, inputs), params), needs) in runs.zip(&params).zip(&self.needs) {
             let mut env = Abstract {
-                fields: values.clone(),
+                fields: inputs.clone(),
                 tags,
                 params,
                 as_of: date,
@@ -793,13 +880,26 @@ impl Run<'_> {
                 person = person.tag(id.clone());
             }
         }
+        let raised = self.increase.map(|inc| {
+            // A pair of the box with `x ≤ y` (the box has one: not every `y` is below `x`).
+            let x = lo.get(inc.x).copied().unwrap_or_default();
+            let y = lo.get(inc.y).copied().unwrap_or_default().max(x);
+            let name = self.base.fields.get(inc.field).map(|f| f.name.clone());
+            person
+                .clone()
+                .with(name.unwrap_or_default(), Value::Number(y))
+        });
         let mut cx = Counterexample {
             as_of: date,
             participant: person.to_json_value(),
+            increased: raised.as_ref().map(Participant::to_json_value),
             outputs: Vec::new(),
             error: None,
         };
-        match exact(self.base, self.reformed, self.prop, &person, date) {
+        let second = self
+            .second()
+            .map(|p| (p, raised.as_ref().unwrap_or(&person)));
+        match exact(self.base, second, self.prop, &person, date) {
             Ok(one) => {
                 cx.outputs = one.outputs;
                 match one.holds {
@@ -843,13 +943,21 @@ pub fn check_one(
     person: &Participant,
     as_of: NaiveDate,
 ) -> Result<One, String> {
+    if src.increase.is_some() {
+        return Err(format!(
+            "属性 property `{}` compares two participants (`increase`): check it with `verify`",
+            src.id
+        ));
+    }
     let prop = compile(base, src, reformed.is_some())?;
-    exact(base, reformed, &prop, person, as_of).map_err(|e| e.to_string())
+    exact(base, reformed.map(|r| (r, person)), &prop, person, as_of).map_err(|e| e.to_string())
 }
 
+/// The property for `person` by the exact engine, with `second` (a policy and participant)
+/// giving the `new_` outputs.
 fn exact(
     base: &Policy,
-    reformed: Option<&Policy>,
+    second: Option<(&Policy, &Participant)>,
     prop: &Compiled,
     person: &Participant,
     date: NaiveDate,
@@ -860,8 +968,9 @@ fn exact(
     let mut scalars = record.fields;
     let mut outputs = Vec::new();
     let mut category = None;
-    for (p, prefix) in std::iter::once((base, "")).chain(reformed.map(|r| (r, "new_"))) {
-        let d = p.evaluate(person, date)?;
+    let runs = std::iter::once((base, person, "")).chain(second.map(|(p, who)| (p, who, "new_")));
+    for (p, who, prefix) in runs {
+        let d = p.evaluate(who, date)?;
         if prefix.is_empty() {
             category = d.category.clone();
         }
