@@ -339,3 +339,68 @@ fn what_verify_proves_the_exact_engine_confirms_on_samples() {
         }
     }
 }
+
+/// Free text is tried only at the values it is compared with; compared with another input,
+/// those would not cover every case, and the answer says so rather than guessing.
+#[test]
+fn text_compared_with_another_input_is_not_decided_with_the_reason() {
+    let p = Policy::from_yaml(&demo_text(), "demo.yaml").unwrap();
+    let v = verify::verify(
+        &p,
+        None,
+        &property(None, "net_fee <= 100"),
+        Options::default(),
+    )
+    .unwrap();
+    let Outcome::NotDecided { why } = v.outcome else {
+        panic!("{:?}", v.outcome)
+    };
+    assert!(why.contains("text or date input"), "{why}");
+    // Compared with a fixed value, it is decided: 100 in the east district, nothing elsewhere
+    // (the counterexample to "everyone pays 100" is a district compared with nothing).
+    let text = demo_text().replace(
+        "school_district == home_district",
+        "school_district == 'east'",
+    );
+    let q = Policy::from_yaml(&text, "demo.yaml").unwrap();
+    let v = verify::verify(
+        &q,
+        None,
+        &property(None, "net_fee <= 100"),
+        Options::default(),
+    )
+    .unwrap();
+    assert!(matches!(v.outcome, Outcome::Holds), "{:?}", v.outcome);
+    let v = verify::verify(
+        &q,
+        None,
+        &property(None, "net_fee == 100"),
+        Options::default(),
+    )
+    .unwrap();
+    let Outcome::Fails(c) = v.outcome else {
+        panic!("{:?}", v.outcome)
+    };
+    assert_eq!(c.participant["school_district"], "other");
+}
+
+fn demo_text() -> String {
+    r#"
+id: demo
+name: { zh: 示例, en: Demo }
+kind: after_school
+jurisdiction: { zh: 某市, en: Some city }
+valid_from: 2020-09-01
+period: month
+payers: { parents: { zh: 家长, en: Parents } }
+fee_payer: parents
+inputs:
+  school_district: { type: text }
+  home_district: { type: text }
+eligibility:
+  - { id: local, label: { zh: 本区, en: Local }, when: "school_district == home_district" }
+fees:
+  - { id: service, label: { zh: 服务费, en: Service fee }, amount: "100" }
+"#
+    .to_owned()
+}

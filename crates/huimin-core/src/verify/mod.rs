@@ -315,7 +315,13 @@ pub fn verify(
                 _ => {}
             }
         }
-        if let Err(why) = collect(&e.node, &mut cuts, &mut day_cuts, &mut tags) {
+        // Free text and dates are tried only at the values they are compared with.
+        let loose = |i: usize| {
+            base.fields
+                .get(i)
+                .is_some_and(|f| matches!(f.ty, FieldType::Text | FieldType::Date))
+        };
+        if let Err(why) = collect(&e.node, &loose, &mut cuts, &mut day_cuts, &mut tags) {
             v.outcome = not(why);
             return Ok(v);
         }
@@ -637,6 +643,7 @@ fn dates_of(p: &Policy, cuts: &BTreeSet<NaiveDate>) -> Vec<NaiveDate> {
 /// and the tags tested; refuses a text, date or `as_of` used any other way.
 fn collect(
     n: &Node,
+    loose: &dyn Fn(usize) -> bool,
     cuts: &mut [BTreeSet<Scalar>],
     days: &mut BTreeSet<NaiveDate>,
     tags: &mut BTreeSet<u32>,
@@ -668,27 +675,31 @@ fn collect(
             "a date compared other than with a fixed date (an age from a birth date) 日期的用法暂不支持"
                 .into(),
         ),
+        Node::Field(i) if loose(*i) => Err(
+            "a text or date input used other than compared with a fixed value 文本或日期输入的用法暂不支持"
+                .into(),
+        ),
         Node::HasAny(t) | Node::HasAll(t) => {
             tags.extend(t);
             Ok(())
         }
         Node::Neg(a) | Node::Not(a) | Node::Round(a, _) | Node::Floor(a) | Node::Ceil(a) | Node::Abs(a) => {
-            collect(a, cuts, days, tags)
+            collect(a, loose, cuts, days, tags)
         }
         Node::And(a, b) | Node::Or(a, b) | Node::Arith(_, a, b) | Node::Cmp(_, a, b) => {
-            collect(a, cuts, days, tags)?;
-            collect(b, cuts, days, tags)
+            collect(a, loose, cuts, days, tags)?;
+            collect(b, loose, cuts, days, tags)
         }
         Node::In(a, xs) => {
-            collect(a, cuts, days, tags)?;
-            xs.iter().try_for_each(|x| collect(x, cuts, days, tags))
+            collect(a, loose, cuts, days, tags)?;
+            xs.iter().try_for_each(|x| collect(x, loose, cuts, days, tags))
         }
         Node::If(c, a, b) => {
-            collect(c, cuts, days, tags)?;
-            collect(a, cuts, days, tags)?;
-            collect(b, cuts, days, tags)
+            collect(c, loose, cuts, days, tags)?;
+            collect(a, loose, cuts, days, tags)?;
+            collect(b, loose, cuts, days, tags)
         }
-        Node::Min(xs) | Node::Max(xs) => xs.iter().try_for_each(|x| collect(x, cuts, days, tags)),
+        Node::Min(xs) | Node::Max(xs) => xs.iter().try_for_each(|x| collect(x, loose, cuts, days, tags)),
         Node::Num(_) | Node::Bool(_) | Node::Text(_) | Node::Date(_) | Node::Field(_) | Node::Param(_) | Node::Category => Ok(()),
     }
 }
