@@ -232,6 +232,33 @@ fn past_the_budget_the_answer_is_not_decided_with_the_reason() {
         panic!("{:?}", v.outcome)
     };
     assert!(why.contains("more than 3 cases"), "{why}");
+    // A first date after the pack's validity leaves nothing to check: said, never "holds".
+    let ended = demo_text()
+        .replace(
+            "school_district == home_district",
+            "school_district == 'east'",
+        )
+        .replace(
+            "valid_from: 2020-09-01",
+            "valid_from: 2020-09-01\nvalid_until: 2021-08-31",
+        );
+    let ended = Policy::from_yaml(&ended, "demo.yaml").unwrap();
+    let late = Options {
+        from: chrono::NaiveDate::from_ymd_opt(2022, 1, 1),
+        ..Options::default()
+    };
+    let v = verify::verify(&ended, None, &property(None, "net_fee <= 100"), late).unwrap();
+    let Outcome::NotDecided { why } = v.outcome else {
+        panic!("{:?}", v.outcome)
+    };
+    assert!(why.contains("no date to check"), "{why}");
+    // Decimal places past the pack format's limit are refused, not a panic.
+    let fine = Options {
+        places: 30,
+        ..Options::default()
+    };
+    let e = verify::verify(&p, None, &property(None, "net_fee <= 170"), fine).unwrap_err();
+    assert!(e.contains("--places 30"), "{e}");
 }
 
 #[test]

@@ -282,6 +282,14 @@ pub fn verify(
                 })?,
         ),
     };
+    if opts.places > crate::Rounding::MAX_SCALE {
+        return Err(format!(
+            "--places {}: at most {} decimal places 小数位数最多 {}",
+            opts.places,
+            crate::Rounding::MAX_SCALE,
+            crate::Rounding::MAX_SCALE
+        ));
+    }
     let prop = compile(base, src, reformed.is_some() || increase.is_some())?;
     let mut exprs: Vec<&Expression> = base.expressions().into_iter().map(|(_, e)| e).collect();
     if let Some(r) = reformed {
@@ -377,6 +385,13 @@ pub fn verify(
         if base.params_at(from).is_ok() && !dates.contains(&from) {
             dates.insert(0, from);
         }
+    }
+    if dates.is_empty() {
+        v.outcome = not(
+            "no date to check: the first date is after the pack's validity 起始日期晚于规则包有效期"
+                .into(),
+        );
+        return Ok(v);
     }
     let tags: Vec<u32> = tags.into_iter().collect();
 
