@@ -234,3 +234,16 @@ impl From<EvalError> for Error {
         Error::Eval(e)
     }
 }
+
+impl Error {
+    /// An internal error: a bug in huimin, with `what` happened.
+    pub fn internal(what: &str) -> Error {
+        Error::Internal {
+            code: "internal",
+            message: Text::new(
+                format!("huimin 内部错误（是 huimin 的缺陷，不是数据或政策包的问题，请连同引发它的输入一起报告）：{what}"),
+                format!("internal error in huimin (a bug, not a problem with the data or the pack; please report it with the input that caused it): {what}"),
+            ),
+        }
+    }
+}

@@ -498,13 +498,7 @@ pub fn error_kind(e: &Error) -> &'static str {
 /// The error a binding gives for a panic it caught (there should be none): kind and code
 /// `internal`, `what` the panic's message, and a request to report it.
 pub fn internal(what: &str) -> Error {
-    Error::Internal {
-        code: "internal",
-        message: Text::new(
-            format!("huimin 内部错误（是 huimin 的缺陷，不是数据或政策包的问题，请连同引发它的输入一起报告）：{what}"),
-            format!("internal error in huimin (a bug, not a problem with the data or the pack; please report it with the input that caused it): {what}"),
-        ),
-    }
+    Error::internal(what)
 }
 
 /// A tally's state as JSON: what a worker that totalled part of a population sends back, to

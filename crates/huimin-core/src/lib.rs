@@ -61,6 +61,7 @@
 //! | registry | `registry` | [`Registry`]: a deployment's packs loaded once, with their values, selected by date and kind |
 //! | conformance cases | `cases` | a case file (participant, date, values, expected decision or error) run and matched, and the rules no case exercises |
 //! | properties | `verify` | a property over every participant (bounds, comparisons with a reform) checked by splitting the input space into boxes and running the rules over affine amounts; counterexamples confirmed by the exact engine |
+//! | what would change | `whatif` | [`Policy::what_would_change`]: the minimal changes of inputs that reach a goal, cited; [`Policy::evaluate_partial`]: a half-filled form's range of answers and the inputs still worth asking |
 //! | household screening | `screen` | [`Registry::screen`]: every program in force for every member of a household, with yearly totals |
 //! | program audit | `program` | a program's accounts, fees, schedule, staffing and averages under its pack; workflow it cannot see as notes |
 //! | bindings | `ffi` | JSON in / JSON out for Python, WASM and the CLI: participants, `as_of`, evaluate, validate, info, input schema, error JSON, the flat output row |
@@ -109,6 +110,7 @@ mod simulate;
 pub mod tally;
 pub mod text;
 pub mod verify;
+pub mod whatif;
 
 /// This engine's version (the crate's): the `engine` of every decision's receipt.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -125,3 +127,4 @@ pub use screen::{Household, Screening};
 pub use simulate::{tally_people, SLICE};
 pub use tally::Tally;
 pub use text::Text;
+pub use whatif::{Goal, Partial, WhatIf, WhatIfOptions};

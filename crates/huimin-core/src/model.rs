@@ -244,6 +244,29 @@ pub enum FieldType {
     Date,
 }
 
+/// Whether a person can act on an input (hours chosen, an application made, a certification
+/// obtained) or it is a fact about them (age, hukou): a what-if suggests the first and says
+/// what "would apply if" of the second.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Acts {
+    /// Something the person can do.
+    Action,
+    /// A fact about the person.
+    #[default]
+    Fact,
+}
+
 /// A field every pack may read without declaring its type: the standard vocabulary.
 #[derive(Debug, Clone, Copy)]
 pub struct StandardField {
@@ -264,6 +287,8 @@ pub struct StandardField {
     /// For a quantity used over time, the period it counts, as a pack's `period` id
     /// (`month`: class-hours a month): a pack of another period must not read it as its own.
     pub per: Option<&'static str>,
+    /// Whether a person can act on it.
+    pub acts: Acts,
 }
 
 const fn num(
@@ -283,6 +308,15 @@ const fn num(
         max,
         choices: &[],
         per: None,
+        acts: Acts::Fact,
+    }
+}
+
+/// A field a person can act on.
+const fn action(f: StandardField) -> StandardField {
+    StandardField {
+        acts: Acts::Action,
+        ..f
     }
 }
 
@@ -311,6 +345,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             ("senior", "高中", "Senior secondary"),
         ],
         per: None,
+        acts: Acts::Fact,
     },
     StandardField {
         name: "hukou_district",
@@ -321,6 +356,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
         per: None,
+        acts: Acts::Fact,
     },
     StandardField {
         name: "residence_district",
@@ -331,6 +367,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
         per: None,
+        acts: Acts::Fact,
     },
     num(
         "disability_grade",
@@ -353,6 +390,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             ("fully_disabled", "完全失能", "Fully disabled"),
         ],
         per: None,
+        acts: Acts::Fact,
     },
     StandardField {
         name: "living_situation",
@@ -372,8 +410,9 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             ("institution", "住养老机构", "Lives in an institution"),
         ],
         per: None,
+        acts: Acts::Fact,
     },
-    per(
+    action(per(
         num(
             "class_hours",
             FieldType::Decimal,
@@ -383,8 +422,8 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             Some(10_000),
         ),
         "month",
-    ),
-    per(
+    )),
+    action(per(
         num(
             "class_hours_semester",
             FieldType::Decimal,
@@ -394,8 +433,8 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             Some(10_000),
         ),
         "semester",
-    ),
-    per(
+    )),
+    action(per(
         num(
             "days",
             FieldType::Decimal,
@@ -405,8 +444,8 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             Some(31),
         ),
         "month",
-    ),
-    per(
+    )),
+    action(per(
         num(
             "months",
             FieldType::Decimal,
@@ -416,8 +455,8 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             Some(12),
         ),
         "year",
-    ),
-    per(
+    )),
+    action(per(
         num(
             "service_hours",
             FieldType::Decimal,
@@ -427,7 +466,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
             Some(10_000),
         ),
         "month",
-    ),
+    )),
     num(
         "monthly_income",
         FieldType::Decimal,
@@ -445,6 +484,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
         per: None,
+        acts: Acts::Fact,
     },
     StandardField {
         name: "local_hukou",
@@ -455,6 +495,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
         per: None,
+        acts: Acts::Fact,
     },
     StandardField {
         name: "local_residence",
@@ -465,6 +506,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
         per: None,
+        acts: Acts::Fact,
     },
     StandardField {
         name: "applied",
@@ -475,6 +517,7 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
         max: None,
         choices: &[],
         per: None,
+        acts: Acts::Action,
     },
 ];
 
@@ -533,6 +576,8 @@ pub struct StandardTag {
     /// Statuses it entails (低保 is 家庭经济困难): a pack that reads one of those and not this
     /// one reads it as given.
     pub implies: &'static [&'static str],
+    /// Whether a person can act on it (a certification one applies for) or it is a fact.
+    pub acts: Acts,
 }
 
 const fn tag(
@@ -548,6 +593,15 @@ const fn tag(
         en,
         aliases,
         implies,
+        acts: Acts::Fact,
+    }
+}
+
+/// A status a person obtains by applying for its certification.
+const fn certified(t: StandardTag) -> StandardTag {
+    StandardTag {
+        acts: Acts::Action,
+        ..t
     }
 }
 
@@ -556,7 +610,7 @@ const fn tag(
 /// households beside 建档立卡 and 低保 (Nanjing's 等, Jilin's 其他贫困家庭) and one that
 /// names all of them read one record alike.
 pub const STANDARD_TAGS: &[StandardTag] = &[
-    tag(
+    certified(tag(
         "dibao",
         "低保",
         "Minimum living allowance (低保)",
@@ -569,15 +623,15 @@ pub const STANDARD_TAGS: &[StandardTag] = &[
             "是否低保",
         ],
         &["hardship"],
-    ),
-    tag(
+    )),
+    certified(tag(
         "tekun",
         "特困人员",
         "Extreme poverty (特困)",
         &["特困", "特困供养", "特困供养人员", "是否特困"],
         &["hardship"],
-    ),
-    tag(
+    )),
+    certified(tag(
         "jianka",
         "建档立卡贫困户",
         "Registered poverty (建档立卡)",
@@ -590,15 +644,15 @@ pub const STANDARD_TAGS: &[StandardTag] = &[
             "jiandang_lika",
         ],
         &["hardship"],
-    ),
-    tag(
+    )),
+    certified(tag(
         "low_income",
         "低收入家庭",
         "Low-income household (低收入)",
         &["低收入", "低收入户", "低收入家庭", "是否低收入"],
         &[],
-    ),
-    tag(
+    )),
+    certified(tag(
         "hardship",
         "家庭经济困难",
         "Economically difficult household",
@@ -610,7 +664,7 @@ pub const STANDARD_TAGS: &[StandardTag] = &[
             "是否家庭经济困难",
         ],
         &[],
-    ),
+    )),
     tag(
         "sanwu",
         "“三无”人员",
@@ -654,13 +708,13 @@ pub const STANDARD_TAGS: &[StandardTag] = &[
         &["双职工", "双职工家庭", "是否双职工"],
         &[],
     ),
-    tag(
+    certified(tag(
         "low_middle_income",
         "中低收入家庭",
         "Low- or middle-income household",
         &["中低收入", "中低收入家庭"],
         &[],
-    ),
+    )),
     tag(
         "youfu",
         "重点优抚对象",

@@ -271,6 +271,19 @@ pub(crate) fn compile(
             None,
         );
     }
+    for name in pack.acts.keys() {
+        if !fields.iter().any(|f| &f.name == name) && !tags.iter().any(|(t, _)| t == name) {
+            c.error_at(
+                Pos::of(&pack.id),
+                "unknown_name",
+                format!(
+                    "`acts`: `{name}` is neither an input nor a tag of the pack \
+                     `acts` 中的 `{name}` 不是本规则包的输入或标签"
+                ),
+                None,
+            );
+        }
+    }
     let params = inputs::params(&pack, &mut c, &fields);
     let choice_ids = fields
         .iter()

@@ -94,6 +94,11 @@ impl TagSet {
             self.0 |= 1u128 << i;
         }
     }
+    pub fn remove(&mut self, i: u32) {
+        if (i as usize) < Self::CAPACITY {
+            self.0 &= !(1u128 << i);
+        }
+    }
     pub fn contains(&self, i: u32) -> bool {
         (i as usize) < Self::CAPACITY && self.0 & (1u128 << i) != 0
     }

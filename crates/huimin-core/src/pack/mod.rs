@@ -171,6 +171,11 @@ pub struct Pack {
     /// The household statuses and other tags a participant may carry.
     #[serde(default)]
     pub tags: IndexMap<String, Text>,
+    /// Which inputs and tags a person can act on (`action`: hours chosen, an application made,
+    /// a certification obtained) and which are facts (`fact`: age, hukou), where this pack
+    /// differs from the vocabulary; a pack's own inputs and tags are facts unless named here.
+    #[serde(default)]
+    pub acts: IndexMap<String, crate::model::Acts>,
     /// Named numbers with effective-dated values.
     #[serde(default)]
     pub parameters: IndexMap<String, ParamDecl>,
