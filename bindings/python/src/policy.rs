@@ -132,6 +132,39 @@ impl PyPolicy {
         })
     }
 
+    /// What would take a participant (a JSON object) to `goal` as of a date, changing at most
+    /// `max_changes` inputs, with the GIL released; returns the what-if's JSON.
+    #[pyo3(signature = (participant, as_of, goal, max_changes = None))]
+    fn what_if_json(
+        &self,
+        py: Python<'_>,
+        participant: &str,
+        as_of: &str,
+        goal: &str,
+        max_changes: Option<usize>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            py.detach(|| ffi::what_if(&self.inner, participant, as_of, goal, max_changes))
+                .map_err(|e| core_err(py, &e))
+        })
+    }
+
+    /// A half-filled form (a JSON object; `unknown` the inputs not yet known, default the
+    /// required ones it lacks) as of a date, with the GIL released; returns the JSON answer.
+    #[pyo3(signature = (participant, as_of, unknown = Vec::new()))]
+    fn partial_json(
+        &self,
+        py: Python<'_>,
+        participant: &str,
+        as_of: &str,
+        unknown: Vec<String>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            py.detach(|| ffi::partial(&self.inner, participant, as_of, &unknown))
+                .map_err(|e| core_err(py, &e))
+        })
+    }
+
     /// Evaluates every row of an Arrow table (anything with `__arrow_c_stream__`) with the GIL
     /// released, on `threads` threads (default: all cores); one output row per input row, and
     /// the standard fields given that the pack does not read.

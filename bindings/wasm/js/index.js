@@ -193,6 +193,26 @@ export class Policy {
     return JSON.parse(call(() => raw.evaluate(participantJson(participant), isoDate(asOf), explain)));
   }
 
+  /**
+   * "What would change my result?": the minimal changes of at most `options.maxChanges` inputs
+   * that take a participant to `goal` (`eligible`, `pay_less`, `receive_more`, `group:ID`).
+   */
+  whatWouldChange(participant, asOf, goal = 'pay_less', options = {}) {
+    const raw = this.#handle();
+    const k = options.maxChanges === undefined ? undefined : Number(options.maxChanges);
+    return JSON.parse(call(() => raw.whatIf(participantJson(participant), isoDate(asOf), String(goal), k)));
+  }
+
+  /**
+   * A half-filled form: eligibility, the ranges of the amounts over every value of the
+   * `unknown` inputs (default: the required ones not given), and which of them still matter.
+   */
+  evaluatePartial(participant, asOf, unknown = []) {
+    const raw = this.#handle();
+    const names = Array.from(unknown, String);
+    return JSON.parse(call(() => raw.partial(participantJson(participant), isoDate(asOf), names)));
+  }
+
   /** Every problem with a participant, `{path, code, message: {zh, en}}`; empty when valid. */
   validate(participant) {
     const raw = this.#handle();

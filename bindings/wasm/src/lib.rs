@@ -94,6 +94,30 @@ impl RawPolicy {
         ffi::evaluate(&self.inner, participant, as_of, explain).map_err(throw)
     }
 
+    /// What would take a participant (JSON text) to `goal` as of a date, changing at most
+    /// `max_changes` inputs; returns the what-if as JSON text.
+    #[wasm_bindgen(js_name = whatIf)]
+    pub fn what_if(
+        &self,
+        participant: &str,
+        as_of: &str,
+        goal: &str,
+        max_changes: Option<usize>,
+    ) -> Result<String, JsValue> {
+        ffi::what_if(&self.inner, participant, as_of, goal, max_changes).map_err(throw)
+    }
+
+    /// A half-filled form (JSON text; `unknown` the inputs not yet known, empty for the
+    /// required ones it lacks) as of a date; returns the answer as JSON text.
+    pub fn partial(
+        &self,
+        participant: &str,
+        as_of: &str,
+        unknown: Vec<String>,
+    ) -> Result<String, JsValue> {
+        ffi::partial(&self.inner, participant, as_of, &unknown).map_err(throw)
+    }
+
     /// Checks a participant (JSON text) against the pack's schema; returns the JSON array of
     /// `{path, code, message: {zh, en}}` (empty when it can be evaluated).
     pub fn validate(&self, participant: &str) -> String {

@@ -187,6 +187,8 @@ fn generated() -> String {
     g.subschema_for::<Error>();
     g.subschema_for::<huimin_core::Screening>();
     g.subschema_for::<huimin_core::Diff>();
+    g.subschema_for::<huimin_core::WhatIf>();
+    g.subschema_for::<huimin_core::Partial>();
     let defs = g.take_definitions(true);
     let mut names: Vec<&String> = defs.keys().collect();
     names.sort_by_key(|n| ts_name(n));

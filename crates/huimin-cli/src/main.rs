@@ -15,10 +15,11 @@ mod serve;
 mod simulate;
 mod test;
 mod verify;
+mod whatif;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use huimin_core::{EvalOptions, Policy};
+use huimin_core::{EvalOptions, Goal, Policy, WhatIfOptions};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -90,6 +91,20 @@ enum Command {
         /// The values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
         #[arg(long)]
         values: Option<PathBuf>,
+        /// Instead of the decision, what would reach this goal: `eligible`, `pay_less`,
+        /// `receive_more` or `group:ID` (the minimal changes of inputs, cited).
+        #[arg(long, value_name = "GOAL", conflicts_with_all = ["explain", "partial"])]
+        what_if: Option<String>,
+        /// With --what-if: the most inputs one change may touch (1 to 4).
+        #[arg(long, default_value_t = 2, requires = "what_if", value_parser = clap::value_parser!(u8).range(1..=4))]
+        max_changes: u8,
+        /// Instead of the decision, a half-filled form's range of answers over the inputs not
+        /// given (or those of --unknown), and which of them still matter.
+        #[arg(long, conflicts_with = "explain")]
+        partial: bool,
+        /// With --partial: the unknown inputs and tags, comma-separated.
+        #[arg(long, value_delimiter = ',', requires = "partial")]
+        unknown: Vec<String>,
     },
     /// Evaluate a whole population under a pack and its reforms at once, and print the totals:
     /// by group (--by), weighed (--weight), with winners and losers under each reform.
@@ -385,10 +400,31 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             format,
             encoding,
             values,
+            what_if,
+            max_changes,
+            partial,
+            unknown,
         } => {
             let policy = load(&pack, values.as_deref())?;
             let source = input::open(&participants, encoding)?;
             let as_of = as_of.unwrap_or_else(today);
+            let ask = match (what_if, partial) {
+                (Some(goal), _) => Some(whatif::Ask::WhatIf(
+                    Goal::parse(&goal).map_err(|e| Fail {
+                        code: 2,
+                        message: e.to_string(),
+                    })?,
+                    WhatIfOptions {
+                        max_changes: usize::from(max_changes),
+                        ..WhatIfOptions::default()
+                    },
+                )),
+                (None, true) => Some(whatif::Ask::Partial(unknown)),
+                (None, false) => None,
+            };
+            if let Some(ask) = ask {
+                return whatif::run(&policy, source, as_of, &ask, format);
+            }
             let options = EvalOptions { explain };
             let mut out = output::Decisions::start(&policy, format, explain)?;
             let mut failed = false;

@@ -124,7 +124,7 @@ impl std::fmt::Display for Severity {
 pub struct InputError {
     /// The field path.
     pub path: String,
-    /// Stable code: `missing`, `wrong_type`, `out_of_range`, `unknown_tag`, `unknown_field`, `unknown_choice`.
+    /// Stable code: `missing`, `wrong_type`, `out_of_range`, `unknown_tag`, `unknown_field`, `unknown_choice`, `unknown_goal`.
     pub code: &'static str,
     /// What is wrong, for a form to show next to the field.
     pub message: Text,

@@ -223,6 +223,51 @@ pub fn evaluate(
     Ok(to_json(&d))
 }
 
+/// What would take a participant (JSON text) to `goal` (`eligible`, `pay_less`,
+/// `receive_more`, `group:ID`) as of a date, changing at most `max_changes` inputs (default
+/// 2, at most 4): the [`crate::WhatIf`] as JSON text.
+pub fn what_if(
+    policy: &Policy,
+    participant_json: &str,
+    date: &str,
+    goal: &str,
+    max_changes: Option<usize>,
+) -> Result<String, Error> {
+    let (p, date) = request(participant_json, date)?;
+    let goal = crate::Goal::parse(goal)?;
+    let mut opts = crate::WhatIfOptions::default();
+    match max_changes {
+        None => {}
+        Some(k @ 1..=4) => opts.max_changes = k,
+        Some(k) => {
+            return Err(Error::Input {
+                errors: vec![InputError {
+                    path: "max_changes".into(),
+                    code: "out_of_range",
+                    message: Text::new(
+                        format!("max_changes 为 {k}：应在 1 至 4 之间"),
+                        format!("max_changes is {k}: expected 1 to 4"),
+                    ),
+                }],
+            })
+        }
+    }
+    Ok(to_json(&policy.what_would_change(&p, date, &goal, opts)?))
+}
+
+/// A half-filled form (a participant as JSON text, `unknown` the inputs and tags not yet
+/// known; when empty, the required inputs it does not give) as of a date: the
+/// [`crate::Partial`] as JSON text.
+pub fn partial(
+    policy: &Policy,
+    participant_json: &str,
+    date: &str,
+    unknown: &[String],
+) -> Result<String, Error> {
+    let (p, date) = request(participant_json, date)?;
+    Ok(to_json(&policy.evaluate_partial(&p, date, unknown)?))
+}
+
 /// Screens a household given as JSON text (`{"id", "members": [...]}`) under every program of
 /// `registry` in force on `date` (of one `place`, when given): the [`crate::Screening`] as
 /// JSON text.

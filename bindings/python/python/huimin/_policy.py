@@ -331,6 +331,43 @@ class Policy:
         text = self._core.evaluate_json(_participant_json(participant), _frames.as_of_text(as_of), explain)
         return Decision(text)
 
+    def what_would_change(
+        self,
+        participant: Mapping[str, Any],
+        as_of: DateLike,
+        goal: str = "pay_less",
+        *,
+        max_changes: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """What would take a participant to ``goal`` (``"eligible"``, ``"pay_less"``,
+        ``"receive_more"`` or ``"group:ID"``): the minimal changes of at most ``max_changes``
+        inputs (default 2), each with its outcome, the rules it changes and their clauses, and
+        ``says`` in zh/en. The core's JSON as plain data, amounts as exact decimal strings
+        (``"168.00"``) — the same answer as Rust, WASM and ``huimin eval --what-if``. Raises
+        :class:`huimin.InputError` for bad data or an unknown goal."""
+        text = self._core.what_if_json(
+            _participant_json(participant), _frames.as_of_text(as_of), goal, max_changes
+        )
+        result: Dict[str, Any] = json.loads(text)
+        return result
+
+    def evaluate_partial(
+        self,
+        participant: Mapping[str, Any],
+        as_of: DateLike,
+        unknown: Optional[Sequence[str]] = None,
+    ) -> Dict[str, Any]:
+        """A half-filled form: ``eligible`` (``"yes"``, ``"no"`` or ``"depends"`` on
+        ``depends_on``), the least and greatest ``net_fee`` and ``subsidy_total`` over every
+        value of the ``unknown`` inputs and tags (default: the required inputs not given),
+        ``still_matter`` (ask them) and ``settled`` (stop asking). Plain data, amounts as exact
+        decimal strings."""
+        text = self._core.partial_json(
+            _participant_json(participant), _frames.as_of_text(as_of), list(unknown or [])
+        )
+        result: Dict[str, Any] = json.loads(text)
+        return result
+
     def evaluate_frame(
         self,
         frame: Any,

@@ -23,12 +23,11 @@ use crate::verify::search::{Case, Flow, Leaf, Pins, Run};
 use crate::verify::{compile, Compiled, Options, PropertySource, VARS};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What a participant wants to reach.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case", tag = "goal", content = "group")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Goal {
     /// Become eligible.
     Eligible,
@@ -55,6 +54,17 @@ impl Goal {
     }
 }
 
+impl std::fmt::Display for Goal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Goal::Eligible => f.write_str("eligible"),
+            Goal::PayLess => f.write_str("pay_less"),
+            Goal::ReceiveMore => f.write_str("receive_more"),
+            Goal::Group(g) => write!(f, "group:{g}"),
+        }
+    }
+}
+
 fn unknown_goal(g: &str) -> Error {
     Error::Input {
         errors: vec![InputError {
@@ -71,7 +81,7 @@ fn unknown_goal(g: &str) -> Error {
 }
 
 /// Bounds on the work of one what-if.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct WhatIfOptions {
     /// The most inputs one suggestion changes.
     pub max_changes: usize,
@@ -92,11 +102,10 @@ impl Default for WhatIfOptions {
 }
 
 /// The answer to "what would change my result?".
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WhatIf {
-    /// The goal.
-    #[serde(flatten)]
-    pub goal: Goal,
+    /// The goal: `eligible`, `pay_less`, `receive_more` or `group:ID`.
+    pub goal: String,
     /// The date.
     pub as_of: NaiveDate,
     /// The outcome now.
@@ -117,7 +126,7 @@ pub struct WhatIf {
 }
 
 /// The outcome of one participant.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     /// Eligible or not.
     pub eligible: bool,
@@ -141,7 +150,7 @@ impl Outcome {
 }
 
 /// One way to reach the goal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Suggestion {
     /// The inputs it changes.
     pub changes: Vec<Change>,
@@ -157,7 +166,7 @@ pub struct Suggestion {
 }
 
 /// One input changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// The input or tag.
     pub input: String,
@@ -177,7 +186,7 @@ pub struct Change {
 }
 
 /// A range of values of a numeric input, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Span {
     /// Its least value.
     pub min: Decimal,
@@ -186,7 +195,7 @@ pub struct Span {
 }
 
 /// A rule whose result differs with the changes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RuleChange {
     /// The rule's id.
     pub rule: String,
@@ -258,7 +267,7 @@ impl Policy {
         };
         let prop = compile(self, &src, false).map_err(|e| Error::internal(&e))?;
         let mut answer = WhatIf {
-            goal: goal.clone(),
+            goal: goal.to_string(),
             as_of,
             now: Outcome::of(&now),
             met,
@@ -280,7 +289,7 @@ impl Policy {
             };
             search.run(opts, &mut answer);
         }
-        answer.says = words::summary(self, &answer);
+        answer.says = words::summary(self, goal, &answer);
         Ok(answer)
     }
 }

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The answers a half-filled form can still have.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Partial {
     /// The date.
     pub as_of: NaiveDate,
@@ -42,7 +42,7 @@ pub struct Partial {
 }
 
 /// Eligibility over the completions of a form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Eligibility {
     /// Eligible, whatever the unknown inputs are.
@@ -54,7 +54,7 @@ pub enum Eligibility {
 }
 
 /// The least and greatest of an amount, each reached by some completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Range {
     /// The least.
     pub min: Money,

@@ -44,12 +44,12 @@ pub(super) fn tag(label: &Text, add: bool) -> Text {
     if add {
         Text::new(
             format!("具有「{}」身份", label.zh),
-            format!("with {}", label.en),
+            format!("holding the status “{}”", label.en),
         )
     } else {
         Text::new(
             format!("不具有「{}」身份", label.zh),
-            format!("without {}", label.en),
+            format!("without the status “{}”", label.en),
         )
     }
 }
@@ -153,8 +153,8 @@ pub(super) fn labelled(label: &Text, v: Text) -> Text {
 }
 
 /// The whole answer in a sentence or two.
-pub(super) fn summary(p: &Policy, w: &WhatIf) -> Text {
-    let goal = goal_words(p, &w.goal);
+pub(super) fn summary(p: &Policy, goal: &Goal, w: &WhatIf) -> Text {
+    let goal = goal_words(p, goal);
     if w.met {
         return Text::new(
             format!("已经{}，无需改变。", goal.zh),
