@@ -159,6 +159,7 @@ impl Policy {
                 max_boxes: MAX_BOXES,
                 from: None,
             },
+            used: std::cell::Cell::new(0),
         };
         let (yes, no) = ctx.ranges(&mut part)?;
         part.eligible = match (yes, no) {
@@ -271,9 +272,20 @@ struct Ctx<'a> {
     policy: &'a Policy,
     pins: &'a Pins,
     opts: Options,
+    /// The boxes run so far, over every search of this evaluation.
+    used: std::cell::Cell<usize>,
 }
 
 impl Ctx<'_> {
+    /// The boxes left of the evaluation's budget.
+    fn left(&self) -> usize {
+        self.opts.max_boxes.saturating_sub(self.used.get())
+    }
+
+    fn spent(&self, boxes: usize) {
+        self.used.set(self.used.get().saturating_add(boxes));
+    }
+
     /// The ranges of the net fee and the subsidies, and whether some completion is eligible
     /// and some is not: the extremes of each box's corners, then proved over every completion.
     fn ranges(&self, part: &mut Partial) -> Result<(bool, bool), Error> {
@@ -302,7 +314,7 @@ impl Ctx<'_> {
             Run::new(p, None, &truth, None, self.pins, self.opts).map_err(|why| internal(&why))?;
         let mut count = (0, 0);
         let mut failed: Option<Error> = None;
-        let walked = run.walk(self.opts.max_boxes, &mut count, |case, lo, hi, leaf| {
+        let walked = run.walk(self.left(), &mut count, |case, lo, hi, leaf| {
             if leaf == Leaf::Error && lo != hi {
                 return Flow::Split;
             }
@@ -317,6 +329,7 @@ impl Ctx<'_> {
             }
             Flow::Next
         });
+        self.spent(count.0);
         if let Err(why) = walked {
             part.proven = false;
             part.notes.push(Text::new(
@@ -451,7 +464,7 @@ impl Ctx<'_> {
         };
         let mut outcome = Verdict::Holds;
         let mut count = (0, 0);
-        let walked = run.walk(self.opts.max_boxes, &mut count, |case, lo, hi, leaf| {
+        let walked = run.walk(self.left(), &mut count, |case, lo, hi, leaf| {
             if leaf == Leaf::True {
                 return Flow::Next;
             }
@@ -467,6 +480,7 @@ impl Ctx<'_> {
                 }
             }
         });
+        self.spent(count.0);
         Ok(match walked {
             Ok(()) => outcome,
             Err(why) => Verdict::NotDecided { why },
