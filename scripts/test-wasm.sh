@@ -57,7 +57,7 @@ run_node_tests() { # label file...
 
 FAILED=0
 section "node --test: conformance cases and the JS API"
-run_node_tests node "$TESTS/conformance.test.mjs" "$TESTS/api.test.mjs" "$TESTS/ffi.test.mjs" || FAILED=1
+run_node_tests node "$TESTS/conformance.test.mjs" "$TESTS/api.test.mjs" "$TESTS/ffi.test.mjs" "$TESTS/whatif.test.mjs" || FAILED=1
 
 section "node --test: the demo in headless Chromium (playwright-core)"
 run_node_tests chromium "$TESTS/demo.browser.test.mjs" || FAILED=1

@@ -52,6 +52,14 @@ const UI = {
     assumptions: '标有“估算”的结果依据下列政策原文未给出的数值：',
     documents: '申请时需提交',
     elsewhere: '同一个孩子在其他项目中',
+    partial_title: '还需要填写什么',
+    cheaper_title: '怎样可以少交',
+    join_title: '怎样可以参加',
+    depends: (names) => `取决于${names.join('、')}`,
+    between: (a, b) => (a === b ? `${a} 元` : `${a} 至 ${b} 元`),
+    still: '仍会影响结果：',
+    settled: '不再影响结果，可不填：',
+    fact: '如果情况如此（不是可以选择的）',
     status: {
       eligible: (a, per) => `符合：家庭支付 ${a} 元${per}`,
       not_eligible: '不符合',
@@ -106,6 +114,14 @@ const UI = {
     assumptions: 'Results marked “estimate” rest on these values, which the policy document does not state:',
     documents: 'What to bring when you apply',
     elsewhere: 'The same child under the other programs',
+    partial_title: 'What is still needed',
+    cheaper_title: 'How to pay less',
+    join_title: 'How to become eligible',
+    depends: (names) => `depends on ${names.join(', ')}`,
+    between: (a, b) => (a === b ? `¥${a}` : `¥${a} to ¥${b}`),
+    still: 'Still changes the result: ',
+    settled: 'No longer changes it, may be left blank: ',
+    fact: 'if this were so (not a choice)',
     status: {
       eligible: (a, per) => `eligible: the family pays ${a} yuan ${per}`,
       not_eligible: 'not eligible',
@@ -345,6 +361,56 @@ function renderDecision(d) {
     : '');
 }
 
+// "What would change": with the form complete, the cited changes that lower the fee (or make the
+// child eligible); half-filled, the range of results still possible and which blanks matter.
+function labelOf(name) {
+  const f = current.schema.fields.find((x) => x.name === name) || current.schema.tags.find((x) => x.id === name);
+  return f ? label(f.label) : name;
+}
+
+function renderCheaper(d, p, asOf) {
+  const goal = d.eligible ? 'pay_less' : 'eligible';
+  let w;
+  try {
+    w = current.policy.whatWouldChange(p, asOf, goal);
+  } catch (e) {
+    if (!(e instanceof HuiminError)) throw e;
+    $('#cheaper').hidden = true;
+    return;
+  }
+  const item = (s) => {
+    const cite = s.rules.map((r) => r.cite).find(Boolean);
+    const fact = s.acts === 'fact' ? ` <span class="fact">（${esc(t().fact)}）</span>` : '';
+    return `<li class="act-${esc(s.acts)}" data-inputs="${esc(s.changes.map((c) => c.input).join(','))}" data-net="${esc(s.then.net_fee)}">${esc(label(s.says))}${fact}${citation(cite)}</li>`;
+  };
+  $('#cheaper').hidden = false;
+  $('#cheaper').innerHTML = `<h3>${esc(goal === 'pay_less' ? t().cheaper_title : t().join_title)}</h3>${w.suggestions.length
+    ? `<ul>${w.suggestions.map(item).join('')}</ul>`
+    : `<p>${esc(label(w.says))}</p>`}`;
+}
+
+function renderPartial(p, asOf) {
+  let part;
+  try {
+    part = current.policy.evaluatePartial(p, asOf);
+  } catch (e) {
+    if (!(e instanceof HuiminError)) throw e;
+    $('#partial').hidden = true;
+    return;
+  }
+  const eligible = part.eligible === 'yes' ? t().yes_eligible : part.eligible === 'no' ? t().not_eligible : t().depends(part.depends_on.map(labelOf));
+  const chips = (names) => names.map((n) => `<span class="chip" data-input="${esc(n)}">${esc(labelOf(n))}</span>`).join(' ');
+  $('#partial').hidden = false;
+  $('#partial').innerHTML = `<h3>${esc(t().partial_title)}</h3>
+    <dl class="summary">
+      <dt>${esc(t().eligible)}</dt><dd id="p-eligible" data-value="${esc(part.eligible)}">${esc(eligible)}</dd>
+      <dt>${esc(t().net)}</dt><dd id="p-net" data-min="${esc(part.net_fee.min)}" data-max="${esc(part.net_fee.max)}">${esc(t().between(part.net_fee.min, part.net_fee.max))}</dd>
+      <dt>${esc(t().subsidy_total)}</dt><dd id="p-subsidy" data-min="${esc(part.subsidy_total.min)}" data-max="${esc(part.subsidy_total.max)}">${esc(t().between(part.subsidy_total.min, part.subsidy_total.max))}</dd>
+    </dl>
+    ${part.still_matter.length ? `<p id="p-still">${esc(t().still)}${chips(part.still_matter)}</p>` : ''}
+    ${part.settled.length ? `<p id="p-settled">${esc(t().settled)}${chips(part.settled)}</p>` : ''}`;
+}
+
 function showMessages(errors) {
   const fieldNames = new Set(current.schema.fields.map((f) => f.name));
   for (const el of document.querySelectorAll('.msg')) el.textContent = '';
@@ -391,8 +457,13 @@ function update() {
   const all = failure && failure.kind === 'input' ? failure.errors : errors;
   const { missing, shown } = showMessages(all);
   $('#outcome').hidden = decision === null;
+  // Half-filled: only required inputs missing, nothing invalid.
+  const halfFilled = !decision && !failure && errors.length > 0 && errors.every((e) => e.code === 'missing');
+  if (halfFilled) renderPartial(p, asOf);
+  else $('#partial').hidden = true;
   if (decision) {
     renderDecision(decision);
+    renderCheaper(decision, p, asOf);
     $('#status').textContent = '';
     $('#timing').textContent = t().timing(ms.toFixed(2));
   } else if (failure && failure.kind !== 'input') {
@@ -446,6 +517,14 @@ window.huiminDemo = {
   get packs() { return packs.map((p) => p.info.id); },
   get failed() { return failed.map((f) => ({ file: f.file, error: f.error.toJSON() })); },
   participant: () => lastParticipant,
+  /** Mean milliseconds per what-if of the current form over `n` runs. */
+  benchWhatIf(n = 100) {
+    const p = participant();
+    const asOf = $('#as_of').value;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) current.policy.whatWouldChange(p, asOf, 'pay_less');
+    return (performance.now() - t0) / n;
+  },
   /** Mean milliseconds per evaluation of the current form over `n` runs. */
   bench(n = 1000, explain = true) {
     const p = participant();

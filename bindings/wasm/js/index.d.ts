@@ -54,6 +54,12 @@ export declare class HuiminError extends Error {
   toJSON(): HuiminErrorJson;
 }
 
+/** Options of `Policy.whatWouldChange`. */
+export interface WhatIfCallOptions {
+  /** The most inputs one suggestion changes, 1 to 4 (default 2). */
+  maxChanges?: number;
+}
+
 export interface EvaluateOptions {
   /** Record the explanation steps (default true; false is faster). */
   explain?: boolean;
@@ -103,6 +109,19 @@ export declare class Policy {
   /** What `other` (a reform of this policy, or another version) changes of it. */
   diff(other: Policy): Diff;
   /**
+   * "What would change my result?": the minimal changes of at most `options.maxChanges`
+   * inputs (default 2) that take a participant to `goal` (`eligible`, `pay_less`,
+   * `receive_more`, `group:ID`), each with its outcome, the rules it changes and their
+   * clauses. Throws `HuiminError` (kind `input`) for bad data or an unknown goal.
+   */
+  whatWouldChange(participant: Participant | string, asOf: IsoDate | Date, goal?: string, options?: WhatIfCallOptions): WhatIf;
+  /**
+   * A half-filled form: eligibility (yes / no / depends), the range of the net fee and the
+   * subsidies over every value of the `unknown` inputs and tags (default: the required inputs
+   * not given), and which of them still matter. Throws `HuiminError` (kind `input`).
+   */
+  evaluatePartial(participant: Participant | string, asOf: IsoDate | Date, unknown?: string[]): PartialAnswer;
+  /**
    * Screens a household as of a date under every program of `policies` in force then (only
    * one place's with `options.where`): what each member gets, why not, or what is still
    * needed, and the yearly totals. Throws `HuiminError` (kind `input`) for a bad household.
@@ -128,6 +147,13 @@ export declare function version(): string;
 export default Policy;
 
 // ------------------------------------------------------------------ data (generated from the Rust types)
+
+/**
+ * Whether a person can act on an input (hours chosen, an application made, a certification
+ * obtained) or it is a fact about them (age, hukou): a what-if suggests the first and says
+ * what "would apply if" of the second.
+ */
+export type Acts = 'action' | 'fact';
 
 /** The split of one amount between payers; the parts sum exactly to the amount. */
 export interface Allocation {
@@ -280,6 +306,9 @@ export interface Document {
   cite: Citation | null;
 }
 
+/** Eligibility over the completions of a form. */
+export type Eligibility = 'yes' | 'no' | 'depends';
+
 /** A counted entitlement. */
 export interface Entitlement {
   /** The rule's id. */
@@ -391,11 +420,29 @@ export type HuiminErrorJson = (PackErrors & {
   message: Text;
 };
 
+/** One input changed. */
+export interface InputChange {
+  /** The input or tag. */
+  input: string;
+  /** Its label. */
+  label: Text;
+  /** Whether the person can act on it. */
+  acts: Acts;
+  /** Its value now (`true`/`false` for a tag). */
+  from: string;
+  /** The value nearest the participant's that reaches the goal. */
+  to: string;
+  /** For a number: every value that reaches the goal (with the other changes), as ranges. */
+  ranges?: Span[];
+  /** In words: "56 or fewer". */
+  says: Text;
+}
+
 /** One problem in a participant's data, at a field path such as `class_hours` or `tags[1]`. */
 export interface InputError {
   /** The field path. */
   path: string;
-  /** Stable code: `missing`, `wrong_type`, `out_of_range`, `unknown_tag`, `unknown_field`, `unknown_choice`. */
+  /** Stable code: `missing`, `wrong_type`, `out_of_range`, `unknown_tag`, `unknown_field`, `unknown_choice`, `unknown_goal`. */
   code: string;
   /** What is wrong, for a form to show next to the field. */
   message: Text;
@@ -511,6 +558,35 @@ export interface PackProblem {
   hint: string | null;
 }
 
+/** The answers a half-filled form can still have. */
+export interface PartialAnswer {
+  /** The date. */
+  as_of: IsoDate;
+  /** The inputs and tags not yet known. */
+  unknown: string[];
+  /** Eligible: yes, no, or depends on `depends_on`. */
+  eligible: Eligibility;
+  /** The unknown inputs eligibility depends on. */
+  depends_on: string[];
+  /** The least and greatest net fee over every completion. */
+  net_fee: Range;
+  /** The least and greatest subsidies due over every completion. */
+  subsidy_total: Range;
+  /** The unknown inputs that can still change the answer: ask them. */
+  still_matter: string[];
+  /** The unknown inputs that cannot change it any more: stop asking. */
+  settled: string[];
+  /**
+   * Whether the ranges and the lists are proved over every completion; when not, `notes`
+   * say why and the ranges are those of the completions run.
+   */
+  proven: boolean;
+  /** What else the answer rests on. */
+  notes: Text[];
+  /** The answer in a sentence or two. */
+  says: Text;
+}
+
 /** A charging or entitlement period. */
 export type Period = 'day' | 'week' | 'month' | 'semester' | 'year' | 'once';
 
@@ -547,6 +623,14 @@ export interface PolicyInfo {
 /** The kind of program. */
 export type ProgramKind = 'after_school' | 'elderly_care' | 'health_contract' | 'other';
 
+/** The least and greatest of an amount, each reached by some completion. */
+export interface Range {
+  /** The least. */
+  min: Money;
+  /** The greatest. */
+  max: Money;
+}
+
 /** An unmet eligibility requirement. */
 export interface Reason {
   /** The requirement's id. */
@@ -554,6 +638,22 @@ export interface Reason {
   /** Why the participant is not served. */
   message: Text;
   /** Where the requirement comes from. */
+  cite: Citation | null;
+}
+
+/** A rule whose result differs with the changes. */
+export interface RuleChange {
+  /** The rule's id. */
+  rule: string;
+  /** What kind of rule it is. */
+  kind: StepKind;
+  /** Its name. */
+  label: Text;
+  /** Its result now. */
+  from: string;
+  /** Its result with the changes. */
+  to: string;
+  /** The clause it cites. */
   cite: Citation | null;
 }
 
@@ -604,6 +704,14 @@ export interface Screening {
 /** How serious a pack problem is: errors stop the pack from loading, warnings do not. */
 export type Severity = 'error' | 'warning';
 
+/** A range of values of a numeric input, both ends included. */
+export interface Span {
+  /** Its least value. */
+  min: string;
+  /** Its greatest value. */
+  max: string;
+}
+
 /** One step of the explanation. */
 export interface Step {
   /** The rule's id (or the parameter's). */
@@ -630,6 +738,23 @@ export interface Step {
 /** Kinds of explanation step. */
 export type StepKind = 'parameter' | 'eligibility' | 'category' | 'priority' | 'fee' | 'reduction' | 'subsidy' | 'split' | 'entitlement';
 
+/** One way to reach the goal. */
+export interface Suggestion {
+  /** The inputs it changes. */
+  changes: InputChange[];
+  /**
+   * `action` when the person can make every change; `fact` when one is a fact about them
+   * (the result "would apply if" it were so).
+   */
+  acts: Acts;
+  /** The outcome with the changes, at the values nearest the participant's. */
+  then: WhatIfOutcome;
+  /** The rules whose result changes, with the clauses they cite. */
+  rules: RuleChange[];
+  /** In a sentence. */
+  says: Text;
+}
+
 /** A tag or choice with its label. */
 export interface TagInfo {
   /** Its id. */
@@ -644,4 +769,51 @@ export interface Text {
   zh: string;
   /** English. */
   en: string;
+}
+
+/** The answer to "what would change my result?". */
+export interface WhatIf {
+  /** The goal: `eligible`, `pay_less`, `receive_more` or `group:ID`. */
+  goal: string;
+  /** The date. */
+  as_of: IsoDate;
+  /** The outcome now. */
+  now: WhatIfOutcome;
+  /** Whether the goal is met already. */
+  met: boolean;
+  /**
+   * The minimal changes that reach the goal: fewest inputs first, then in the pack's order
+   * of inputs.
+   */
+  suggestions: Suggestion[];
+  /** Whether every set of at most `max_changes` inputs was tried to the end. */
+  complete: boolean;
+  /** Why not, or what else the answer rests on. */
+  notes: Text[];
+  /** The answer in a sentence or two. */
+  says: Text;
+  /** The bounds it ran under. */
+  options: WhatIfOptions;
+}
+
+/** Bounds on the work of one what-if. */
+export interface WhatIfOptions {
+  /** The most inputs one suggestion changes. */
+  max_changes: number;
+  /** The most sets of inputs tried. */
+  max_sets: number;
+  /** The most boxes run, over all the sets. */
+  max_boxes: number;
+}
+
+/** The outcome of one participant. */
+export interface WhatIfOutcome {
+  /** Eligible or not. */
+  eligible: boolean;
+  /** The net fee. */
+  net_fee: Money;
+  /** The subsidies due. */
+  subsidy_total: Money;
+  /** The priority groups entered. */
+  priority_groups: string[];
 }

@@ -193,6 +193,39 @@ test('an invalid value is marked at the field with the message from validate', a
   assert.equal(await text('#net .amt'), '170.00');
 });
 
+test('complete form: 怎样可以少交 lists the cited changes that lower the fee', async () => {
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
+  await page.waitForSelector('#cheaper:not([hidden]) li');
+  // 3.00 × h < 170 below the cap: 56 whole hours or fewer, 3.00 × 56 = 168.00; 低保 or 建档立卡 waive it.
+  const hours = page.locator('#cheaper li[data-inputs="class_hours"]');
+  assert.equal(await hours.getAttribute('data-net'), '168.00');
+  assert.match(await hours.innerText(), /每月课时数：56 或以下 → 每月缴费 168\.00 元（现为 170\.00 元）/);
+  assert.match(await hours.locator('blockquote.cite').innerText(), /每生每月不超過170元/);
+  assert.equal(await page.locator('#cheaper li[data-inputs="dibao"]').getAttribute('data-net'), '0.00');
+  assert.equal(await page.locator('#cheaper li[data-inputs="jianka"]').getAttribute('data-net'), '0.00');
+  assert.equal(await page.locator('#cheaper li').count(), 3);
+  await page.screenshot({ path: join(outDir, 'demo-whatif-zh.png'), fullPage: true });
+  const ms = await page.evaluate(() => window.huiminDemo.benchWhatIf(100));
+  const line = `browser what-if (chongqing-wanzhou-2020, 60 hours, pay_less, 100 runs): ${(ms * 1000).toFixed(0)} µs`;
+  console.log(line);
+  writeFileSync(join(outDir, 'browser-whatif-timing.txt'), `${line}\n`);
+});
+
+test('half-filled form: 还需要填写什么 shows the range still possible and the blanks that matter', async () => {
+  await fill({ stage: 'primary', grade: '3', class_hours: '' }, []);
+  await page.waitForSelector('#partial:not([hidden])');
+  assert.equal(await page.locator('#outcome').isHidden(), true);
+  // Hours unknown: 3.00 × 0 = 0.00 at least, the cap 170.00 at most; the stage given makes it eligible.
+  assert.equal(await page.getAttribute('#p-net', 'data-min'), '0.00');
+  assert.equal(await page.getAttribute('#p-net', 'data-max'), '170.00');
+  assert.equal(await page.getAttribute('#p-eligible', 'data-value'), 'yes');
+  assert.equal(await page.locator('#p-still .chip[data-input="class_hours"]').count(), 1);
+  await page.screenshot({ path: join(outDir, 'demo-partial-zh.png'), fullPage: true });
+  await page.fill('#f-class_hours', '60');
+  await page.waitForSelector('#partial[hidden]', { state: 'attached' });
+  assert.equal(await text('#net .amt'), '170.00');
+});
+
 test('per-evaluation time measured in the page', async () => {
   await fill({ stage: 'primary', grade: '3', class_hours: '60' }, ['dual_worker']);
   const explained = await page.evaluate(() => window.huiminDemo.bench(1000, true));

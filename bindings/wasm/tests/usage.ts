@@ -13,6 +13,8 @@ import {
   type PolicyInfo,
   type Step,
   type HuiminErrorJson,
+  type WhatIf,
+  type PartialAnswer,
 } from 'huimin';
 
 declare const packText: string;
@@ -73,6 +75,15 @@ try {
     console.log(e.kind, e.message, e.line, e.column, e.path);
   }
 }
+
+// What would change, and a half-filled form.
+const w: WhatIf = policy.whatWouldChange(child, '2021-03-01', 'pay_less', { maxChanges: 2 });
+const firstChange: string | undefined = w.suggestions[0]?.changes[0]?.to;
+const netThen: string | undefined = w.suggestions[0]?.then.net_fee;
+const part: PartialAnswer = policy.evaluatePartial({ stage: 'primary', grade: 3 }, '2021-03-01');
+const range: [string, string] = [part.net_fee.min, part.net_fee.max];
+const askNext: string[] = part.eligible === 'depends' ? part.depends_on : part.still_matter;
+console.log(firstChange, netThen, range, askNext, w.says.zh);
 
 // @ts-expect-error asOf must be a string or a Date
 policy.evaluate(child, 20210301);

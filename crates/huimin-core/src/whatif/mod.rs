@@ -127,6 +127,7 @@ pub struct WhatIf {
 
 /// The outcome of one participant.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "WhatIfOutcome")]
 pub struct Outcome {
     /// Eligible or not.
     pub eligible: bool,
@@ -167,6 +168,7 @@ pub struct Suggestion {
 
 /// One input changed.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "InputChange")]
 pub struct Change {
     /// The input or tag.
     pub input: String,

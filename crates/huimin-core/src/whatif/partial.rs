@@ -15,6 +15,7 @@ use serde::Serialize;
 
 /// The answers a half-filled form can still have.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PartialAnswer")]
 pub struct Partial {
     /// The date.
     pub as_of: NaiveDate,
