@@ -379,9 +379,8 @@ function renderCheaper(d, p, asOf) {
     return;
   }
   const item = (s) => {
-    const cite = s.rules.map((r) => r.cite).find(Boolean);
     const fact = s.acts === 'fact' ? ` <span class="fact">（${esc(t().fact)}）</span>` : '';
-    return `<li class="act-${esc(s.acts)}" data-inputs="${esc(s.changes.map((c) => c.input).join(','))}" data-net="${esc(s.then.net_fee)}">${esc(label(s.says))}${fact}${citation(cite)}</li>`;
+    return `<li class="act-${esc(s.acts)}" data-inputs="${esc(s.changes.map((c) => c.input).join(','))}" data-net="${esc(s.then.net_fee)}">${esc(label(s.says))}${fact}${citation(s.cite)}</li>`;
   };
   $('#cheaper').hidden = false;
   $('#cheaper').innerHTML = `<h3>${esc(goal === 'pay_less' ? t().cheaper_title : t().join_title)}</h3>${w.suggestions.length

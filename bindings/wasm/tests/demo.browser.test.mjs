@@ -201,7 +201,9 @@ test('complete form: 怎样可以少交 lists the cited changes that lower the f
   assert.equal(await hours.getAttribute('data-net'), '168.00');
   assert.match(await hours.innerText(), /每月课时数：56 或以下 → 每月缴费 168\.00 元（现为 170\.00 元）/);
   assert.match(await hours.locator('blockquote.cite').innerText(), /每生每月不超過170元/);
-  assert.equal(await page.locator('#cheaper li[data-inputs="dibao"]').getAttribute('data-net'), '0.00');
+  const dibao = page.locator('#cheaper li[data-inputs="dibao"]');
+  assert.equal(await dibao.getAttribute('data-net'), '0.00');
+  assert.match(await dibao.locator('blockquote.cite').innerText(), /對建檔立卡貧困戶和低保家庭學生減免課后服務費用/);
   assert.equal(await page.locator('#cheaper li[data-inputs="jianka"]').getAttribute('data-net'), '0.00');
   assert.equal(await page.locator('#cheaper li').count(), 3);
   await page.screenshot({ path: join(outDir, 'demo-whatif-zh.png'), fullPage: true });

@@ -26,24 +26,28 @@ pub(crate) fn run(
     let mut failed = false;
     let read = source.each(1, 64, &mut |records| {
         for rec in records {
-            let answer = rec.participant.as_ref().map_err(Clone::clone).and_then(|p| {
-                match ask {
-                    // As text: each suggestion on a line of its own, else the summary.
-                    Ask::WhatIf(goal, opts) => policy
-                        .what_would_change(p, as_of, goal, *opts)
-                        .map(|w| {
-                            let mut lines: Vec<_> =
-                                w.suggestions.iter().map(|s| s.says.clone()).collect();
-                            if lines.is_empty() || !w.complete {
-                                lines.insert(0, w.says.clone());
-                            }
-                            (serde_json::to_value(&w), lines)
-                        }),
-                    Ask::Partial(unknown) => policy
-                        .evaluate_partial(p, as_of, unknown)
-                        .map(|x| (serde_json::to_value(&x), vec![x.says.clone()])),
-                }
-            });
+            let answer = rec
+                .participant
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|p| {
+                    match ask {
+                        // As text: each suggestion on a line of its own, else the summary.
+                        Ask::WhatIf(goal, opts) => {
+                            policy.what_would_change(p, as_of, goal, *opts).map(|w| {
+                                let mut lines: Vec<_> =
+                                    w.suggestions.iter().map(|s| s.says.clone()).collect();
+                                if lines.is_empty() || !w.complete {
+                                    lines.insert(0, w.says.clone());
+                                }
+                                (serde_json::to_value(&w), lines)
+                            })
+                        }
+                        Ask::Partial(unknown) => policy
+                            .evaluate_partial(p, as_of, unknown)
+                            .map(|x| (serde_json::to_value(&x), vec![x.says.clone()])),
+                    }
+                });
             match (answer, format) {
                 (Ok((json, _)), Format::Json) => {
                     let json = json.map_err(|e| Fail::io("output", e))?;

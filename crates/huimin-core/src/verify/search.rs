@@ -594,16 +594,18 @@ impl<'p> Run<'p> {
         person
     }
 
-    /// Whether the property holds at the box's first point, by the exact engine (`None`: the
-    /// pack gives an error there).
-    pub(crate) fn holds_at(&self, case: &Case, lo: &[Decimal; VARS]) -> Option<bool> {
+    /// Whether the property holds at the box's first point, by the exact engine, or the
+    /// error the pack gives there.
+    pub(crate) fn holds_at(
+        &self,
+        case: &Case,
+        lo: &[Decimal; VARS],
+    ) -> Result<Option<bool>, crate::Error> {
         let (person, raised) = self.people(case, lo);
         let second = self
             .second()
             .map(|p| (p, raised.as_ref().unwrap_or(&person)));
-        exact(self.base, second, self.prop, &person, case.date)
-            .ok()?
-            .holds
+        exact(self.base, second, self.prop, &person, case.date).map(|one| one.holds)
     }
 
     /// The box's first point run by the exact engine: a counterexample when the property is

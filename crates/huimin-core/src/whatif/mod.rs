@@ -162,6 +162,8 @@ pub struct Suggestion {
     pub then: Outcome,
     /// The rules whose result changes, with the clauses they cite.
     pub rules: Vec<RuleChange>,
+    /// The clause of the rule the goal turns on (the fee's, the waiver's, the subsidy's).
+    pub cite: Option<Citation>,
     /// In a sentence.
     pub says: Text,
 }
@@ -366,7 +368,8 @@ impl Search<'_> {
         let mut reaching: Vec<Vec<Input>> = Vec::new();
         let mut boxes = (0usize, 0usize);
         let mut sets = 0usize;
-        let mut stopped: Option<String> = None;
+        // The sets not decided, and why: each is said in the answer.
+        let mut undecided: Vec<String> = Vec::new();
         'sizes: for size in 1..=opts.max_changes.min(VARS) {
             for set in subsets(&inputs, size) {
                 // Minimal: a superset of a set that reaches the goal is not tried.
@@ -374,10 +377,13 @@ impl Search<'_> {
                     continue;
                 }
                 sets = sets.saturating_add(1);
-                if sets > opts.max_sets {
-                    stopped = Some(format!(
-                        "stopped after {} sets of inputs 尝试了 {} 组输入后停止",
-                        opts.max_sets, opts.max_sets
+                if sets > opts.max_sets || boxes.0 >= opts.max_boxes {
+                    undecided.push(format!(
+                        "stopped after {} sets of inputs and {} boxes 尝试了 {} 组输入、{} 个区域后停止",
+                        sets.saturating_sub(1),
+                        boxes.0,
+                        sets.saturating_sub(1),
+                        boxes.0
                     ));
                     break 'sizes;
                 }
@@ -387,18 +393,16 @@ impl Search<'_> {
                         answer.suggestions.extend(self.suggest(&set, &found));
                         reaching.push(set);
                     }
-                    Err(why) => {
-                        stopped = Some(why);
-                        break 'sizes;
-                    }
+                    Err(why) => undecided.push(why),
                 }
             }
         }
-        if let Some(why) = stopped {
+        if !undecided.is_empty() {
             answer.complete = false;
+            let why = undecided.join("; ");
             answer.notes.push(Text::new(
-                format!("未能尝试全部组合：{why}"),
-                format!("not every combination was tried: {why}"),
+                format!("未能判定全部组合：{why}"),
+                format!("not every combination was decided: {why}"),
             ));
         }
     }
@@ -454,6 +458,7 @@ impl Search<'_> {
         };
         let run = Run::new(p, None, self.prop, None, &pins, options)?;
         let mut found = Vec::new();
+        let mut failed: Option<Error> = None;
         let left = opts.max_boxes.saturating_sub(boxes.0);
         let mut count = (0, 0);
         let walked = run.walk(left, &mut count, |case, lo, hi, leaf| match leaf {
@@ -466,23 +471,39 @@ impl Search<'_> {
                 Flow::Next
             }
             Leaf::False => Flow::Next,
-            Leaf::Error if lo != hi => Flow::Split,
-            Leaf::Error => {
-                if run.holds_at(case, lo) == Some(true) {
+            Leaf::Error => match run.holds_at(case, lo) {
+                // A number the deployment has not set: no change through it can be priced.
+                Err(e) if unset(&e) => {
+                    failed.get_or_insert(e);
+                    Flow::Stop
+                }
+                _ if lo != hi => Flow::Split,
+                Ok(Some(true)) => {
                     found.push(Found {
                         case: case.clone(),
                         lo: *lo,
                         hi: *hi,
                     });
+                    Flow::Next
                 }
-                Flow::Next
-            }
+                Ok(_) => Flow::Next,
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    Flow::Next
+                }
+            },
         });
         boxes.0 = boxes.0.saturating_add(count.0);
-        walked.map(|()| found).map_err(|why| {
-            let names: Vec<String> = set.iter().map(|i| self.name(*i)).collect();
-            format!("{} ({why})", names.join(" + "))
-        })
+        let names = || {
+            let n: Vec<String> = set.iter().map(|i| self.name(*i)).collect();
+            n.join(" + ")
+        };
+        if let Some(e) = failed {
+            return Err(format!("{}: {e}", names()));
+        }
+        walked
+            .map(|()| found)
+            .map_err(|why| format!("{} ({why})", names()))
     }
 
     /// The step a numeric input changes in: 1 for an integer; for a decimal, the finest place
@@ -532,12 +553,17 @@ impl Search<'_> {
                 })
                 .collect()
         };
-        let mut groups: BTreeMap<Vec<Option<Scalar>>, Vec<&Found>> = BTreeMap::new();
+        // In the order the cases come: the choices as the pack declares them.
+        let mut groups: Vec<(Vec<Option<Scalar>>, Vec<&Found>)> = Vec::new();
         for f in found {
-            groups.entry(key(&f.case)).or_default().push(f);
+            let k = key(&f.case);
+            match groups.iter_mut().find(|(g, _)| *g == k) {
+                Some((_, v)) => v.push(f),
+                None => groups.push((k, vec![f])),
+            }
         }
         let mut out = Vec::new();
-        for boxes in groups.values() {
+        for (_, boxes) in &groups {
             let Some(first) = boxes.first() else { continue };
             // The point nearest the participant's values, in steps of each input.
             let mut best: Option<(Decimal, [Decimal; VARS])> = None;
@@ -577,11 +603,13 @@ impl Search<'_> {
             } else {
                 Acts::Fact
             };
+            let rules = rule_changes(self.now, &then);
             let mut s = Suggestion {
                 changes,
                 acts,
                 then: Outcome::of(&then),
-                rules: rule_changes(self.now, &then),
+                cite: cited(self.goal, &rules),
+                rules,
                 says: Text::default(),
             };
             s.says = words::suggestion(p, self.goal, &s, self.now);
@@ -688,6 +716,14 @@ impl Search<'_> {
     }
 }
 
+/// Whether an error is a number the deployment has not set (a values file would give it).
+pub(crate) fn unset(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Eval(crate::EvalError::NotSet { .. } | crate::EvalError::NoValueInForce { .. })
+    )
+}
+
 /// Every subset of `items` of `size` elements, in lexicographic order.
 fn subsets(items: &[Input], size: usize) -> Vec<Vec<Input>> {
     let mut out = Vec::new();
@@ -734,8 +770,8 @@ fn spans(boxes: &[&Found], k: usize, step: Decimal) -> Vec<Span> {
         .iter()
         .filter_map(|b| {
             Some(Span {
-                min: *b.lo.get(k)?,
-                max: *b.hi.get(k)?,
+                min: b.lo.get(k)?.normalize(),
+                max: b.hi.get(k)?.normalize(),
             })
         })
         .collect();
@@ -773,6 +809,22 @@ fn shown(v: &Scalar) -> String {
         Scalar::Text(t) => t.clone(),
         Scalar::Date(d) => d.to_string(),
     }
+}
+
+/// The clause of the changed rule the goal is about, else of the first changed rule citing one.
+fn cited(goal: &Goal, rules: &[RuleChange]) -> Option<Citation> {
+    let about: &[StepKind] = match goal {
+        Goal::Eligible => &[StepKind::Eligibility],
+        Goal::PayLess => &[StepKind::Reduction, StepKind::Fee],
+        Goal::ReceiveMore => &[StepKind::Subsidy],
+        Goal::Group(_) => &[StepKind::Priority],
+    };
+    let first = |r: &&RuleChange| about.contains(&r.kind) && r.cite.is_some();
+    rules
+        .iter()
+        .find(first)
+        .or_else(|| rules.iter().find(|r| r.cite.is_some()))
+        .and_then(|r| r.cite.clone())
 }
 
 /// The rules whose result differs between two decisions of one participant.

@@ -1,7 +1,7 @@
 //! A half-filled form: the answers still possible over the inputs not yet given, and which of
 //! those inputs can still change it (so that a form can stop asking the others).
 
-use super::Input;
+use super::{unset, Input};
 use crate::error::{Error, InputError};
 use crate::model::{FieldType, Participant, Scalar, Value};
 use crate::money::Money;
@@ -107,6 +107,11 @@ impl Policy {
         let record = self
             .record(&filled)
             .map_err(|errors| Error::Input { errors })?;
+        // A tag the statuses given entail (低保 is 家庭经济困难) is known, not unknown.
+        let asked: Vec<String> = unknowns.iter().map(|u| name(self, *u)).collect();
+        let (entailed, unknowns): (Vec<Input>, Vec<Input>) = unknowns
+            .into_iter()
+            .partition(|u| matches!(u, Input::Tag(t) if record.tags.contains(*t)));
         let mut pins = Pins {
             fields: record
                 .fields
@@ -135,7 +140,7 @@ impl Policy {
         }
         let mut part = Partial {
             as_of,
-            unknown: unknowns.iter().map(|u| name(self, *u)).collect(),
+            unknown: asked,
             eligible: Eligibility::No,
             depends_on: Vec::new(),
             net_fee: Range {
@@ -183,6 +188,7 @@ impl Policy {
                 part.settled.push(n);
             }
         }
+        part.settled.extend(entailed.iter().map(|u| name(self, *u)));
         part.says = says(self, &part);
         Ok(part)
     }
@@ -316,19 +322,30 @@ impl Ctx<'_> {
         let mut count = (0, 0);
         let mut failed: Option<Error> = None;
         let walked = run.walk(self.left(), &mut count, |case, lo, hi, leaf| {
-            if leaf == Leaf::Error && lo != hi {
-                return Flow::Split;
-            }
-            for point in corners(&run, lo, hi) {
+            let points = if leaf == Leaf::Error {
+                vec![*lo]
+            } else {
+                corners(&run, lo, hi)
+            };
+            for point in points {
                 let person = run.person(case, &point, |_| None);
                 match p.evaluate_with(&person, case.date, crate::EvalOptions { explain: false }) {
                     Ok(d) => add(&d),
+                    // A number the deployment has not set: the form cannot be priced.
+                    Err(e) if unset(&e) => {
+                        failed = Some(e);
+                        return Flow::Stop;
+                    }
                     Err(e) => {
                         failed.get_or_insert(e);
                     }
                 }
             }
-            Flow::Next
+            if leaf == Leaf::Error && lo != hi {
+                Flow::Split
+            } else {
+                Flow::Next
+            }
         });
         self.spent(count.0);
         if let Err(why) = walked {
@@ -339,6 +356,10 @@ impl Ctx<'_> {
             ));
         }
         if let Some(e) = failed {
+            if unset(&e) {
+                return Err(e);
+            }
+            part.proven = false;
             part.notes.push(Text::new(
                 format!("有些取值会使规则包报错：{e}"),
                 format!("some values make the pack give an error: {e}"),

@@ -1,7 +1,7 @@
 //! The what-if's answers in plain zh/en sentences, for a parent rather than a pack author.
 
 use super::{Goal, Outcome, Span, Suggestion, WhatIf};
-use crate::decision::{Decision, StepKind};
+use crate::decision::Decision;
 use crate::model::{Acts, FieldType, Scalar};
 use crate::policy::{Field, Policy};
 use crate::text::Text;
@@ -114,22 +114,11 @@ fn outcome(p: &Policy, goal: &Goal, then: &Outcome, now: &Decision) -> Text {
 pub(super) fn suggestion(p: &Policy, goal: &Goal, s: &Suggestion, now: &Decision) -> Text {
     let changes = join(s.changes.iter().map(|c| c.says.clone()), "，并且", ", and ");
     let then = outcome(p, goal, &s.then, now);
-    // The clause of the rule the goal is about, before the others'.
-    let about = match goal {
-        Goal::Eligible => [StepKind::Eligibility, StepKind::Eligibility],
-        Goal::PayLess => [StepKind::Reduction, StepKind::Fee],
-        Goal::ReceiveMore => [StepKind::Subsidy, StepKind::Subsidy],
-        Goal::Group(_) => [StepKind::Priority, StepKind::Priority],
-    };
-    let mut rules: Vec<_> = s.rules.iter().collect();
-    rules.sort_by_key(|r| !about.contains(&r.kind));
-    let cite = rules.iter().find_map(|r| {
-        r.cite.as_ref().map(|c| {
-            Text::new(
-                format!("（依据 {} {}）", c.document, c.clause),
-                format!(" (by {} {})", c.document, c.clause),
-            )
-        })
+    let cite = s.cite.as_ref().map(|c| {
+        Text::new(
+            format!("（依据 {} {}）", c.document, c.clause),
+            format!(" (by {} {})", c.document, c.clause),
+        )
     });
     let cite = cite.unwrap_or_default();
     match s.acts {
@@ -169,11 +158,15 @@ pub(super) fn summary(p: &Policy, goal: &Goal, w: &WhatIf) -> Text {
                 format!("No change of at most {k} inputs would {}.", goal.en),
             )
         } else {
+            let why = join(w.notes.iter().cloned(), "；", "; ");
             Text::new(
-                format!("在计算限度内没有找到能{}的改变。", goal.zh),
                 format!(
-                    "No change that would {} was found within the bounds of the search.",
-                    goal.en
+                    "没有找到能{}的改变，但并非所有组合都已判定：{}。",
+                    goal.zh, why.zh
+                ),
+                format!(
+                    "No change that would {} was found, but not every combination was decided: {}.",
+                    goal.en, why.en
                 ),
             )
         };
