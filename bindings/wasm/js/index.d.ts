@@ -751,6 +751,8 @@ export interface Suggestion {
   then: WhatIfOutcome;
   /** The rules whose result changes, with the clauses they cite. */
   rules: RuleChange[];
+  /** The clause of the rule the goal turns on (the fee's, the waiver's, the subsidy's). */
+  cite: Citation | null;
   /** In a sentence. */
   says: Text;
 }
