@@ -450,6 +450,17 @@ fn bad_requests_get_clear_answers() {
         "{}",
         w["says"]["en"]
     );
+    // `acts` may name only the pack's inputs and tags.
+    let text = std::fs::read_to_string(root("fixtures/policies/chongqing-wanzhou-2020.yaml"))
+        .unwrap()
+        .replace("\ntags:", "\nacts: { class_hour: action }\n\ntags:");
+    let e = Policy::from_yaml(&text, "acts.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`acts`: `class_hour` is neither an input nor a tag"),
+        "{e}"
+    );
     // A bound reached is said, never a hang: one set of inputs only.
     let opts = WhatIfOptions {
         max_sets: 1,
