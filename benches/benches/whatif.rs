@@ -59,7 +59,7 @@ fn whatif(c: &mut Criterion) {
                         .iter()
                         .map(|u| u.as_str().unwrap().to_owned())
                         .collect();
-                    g.bench_function(&format!("{name} (partial)"), |b| {
+                    g.bench_function(format!("{name} (partial)"), |b| {
                         b.iter(|| ffi::partial(&policy, black_box(&person), &as_of, &unknown))
                     });
                 }

@@ -665,7 +665,8 @@ fn av(v: &Scalar) -> Av<'static> {
     }
 }
 
-fn value(v: &Scalar) -> Value {
+/// A checked value as a participant gives it.
+pub(crate) fn value(v: &Scalar) -> Value {
     match v {
         Scalar::Num(d) => Value::Number(*d),
         Scalar::Bool(b) => Value::Bool(*b),

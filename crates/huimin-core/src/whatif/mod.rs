@@ -15,11 +15,11 @@ pub use partial::{Eligibility, Partial, Range};
 
 use crate::decision::{Citation, Decision, StepKind};
 use crate::error::{Error, InputError};
-use crate::model::{Acts, FieldType, Participant, Scalar, Value};
+use crate::model::{Acts, FieldType, Participant, Scalar};
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::text::Text;
-use crate::verify::search::{Case, Flow, Leaf, Pins, Run};
+use crate::verify::search::{value, Case, Flow, Leaf, Pins, Run};
 use crate::verify::{compile, Compiled, Options, PropertySource, VARS};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -495,7 +495,7 @@ impl Search<'_> {
         });
         boxes.0 = boxes.0.saturating_add(count.0);
         let names = || {
-            let n: Vec<String> = set.iter().map(|i| self.name(*i)).collect();
+            let n: Vec<String> = set.iter().map(|i| name(self.policy, *i)).collect();
             n.join(" + ")
         };
         if let Some(e) = failed {
@@ -518,14 +518,6 @@ impl Search<'_> {
             )),
             _ => None,
         }
-    }
-
-    fn name(&self, input: Input) -> String {
-        match input {
-            Input::Field(i) => self.policy.fields.get(i).map(|f| f.name.clone()),
-            Input::Tag(t) => self.policy.tags.get(t as usize).map(|(id, _)| id.clone()),
-        }
-        .unwrap_or_default()
     }
 
     /// The suggestions of one set of inputs: one for each combination of the discrete values
@@ -747,19 +739,24 @@ fn subsets(items: &[Input], size: usize) -> Vec<Vec<Input>> {
     }
 }
 
+/// An input's or a tag's id.
+pub(crate) fn name(p: &Policy, input: Input) -> String {
+    match input {
+        Input::Field(i) => p.fields.get(i).map(|f| f.name.clone()),
+        Input::Tag(t) => p.tags.get(t as usize).map(|(id, _)| id.clone()),
+    }
+    .unwrap_or_default()
+}
+
 /// Whether a person can act on an input: the pack's `acts`, else the vocabulary's, else a fact.
 pub(crate) fn acts_of(p: &Policy, input: Input) -> Acts {
-    let name = match input {
-        Input::Field(i) => p.fields.get(i).map(|f| f.name.as_str()),
-        Input::Tag(t) => p.tags.get(t as usize).map(|(id, _)| id.as_str()),
-    }
-    .unwrap_or_default();
-    if let Some(a) = p.pack.acts.get(name) {
+    let id = name(p, input);
+    if let Some(a) = p.pack.acts.get(&id) {
         return *a;
     }
     match input {
-        Input::Field(_) => crate::model::standard_field(name).map(|f| f.acts),
-        Input::Tag(_) => crate::model::standard_tag(name).map(|t| t.acts),
+        Input::Field(_) => crate::model::standard_field(&id).map(|f| f.acts),
+        Input::Tag(_) => crate::model::standard_tag(&id).map(|t| t.acts),
     }
     .unwrap_or_default()
 }
@@ -791,15 +788,6 @@ fn spans(boxes: &[&Found], k: usize, step: Decimal) -> Vec<Span> {
 /// An input's declared range on the lattice of `step` (as the search takes it).
 fn domain_of(f: &crate::policy::Field, step: Decimal) -> (Decimal, Decimal) {
     crate::verify::search::domain(f.min, f.max, step)
-}
-
-fn value(v: &Scalar) -> Value {
-    match v {
-        Scalar::Num(d) => Value::Number(*d),
-        Scalar::Bool(b) => Value::Bool(*b),
-        Scalar::Text(t) => Value::Text(t.clone()),
-        Scalar::Date(d) => Value::Text(d.to_string()),
-    }
 }
 
 fn shown(v: &Scalar) -> String {

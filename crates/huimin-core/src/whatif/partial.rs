@@ -1,7 +1,7 @@
 //! A half-filled form: the answers still possible over the inputs not yet given, and which of
 //! those inputs can still change it (so that a form can stop asking the others).
 
-use super::{unset, Input};
+use super::{name, unset, Input};
 use crate::error::{Error, InputError};
 use crate::model::{FieldType, Participant, Scalar, Value};
 use crate::money::Money;
@@ -237,14 +237,6 @@ impl Policy {
             Err(Error::Input { errors })
         }
     }
-}
-
-fn name(p: &Policy, u: Input) -> String {
-    match u {
-        Input::Field(i) => p.fields.get(i).map(|f| f.name.clone()),
-        Input::Tag(t) => p.tags.get(t as usize).map(|(id, _)| id.clone()),
-    }
-    .unwrap_or_default()
 }
 
 /// A value of the field's type inside its range, to check the known inputs with.
