@@ -9,7 +9,8 @@ use crate::model::{FieldType, Scalar};
 use crate::policy::{Field, Policy};
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
 
 /// The most participants the search tries for one question.
 const MAX_CASES: usize = 20_000;
@@ -19,7 +20,8 @@ const MAX_CASES: usize = 20_000;
 pub(super) const BUDGET: usize = 4_000_000;
 
 /// The participants the reachability search tries: for each field a condition reads, the
-/// values that decide it; for each tag, present and absent.
+/// values that decide it; for each tag, present and absent. Every case is tried once, when the
+/// search is built, against every condition: the questions then read the table.
 pub(super) struct Search<'a> {
     dates: &'a [DatePoint],
     /// Candidate values of every field (a placeholder for fields no condition reads).
@@ -28,18 +30,49 @@ pub(super) struct Search<'a> {
     read_fields: Vec<usize>,
     /// Tags a condition tests.
     read_tags: Vec<u32>,
-    /// Whether the candidates cover every case of every condition.
+    /// Every rule's `when` and `unless` and every document's `when`, in the order of the
+    /// table's bits.
+    conds: Vec<&'a Expression>,
+    /// Each condition's bit, by the condition's address.
+    bit: HashMap<usize, usize>,
+    /// The eligible cases, in case order: each with which conditions hold; built by the
+    /// first question that can use it.
+    table: OnceCell<Table>,
+    /// Whether the candidates cover every case of every condition and there are at most
+    /// [`MAX_CASES`] cases.
     complete: bool,
-    /// Condition tests made so far, against [`BUDGET`].
-    spent: std::cell::Cell<usize>,
-    /// Whether a search stopped at the budget.
-    stopped: std::cell::Cell<bool>,
+}
+
+/// The eligible cases of a search and which conditions hold for each.
+struct Table {
+    /// Case number (see [`Search::case`]) and date index of each eligible case.
+    cases: Vec<(usize, usize)>,
+    /// `words` words of condition bits per case.
+    bits: Vec<u64>,
+    words: usize,
+    /// Whether building the table stopped at the [`BUDGET`].
+    stopped: bool,
+}
+
+impl Table {
+    fn row(&self, row: usize) -> &[u64] {
+        let at = row.saturating_mul(self.words);
+        self.bits
+            .get(at..at.saturating_add(self.words))
+            .unwrap_or_default()
+    }
+
+    fn holds(&self, row: usize, cond: usize) -> bool {
+        self.bits
+            .get(row.saturating_mul(self.words).saturating_add(cond / 64))
+            .is_some_and(|w| (w >> (cond % 64)) & 1 == 1)
+    }
 }
 
 impl<'a> Search<'a> {
-    pub(super) fn new(p: &Policy, dates: &'a [DatePoint]) -> Search<'a> {
+    pub(super) fn new(p: &'a Policy, dates: &'a [DatePoint]) -> Search<'a> {
         // Every rule's `when` and `unless`: the conditions whose outcomes the search covers.
-        let all: Vec<&Expression> = p
+        let conds: Vec<&Expression> = p
             .expressions()
             .into_iter()
             .filter(|(site, _)| matches!(site.part, "when" | "unless"))
@@ -48,10 +81,10 @@ impl<'a> Search<'a> {
         let mut cuts: Vec<Vec<Scalar>> = vec![Vec::new(); p.fields.len()];
         let mut read_tags = BTreeSet::new();
         let mut complete = true;
-        for e in &all {
+        for e in &conds {
             complete &= atoms(&e.node, dates, &mut cuts, &mut read_tags);
         }
-        let read_fields: Vec<usize> = all
+        let read_fields: Vec<usize> = conds
             .iter()
             .flat_map(|e| e.reads.iter())
             .filter_map(|b| match b {
@@ -68,20 +101,30 @@ impl<'a> Search<'a> {
             .enumerate()
             .map(|(i, (f, cuts))| candidates(f, cuts, read_fields.contains(&i), &mut complete))
             .collect();
-        Search {
+        // Documents' conditions are tried too (their cuts are not taken, as before).
+        let mut conds = conds;
+        conds.extend(p.documents.iter().filter_map(|d| d.when.as_ref()));
+        let mut search = Search {
             dates,
             values,
             read_fields,
             read_tags: read_tags.into_iter().collect(),
+            bit: conds
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (address(e), k))
+                .collect(),
+            conds,
+            table: OnceCell::new(),
             complete,
-            spent: std::cell::Cell::new(0),
-            stopped: std::cell::Cell::new(false),
-        }
+        };
+        search.complete &= search.total() <= MAX_CASES;
+        search
     }
 
-    /// Whether a search stopped at the [`BUDGET`].
+    /// Whether the search stopped at the [`BUDGET`].
     pub(super) fn over_budget(&self) -> bool {
-        self.stopped.get()
+        self.table.get().is_some_and(|t| t.stopped)
     }
 
     /// Whether no eligible participant meets `when` without meeting one of `shadow`, when the
@@ -90,13 +133,19 @@ impl<'a> Search<'a> {
         if !self.complete {
             return false;
         }
-        let mut conds: Vec<&Expression> = vec![when];
-        conds.extend(shadow);
-        let (found, exhausted) = self.run(p, &conds, |_, holds| {
-            let mut it = holds.iter();
-            it.next() == Some(&true) && it.all(|h| !h)
-        });
-        found.is_none() && exhausted
+        let table = self.table(p);
+        let (Some(when), Some(shadow)) = (self.index(when), self.mask(shadow, table.words)) else {
+            return false;
+        };
+        !table.stopped
+            && (0..table.cases.len()).all(|row| {
+                !table.holds(row, when)
+                    || table
+                        .row(row)
+                        .iter()
+                        .zip(&shadow)
+                        .any(|(bits, m)| bits & m != 0)
+            })
     }
 
     /// The first eligible participant (on some date) for which `test`, given which of
@@ -115,67 +164,110 @@ impl<'a> Search<'a> {
         Some((out?, self.describe(p, &case?)))
     }
 
-    /// Tries the cases in turn (at most [`MAX_CASES`]) until `stop`; also says whether every
-    /// case was tried.
-    fn run(
-        &self,
-        p: &Policy,
-        conds: &[&Expression],
-        mut stop: impl FnMut(&DatePoint, &[bool]) -> bool,
-    ) -> (Option<Case>, bool) {
-        let radix: Vec<usize> = self
-            .read_fields
+    /// The table, built on first use.
+    fn table(&self, p: &Policy) -> &Table {
+        self.table.get_or_init(|| self.tabulate(p))
+    }
+
+    /// A condition's bit in the table (`None` for one the table does not hold).
+    fn index(&self, e: &Expression) -> Option<usize> {
+        self.bit.get(&address(e)).copied()
+    }
+
+    /// The bits of `conds` as a row mask.
+    fn mask(&self, conds: &[&Expression], words: usize) -> Option<Vec<u64>> {
+        let mut mask = vec![0u64; words];
+        for c in conds {
+            let k = self.index(c)?;
+            *mask.get_mut(k / 64)? |= 1 << (k % 64);
+        }
+        Some(mask)
+    }
+
+    /// How many cases the candidates make (saturating).
+    fn total(&self) -> usize {
+        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
+        self.read_fields
             .iter()
             .map(|i| self.values.get(*i).map_or(1, Vec::len).max(1))
-            .collect();
-        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
-        let total = radix
-            .iter()
             .try_fold(
                 1usize.checked_shl(tag_bits).unwrap_or(usize::MAX),
-                |n, r| n.checked_mul(*r),
+                |n, r| n.checked_mul(r),
             )
             .and_then(|n| n.checked_mul(self.dates.len()))
-            .unwrap_or(usize::MAX);
-        let mut fields: Vec<Scalar> = self
-            .values
-            .iter()
-            .map(|v| v.first().cloned().unwrap_or(Scalar::Bool(false)))
-            .collect();
-        let mut holds = vec![false; conds.len()];
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Case number `case`: a mixed-radix number over the read fields' candidates, then one
+    /// bit per read tag, then the date.
+    fn case(&self, case: usize) -> Case {
+        let mut c = Case {
+            date: 0,
+            fields: self
+                .values
+                .iter()
+                .map(|v| v.first().cloned().unwrap_or(Scalar::Bool(false)))
+                .collect(),
+            tags: TagSet::default(),
+        };
+        self.set(case, &mut c);
+        c
+    }
+
+    /// Makes `c` case number `case`, assigning only the fields that change.
+    fn set(&self, case: usize, c: &mut Case) {
+        let mut k = case;
+        for i in &self.read_fields {
+            let r = self.values.get(*i).map_or(1, Vec::len).max(1);
+            let v = self.values.get(*i).and_then(|v| v.get(k % r));
+            if let (Some(slot), Some(v)) = (c.fields.get_mut(*i), v) {
+                if slot != v {
+                    slot.clone_from(v);
+                }
+            }
+            k /= r;
+        }
+        c.tags = TagSet::default();
+        for (bit, t) in self.read_tags.iter().enumerate() {
+            if (k >> bit) & 1 == 1 {
+                c.tags.insert(*t);
+            }
+        }
+        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
+        k = k.checked_shr(tag_bits).unwrap_or(0);
+        c.date = k % self.dates.len().max(1);
+    }
+
+    /// Tries every case (at most [`MAX_CASES`], within the [`BUDGET`]) against every
+    /// condition, keeping the eligible ones.
+    fn tabulate(&self, p: &Policy) -> Table {
+        let total = self.total();
         let per_case = p
             .eligibility
             .len()
             .saturating_add(p.categories.len())
-            .saturating_add(conds.len());
+            .saturating_add(self.conds.len());
+        let mut spent = 0usize;
+        let mut table = Table {
+            cases: Vec::new(),
+            bits: Vec::new(),
+            words: self.conds.len().div_ceil(64),
+            stopped: false,
+        };
+        let mut c = self.case(0);
         for case in 0..total.min(MAX_CASES) {
-            let spent = self.spent.get().saturating_add(per_case);
+            spent = spent.saturating_add(per_case);
             if spent > BUDGET {
-                self.stopped.set(true);
-                return (None, false);
+                table.stopped = true;
+                break;
             }
-            self.spent.set(spent);
-            let mut k = case;
-            for (i, r) in self.read_fields.iter().zip(&radix) {
-                let v = self.values.get(*i).and_then(|v| v.get(k % r));
-                if let (Some(slot), Some(v)) = (fields.get_mut(*i), v) {
-                    *slot = v.clone();
-                }
-                k /= r;
-            }
-            let mut tags = TagSet::default();
-            for (bit, t) in self.read_tags.iter().enumerate() {
-                if (k >> bit) & 1 == 1 {
-                    tags.insert(*t);
-                }
-            }
-            k = k.checked_shr(tag_bits).unwrap_or(0);
-            let Some(d) = self.dates.get(k % self.dates.len().max(1)) else {
+            self.set(case, &mut c);
+            let Some(d) = self.dates.get(c.date) else {
                 break;
             };
             let mut env = Env {
-                fields: &fields,
-                tags: &tags,
+                fields: &c.fields,
+                tags: &c.tags,
                 params: &d.params,
                 as_of: d.date,
                 category: None,
@@ -183,28 +275,58 @@ impl<'a> Search<'a> {
             if !p
                 .eligibility
                 .iter()
-                .all(|c| c.when.node.truth(&env) == Ok(true))
+                .all(|e| e.when.node.truth(&env) == Ok(true))
             {
                 continue;
             }
             env.category = p
                 .categories
                 .iter()
-                .find(|c| c.when.node.truth(&env) == Ok(true))
-                .map(|c| c.head.id.as_str());
-            for (h, c) in holds.iter_mut().zip(conds) {
-                *h = c.node.truth(&env) == Ok(true);
-            }
-            if stop(d, &holds) {
-                let case = Case {
-                    date: d.date,
-                    fields: fields.clone(),
-                    tags,
-                };
-                return (Some(case), true);
+                .find(|e| e.when.node.truth(&env) == Ok(true))
+                .map(|e| e.head.id.as_str());
+            table.cases.push((case, c.date));
+            let at = table.bits.len();
+            table.bits.resize(at.saturating_add(table.words), 0);
+            for (k, e) in self.conds.iter().enumerate() {
+                if e.node.truth(&env) == Ok(true) {
+                    if let Some(w) = table.bits.get_mut(at.saturating_add(k / 64)) {
+                        *w |= 1 << (k % 64);
+                    }
+                }
             }
         }
-        (None, total <= MAX_CASES)
+        table
+    }
+
+    /// Goes through the eligible cases in order until `stop`, given which of `conds` hold;
+    /// also says whether every case was seen. A condition not in the table cannot be told.
+    fn run(
+        &self,
+        p: &Policy,
+        conds: &[&Expression],
+        mut stop: impl FnMut(&DatePoint, &[bool]) -> bool,
+    ) -> (Option<Case>, bool) {
+        let Some(index) = conds
+            .iter()
+            .map(|c| self.index(c))
+            .collect::<Option<Vec<usize>>>()
+        else {
+            return (None, false);
+        };
+        let table = self.table(p);
+        let mut holds = vec![false; conds.len()];
+        for (row, (case, date)) in table.cases.iter().enumerate() {
+            for (h, k) in holds.iter_mut().zip(&index) {
+                *h = table.holds(row, *k);
+            }
+            let Some(d) = self.dates.get(*date) else {
+                continue;
+            };
+            if stop(d, &holds) {
+                return (Some(self.case(*case)), true);
+            }
+        }
+        (None, self.complete && !table.stopped)
     }
 
     /// A case as text: the fields the conditions read, the tags it carries, and the date.
@@ -233,13 +355,23 @@ impl<'a> Search<'a> {
         } else {
             format!("tags {}", tags.join(", "))
         });
-        format!("a participant with {} on {}", parts.join(", "), c.date)
+        let date = self.dates.get(c.date).map(|d| d.date.to_string());
+        format!(
+            "a participant with {} on {}",
+            parts.join(", "),
+            date.unwrap_or_default()
+        )
     }
 }
 
-/// One participant of the search, on a date.
+/// An expression's address: the identity of a condition in the table.
+fn address(e: &Expression) -> usize {
+    std::ptr::from_ref(e) as usize
+}
+
+/// One participant of the search, on a date (an index into the search's dates).
 struct Case {
-    date: NaiveDate,
+    date: usize,
     fields: Vec<Scalar>,
     tags: TagSet,
 }
