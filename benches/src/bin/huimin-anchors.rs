@@ -70,6 +70,31 @@ fn take_payer(payers: &mut [(String, Vec<i64>)], id: &str, n: usize) -> Vec<i64>
         .map_or_else(|| vec![0; n], |(_, c)| std::mem::take(c))
 }
 
+/// A money column as the contract's doubles (`units / 10^scale`, one correctly rounded
+/// division each) and its exact total, on up to `threads` threads.
+fn convert(col: &[i64], unit: f64, threads: usize) -> (Vec<f64>, i128) {
+    let mut out = vec![0f64; col.len()];
+    let per = col.len().div_ceil(threads.max(1)).max(1);
+    let total = std::thread::scope(|sc| {
+        let parts: Vec<_> = col
+            .chunks(per)
+            .zip(out.chunks_mut(per))
+            .map(|(src, dst)| {
+                sc.spawn(move || {
+                    let mut sum = 0i128;
+                    for (d, u) in dst.iter_mut().zip(src) {
+                        *d = *u as f64 / unit;
+                        sum += i128::from(*u);
+                    }
+                    sum
+                })
+            })
+            .collect();
+        parts.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    (out, total)
+}
+
 fn write_f64(path: PathBuf, v: &[f64]) {
     let mut bytes = Vec::with_capacity(v.len() * 8);
     for x in v {
@@ -157,8 +182,9 @@ fn main() {
             3 => take_payer(&mut res.payers, "city", n),
             _ => take_payer(&mut res.payers, "district", n),
         };
-        arrays.push(col.iter().map(|u| *u as f64 / unit).collect());
-        totals.push(col.iter().map(|u| i128::from(*u)).sum());
+        let (array, total) = convert(&col, unit, threads);
+        arrays.push(array);
+        totals.push(total);
     }
     drop(res);
     let wall_s = t.elapsed().as_secs_f64();

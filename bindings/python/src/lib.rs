@@ -1,9 +1,10 @@
 //! `huimin._core`: the Python extension behind the `huimin` package — registration and
 //! conversion only, over `huimin-core` and `huimin-arrow`.
 //!
-//! - [`policy`]: the `Policy` class; single evaluations are JSON in, JSON out through
-//!   [`huimin_core::ffi`] (the same entry points as the WASM binding and the CLI). The Python
-//!   side turns amounts into `decimal.Decimal`.
+//! - [`policy`]: the `Policy` class; single evaluations go through [`huimin_core::ffi`] (the
+//!   same entry points as the WASM binding and the CLI): a `dict` of plain values as a JSON
+//!   value ([`plain`]) to a [`decision`] kept on the Rust side, anything else as JSON text. The
+//!   Python side turns amounts into `decimal.Decimal`.
 //! - [`registry`]: the `Registry` class: packs loaded once, and the household screener.
 //! - [`frames`]: tables through the Arrow C data interface (pyo3-arrow), read, evaluated and
 //!   written by [`huimin_arrow`] with the GIL released. No Python object is created per row.
@@ -12,9 +13,11 @@
 //! - [`watch`]: progress and Ctrl-C while a frame is evaluated without the GIL.
 #![forbid(unsafe_code)]
 
+mod decision;
 mod errors;
 mod frames;
 mod guard;
+mod plain;
 mod policy;
 mod registry;
 mod watch;
@@ -42,6 +45,7 @@ fn merge_tallies(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyPolicy>()?;
+    m.add_class::<decision::PyDecision>()?;
     m.add_class::<registry::PyRegistry>()?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(merge_tallies, m)?)?;

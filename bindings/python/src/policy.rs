@@ -8,6 +8,7 @@ use huimin_core::{ffi, Policy};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
+use crate::decision::PyDecision;
 use crate::errors::core_err;
 use crate::frames;
 use crate::guard::guard;
@@ -128,6 +129,27 @@ impl PyPolicy {
     ) -> PyResult<String> {
         guard(py, || {
             py.detach(|| ffi::evaluate(&self.inner, participant, as_of, explain))
+                .map_err(|e| core_err(py, &e))
+        })
+    }
+
+    /// Evaluates one participant given as a `dict` of plain values (see [`crate::plain`]) as
+    /// of a date (`YYYY-MM-DD`), without JSON text; `None` when the dict holds a value only
+    /// the JSON path converts. Short enough that the GIL stays held.
+    #[pyo3(signature = (participant, as_of, explain = true))]
+    fn evaluate_plain(
+        &self,
+        py: Python<'_>,
+        participant: &Bound<'_, PyAny>,
+        as_of: &str,
+        explain: bool,
+    ) -> PyResult<Option<PyDecision>> {
+        guard(py, || {
+            let Some(value) = crate::plain::participant(participant) else {
+                return Ok(None);
+            };
+            ffi::evaluate_value(&self.inner, &value, as_of, explain)
+                .map(|inner| Some(PyDecision { inner }))
                 .map_err(|e| core_err(py, &e))
         })
     }

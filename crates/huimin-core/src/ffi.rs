@@ -198,7 +198,15 @@ pub fn as_of(text: &str) -> Result<NaiveDate, Error> {
 /// Reads a participant and an evaluation date together: every problem of both in one input
 /// error (the date's last).
 pub fn request(participant_json: &str, date: &str) -> Result<(Participant, NaiveDate), Error> {
-    match (participant(participant_json), as_of(date)) {
+    both(participant(participant_json), date)
+}
+
+/// A participant already read and a date as `YYYY-MM-DD`, with the errors of both.
+fn both(
+    participant: Result<Participant, Vec<InputError>>,
+    date: &str,
+) -> Result<(Participant, NaiveDate), Error> {
+    match (participant, as_of(date)) {
         (Ok(p), Ok(d)) => Ok((p, d)),
         (p, d) => {
             let mut errors = p.err().unwrap_or_default();
@@ -221,6 +229,19 @@ pub fn evaluate(
     let (p, date) = request(participant_json, date)?;
     let d = policy.evaluate_with(&p, date, EvalOptions { explain })?;
     Ok(to_json(&d))
+}
+
+/// Evaluates a participant given as a JSON value (a binding that converts its own objects
+/// without writing text) as of a date given as `YYYY-MM-DD`: the decision itself, with the
+/// same errors as [`evaluate`] gives for the same value as text.
+pub fn evaluate_value(
+    policy: &Policy,
+    participant: &serde_json::Value,
+    date: &str,
+    explain: bool,
+) -> Result<crate::Decision, Error> {
+    let (p, date) = both(Participant::from_json_value(participant), date)?;
+    policy.evaluate_with(&p, date, EvalOptions { explain })
 }
 
 /// What would take a participant (JSON text) to `goal` (`eligible`, `pay_less`,

@@ -60,6 +60,7 @@ class Decision:
     """
 
     __slots__ = (
+        "_core",
         "_json",
         "_data",
         "pack",
@@ -121,13 +122,45 @@ class Decision:
     steps: List[Dict[str, Any]]
 
     def __init__(self, json_text: str) -> None:
-        self._json = json_text
-        self._data = _money(json.loads(json_text))
+        self._core = None
+        self._load(json_text)
+
+    @classmethod
+    def _of(cls, core: Any) -> "Decision":
+        """A decision kept by the extension (``huimin._core.Decision``): the totals are read
+        from it directly, and the whole JSON only when another field is first read."""
+        d = cls.__new__(cls)
+        object.__setattr__(d, "_core", core)
+        return d
+
+    def _load(self, json_text: str) -> None:
+        object.__setattr__(self, "_json", json_text)
+        data = _money(json.loads(json_text))
+        object.__setattr__(self, "_data", data)
         for k in ("assumptions", "estimated", "documents"):
             object.__setattr__(self, k, [])
-        for k, v in self._data.items():
+        for k, v in data.items():
             if k in Decision.__slots__:
                 object.__setattr__(self, k, v)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a slot not yet filled: a decision made by `_of` fills its slots
+        # from the core's JSON on first need, the totals alone without it.
+        core = object.__getattribute__(self, "_core")
+        if core is None or name not in Decision.__slots__:
+            raise AttributeError(name)
+        if name == "eligible":
+            value: Any = core.eligible
+        elif name in _TOTALS:
+            value = Decimal(core.totals()[_TOTALS.index(name)])
+        else:
+            self._load(core.json())
+            return object.__getattribute__(self, name)
+        object.__setattr__(self, name, value)
+        return value
+
+    def __reduce__(self) -> Any:
+        return (Decision, (self.to_json(),))
 
     @classmethod
     def from_json(cls, text: str) -> "Decision":
@@ -141,7 +174,8 @@ class Decision:
     def to_json(self) -> str:
         """The core's JSON text, unchanged (amounts as strings): the shape shared with the CLI
         and the WASM binding."""
-        return self._json
+        text: str = self._json
+        return text
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Decision) and other._data == self._data

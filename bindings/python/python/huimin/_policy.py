@@ -328,8 +328,11 @@ class Policy:
         """The decision for one participant (a flat mapping: ``id``, ``tags``, fields) as of a
         date. Raises :class:`huimin.InputError` for bad data and :class:`huimin.EvalError`
         when the pack cannot decide."""
-        text = self._core.evaluate_json(_participant_json(participant), _frames.as_of_text(as_of), explain)
-        return Decision(text)
+        day = _frames.as_of_text(as_of)
+        core = self._core.evaluate_plain(participant, day, explain)
+        if core is not None:
+            return Decision._of(core)
+        return Decision(self._core.evaluate_json(_participant_json(participant), day, explain))
 
     def what_would_change(
         self,

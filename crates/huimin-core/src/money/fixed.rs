@@ -100,9 +100,20 @@ fn round_by(v: i64, unit: i64, mode: RoundingMode) -> Option<i64> {
 /// Turns millionths that are whole money units at `places` decimals into unit counts, in
 /// place (the division is exact).
 pub(crate) fn to_units(col: &mut [i64], places: u32) {
-    let unit = UNITS.get(places as usize).copied().unwrap_or(1);
-    for v in col.iter_mut() {
-        *v = v.checked_div(unit).unwrap_or(*v);
+    // A constant divisor in each arm: the compiler multiplies instead of dividing.
+    fn by<const UNIT: i64>(col: &mut [i64]) {
+        for v in col.iter_mut() {
+            *v = v.checked_div(UNIT).unwrap_or(*v);
+        }
+    }
+    match places {
+        0 => by::<1_000_000>(col),
+        1 => by::<100_000>(col),
+        2 => by::<10_000>(col),
+        3 => by::<1_000>(col),
+        4 => by::<100>(col),
+        5 => by::<10>(col),
+        _ => {}
     }
 }
 
