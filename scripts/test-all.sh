@@ -23,6 +23,7 @@ suite "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnin
 suite "cargo test" cargo test --workspace --quiet
 suite "huimin serve under load and faults (short)" bash scripts/test-serve.sh
 [ -x scripts/test-python.sh ] && suite "python" bash scripts/test-python.sh
+suite "bench smoke (ratio to the exact Python loop)" bash scripts/bench-smoke.sh
 suite "differential (20 000 per pack)" bash scripts/test-differential.sh
 suite "fuzz smoke (every target, fixed runs)" bash scripts/test-fuzz.sh
 [ -x scripts/test-wasm.sh ] && suite "wasm (node + chromium)" bash scripts/test-wasm.sh
