@@ -71,27 +71,17 @@ fn take_payer(payers: &mut [(String, Vec<i64>)], id: &str, n: usize) -> Vec<i64>
 }
 
 /// A money column as the contract's doubles (`units / 10^scale`, one correctly rounded
-/// division each) and its exact total, on up to `threads` threads.
-fn convert(col: &[i64], unit: f64, threads: usize) -> (Vec<f64>, i128) {
-    let mut out = vec![0f64; col.len()];
-    let per = col.len().div_ceil(threads.max(1)).max(1);
-    let total = std::thread::scope(|sc| {
-        let parts: Vec<_> = col
-            .chunks(per)
-            .zip(out.chunks_mut(per))
-            .map(|(src, dst)| {
-                sc.spawn(move || {
-                    let mut sum = 0i128;
-                    for (d, u) in dst.iter_mut().zip(src) {
-                        *d = *u as f64 / unit;
-                        sum += i128::from(*u);
-                    }
-                    sum
-                })
-            })
-            .collect();
-        parts.into_iter().map(|h| h.join().unwrap()).sum()
-    });
+/// division each), converted in place (the engine's buffer is reused: no fresh pages), and
+/// its exact total.
+fn convert(col: Vec<i64>, unit: f64) -> (Vec<f64>, i128) {
+    let mut total = 0i128;
+    let out = col
+        .into_iter()
+        .map(|u| {
+            total += i128::from(u);
+            u as f64 / unit
+        })
+        .collect();
     (out, total)
 }
 
@@ -169,8 +159,8 @@ fn main() {
             *p |= u8::from(*x);
         }
     }
-    // Each output column is converted and then freed, so the engine's columns and the
-    // contract's arrays are not all held at once.
+    // Each output column becomes the contract's array in its own buffer, so the engine's
+    // columns and the contract's arrays are never held at once.
     let unit = 10f64.powi(i32::try_from(scale).unwrap_or(2));
     let mut arrays: Vec<Vec<f64>> = Vec::with_capacity(5);
     let mut totals: Vec<i128> = Vec::with_capacity(5);
@@ -182,7 +172,7 @@ fn main() {
             3 => take_payer(&mut res.payers, "city", n),
             _ => take_payer(&mut res.payers, "district", n),
         };
-        let (array, total) = convert(&col, unit, threads);
+        let (array, total) = convert(col, unit);
         arrays.push(array);
         totals.push(total);
     }
