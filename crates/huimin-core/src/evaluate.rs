@@ -91,9 +91,16 @@ impl Recorder<'_> {
         Money::at_scale(d, self.policy.rounding.scale)
     }
 
-    fn step(&mut self, kind: StepKind, head: &Head, value: String, detail: Option<Text>) {
+    /// Records a step when explaining; its value is written only then.
+    fn step(
+        &mut self,
+        kind: StepKind,
+        head: &Head,
+        value: impl FnOnce() -> String,
+        detail: Option<Text>,
+    ) {
         if self.explain {
-            self.trace.push(kind, head, &self.env, value, detail);
+            self.trace.push(kind, head, &self.env, value(), detail);
         }
     }
 
@@ -261,7 +268,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let Some(c) = list.get(k) else { return };
         self.rests_on(&c.head, true, &[]);
-        self.step(kind, &c.head, holds.to_string(), detail);
+        self.step(kind, &c.head, || holds.to_string(), detail);
         match (kind, holds) {
             (StepKind::Eligibility, false) => {
                 let message = c.reason.clone().unwrap_or_else(|| {
@@ -296,7 +303,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
         self.rests_on(&f.head, amount.is_some(), &[f.when.as_ref()]);
-        self.step(StepKind::Fee, &f.head, m.to_string(), detail);
+        self.step(StepKind::Fee, &f.head, || m.to_string(), detail);
         if amount.is_some() {
             let mut line = self.line(&f.head, m);
             line.over_limit = self.over_limit.take();
@@ -318,7 +325,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
         self.rests_on(&r.head, amount.is_some(), &[Some(&r.when)]);
-        self.step(StepKind::Reduction, &r.head, m.to_string(), detail);
+        self.step(StepKind::Reduction, &r.head, || m.to_string(), detail);
     }
 
     fn reduction_applied(&mut self, k: usize, amount: Decimal) {
@@ -352,7 +359,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             amount.is_some(),
             &[s.when.as_ref(), s.unless.as_ref()],
         );
-        self.step(StepKind::Subsidy, &s.head, m.to_string(), detail);
+        self.step(StepKind::Subsidy, &s.head, || m.to_string(), detail);
     }
 
     fn subsidy_applied(&mut self, k: usize, amount: Decimal) {
@@ -412,7 +419,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             return;
         };
         let count = count.map(|c| c.normalize());
-        let value = count.map_or_else(|| "0".to_owned(), |c| c.to_string());
+        let value = || count.map_or_else(|| "0".to_owned(), |c| c.to_string());
         self.rests_on(&e.head, count.is_some(), &[e.when.as_ref()]);
         self.step(StepKind::Entitlement, &e.head, value, detail);
         if let Some(count) = count {
@@ -573,7 +580,7 @@ impl Policy {
             out.step(
                 StepKind::Parameter,
                 &head,
-                v.to_string(),
+                || v.to_string(),
                 said(
                     true,
                     || format!("自 {from} 起施行{}", estimate(true)),
