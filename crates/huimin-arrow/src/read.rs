@@ -658,6 +658,15 @@ impl Frame {
         for (name, col) in &self.tag_cols {
             // Every row a clean yes/no (null: not given), and none contradicting `tags`;
             // otherwise the rows are read one by one, where such a row is that row's error.
+            if let (Col::Bool(a), None) = (col, &lists) {
+                // A boolean column with no `tags` beside it: each flag as it is (null: not
+                // given), without a value per row.
+                let flags = (0..self.rows)
+                    .map(|i| a.is_valid(i) && a.value(i))
+                    .collect();
+                b = b.tag_flags(name.clone(), flags).ok()?;
+                continue;
+            }
             let mut flags = Vec::with_capacity(self.rows);
             for i in 0..self.rows {
                 let flag = match col.get(i) {
