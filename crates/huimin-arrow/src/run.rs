@@ -13,20 +13,21 @@ use huimin_core::batch::BatchOutput;
 use huimin_core::{ffi, EvalOptions, Policy};
 
 use crate::read::Frame;
-use crate::write::{mantissas, Columns};
+use crate::write::{mantissas, Alone, Rows};
 use crate::MONEY_PRECISION;
 
 /// Evaluates row `i` on its own (the scalar engine, from the row frame's participant).
-fn push_scalar_row(cols: &mut Columns, policy: &Policy, frame: &Frame, i: usize, as_of: NaiveDate) {
+/// Row `i` decided on its own by the exact engine.
+fn alone(policy: &Policy, frame: &Frame, i: usize, as_of: NaiveDate) -> Alone {
     let scale_u = policy.rounding().scale;
     let scale = i8::try_from(scale_u).unwrap_or(2);
     let p = frame.participant(i);
     match policy.evaluate_with(&p, as_of, EvalOptions { explain: false }) {
         Ok(d) => match mantissas(&d, &ffi::row_columns(policy), scale_u) {
-            Some(m) => cols.push(&d, &m),
-            None => cols.push_error(&format!("an amount does not fit Decimal({MONEY_PRECISION}, {scale}): net fee {}, subsidy {}", d.net_fee, d.subsidy_total)),
+            Some(m) => Ok((d, m)),
+            None => Err(format!("an amount does not fit Decimal({MONEY_PRECISION}, {scale}): net fee {}, subsidy {}", d.net_fee, d.subsidy_total)),
         },
-        Err(e) => cols.push_error(&e.to_string()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -38,11 +39,16 @@ fn evaluate_rows(
     schema: &SchemaRef,
 ) -> Result<RecordBatch, ArrowError> {
     let scale = i8::try_from(policy.rounding().scale).unwrap_or(2);
-    let mut cols = Columns::new(frame.rows, 4 + policy.payers().len());
-    for i in 0..frame.rows {
-        push_scalar_row(&mut cols, policy, frame, i, as_of);
+    let each: Vec<(usize, Alone)> = (0..frame.rows)
+        .map(|i| (i, alone(policy, frame, i, as_of)))
+        .collect();
+    Rows {
+        rows: frame.rows,
+        amounts: 4 + policy.payers().len(),
+        batch: None,
+        alone: &each,
     }
-    cols.finish(schema, frame.id_array.clone(), scale)
+    .finish(schema, frame.id_array.clone(), scale)
 }
 
 /// The core's batch outputs for a frame whose columns convert exactly, with the rows to be
@@ -82,61 +88,35 @@ fn batch_rows(
 ) -> Result<RecordBatch, ArrowError> {
     let scale = i8::try_from(policy.rounding().scale).unwrap_or(2);
     let limit = 10_u64.pow(u32::from(MONEY_PRECISION));
-    let payers: Vec<Option<&Vec<i64>>> = policy
-        .payers()
-        .iter()
-        .map(|(p, _)| out.payers.iter().find(|(q, _)| q == p).map(|(_, c)| c))
+    let zeros = vec![0; frame.rows];
+    let mut money: Vec<&[i64]> = vec![
+        &out.gross_fee,
+        &out.reduction_total,
+        &out.net_fee,
+        &out.subsidy_total,
+    ];
+    money.extend(policy.payers().iter().map(|(p, _)| {
+        out.payers
+            .iter()
+            .find(|(q, _)| q == p)
+            .map_or(zeros.as_slice(), |(_, c)| c.as_slice())
+    }));
+    let fits = |i: usize| {
+        money
+            .iter()
+            .all(|c| c.get(i).is_some_and(|v| v.unsigned_abs() < limit))
+    };
+    let own: Vec<(usize, Alone)> = (0..frame.rows)
+        .filter(|i| redo.get(*i).copied().unwrap_or(true) || !fits(*i))
+        .map(|i| (i, alone(policy, frame, i, as_of)))
         .collect();
-    let mut cols = Columns::new(frame.rows, 4 + payers.len());
-    let mut amounts: Vec<i128> = Vec::with_capacity(4 + payers.len());
-    for i in 0..frame.rows {
-        let units = [
-            &out.gross_fee,
-            &out.reduction_total,
-            &out.net_fee,
-            &out.subsidy_total,
-        ]
-        .into_iter()
-        .map(|c| c.get(i).copied())
-        .chain(
-            payers
-                .iter()
-                .map(|c| c.map_or(Some(0), |c| c.get(i).copied())),
-        );
-        amounts.clear();
-        let mut fits = true;
-        for u in units {
-            match u {
-                Some(v) if v.unsigned_abs() < limit => amounts.push(i128::from(v)),
-                _ => fits = false,
-            }
-        }
-        let eligible = out.eligible.get(i).copied().unwrap_or(false);
-        let again = redo.get(i).copied().unwrap_or(true);
-        if fits && !again {
-            let category = out
-                .category
-                .get(i)
-                .copied()
-                .flatten()
-                .and_then(|k| out.categories.get(k as usize))
-                .map(String::as_str);
-            let groups = out
-                .priority
-                .iter()
-                .filter(|(_, c)| c.get(i).copied().unwrap_or(false))
-                .map(|(g, _)| g.as_str());
-            let reasons = out
-                .unmet
-                .iter()
-                .filter(|(_, c)| c.get(i).copied().unwrap_or(false))
-                .map(|(rule, _)| rule.as_str());
-            cols.push_outputs(eligible, reasons, category, groups, &amounts);
-        } else {
-            push_scalar_row(&mut cols, policy, frame, i, as_of);
-        }
+    Rows {
+        rows: frame.rows,
+        amounts: money.len(),
+        batch: Some((out, money)),
+        alone: &own,
     }
-    cols.finish(schema, frame.id_array.clone(), scale)
+    .finish(schema, frame.id_array.clone(), scale)
 }
 
 fn worker_count(requested: Option<usize>, jobs: usize) -> usize {

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Decimal128Builder, ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, ListArray, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use huimin_core::batch::BatchOutput;
 use huimin_core::ffi::{self, RowColumn};
 use huimin_core::{Decision, Money, Policy};
 
@@ -53,85 +54,80 @@ pub(crate) fn mantissas(d: &Decision, row: &[RowColumn], scale: u32) -> Option<V
     row.iter().filter_map(|c| c.amount(d)).map(fen).collect()
 }
 
-pub(crate) struct Columns {
-    eligible: BooleanBuilder,
-    reasons: ListBuilder<StringBuilder>,
-    category: StringBuilder,
-    priority: ListBuilder<StringBuilder>,
-    money: Vec<Decimal128Builder>,
-    error: StringBuilder,
+/// One row decided on its own by the exact engine: its decision and amounts (as
+/// [`mantissas`]), or its error message.
+pub(crate) type Alone = Result<(Decision, Vec<i128>), String>;
+
+/// Where a frame's rows come from: the batch's output columns (the money ones in the row's
+/// order, in units of the pack's scale), with the rows decided on their own in their places.
+pub(crate) struct Rows<'a> {
+    pub rows: usize,
+    /// Money columns: the four totals and one per payer.
+    pub amounts: usize,
+    pub batch: Option<(&'a BatchOutput, Vec<&'a [i64]>)>,
+    /// Rows decided on their own, by row number, ascending.
+    pub alone: &'a [(usize, Alone)],
 }
 
-impl Columns {
-    pub(crate) fn new(rows: usize, amounts: usize) -> Columns {
-        Columns {
-            eligible: BooleanBuilder::with_capacity(rows),
-            reasons: ListBuilder::new(StringBuilder::new()),
-            category: StringBuilder::with_capacity(rows, rows * 8),
-            priority: ListBuilder::new(StringBuilder::new()),
-            money: (0..amounts)
-                .map(|_| Decimal128Builder::with_capacity(rows))
-                .collect(),
-            error: StringBuilder::new(),
-        }
+impl<'a> Rows<'a> {
+    /// Each row's value, a column at a time: `batch(i)` for a row of the batch, `own` for a
+    /// row decided on its own.
+    fn each<T>(
+        &self,
+        batch: impl Fn(&'a BatchOutput, usize) -> T + 'a,
+        own: impl Fn(&'a Alone) -> T + 'a,
+    ) -> impl Iterator<Item = T> + 'a {
+        let (alone, out) = (self.alone, self.batch.as_ref().map(|(o, _)| *o));
+        let mut next = 0;
+        (0..self.rows).map(move |i| match alone.get(next) {
+            Some((r, a)) if *r == i => {
+                next += 1;
+                own(a)
+            }
+            _ => match out {
+                Some(o) => batch(o, i),
+                None => own(&NOT_DECIDED),
+            },
+        })
     }
 
-    pub(crate) fn push_error(&mut self, message: &str) {
-        self.eligible.append_null();
-        self.reasons.append_null();
-        self.category.append_null();
-        self.priority.append_null();
-        for b in &mut self.money {
-            b.append_null();
+    /// A list column (`reasons`, `priority_groups`): the names whose flag is set for a row of
+    /// the batch, or what the decision lists for a row decided on its own.
+    fn list(
+        &self,
+        flags: impl Fn(&'a BatchOutput) -> &'a [(String, Vec<bool>)] + 'a,
+        own: impl Fn(&'a Decision) -> Vec<&'a str> + 'a,
+    ) -> ListArray {
+        let mut b = ListBuilder::new(StringBuilder::new());
+        let names = self.each(
+            move |o, i| {
+                Some(
+                    flags(o)
+                        .iter()
+                        .filter(|(_, c)| c.get(i).copied().unwrap_or(false))
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>(),
+                )
+            },
+            move |a| a.as_ref().ok().map(|(d, _)| own(d)),
+        );
+        for row in names {
+            match row {
+                Some(names) => {
+                    for n in names {
+                        b.values().append_value(n);
+                    }
+                    b.append(true);
+                }
+                None => b.append_null(),
+            }
         }
-        self.error.append_value(message);
+        b.finish()
     }
 
-    pub(crate) fn push(&mut self, d: &Decision, amounts: &[i128]) {
-        self.eligible.append_value(d.eligible);
-        for r in &d.reasons {
-            self.reasons.values().append_value(&r.rule);
-        }
-        self.reasons.append(true);
-        self.category.append_option(d.category.as_deref());
-        for g in &d.priority_groups {
-            self.priority.values().append_value(g);
-        }
-        self.priority.append(true);
-        for (b, v) in self.money.iter_mut().zip(amounts) {
-            b.append_value(*v);
-        }
-        self.error.append_null();
-    }
-
-    /// A row from the batch outputs: whether it is served, the requirements it fails, its
-    /// category, its priority groups and its amounts.
-    pub(crate) fn push_outputs<'a>(
-        &mut self,
-        eligible: bool,
-        reasons: impl Iterator<Item = &'a str>,
-        category: Option<&str>,
-        groups: impl Iterator<Item = &'a str>,
-        amounts: &[i128],
-    ) {
-        self.eligible.append_value(eligible);
-        for r in reasons {
-            self.reasons.values().append_value(r);
-        }
-        self.reasons.append(true);
-        self.category.append_option(category);
-        for g in groups {
-            self.priority.values().append_value(g);
-        }
-        self.priority.append(true);
-        for (b, v) in self.money.iter_mut().zip(amounts) {
-            b.append_value(*v);
-        }
-        self.error.append_null();
-    }
-
+    /// The output record batch.
     pub(crate) fn finish(
-        mut self,
+        &self,
         schema: &SchemaRef,
         id: Option<ArrayRef>,
         scale: i8,
@@ -140,17 +136,48 @@ impl Columns {
         if let Some(id) = id {
             cols.push(id);
         }
-        cols.push(Arc::new(self.eligible.finish()));
-        cols.push(Arc::new(self.reasons.finish()));
-        cols.push(Arc::new(self.category.finish()));
-        cols.push(Arc::new(self.priority.finish()));
-        for b in &mut self.money {
+        let ok = |a: &'a Alone| a.as_ref().ok();
+        cols.push(Arc::new(BooleanArray::from_iter(self.each(
+            |o, i| o.eligible.get(i).copied(),
+            move |a| ok(a).map(|(d, _)| d.eligible),
+        ))));
+        cols.push(Arc::new(self.list(
+            |o| &o.unmet,
+            |d| d.reasons.iter().map(|r| r.rule.as_str()).collect(),
+        )));
+        cols.push(Arc::new(StringArray::from_iter(self.each(
+            |o, i| {
+                o.category
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|k| o.categories.get(k as usize))
+                    .map(String::as_str)
+            },
+            move |a| ok(a).and_then(|(d, _)| d.category.as_deref()),
+        ))));
+        cols.push(Arc::new(self.list(
+            |o| &o.priority,
+            |d| d.priority_groups.iter().map(String::as_str).collect(),
+        )));
+        for j in 0..self.amounts {
+            let column = self.batch.as_ref().and_then(|(_, m)| m.get(j).copied());
+            let values = self.each(
+                move |_, i| column.and_then(|c| c.get(i)).map(|v| i128::from(*v)),
+                move |a| ok(a).and_then(|(_, m)| m.get(j).copied()),
+            );
             cols.push(Arc::new(
-                b.finish()
+                Decimal128Array::from_iter(values)
                     .with_precision_and_scale(MONEY_PRECISION, scale)?,
             ));
         }
-        cols.push(Arc::new(self.error.finish()));
+        cols.push(Arc::new(StringArray::from_iter(
+            self.each(|_, _| None, |a| a.as_ref().err().map(String::as_str)),
+        )));
         RecordBatch::try_new(schema.clone(), cols)
     }
 }
+
+/// A row neither the batch nor its own evaluation gave. Not reached (every row is one or the
+/// other); were it, the row would be in error, never a default answer.
+static NOT_DECIDED: Alone = Err(String::new());
