@@ -1,7 +1,6 @@
 // A parent's application form for after-school care, driven entirely by huimin in WebAssembly.
 // The form is generated from each pack's input schema; every check and every number comes from
 // the engine (validate / evaluate) — this file only builds the page and shows the results.
-import { Policy, HuiminError, version } from './huimin/index.js';
 import { PACKS } from './packs.js';
 
 const UI = {
@@ -41,6 +40,7 @@ const UI = {
     amount: (a) => `<span class="amt">${a}</span> 元`,
     timing: (ms) => `本次计算用时 ${ms} 毫秒（在本机浏览器中）`,
     no_packs: '没有可用的课后服务政策包。',
+    no_engine: '无法加载计算引擎（WebAssembly）。请使用较新的浏览器，或检查网络后刷新页面；本页不会在没有引擎时给出任何金额。',
     failed: (files) => `以下政策包未能加载：${files.join('，')}`,
     kinds: { parameter: '参数', eligibility: '参加条件', category: '类别', priority: '优先', fee: '收费', reduction: '减免', subsidy: '补贴', split: '分担', entitlement: '服务' },
     source: '依据',
@@ -103,6 +103,7 @@ const UI = {
     amount: (a) => `¥<span class="amt">${a}</span>`,
     timing: (ms) => `Computed in ${ms} ms, in this browser`,
     no_packs: 'No after-school policy packs are available.',
+    no_engine: 'The calculation engine (WebAssembly) could not be loaded. Use a recent browser, or check the connection and reload; this page gives no amount without it.',
     failed: (files) => `These packs could not be loaded: ${files.join(', ')}`,
     kinds: { parameter: 'parameter', eligibility: 'eligibility', category: 'category', priority: 'priority', fee: 'fee', reduction: 'reduction', subsidy: 'subsidy', split: 'split', entitlement: 'service' },
     source: 'Source',
@@ -137,6 +138,22 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 let lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
 const t = () => UI[lang];
 const label = (text) => (text ? text[lang] || text.zh || text.en : '');
+
+// ---------------------------------------------------------------- engine
+// Loaded here rather than by a static import, so that a browser without WebAssembly, or a
+// module that fails to download, leaves a message instead of a blank form.
+let engine;
+try {
+  engine = await import('./huimin/index.js');
+} catch (e) {
+  relabel();
+  $('#lang').hidden = true;
+  $('#status').textContent = t().no_engine;
+  $('#form').hidden = true;
+  document.body.dataset.ready = 'failed';
+  throw e;
+}
+const { Policy, HuiminError, version } = engine;
 
 // ---------------------------------------------------------------- packs
 const packs = [];

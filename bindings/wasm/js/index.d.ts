@@ -2,6 +2,7 @@
 // come from huimin-core's JSON Schemas (schemars) and the classes from js/api.d.ts.in;
 // regenerate with `HUIMIN_BLESS=1 cargo test -p huimin-wasm --test dts`.
 
+/// <reference lib="esnext.disposable" />
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
 
@@ -29,30 +30,66 @@ export type InputErrorCode =
 
 export type HuiminErrorKind = HuiminErrorJson['kind'];
 
-/** What every huimin failure throws. */
-export declare class HuiminError extends Error {
-  private constructor();
+/** What every huimin failure has, whatever its kind. */
+export interface HuiminErrorBase extends Error {
   readonly name: 'HuiminError';
-  /**
-   * `pack`: the pack does not compile; `input`: the participant does not fit; `eval`: cannot
-   * decide; `internal`: a bug in huimin (a panic; the engine restarts itself), to report.
-   */
-  readonly kind: HuiminErrorKind;
-  /** The first problem's code (for `eval` and `internal`, the error's code). */
-  readonly code: string | undefined;
-  /** Every problem (pack or input errors); empty for `eval` and `internal`. */
-  readonly errors: PackProblem[] | InputError[];
-  /** For `pack` errors: where the first problem is. */
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly hint?: string | null;
-  /** For `input` errors: the first problem's field path. */
-  readonly path?: string;
   /** The core's error JSON. */
   readonly detail: HuiminErrorJson;
   toJSON(): HuiminErrorJson;
 }
+
+/** The pack does not compile: every problem, and where the first one is. */
+export interface HuiminPackError extends HuiminErrorBase {
+  readonly kind: 'pack';
+  /** The first problem's code. */
+  readonly code: string;
+  readonly errors: PackProblem[];
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly hint: string | null | undefined;
+  readonly detail: Extract<HuiminErrorJson, { kind: 'pack' }>;
+}
+
+/** The participant does not fit the pack: every problem, with its field path. */
+export interface HuiminInputError extends HuiminErrorBase {
+  readonly kind: 'input';
+  /** The first problem's code. */
+  readonly code: InputErrorCode;
+  readonly errors: InputError[];
+  /** The first problem's field path. */
+  readonly path: string;
+  readonly detail: Extract<HuiminErrorJson, { kind: 'input' }>;
+}
+
+/** A valid participant the pack cannot decide for (`outside_validity`, `no_value_in_force`…). */
+export interface HuiminEvalError extends HuiminErrorBase {
+  readonly kind: 'eval';
+  readonly code: Extract<HuiminErrorJson, { kind: 'eval' }>['code'];
+  readonly errors: [];
+  readonly detail: Extract<HuiminErrorJson, { kind: 'eval' }>;
+}
+
+/** A bug in huimin (a panic; the engine restarts itself), to report. */
+export interface HuiminInternalError extends HuiminErrorBase {
+  readonly kind: 'internal';
+  readonly code: 'internal';
+  readonly errors: [];
+  readonly detail: Extract<HuiminErrorJson, { kind: 'internal' }>;
+}
+
+/**
+ * What every huimin failure throws: one of four kinds, told apart by `kind`. After
+ * `e instanceof HuiminError`, checking `e.kind` narrows `e` (`e.line` for `pack`, `e.path` for
+ * `input`, `e.code` for `eval`).
+ */
+export type HuiminError = HuiminPackError | HuiminInputError | HuiminEvalError | HuiminInternalError;
+
+/** The class of huimin's failures: for `instanceof` (not constructed by users). */
+export declare const HuiminError: {
+  readonly prototype: HuiminError;
+  [Symbol.hasInstance](value: unknown): value is HuiminError;
+};
 
 /** Options of `Policy.whatWouldChange`. */
 export interface WhatIfCallOptions {
@@ -139,6 +176,8 @@ export declare class Policy {
 
   /** Releases the compiled pack; the policy cannot be used afterwards. */
   free(): void;
+  /** The same as `free()`, for `using policy = Policy.fromYaml(…)`. */
+  [Symbol.dispose](): void;
 }
 
 /** The version of the huimin engine in this package. */

@@ -260,6 +260,24 @@ test('a panic in the page is a HuiminError with code internal, and the form goes
   assert.equal(await text('#gross .amt'), '120.00');
 });
 
+test('when the engine cannot load, the page says so in its language and shows no form', async () => {
+  for (const [query, want, shot] of [
+    ['', /无法加载计算引擎（WebAssembly）/, 'demo-no-engine-zh.png'],
+    ['?lang=en', /The calculation engine \(WebAssembly\) could not be loaded/, 'demo-no-engine-en.png'],
+  ]) {
+    const p = await ctx.newPage();
+    await p.route('**/*.wasm', (route) => route.abort());
+    await p.goto(server.url + query);
+    await p.waitForSelector('body[data-ready="failed"]', { timeout: 30000 });
+    assert.match(await p.locator('#status').innerText(), want);
+    assert.equal(await p.locator('#form').isVisible(), false);
+    assert.equal(await p.locator('#outcome').isVisible(), false);
+    assert.equal(await p.locator('html').getAttribute('lang'), query ? 'en' : 'zh-CN');
+    await p.screenshot({ path: join(outDir, shot), fullPage: true });
+    await p.close();
+  }
+});
+
 test('no page errors and no requests off 127.0.0.1', () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(offsite, []);

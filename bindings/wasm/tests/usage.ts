@@ -13,6 +13,8 @@ import {
   type PolicyInfo,
   type Step,
   type HuiminErrorJson,
+  type InputErrorCode,
+  type PackProblem,
   type WhatIf,
   type PartialAnswer,
 } from 'huimin';
@@ -72,8 +74,42 @@ try {
     } else if (json.code === 'outside_validity') {
       console.log(json.pack, json.date, json.valid);
     }
-    console.log(e.kind, e.message, e.line, e.column, e.path);
+    // `kind` narrows the error: each kind has exactly its own fields.
+    switch (e.kind) {
+      case 'pack': {
+        const where: [string, number, number] = [e.file, e.line, e.column];
+        const problems: PackProblem[] = e.errors;
+        void where, problems;
+        // @ts-expect-error a pack error has no field path
+        void e.path;
+        break;
+      }
+      case 'input': {
+        const path: string = e.path;
+        const code: InputErrorCode = e.code;
+        void path, code;
+        // @ts-expect-error an input error has no line
+        void e.line;
+        break;
+      }
+      case 'eval': {
+        if (e.detail.code === 'outside_validity') console.log(e.detail.pack, e.detail.valid);
+        break;
+      }
+      case 'internal': {
+        const code: 'internal' = e.code;
+        void code;
+        break;
+      }
+    }
+    console.log(e.kind, e.message);
   }
+}
+
+// `using` frees a compiled pack at the end of its block.
+{
+  using scoped = Policy.fromYaml('id: x', 'x.yaml');
+  void scoped.id;
 }
 
 // What would change, and a half-filled form.
