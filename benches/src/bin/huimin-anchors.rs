@@ -78,7 +78,9 @@ fn convert(col: Vec<i64>, unit: f64) -> (Vec<f64>, i128) {
     let out = col
         .into_iter()
         .map(|u| {
-            total += i128::from(u);
+            total = total
+                .checked_add(i128::from(u))
+                .expect("a total beyond i128");
             u as f64 / unit
         })
         .collect();

@@ -11,17 +11,29 @@ use serde_json::{Map, Number, Value};
 /// A participant mapping as a JSON object, or `None` when it holds a value converted only by
 /// the JSON text path. A top-level `float('nan')` is `null`, as there.
 pub(crate) fn participant(obj: &Bound<'_, PyAny>) -> Option<Value> {
-    let dict = obj.cast_exact::<PyDict>().ok()?;
+    object(obj.cast_exact::<PyDict>().ok()?, true)
+}
+
+/// A `dict` with `str` keys as an object; with `nan_is_null`, a `float('nan')` value is null.
+fn object(dict: &Bound<'_, PyDict>, nan_is_null: bool) -> Option<Value> {
     let mut map = Map::with_capacity(dict.len());
     for (k, v) in dict.iter() {
         let key = k.cast_exact::<PyString>().ok()?.to_cow().ok()?.into_owned();
         let value = match v.cast_exact::<PyFloat>() {
-            Ok(f) if f.value().is_nan() => Value::Null,
+            Ok(f) if nan_is_null && f.value().is_nan() => Value::Null,
             _ => value(&v)?,
         };
         map.insert(key, value);
     }
     Some(Value::Object(map))
+}
+
+/// A list or tuple's items as an array.
+fn array<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> Option<Value> {
+    items
+        .map(|x| value(&x))
+        .collect::<Option<_>>()
+        .map(Value::Array)
 }
 
 fn value(v: &Bound<'_, PyAny>) -> Option<Value> {
@@ -52,26 +64,13 @@ fn value(v: &Bound<'_, PyAny>) -> Option<Value> {
         return s.to_cow().ok().map(|s| Value::String(s.into_owned()));
     }
     if let Ok(l) = v.cast_exact::<PyList>() {
-        return l
-            .iter()
-            .map(|x| value(&x))
-            .collect::<Option<_>>()
-            .map(Value::Array);
+        return array(l.iter());
     }
     if let Ok(t) = v.cast_exact::<PyTuple>() {
-        return t
-            .iter()
-            .map(|x| value(&x))
-            .collect::<Option<_>>()
-            .map(Value::Array);
+        return array(t.iter());
     }
     if let Ok(d) = v.cast_exact::<PyDict>() {
-        let mut map = Map::with_capacity(d.len());
-        for (k, x) in d.iter() {
-            let key = k.cast_exact::<PyString>().ok()?.to_cow().ok()?.into_owned();
-            map.insert(key, value(&x)?);
-        }
-        return Some(Value::Object(map));
+        return object(d, false);
     }
     None
 }
