@@ -16,7 +16,8 @@
 #   cargo : wasm-bindgen-cli, exactly the `wasm-bindgen` version in Cargo.lock
 #           (default below when there is no Cargo.lock / no wasm-bindgen in it yet)
 #           -> ${CARGO_HOME:-~/.cargo}/bin/wasm-bindgen
-#   npm   : binaryen (wasm-opt), playwright-core, typescript, pinned, into
+#   npm   : binaryen (wasm-opt), playwright-core, typescript, esbuild (the bundling test),
+#           axe-core (the accessibility test), pinned, into
 #           $REPO/.tools/wasm-node (gitignored); binaries in .tools/wasm-node/node_modules/.bin
 #           Not Debian's binaryen (108): it breaks wasm-bindgen's externref table.
 #           playwright-core downloads no browser; use executablePath '/usr/bin/chromium'.
@@ -27,6 +28,8 @@ DEFAULT_WASM_BINDGEN_VERSION="0.2.130"
 BINARYEN_VERSION="132.0.0"
 PLAYWRIGHT_CORE_VERSION="1.65.1"
 TYPESCRIPT_VERSION="5.9.3"
+ESBUILD_VERSION="0.28.2"
+AXE_CORE_VERSION="4.14.1"
 NODE_TOOLS_DIR="$REPO/.tools/wasm-node"
 CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export DEBIAN_FRONTEND=noninteractive
@@ -123,7 +126,9 @@ WANT_PKG_JSON="$(cat <<JSON
   "dependencies": {
     "binaryen": "$BINARYEN_VERSION",
     "playwright-core": "$PLAYWRIGHT_CORE_VERSION",
-    "typescript": "$TYPESCRIPT_VERSION"
+    "typescript": "$TYPESCRIPT_VERSION",
+    "esbuild": "$ESBUILD_VERSION",
+    "axe-core": "$AXE_CORE_VERSION"
   }
 }
 JSON
@@ -131,14 +136,16 @@ JSON
 npm_tools_ok() {
   [ -f "$NODE_TOOLS_DIR/package.json" ] && [ "$(cat "$NODE_TOOLS_DIR/package.json")" = "$WANT_PKG_JSON" ] || return 1
   local spec name ver
-  for spec in "binaryen@$BINARYEN_VERSION" "playwright-core@$PLAYWRIGHT_CORE_VERSION" "typescript@$TYPESCRIPT_VERSION"; do
+  for spec in "binaryen@$BINARYEN_VERSION" "playwright-core@$PLAYWRIGHT_CORE_VERSION" "typescript@$TYPESCRIPT_VERSION" \
+              "esbuild@$ESBUILD_VERSION" "axe-core@$AXE_CORE_VERSION"; do
     name="${spec%@*}"; ver="${spec##*@}"
     grep -q "\"version\": *\"$ver\"" "$NODE_TOOLS_DIR/node_modules/$name/package.json" 2>/dev/null || return 1
   done
-  [ -x "$NODE_TOOLS_DIR/node_modules/.bin/wasm-opt" ] && [ -x "$NODE_TOOLS_DIR/node_modules/.bin/tsc" ]
+  [ -x "$NODE_TOOLS_DIR/node_modules/.bin/wasm-opt" ] && [ -x "$NODE_TOOLS_DIR/node_modules/.bin/tsc" ] \
+    && [ -x "$NODE_TOOLS_DIR/node_modules/.bin/esbuild" ]
 }
 if ! npm_tools_ok; then
-  note "npm install binaryen@$BINARYEN_VERSION playwright-core@$PLAYWRIGHT_CORE_VERSION typescript@$TYPESCRIPT_VERSION into ${NODE_TOOLS_DIR#"$REPO/"}"
+  note "npm install binaryen@$BINARYEN_VERSION playwright-core@$PLAYWRIGHT_CORE_VERSION typescript@$TYPESCRIPT_VERSION esbuild@$ESBUILD_VERSION axe-core@$AXE_CORE_VERSION into ${NODE_TOOLS_DIR#"$REPO/"}"
   mkdir -p "$NODE_TOOLS_DIR"
   printf '%s\n' "$WANT_PKG_JSON" >"$NODE_TOOLS_DIR/package.json"
   quiet npm install --prefix "$NODE_TOOLS_DIR" --no-audit --no-fund --loglevel=error
@@ -157,6 +164,8 @@ wasm toolchain ($REPO):
   wasm-opt (npm binaryen) $("$BIN/wasm-opt" --version)
   playwright-core         $PLAYWRIGHT_CORE_VERSION
   typescript              $("$BIN/tsc" --version)
+  esbuild                 $("$BIN/esbuild" --version)
+  axe-core                $AXE_CORE_VERSION
   chromium                $(/usr/bin/chromium --version 2>/dev/null)
   node                    $(node --version)
   npm tools               $BIN
