@@ -56,6 +56,22 @@ enum Command {
         #[arg(long)]
         base: Option<PathBuf>,
     },
+    /// Write a pack, with its deployment's values and a reform's changes applied, as its
+    /// canonical JSON: what the browser package (built without YAML) loads, with the same
+    /// fingerprint and the same answers.
+    Compile {
+        /// The pack or reform file (YAML or JSON).
+        pack: PathBuf,
+        /// The values file of the deployment: the numbers the pack leaves to an authority (`set_by`).
+        #[arg(long)]
+        values: Option<PathBuf>,
+        /// The base pack of a reform file (default: `<base id>.yaml` beside it or in ../policies/, else the seed pack).
+        #[arg(long)]
+        base: Option<PathBuf>,
+        /// Where to write it (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// What a reform or a new version changes of a pack: parameters, rules and settings
     /// added, removed or changed, with both values and the clauses they cite.
     Diff {
@@ -374,6 +390,12 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             values.as_deref(),
             base.as_deref(),
         ),
+        Command::Compile {
+            pack,
+            values,
+            base,
+            output,
+        } => compile(&pack, values.as_deref(), base.as_deref(), output.as_deref()),
         Command::Diff {
             before,
             after,
@@ -747,6 +769,21 @@ fn check(
         }
     }
     Ok(code)
+}
+
+fn compile(
+    pack: &Path,
+    values: Option<&Path>,
+    base: Option<&Path>,
+    output: Option<&Path>,
+) -> Result<u8, Fail> {
+    let p = open(pack, values, base).map_err(Fail::pack)?;
+    match output {
+        Some(out) => std::fs::write(out, p.canonical() + "\n")
+            .map_err(|e| Fail::io(&out.display().to_string(), e))?,
+        None => say!("{}", p.canonical())?,
+    }
+    Ok(0)
 }
 
 /// Participants evaluated (and written) together by `eval`: all cores busy, memory flat.

@@ -19,6 +19,8 @@ pub enum Error {
     },
     /// The participant is valid but the pack cannot decide for it.
     #[error("{0}")]
+    #[serde(serialize_with = "with_message")]
+    #[schemars(with = "EvalErrorJson")]
     Eval(EvalError),
     /// huimin itself went wrong (a panic, caught where a binding calls in): a bug to report,
     /// never a verdict on the data ([`crate::ffi::internal`]).
@@ -182,6 +184,10 @@ pub enum EvalError {
         date: NaiveDate,
         /// The validity, as text.
         valid: String,
+        /// Its first day.
+        valid_from: NaiveDate,
+        /// Its last day, when it has one.
+        valid_until: Option<NaiveDate>,
     },
     /// Two rules under an exclusive stacking policy both apply and give different amounts.
     #[error("rules `{first}` and `{second}` both apply under exclusive stacking and disagree ({first_amount} vs {second_amount})")]
@@ -221,6 +227,89 @@ pub enum EvalError {
         /// The amount.
         amount: String,
     },
+}
+
+/// An [`EvalError`] as its JSON has it: its fields and the plain [`EvalError::message`].
+#[derive(Serialize)]
+struct EvalErrorJson<'a> {
+    #[serde(flatten)]
+    error: &'a EvalError,
+    message: Text,
+}
+
+impl schemars::JsonSchema for EvalErrorJson<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EvalErrorWithMessage".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let error = g.subschema_for::<EvalError>();
+        let text = g.subschema_for::<Text>();
+        schemars::json_schema!({
+            "allOf": [error, {
+                "type": "object",
+                "properties": { "message": text },
+                "required": ["message"],
+                "description": "What went wrong, in plain Chinese and English for the person who asked."
+            }]
+        })
+    }
+}
+
+fn with_message<S: serde::Serializer>(e: &EvalError, s: S) -> Result<S::Ok, S::Error> {
+    EvalErrorJson {
+        error: e,
+        message: e.message(),
+    }
+    .serialize(s)
+}
+
+impl EvalError {
+    /// What went wrong, in plain Chinese and English for the person who asked (a parent, an
+    /// applicant): no pack ids or rule syntax beyond what names the number at fault. The
+    /// English `Display` stays the analyst's message.
+    pub fn message(&self) -> Text {
+        match self {
+            EvalError::NoValueInForce {
+                parameter,
+                date,
+                first,
+            } => Text::new(
+                format!("政策中的标准“{parameter}”在 {date} 还没有生效的数值（最早从 {first} 起），因此无法测算。"),
+                format!("The policy's figure “{parameter}” has no value in force on {date} (its first value starts {first}), so nothing can be worked out for that date."),
+            ),
+            EvalError::NotSet {
+                parameter,
+                set_by,
+                date,
+            } => Text::new(
+                format!("标准“{parameter}”由{}核定，{date} 尚未设定，因此无法测算；请向当地主管部门咨询。", set_by.zh),
+                format!("The figure “{parameter}” is set by {} and has not been set for {date}, so nothing can be worked out; ask the local authority.", set_by.en),
+            ),
+            EvalError::OutsideValidity {
+                date,
+                valid_from,
+                valid_until,
+                ..
+            } => match valid_until {
+                Some(u) if date > u => Text::new(
+                    format!("这项政策已于 {u} 到期，{date} 不再适用；请选择仍在有效期内的日期或政策。"),
+                    format!("This policy ended on {u} and does not apply on {date}; choose a date or a policy in force."),
+                ),
+                _ => Text::new(
+                    format!("这项政策从 {valid_from} 起施行，{date} 尚未生效；请选择 {valid_from} 及以后的日期。"),
+                    format!("This policy applies from {valid_from} and is not yet in force on {date}; choose {valid_from} or later."),
+                ),
+            },
+            EvalError::Conflict { first, second, .. } => Text::new(
+                format!("政策中的两条规定（{first}、{second}）对这种情况给出不同的金额，无法确定；请向当地主管部门咨询。"),
+                format!("Two rules of the policy ({first}, {second}) give different amounts for this case and cannot both hold; ask the local authority."),
+            ),
+            EvalError::Arithmetic { rule, .. } | EvalError::Bounds { rule, .. } | EvalError::Negative { rule, .. } => Text::new(
+                format!("按政策规定“{rule}”计算这种情况时出现了无法成立的结果，无法给出金额；请向当地主管部门咨询。"),
+                format!("Working out the policy's rule “{rule}” for this case gives no valid amount, so none is shown; ask the local authority."),
+            ),
+        }
+    }
 }
 
 impl From<PackErrors> for Error {

@@ -463,6 +463,8 @@ impl Policy {
                     Some(u) => format!("{} to {u}", self.valid_from),
                     None => format!("from {}", self.valid_from),
                 },
+                valid_from: self.valid_from,
+                valid_until: self.valid_until,
             });
         }
         Ok(self

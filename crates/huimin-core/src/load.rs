@@ -52,6 +52,21 @@ impl Policy {
         Ok(compiled(pack, text, file, &limits)?)
     }
 
+    /// Compiles a JSON pack with the JSON values file of its deployment
+    /// ([`Policy::from_yaml_with_values`]); `values_file` names it in errors.
+    pub fn from_json_with_values(
+        text: &str,
+        file: &str,
+        values: &str,
+        values_file: &str,
+    ) -> Result<Policy, Error> {
+        let limits = Limits::default();
+        let mut pack = pack::parse_json_with(text, file, &limits)?;
+        let v = pack::parse_values(values, values_file, &limits)?;
+        pack.apply_values(&v, values_file)?;
+        Ok(compiled(pack, text, file, &limits)?)
+    }
+
     /// Reads and compiles a pack file with the values file of its deployment
     /// ([`Policy::from_yaml_with_values`]); both are read within the default [`Limits`].
     pub fn from_path_with_values(

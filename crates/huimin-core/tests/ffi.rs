@@ -87,3 +87,40 @@ fn the_participant_messages_are_the_same_in_both_languages_everywhere() {
         .en
         .starts_with("the participant is not valid JSON"));
 }
+
+#[test]
+fn eval_errors_carry_a_plain_message_in_both_languages() {
+    // Jilin's plan given an end (2021-08-31, invented for the test): the day after, the error
+    // JSON says, in plain zh and en, that the policy ended and on which day.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/policies/jilin-district-2020.yaml"
+    ))
+    .unwrap()
+    .replacen(
+        "valid_from: 2020-09-01",
+        "valid_from: 2020-09-01\nvalid_until: 2021-08-31",
+        1,
+    );
+    let p = Policy::from_yaml(&text, "jilin.yaml").unwrap();
+    let e = ffi::evaluate(&p, r#"{"stage": "primary"}"#, "2021-09-01", false).unwrap_err();
+    let v: Value = serde_json::from_str(&ffi::error_json(&e)).unwrap();
+    let error = &v["error"];
+    assert_eq!(error["kind"], "eval");
+    assert_eq!(error["code"], "outside_validity");
+    assert_eq!(error["valid_from"], "2020-09-01");
+    assert_eq!(error["valid_until"], "2021-08-31");
+    assert_eq!(
+        error["message"]["zh"],
+        "这项政策已于 2021-08-31 到期，2021-09-01 不再适用；请选择仍在有效期内的日期或政策。"
+    );
+    assert_eq!(
+        error["message"]["en"],
+        "This policy ended on 2021-08-31 and does not apply on 2021-09-01; choose a date or a policy in force."
+    );
+    // The analyst's message (Display) is unchanged.
+    assert_eq!(
+        v["message"],
+        "pack `jilin-district-2020` is not in force on 2021-09-01 (valid 2020-09-01 to 2021-08-31)"
+    );
+}

@@ -1,6 +1,11 @@
 //! Reading pack files: YAML through `serde-saphyr` (panic-free, with input budgets and source
 //! spans) and JSON, which is checked as JSON first and then read by the same YAML reader, so
 //! that both formats give line and column for every value.
+//!
+//! Without the `yaml` feature (the browser build, where the YAML reader would be half the
+//! module) every text is read as JSON by `serde_json` instead: its own errors have a line and
+//! column, but the values it reads do not, so later problems name the rule and field only.
+//! YAML text is then refused with a `yaml` error that says how to convert it.
 
 use super::Pack;
 use crate::error::{PackError, PackErrors, Severity};
@@ -101,8 +106,7 @@ pub fn parse_json_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, 
 /// Reads YAML (JSON is YAML) into a pack under the reader's budget, then counts its rules.
 fn read(text: &str, file: &str, limits: &Limits, code: &'static str) -> Result<Pack, PackErrors> {
     check_size(text, file, limits)?;
-    let pack = serde_saphyr::from_str_with_options::<Pack>(text, reader_budget(limits))
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, code, limits)]))?;
+    let pack = read_text::<Pack>(text, file, limits, code)?;
     check_rules(&pack, limits, file)?;
     Ok(pack)
 }
@@ -115,11 +119,66 @@ pub(super) fn parse_file<T: serde::de::DeserializeOwned>(
     limits: &Limits,
 ) -> Result<T, PackErrors> {
     check_size(text, file, limits)?;
+    read_text(text, file, limits, "yaml")
+}
+
+/// The one place a text becomes a value: the YAML reader, under its budget.
+#[cfg(feature = "yaml")]
+fn read_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    limits: &Limits,
+    code: &'static str,
+) -> Result<T, PackErrors> {
     serde_saphyr::from_str_with_options::<T>(text, reader_budget(limits))
-        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, "yaml", limits)]))
+        .map_err(|e| PackErrors(vec![from_saphyr(&e, file, code, limits)]))
+}
+
+/// The one place a text becomes a value: `serde_json` (nesting is bounded by its recursion
+/// limit of 128, below [`Limits::max_pack_depth`]'s default); YAML text is refused.
+#[cfg(not(feature = "yaml"))]
+fn read_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    _limits: &Limits,
+    _code: &'static str,
+) -> Result<T, PackErrors> {
+    let at = |line: usize, column: usize| Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    };
+    if !text.trim_start().starts_with(['{', '[']) {
+        return Err(PackErrors(vec![PackError {
+            hint: Some(
+                "`huimin compile <pack.yaml> -o <pack.json>` writes a pack, with its values and reforms, as the JSON this build reads"
+                    .to_owned(),
+            ),
+            ..at(1, 1).problem(
+                file,
+                Severity::Error,
+                "yaml",
+                "this build of huimin reads JSON only (it was built without the `yaml` feature); the text is not JSON".to_owned(),
+            )
+        }]));
+    }
+    serde_json::from_str::<T>(text).map_err(|e| {
+        let message = reader_message(&e.to_string());
+        let code = if e.is_syntax() || e.is_eof() {
+            "json"
+        } else {
+            "schema"
+        };
+        PackErrors(vec![at(e.line(), e.column()).problem(
+            file,
+            Severity::Error,
+            code,
+            message,
+        )])
+    })
 }
 
 /// The YAML reader's budget under `limits`: nesting, nodes and scalar bytes.
+#[cfg(feature = "yaml")]
 pub(super) fn reader_budget(limits: &Limits) -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -138,6 +197,7 @@ fn check_size(text: &str, file: &str, limits: &Limits) -> Result<(), PackErrors>
     Ok(())
 }
 
+#[cfg(feature = "yaml")]
 pub(super) fn from_saphyr(
     e: &serde_saphyr::Error,
     file: &str,

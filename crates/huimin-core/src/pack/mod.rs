@@ -65,7 +65,23 @@ impl<'de> Deserialize<'de> for Source {
         }
         // Asking for a string makes the YAML reader hand over a plain scalar's text as written
         // (`3.00` stays `3.00`, not the double 3); other readers fall back to the visitors above.
-        d.deserialize_str(V)
+        #[cfg(feature = "yaml")]
+        return d.deserialize_str(V);
+        // serde_json (built with `arbitrary_precision`) keeps a number's text in its `Value`.
+        #[cfg(not(feature = "yaml"))]
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Source(s)),
+            serde_json::Value::Number(n) => Ok(Source(n.to_string())),
+            serde_json::Value::Bool(b) => Ok(Source(b.to_string())),
+            other => Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Other(match other {
+                    serde_json::Value::Null => "null",
+                    serde_json::Value::Array(_) => "a list",
+                    _ => "a map",
+                }),
+                &V,
+            )),
+        }
     }
 }
 

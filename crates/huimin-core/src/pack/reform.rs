@@ -122,7 +122,11 @@ pub fn reform_base(text: &str) -> Option<String> {
         #[serde(default)]
         base: Option<String>,
     }
-    serde_saphyr::from_str::<Probe>(text).ok()?.base
+    #[cfg(feature = "yaml")]
+    let probe = serde_saphyr::from_str::<Probe>(text);
+    #[cfg(not(feature = "yaml"))]
+    let probe = serde_json::from_str::<Probe>(text);
+    probe.ok()?.base
 }
 
 /// A rule of some stage: its id and its label.
