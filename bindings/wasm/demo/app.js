@@ -21,6 +21,12 @@ const UI = {
     subsidy_total: '补贴合计',
     who_pays: '各方承担',
     why: '为什么？',
+    for_child: '政府为您的孩子支付',
+    for_child_note: '这些补贴不计入上面的实缴金额。',
+    req_note: '带 * 的为必填项。',
+    details: '查看详情',
+    print: '打印 / 保存摘要',
+    offline: '本页已保存在本浏览器中，断网时也能使用。',
     footer: 'huimin 惠民 · 规则引擎以 WebAssembly 在浏览器内运行，离线可用。',
     toggle: 'English',
     yes_eligible: '可以参加',
@@ -29,7 +35,7 @@ const UI = {
     choose: '请选择',
     yes: '是',
     no: '否',
-    optional: '选填',
+    optional: '（选填）',
     range: (min, max) => (max == null ? `不小于 ${min}` : min == null ? `不大于 ${max}` : `范围 ${min}–${max}`),
     period: (p) => `以下用量按${{ day: '每天', week: '每周', month: '每月', semester: '每学期', year: '每年', once: '一次' }[p] || p}计。`,
     valid: (from, until) => `有效期：${from} 起${until ? `，至 ${until}` : ''}`,
@@ -66,6 +72,13 @@ const UI = {
       needs: '还需填写',
       invalid: '信息有误',
     },
+    // The one-line summary in the bar (and what a screen reader announces).
+    bar: {
+      pays: (a, per, estimate) => `实缴金额 ${a} 元（${per}${estimate ? '，估算' : ''}）`,
+      range: (a, b, per) => `实缴金额 ${a === b ? a : `${a} 至 ${b}`} 元（${per}）`,
+      eligible: '可以参加',
+      join: (parts) => parts.join('，'),
+    },
   },
   en: {
     title: 'After-school care: what will it cost?',
@@ -84,6 +97,12 @@ const UI = {
     subsidy_total: 'Subsidies',
     who_pays: 'Who pays what',
     why: 'Why?',
+    for_child: 'Paid by the government for your child',
+    for_child_note: 'These subsidies are not part of what you pay, above.',
+    req_note: 'Fields marked * are required.',
+    details: 'Details',
+    print: 'Print / save summary',
+    offline: 'This page is saved in this browser and works without a connection.',
     footer: 'huimin 惠民 · the rules engine runs in this browser as WebAssembly and works offline.',
     toggle: '中文',
     yes_eligible: 'Yes',
@@ -92,7 +111,7 @@ const UI = {
     choose: 'Choose…',
     yes: 'Yes',
     no: 'No',
-    optional: 'optional',
+    optional: '(optional)',
     range: (min, max) => (max == null ? `at least ${min}` : min == null ? `at most ${max}` : `${min}–${max}`),
     period: (p) => `Quantities are per ${p}.`,
     valid: (from, until) => `In force from ${from}${until ? ` until ${until}` : ''}`,
@@ -129,6 +148,12 @@ const UI = {
       needs: 'still needs',
       invalid: 'not valid',
     },
+    bar: {
+      pays: (a, per, estimate) => `You pay ¥${a} ${per}${estimate ? ' (estimate)' : ''}`,
+      range: (a, b, per) => `You pay ${a === b ? `¥${a}` : `¥${a} to ¥${b}`} ${per}`,
+      eligible: 'eligible',
+      join: (parts) => parts.join(' · '),
+    },
   },
 };
 
@@ -156,29 +181,58 @@ try {
 const { Policy, HuiminError, version } = engine;
 
 // ---------------------------------------------------------------- packs
+// The city list is read from each pack's JSON (id, name, kind); the engine compiles a pack when
+// it is first selected, and the others when the page is idle (see compileRest).
 const packs = [];
 const failed = [];
-for (const { file, text, values, valuesFile } of PACKS) {
+for (const { file, text } of PACKS) {
+  let head = null;
   try {
-    // Numbers the pack leaves to an authority come from its example values file: every amount
-    // resting on one is shown as an estimate.
-    const policy = Policy.fromYaml(text, file, values, valuesFile);
-    const info = policy.info();
-    if (info.kind === 'after_school') {
-      packs.push({ file, policy, info, schema: policy.inputSchema() });
-    } else {
-      policy.free();
-    }
+    head = JSON.parse(text);
+  } catch {
+    // not JSON: compiling it below records the engine's own error
+  }
+  if (head === null) compile({ file, text });
+  else if (head.kind === 'after_school') packs.push({ file, text, id: head.id, name: head.name });
+}
+
+// The pack compiled, with its info and input schema; false, with the pack moved from the list
+// to `failed`, when it does not compile.
+function compile(pack) {
+  if (pack.policy) return true;
+  try {
+    pack.policy = Policy.fromJson(pack.text, pack.file);
   } catch (e) {
     if (!(e instanceof HuiminError)) throw e;
-    failed.push({ file, error: e });
-    console.warn(`huimin demo: ${file} did not compile:`, e.message);
+    failed.push({ file: pack.file, error: e });
+    console.warn(`huimin demo: ${pack.file} did not compile:`, e.message);
+    if (packs.includes(pack)) packs.splice(packs.indexOf(pack), 1);
+    return false;
   }
+  pack.info = pack.policy.info();
+  pack.schema = pack.policy.inputSchema();
+  return true;
 }
+
+// "The same child under the other programs" screens every program: the packs not compiled yet
+// are compiled one per idle moment, so that typing is never held up by them.
+const whenIdle = window.requestIdleCallback || ((f) => setTimeout(f, 0));
+function compileRest() {
+  const next = packs.find((p) => !p.policy);
+  if (!next) {
+    document.body.dataset.packs = 'all';
+    if (!$('#outcome').hidden) renderElsewhere();
+    return;
+  }
+  if (!compile(next)) fillPackSelect();
+  whenIdle(compileRest);
+}
+
 let current = null;
 const touched = new Set();
 let asOfTouched = false;
 let lastParticipant = null;
+let rebuilding = false;
 
 function todayIso() {
   const d = new Date();
@@ -200,20 +254,22 @@ function currentValues() {
   return { values, tags };
 }
 
-function control(f, value) {
-  const id = `f-${f.name}`;
+// A control is described by its bounds (when it has them) and its message.
+function control(f, value, hint) {
+  const id = `f-${esc(f.name)}`;
+  const aria = `${f.required ? ' aria-required="true"' : ''} aria-describedby="${hint ? `h-${esc(f.name)} ` : ''}m-${esc(f.name)}"`;
   if (f.type === 'choice' || f.type === 'boolean') {
     const options = f.type === 'choice'
       ? f.choices.map((c) => [c.id, label(c.label)])
       : [['true', t().yes], ['false', t().no]];
     const opts = [['', t().choose], ...options]
       .map(([v, l]) => `<option value="${esc(v)}"${v === value ? ' selected' : ''}>${esc(l)}</option>`).join('');
-    return `<select id="${id}" name="${esc(f.name)}" aria-describedby="m-${esc(f.name)}">${opts}</select>`;
+    return `<select id="${id}" name="${esc(f.name)}"${aria}>${opts}</select>`;
   }
   const type = f.type === 'date' ? 'date' : 'text';
   const mode = f.type === 'integer' ? ' inputmode="numeric"' : f.type === 'decimal' ? ' inputmode="decimal"' : '';
   const ph = f.default != null ? ` placeholder="${esc(f.default)}"` : '';
-  return `<input type="${type}" id="${id}" name="${esc(f.name)}"${mode}${ph} value="${esc(value || '')}" aria-describedby="m-${esc(f.name)}">`;
+  return `<input type="${type}" id="${id}" name="${esc(f.name)}"${mode}${ph} value="${esc(value || '')}"${aria}>`;
 }
 
 function buildForm(keep) {
@@ -221,23 +277,31 @@ function buildForm(keep) {
   $('#period-hint').textContent = t().period(info.period);
   $('#pack-desc').textContent = [label(info.jurisdiction), label(info.description), t().valid(info.valid_from, info.valid_until)]
     .filter(Boolean).join(' · ');
-  $('#fields').innerHTML = schema.fields.map((f) => {
-    const bounds = f.min != null || f.max != null ? `<span class="hint">${esc(t().range(f.min, f.max))}</span>` : '';
-    const opt = f.required ? '' : ` <span class="hint">（${esc(t().optional)}）</span>`;
-    return `<div class="field" data-field="${esc(f.name)}">
-      <label for="f-${esc(f.name)}">${esc(label(f.label))}${opt}</label>
-      ${control(f, keep.values[f.name])} ${bounds}
-      <p class="msg" id="m-${esc(f.name)}" role="alert"></p>
-    </div>`;
-  }).join('');
-  $('#tags').innerHTML = schema.tags.map((tag) => `<label class="tag">
-      <input type="checkbox" name="tag" value="${esc(tag.id)}"${keep.tags.includes(tag.id) ? ' checked' : ''}>
-      ${esc(label(tag.label))}</label>`).join('');
+  // Replacing a focused field makes the browser send its pending `change` in the middle of the
+  // rebuild; onEdit ignores it (its value is in `keep` already).
+  rebuilding = true;
+  try {
+    $('#fields').innerHTML = schema.fields.map((f) => {
+      const bounds = f.min != null || f.max != null ? t().range(f.min, f.max) : '';
+      const mark = f.required ? '<span class="req" aria-hidden="true">*</span>' : ` <span class="hint">${esc(t().optional)}</span>`;
+      return `<div class="field" data-field="${esc(f.name)}">
+        <label for="f-${esc(f.name)}">${esc(label(f.label))}${mark}</label>
+        ${control(f, keep.values[f.name], bounds)}
+        ${bounds ? `<p class="hint" id="h-${esc(f.name)}">${esc(bounds)}</p>` : ''}
+        <p class="msg" id="m-${esc(f.name)}"></p>
+      </div>`;
+    }).join('');
+    $('#tags').innerHTML = schema.tags.map((tag) => `<label class="tag">
+        <input type="checkbox" name="tag" value="${esc(tag.id)}"${keep.tags.includes(tag.id) ? ' checked' : ''}>
+        ${esc(label(tag.label))}</label>`).join('');
+  } finally {
+    rebuilding = false;
+  }
   $('#tags-box').hidden = schema.tags.length === 0;
 }
 
 function fillPackSelect() {
-  $('#pack').innerHTML = packs.map((p, i) => `<option value="${esc(p.info.id)}"${p === current ? ' selected' : ''}>${esc(label(p.info.name))}</option>`).join('');
+  $('#pack').innerHTML = packs.map((p) => `<option value="${esc(p.id)}"${p === current ? ' selected' : ''}>${esc(label(p.name))}</option>`).join('');
   const note = failed.length ? t().failed(failed.map((f) => f.file)) : '';
   let el = $('#pack-failed');
   if (!el) {
@@ -277,7 +341,7 @@ function est(on) {
 }
 
 function lines(rows, sign = '') {
-  return rows.map((l) => `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}${est(l.assumed)}</th><td>${sign}${amount(l.amount)}</td></tr>`).join('');
+  return rows.map((l) => `<tr data-rule="${esc(l.rule)}"><th scope="row">${esc(label(l.label))}${est(l.assumed)}</th><td>${sign}${amount(l.amount)}</td></tr>`).join('');
 }
 
 function payerName(id) {
@@ -289,6 +353,8 @@ function showValue(v) {
   return v === 'true' ? t().yes : v === 'false' ? t().no : v;
 }
 
+const perPeriod = () => t().per[current.info.period] || current.info.period;
+
 function citation(c) {
   if (!c) return '';
   const gloss = lang === 'en' && c.en ? `<span class="gloss">${esc(c.en)}</span>` : '';
@@ -296,8 +362,19 @@ function citation(c) {
     <q lang="zh">${esc(c.text)}</q>${gloss}</blockquote>`;
 }
 
-// "What else can my family get": the child's answers screened under every other program.
+// The one-line summary in the bar, announced politely; set only when it changes, so that a
+// keystroke that changes nothing announces nothing.
+function say(text) {
+  if ($('#summary').textContent !== text) $('#summary').textContent = text;
+}
+
+// "What else can my family get": the child's answers screened under every other program (once
+// every pack is compiled).
 function renderElsewhere() {
+  if (packs.some((p) => !p.policy)) {
+    $('#elsewhere').hidden = true;
+    return;
+  }
   const others = packs.filter((p) => p !== current).map((p) => p.policy);
   let s;
   try {
@@ -316,10 +393,25 @@ function renderElsewhere() {
         : o.status === 'needs'
           ? `${esc(t().status.needs)}：${o.inputs.map((n) => esc(label(n.label))).join('、')}`
           : esc(t().status.invalid);
-    return `<tr data-pack="${esc(l.pack)}" class="st-${esc(o.status)}"><th>${esc(label(l.name))}</th><td>${text}</td></tr>`;
+    return `<tr data-pack="${esc(l.pack)}" class="st-${esc(o.status)}"><th scope="row">${esc(label(l.name))}</th><td>${text}</td></tr>`;
   };
   $('#elsewhere').hidden = s.lines.length === 0;
   $('#elsewhere').innerHTML = `<h3>${esc(t().elsewhere)}</h3><table class="money">${s.lines.map(row).join('')}</table>`;
+}
+
+// What was asked, for the printed summary: the program, the date and every answer given.
+function renderPrintHead(p) {
+  const { info, schema } = current;
+  $('#print-pack').textContent = [label(info.name), label(info.jurisdiction)].filter(Boolean).join(' · ');
+  const answer = (f) => {
+    const v = p[f.name];
+    if (v === undefined) return '';
+    const choice = f.type === 'choice' ? f.choices.find((c) => c.id === v) : null;
+    return choice ? label(choice.label) : showValue(v);
+  };
+  const rows = [[t().as_of, $('#as_of').value], ...schema.fields.map((f) => [label(f.label), answer(f)])];
+  if (schema.tags.length) rows.push([t().tags, schema.tags.filter((x) => p.tags.includes(x.id)).map((x) => label(x.label)).join('、') || t().none]);
+  $('#print-inputs').innerHTML = rows.filter(([, v]) => v !== '').map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
 }
 
 function renderDecision(d) {
@@ -341,14 +433,17 @@ function renderDecision(d) {
   $('#reduction-total').innerHTML = amount(d.reduction_total) + estimated('reduction_total');
   $('#net').innerHTML = amount(d.net_fee) + estimated('net_fee');
   $('#net-payer').textContent = info.fee_payer ? t().paid_by(payerName(info.fee_payer)) : '';
+  // A decision says who pays each subsidy (its split) but not who receives it: none is shown
+  // as the family's money; all are in their own box, as paid for the child.
+  $('#for-child').hidden = d.subsidies.length === 0;
   $('#subsidies').innerHTML = d.subsidies.map((l) => {
     const split = d.splits.find((s) => s.rule === l.rule);
     const parts = split ? Object.entries(split.parts).map(([p, a]) => `${esc(payerName(p))} ${amount(a)}`).join(' · ') : '';
-    return `<tr data-rule="${esc(l.rule)}"><th>${esc(label(l.label))}${est(l.assumed)}${parts ? `<div class="parts">${parts}</div>` : ''}</th><td>${amount(l.amount)}</td></tr>`;
+    return `<tr data-rule="${esc(l.rule)}"><th scope="row">${esc(label(l.label))}${est(l.assumed)}${parts ? `<div class="parts">${parts}</div>` : ''}</th><td>${amount(l.amount)}</td></tr>`;
   }).join('');
   $('#subsidy-total').innerHTML = amount(d.subsidy_total) + estimated('subsidy_total');
   $('#payers').innerHTML = Object.entries(d.payers)
-    .map(([p, a]) => `<tr data-payer="${esc(p)}"><th>${esc(payerName(p))}</th><td>${amount(a)}${estimated(`payers.${p}`)}</td></tr>`).join('');
+    .map(([p, a]) => `<tr data-payer="${esc(p)}"><th scope="row">${esc(payerName(p))}</th><td>${amount(a)}${estimated(`payers.${p}`)}</td></tr>`).join('');
   const assumed = d.assumptions || [];
   $('#assumptions').hidden = assumed.length === 0;
   $('#assumptions').innerHTML = assumed.length === 0 ? '' : `<p>${esc(t().assumptions)}</p><ul>${assumed
@@ -405,6 +500,7 @@ function renderCheaper(d, p, asOf) {
     : `<p>${esc(label(w.says))}</p>`}`;
 }
 
+// The half-filled form's answer, shown; null when the engine cannot give one.
 function renderPartial(p, asOf) {
   let part;
   try {
@@ -412,7 +508,7 @@ function renderPartial(p, asOf) {
   } catch (e) {
     if (!(e instanceof HuiminError)) throw e;
     $('#partial').hidden = true;
-    return;
+    return null;
   }
   const eligible = part.eligible === 'yes' ? t().yes_eligible : part.eligible === 'no' ? t().not_eligible : t().depends(part.depends_on.map(labelOf));
   const chips = (names) => names.map((n) => `<span class="chip" data-input="${esc(n)}">${esc(labelOf(n))}</span>`).join(' ');
@@ -425,31 +521,36 @@ function renderPartial(p, asOf) {
     </dl>
     ${part.still_matter.length ? `<p id="p-still">${esc(t().still)}${chips(part.still_matter)}</p>` : ''}
     ${part.settled.length ? `<p id="p-settled">${esc(t().settled)}${chips(part.settled)}</p>` : ''}`;
+  return part;
 }
 
+// Marks each field with its messages from validate. A message is written only when it changes
+// (the form-level one is an alert: rewriting it would announce it again at every keystroke).
 function showMessages(errors) {
   const fieldNames = new Set(current.schema.fields.map((f) => f.name));
-  for (const el of document.querySelectorAll('.msg')) el.textContent = '';
-  for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const texts = new Map();
   const missing = [];
-  let shown = 0;
   for (const e of errors) {
     let target = 'form';
     if (fieldNames.has(e.path)) target = e.path;
     else if (e.path.startsWith('tags')) target = 'tags';
     else if (e.path === 'as_of') target = 'as_of';
     if (e.code === 'missing' && !touched.has(e.path)) {
-      const f = current.schema.fields.find((x) => x.name === e.path);
-      missing.push(f ? label(f.label) : e.path);
+      missing.push(labelOf(e.path));
       continue;
     }
-    const msg = $(`#m-${CSS.escape(target)}`);
-    msg.textContent = msg.textContent ? `${msg.textContent}；${label(e.message)}` : label(e.message);
+    texts.set(target, [...(texts.get(target) || []), label(e.message)]);
+  }
+  for (const msg of document.querySelectorAll('.msg')) {
+    const text = (texts.get(msg.id.slice(2)) || []).join('；');
+    if (msg.textContent !== text) msg.textContent = text;
+  }
+  for (const el of document.querySelectorAll('#form [aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const target of texts.keys()) {
     const input = target === 'form' ? null : target === 'tags' ? $('#tags-box') : $(`#f-${CSS.escape(target)}`) || $(`#${CSS.escape(target)}`);
     if (input) input.setAttribute('aria-invalid', 'true');
-    shown++;
   }
-  return { missing, shown };
+  return { missing, shown: texts.size };
 }
 
 function update() {
@@ -475,41 +576,68 @@ function update() {
   $('#outcome').hidden = decision === null;
   // Half-filled: only required inputs missing, nothing invalid.
   const halfFilled = !decision && !failure && errors.length > 0 && errors.every((e) => e.code === 'missing');
-  if (halfFilled) renderPartial(p, asOf);
-  else $('#partial').hidden = true;
+  const part = halfFilled ? renderPartial(p, asOf) : null;
+  if (!halfFilled) $('#partial').hidden = true;
+  const asks = [shown ? t().fix : '', missing.length ? t().fill_in(missing) : ''].filter(Boolean).join(' ');
   if (decision) {
     renderDecision(decision);
     renderCheaper(decision, p, asOf);
+    renderPrintHead(p);
     $('#status').textContent = '';
     $('#timing').textContent = t().timing(ms.toFixed(2));
+    say(decision.eligible
+      ? t().bar.join([t().bar.pays(decision.net_fee, perPeriod(), (decision.estimated || []).includes('net_fee')), t().bar.eligible])
+      : t().not_eligible);
   } else if (failure && failure.kind !== 'input') {
     $('#status').textContent = t().cannot + failure.message;
+    say($('#status').textContent);
   } else {
-    $('#status').textContent = [shown ? t().fix : '', missing.length ? t().fill_in(missing) : ''].filter(Boolean).join(' ');
+    $('#status').textContent = asks;
+    const range = part && part.eligible !== 'no' ? t().bar.range(part.net_fee.min, part.net_fee.max, perPeriod()) : '';
+    say(part && part.eligible === 'no' ? t().not_eligible : t().bar.join([range, asks].filter(Boolean)));
   }
 }
 
 function selectPack(id) {
   const keep = current ? currentValues() : { values: {}, tags: [] };
-  current = packs.find((p) => p.info.id === id) || packs[0] || null;
-  if (!current) return;
+  const focused = document.activeElement && document.activeElement.closest('#fields') ? document.activeElement.name : null;
+  let next = packs.find((p) => p.id === id) || packs[0];
+  while (next && !compile(next)) next = packs[0];
+  current = next || null;
+  fillPackSelect();
+  if (!current) {
+    $('#status').textContent = t().no_packs;
+    return;
+  }
   if (!asOfTouched) $('#as_of').value = defaultAsOf(current.info);
   buildForm(keep);
   update();
+  // Focus stays on the same question when the new form asks it too.
+  if (focused) $(`#fields [name="${CSS.escape(focused)}"]`)?.focus();
+}
+
+// ---------------------------------------------------------------- offline
+// A service worker keeps a copy of every file this page loaded, so that the page works offline
+// from its next visit (only where service workers exist: http(s), not file:).
+async function keepOffline() {
+  await navigator.serviceWorker.register('sw.js');
+  const { active } = await navigator.serviceWorker.ready;
+  const files = [location.origin + location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)]
+    .filter((url) => new URL(url).origin === location.origin);
+  const channel = new MessageChannel();
+  const kept = new Promise((resolve) => { channel.port1.onmessage = (e) => resolve(e.data); });
+  active.postMessage({ keep: files }, [channel.port2]);
+  if ((await kept) === 'kept') $('#offline').hidden = false;
 }
 
 // ---------------------------------------------------------------- wiring
 relabel();
 $('#version').textContent = `v${version()}`;
-if (packs.length === 0) {
-  $('#status').textContent = t().no_packs;
-} else {
-  fillPackSelect();
-  selectPack(packs[0].info.id);
-}
+$('#bar').hidden = false;
+selectPack(packs[0] ? packs[0].id : null);
 $('#pack').addEventListener('change', (e) => selectPack(e.target.value));
 const onEdit = (e) => {
-  if (e.target.id === 'pack') return;
+  if (rebuilding || e.target.id === 'pack') return;
   if (e.target.id === 'as_of') asOfTouched = true;
   else if (e.target.name && e.target.name !== 'tag') touched.add(e.target.name);
   update();
@@ -520,17 +648,19 @@ $('#form').addEventListener('submit', (e) => e.preventDefault());
 $('#lang').addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
   relabel();
+  fillPackSelect();
   if (current) {
-    fillPackSelect();
     buildForm(currentValues());
     update();
   }
 });
+$('#print').addEventListener('click', () => window.print());
 
 // For tests and the curious: time evaluations of the current form in this page.
 window.huiminDemo = {
   ready: true,
-  get packs() { return packs.map((p) => p.info.id); },
+  get packs() { return packs.map((p) => p.id); },
+  get compiled() { return packs.filter((p) => p.policy).map((p) => p.id); },
   get failed() { return failed.map((f) => ({ file: f.file, error: f.error.toJSON() })); },
   participant: () => lastParticipant,
   /** Mean milliseconds per what-if of the current form over `n` runs. */
@@ -552,3 +682,7 @@ window.huiminDemo = {
   },
 };
 document.body.dataset.ready = '1';
+whenIdle(compileRest);
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  keepOffline().catch((e) => console.warn('huimin demo: no offline copy:', e));
+}

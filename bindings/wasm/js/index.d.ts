@@ -28,62 +28,77 @@ export type InputErrorCode =
   | 'unknown_field'
   | 'unknown_choice';
 
-export type HuiminErrorKind = HuiminErrorJson['kind'];
+export type HuiminErrorKind = HuiminError['kind'];
 
-/** What every huimin failure has, whatever its kind. */
-export interface HuiminErrorBase extends Error {
+/** The JSON of a `HuiminInitError` (the shape of the core's `internal` error). */
+export interface InitErrorJson {
+  kind: 'init';
+  code: 'not_initialized' | 'load_failed';
+  message: Text;
+}
+
+/** What every huimin failure has, whatever its kind; `J` is its JSON. */
+export interface HuiminErrorBase<J extends HuiminErrorJson | InitErrorJson = HuiminErrorJson | InitErrorJson> extends Error {
   readonly name: 'HuiminError';
-  /** The core's error JSON. */
-  readonly detail: HuiminErrorJson;
-  toJSON(): HuiminErrorJson;
+  /** The core's error JSON (for kind `init`, the wrapper's in the same shape). */
+  readonly detail: J;
+  toJSON(): J;
 }
 
 /** The pack does not compile: every problem, and where the first one is. */
-export interface HuiminPackError extends HuiminErrorBase {
+export interface HuiminPackError extends HuiminErrorBase<Extract<HuiminErrorJson, { kind: 'pack' }>> {
   readonly kind: 'pack';
   /** The first problem's code. */
   readonly code: string;
   readonly errors: PackProblem[];
   readonly file: string;
+  /** 1-based; 0 when unknown, as for a problem in a value read from JSON. */
   readonly line: number;
+  /** 1-based, in characters; 0 when unknown. */
   readonly column: number;
   readonly hint: string | null | undefined;
-  readonly detail: Extract<HuiminErrorJson, { kind: 'pack' }>;
 }
 
 /** The participant does not fit the pack: every problem, with its field path. */
-export interface HuiminInputError extends HuiminErrorBase {
+export interface HuiminInputError extends HuiminErrorBase<Extract<HuiminErrorJson, { kind: 'input' }>> {
   readonly kind: 'input';
   /** The first problem's code. */
   readonly code: InputErrorCode;
   readonly errors: InputError[];
   /** The first problem's field path. */
   readonly path: string;
-  readonly detail: Extract<HuiminErrorJson, { kind: 'input' }>;
 }
 
 /** A valid participant the pack cannot decide for (`outside_validity`, `no_value_in_force`…). */
-export interface HuiminEvalError extends HuiminErrorBase {
+export interface HuiminEvalError extends HuiminErrorBase<Extract<HuiminErrorJson, { kind: 'eval' }>> {
   readonly kind: 'eval';
   readonly code: Extract<HuiminErrorJson, { kind: 'eval' }>['code'];
   readonly errors: [];
-  readonly detail: Extract<HuiminErrorJson, { kind: 'eval' }>;
 }
 
 /** A bug in huimin (a panic; the engine restarts itself), to report. */
-export interface HuiminInternalError extends HuiminErrorBase {
+export interface HuiminInternalError extends HuiminErrorBase<Extract<HuiminErrorJson, { kind: 'internal' }>> {
   readonly kind: 'internal';
   readonly code: 'internal';
   readonly errors: [];
-  readonly detail: Extract<HuiminErrorJson, { kind: 'internal' }>;
 }
 
 /**
- * What every huimin failure throws: one of four kinds, told apart by `kind`. After
+ * The WebAssembly module is not loaded: an API was called before `init` (`not_initialized`),
+ * or `init` could not load it (`load_failed`, with the loader's error as `cause`).
+ */
+export interface HuiminInitError extends HuiminErrorBase<InitErrorJson> {
+  readonly kind: 'init';
+  readonly code: InitErrorJson['code'];
+  readonly errors: [];
+}
+
+/**
+ * What every huimin failure throws: one of five kinds, told apart by `kind`. After
  * `e instanceof HuiminError`, checking `e.kind` narrows `e` (`e.line` for `pack`, `e.path` for
  * `input`, `e.code` for `eval`).
  */
-export type HuiminError = HuiminPackError | HuiminInputError | HuiminEvalError | HuiminInternalError;
+export type HuiminError = HuiminPackError | HuiminInputError | HuiminEvalError | HuiminInternalError | HuiminInitError;
 
 /** The class of huimin's failures: for `instanceof` (not constructed by users). */
 export declare const HuiminError: {
@@ -114,17 +129,21 @@ export interface ScreenOptions {
   where?: string;
 }
 
-/** A compiled policy pack. */
+/**
+ * A compiled policy pack. This package reads JSON only (it has no YAML reader, to keep the
+ * WebAssembly module small): `huimin compile pack.yaml [--values values.yaml] -o pack.json`
+ * writes a YAML pack as the JSON it reads, with the same fingerprint and the same answers.
+ */
 export declare class Policy {
   private constructor();
   /**
-   * Compiles a YAML pack; `file` names it in error messages. `values` is the text of the
-   * deployment's values file (the numbers the pack leaves to an authority), `valuesFile` its
-   * name. Throws `HuiminError` (kind `pack`).
+   * Compiles a JSON pack (its text, or an object of its shape); `file` names it in error
+   * messages. `values` is the deployment's values file (JSON text or an object: the numbers
+   * the pack leaves to an authority, `set_by`), `valuesFile` its name. Throws `HuiminError`
+   * (kind `pack`; code `yaml` for YAML text): a JSON syntax error has its line and column, a
+   * problem in a value read from JSON names the rule and field, with line and column 0.
    */
-  static fromYaml(text: string, file?: string, values?: string, valuesFile?: string): Policy;
-  /** Compiles a JSON pack (text, or an object to stringify). Throws `HuiminError` (kind `pack`). */
-  static fromJson(text: string | object, file?: string): Policy;
+  static fromJson(text: string | object, file?: string, values?: string | object, valuesFile?: string): Policy;
 
   /**
    * Evaluates a participant (an object, or its JSON text) as of a date: `"YYYY-MM-DD"`, or a
@@ -138,8 +157,8 @@ export declare class Policy {
   /** The pack's identity, labels, payers, priority groups and compile warnings. */
   info(): PolicyInfo;
   /**
-   * The policy a reform makes of this one: the reform file's YAML or JSON text, or an object
-   * of its shape (`{id, base, name, parameters, off, rules, labels, sources, clauses}`);
+   * The policy a reform makes of this one: the reform file's JSON text, or an object of its
+   * shape (`{id, base, name, parameters, off, rules, labels, sources, clauses}`);
    * `file` names it in error messages. Throws `HuiminError` (kind `pack`).
    */
   reform(reform: string | object, file?: string): Policy;
@@ -176,12 +195,61 @@ export declare class Policy {
 
   /** Releases the compiled pack; the policy cannot be used afterwards. */
   free(): void;
-  /** The same as `free()`, for `using policy = Policy.fromYaml(…)`. */
+  /** The same as `free()`, for `using policy = Policy.fromJson(…)`. */
   [Symbol.dispose](): void;
 }
 
 /** The version of the huimin engine in this package. */
 export declare function version(): string;
+
+/**
+ * Where `init` loads the WebAssembly module from: a URL (fetched), a `Response` or a promise of
+ * one (`fetch(url)`), the module's bytes, or a compiled `WebAssembly.Module`.
+ */
+export type WasmSource =
+  | string
+  | URL
+  | Request
+  | Response
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module
+  | PromiseLike<Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module>;
+
+export interface InitOptions {
+  /** Default: `huimin_wasm_bg.wasm` next to the package's files, fetched. */
+  wasm?: WasmSource;
+}
+
+/**
+ * Loads the WebAssembly module. Needed with the entry `huimin/init` before any other call
+ * (which otherwise throws `HuiminError`, kind `init`, code `not_initialized`); the entry
+ * `huimin` has done it on import. Every later call returns the first one's promise. Rejects
+ * with `HuiminError` (kind `init`, code `load_failed`) when the module cannot be loaded; a
+ * later call then tries again.
+ */
+export declare function init(options?: InitOptions): Promise<void>;
+
+/**
+ * Exact operations on amounts, the decimal strings huimin returns (`"170.00"`), through BigInt:
+ * never a JS number. Results keep the finer scale of the two (`add("0.1", "0.20")` is
+ * `"0.30"`). A malformed amount (`"1e3"`, `"1,000"`, `".5"`) or a number throws a TypeError.
+ */
+export declare const Money: {
+  /** `a + b`. */
+  add(a: Money, b: Money): Money;
+  /** `a - b`. */
+  subtract(a: Money, b: Money): Money;
+  /** -1, 0 or 1 as `a` is less than, equal to or greater than `b`: a comparator for `sort`. */
+  compare(a: Money, b: Money): -1 | 0 | 1;
+  /** Whether `a` and `b` are the same amount (`"1.5"` and `"1.50"` are). */
+  equals(a: Money, b: Money): boolean;
+  /**
+   * For display, with at least two decimals and never rounded: `"1234.5"` is `"1,234.50 元"`
+   * (`locale: "zh"`, the default) or `"¥1,234.50"` (`"en"`).
+   */
+  format(amount: Money, options?: { locale?: 'zh' | 'en' }): string;
+};
 
 export default Policy;
 
@@ -387,6 +455,10 @@ export type EvalErrorJson = {
   date: IsoDate;
   /** The validity, as text. */
   valid: string;
+  /** Its first day. */
+  valid_from: IsoDate;
+  /** Its last day, when it has one. */
+  valid_until: IsoDate | null;
 } | {
   code: 'conflict';
   /** The first rule. */
@@ -437,6 +509,8 @@ export interface FieldInfo {
   default: string | null;
   /** Allowed choices with labels. */
   choices: TagInfo[];
+  /** Who sets it when an authority does: a form does not ask the applicant for it. */
+  set_by: Text | null;
 }
 
 /** The type of an input field. */
@@ -450,6 +524,8 @@ export type HuiminErrorJson = (PackErrors & {
   /** Each problem, with its field path. */
   errors: InputError[];
 } | (EvalErrorJson & {
+  message: Text;
+} & {
   kind: 'eval';
 }) | {
   kind: 'internal';

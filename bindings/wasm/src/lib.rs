@@ -53,32 +53,25 @@ pub struct RawPolicy {
 
 #[wasm_bindgen]
 impl RawPolicy {
-    /// Compiles a YAML pack; `file` names it in error messages.
-    #[wasm_bindgen(js_name = fromYaml)]
-    pub fn from_yaml(text: &str, file: &str) -> Result<RawPolicy, JsValue> {
-        Policy::from_yaml(text, file)
+    /// Compiles a JSON pack (YAML packs are compiled to JSON by `huimin compile`: this build
+    /// has no YAML reader); `file` names it in error messages.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str, file: &str) -> Result<RawPolicy, JsValue> {
+        Policy::from_json(text, file)
             .map(|inner| RawPolicy { inner })
             .map_err(throw)
     }
 
-    /// Compiles a YAML pack with the text of its deployment's values file (the numbers the
-    /// pack leaves to an authority); `file` and `values_file` name them in error messages.
-    #[wasm_bindgen(js_name = fromYamlWithValues)]
-    pub fn from_yaml_with_values(
+    /// Compiles a JSON pack with the JSON text of its deployment's values file (the numbers
+    /// the pack leaves to an authority); `file` and `values_file` name them in error messages.
+    #[wasm_bindgen(js_name = fromJsonWithValues)]
+    pub fn from_json_with_values(
         text: &str,
         file: &str,
         values: &str,
         values_file: &str,
     ) -> Result<RawPolicy, JsValue> {
-        Policy::from_yaml_with_values(text, file, values, values_file)
-            .map(|inner| RawPolicy { inner })
-            .map_err(throw)
-    }
-
-    /// Compiles a JSON pack; `file` names it in error messages.
-    #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str, file: &str) -> Result<RawPolicy, JsValue> {
-        Policy::from_json(text, file)
+        Policy::from_json_with_values(text, file, values, values_file)
             .map(|inner| RawPolicy { inner })
             .map_err(throw)
     }
@@ -135,7 +128,7 @@ impl RawPolicy {
         ffi::info(&self.inner)
     }
 
-    /// The policy a reform (YAML or JSON text; `file` names it in errors) makes of this one.
+    /// The policy a reform (JSON text; `file` names it in errors) makes of this one.
     pub fn reformed(&self, text: &str, file: &str) -> Result<RawPolicy, JsValue> {
         self.inner
             .reformed(text, file)

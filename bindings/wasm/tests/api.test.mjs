@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Policy, HuiminError, version, _panicForTest } from '../pkg/index.js';
+import { Policy, HuiminError, Money, init, version, _panicForTest } from '../pkg/index.js';
+import { fixtures, packJson, packObject } from './packs.mjs';
 
-const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
-const WANZHOU = readFileSync(join(fixtures, 'policies', 'chongqing-wanzhou-2020.yaml'), 'utf8');
-const wz = () => Policy.fromYaml(WANZHOU, 'chongqing-wanzhou-2020.yaml');
+// The package reads JSON only: each pack is the JSON `huimin compile` writes of its YAML.
+const WANZHOU = packJson('chongqing-wanzhou-2020');
+const wz = () => Policy.fromJson(WANZHOU, 'chongqing-wanzhou-2020.json');
 const CAP = { id: 'wz-1', stage: 'primary', grade: 3, class_hours: 60, tags: ['dual_worker'] };
 
 function thrown(f) {
@@ -28,7 +28,7 @@ const DECISION_KEYS = ['pack', 'participant', 'as_of', 'fingerprint', 'engine', 
   'assumptions', 'estimated'];
 const STEP_KEYS = ['rule', 'kind', 'label', 'inputs', 'value', 'detail', 'cite'];
 const CITATION_KEYS = ['id', 'document', 'clause', 'text', 'en'];
-const FIELD_KEYS = ['name', 'type', 'label', 'required', 'min', 'max', 'default', 'choices'];
+const FIELD_KEYS = ['name', 'type', 'label', 'required', 'min', 'max', 'default', 'choices', 'set_by'];
 const INFO_KEYS = ['id', 'name', 'kind', 'jurisdiction', 'description', 'valid_from', 'valid_until', 'period', 'payers',
   'fee_payer', 'categories', 'priority_groups', 'warnings'];
 const sorted = (a) => [...a].sort();
@@ -66,7 +66,29 @@ test('the input schema lists fields, types, bounds, labels and tags', () => {
   assert.equal(byName.grade.type, 'integer');
   assert.equal(byName.stage.type, 'choice');
   assert.ok(byName.stage.choices.some((c) => c.id === 'primary' && c.label.zh === '小学'));
+  for (const f of s.fields) assert.equal(f.set_by, null, `${f.name}: the family gives it`);
   assert.ok(s.tags.some((t) => t.id === 'dibao' && t.label.zh === '低保家庭'));
+  p.free();
+});
+
+test('an input an authority sets (set_by) may be given; when not, its default stands in as an estimate', () => {
+  const p = Policy.fromJson(packJson('hefei-2020'), 'hefei-2020.json');
+  const field = p.inputSchema().fields.find((f) => f.name === 'district_standard');
+  assert.deepEqual(field.set_by, { zh: '所在县（市）区', en: 'the county or district' });
+  assert.equal(field.required, false);
+  assert.equal(field.default, '150');
+  // hefei-2020.yaml: the district pays its own standard for basic care (180), at least the
+  // 150 floor; no personalised courses and no materials: the parents pay nothing.
+  const given = p.evaluate({ stage: 'junior', basic_care: true, district_standard: '180' }, '2021-03-01');
+  assert.equal(given.net_fee, '0.00');
+  assert.equal(given.subsidy_total, '180.00');
+  assert.equal(given.payers.district, '180.00');
+  assert.deepEqual((given.assumptions ?? []).map((a) => a.parameter), []);
+  const unknown = p.evaluate({ stage: 'junior', basic_care: true }, '2021-03-01');
+  assert.equal(unknown.subsidy_total, '150.00'); // the default, 150
+  assert.deepEqual(unknown.assumptions.map((a) => [a.parameter, a.value, a.rules]), [['district_standard', '150', ['basic_care_funding']]]);
+  assert.match(unknown.assumptions[0].reason.en, /not given, so the pack's default 150 stands in as an estimate/);
+  assert.deepEqual(unknown.estimated, ['subsidy_total', 'payers.district']);
   p.free();
 });
 
@@ -197,26 +219,65 @@ test('a date outside the pack is an eval error with its code', () => {
   p.free();
 });
 
-test('a YAML syntax error is a pack error with line and column', () => {
-  const e = thrown(() => Policy.fromYaml('id: x\nname: [\n', 'bad.yaml'));
+test('a JSON syntax error is a pack error with line and column', () => {
+  // Line 3 is `  "name": [1,}`: the `}` at column 14 is no value.
+  const e = thrown(() => Policy.fromJson('{\n  "id": "x",\n  "name": [1,}\n}\n', 'bad.json'));
   assert.ok(e instanceof HuiminError);
   assert.equal(e.kind, 'pack');
-  assert.equal(e.code, 'yaml');
-  assert.equal(e.file, 'bad.yaml');
-  assert.equal(e.line, 2);
-  assert.ok(e.column > 0);
-  assert.match(e.message, /^bad\.yaml:2:/);
+  assert.equal(e.code, 'json');
+  assert.equal(e.file, 'bad.json');
+  assert.equal(e.line, 3);
+  assert.equal(e.column, 14);
+  assert.match(e.message, /^bad\.json:3:14: /);
+  assert.equal(e.hint, null);
   assert.equal(e.toJSON().errors[0].severity, 'error');
 });
 
-test('an unknown name in an expression points at it, with a did-you-mean hint', () => {
-  const broken = WANZHOU.replace('cap: monthly_cap', 'cap: monthly_capp');
-  const e = thrown(() => Policy.fromYaml(broken, 'wz.yaml'));
+// The package has no YAML reader (it would make the module nearly twice as large); the error
+// says so and how to turn a YAML file into the JSON it reads.
+const JSON_ONLY = 'this build of huimin reads JSON only (it was built without the `yaml` feature); the text is not JSON';
+const COMPILE_HINT = '`huimin compile <pack.yaml> -o <pack.json>` writes a pack, with its values and reforms, as the JSON this build reads';
+
+function assertYamlRefused(e, file) {
+  assert.ok(e instanceof HuiminError, `expected a HuiminError, got ${e}`);
+  assert.equal(e.kind, 'pack');
+  assert.equal(e.code, 'yaml');
+  assert.equal(e.file, file);
+  assert.deepEqual([e.line, e.column], [1, 1]);
+  assert.equal(e.errors.length, 1);
+  assert.equal(e.errors[0].message, JSON_ONLY);
+  assert.equal(e.hint, COMPILE_HINT);
+  assert.equal(e.message, `${file}:1:1: error: ${JSON_ONLY}\n  hint: ${COMPILE_HINT}`);
+}
+
+test('a YAML pack is refused with code yaml, and a hint naming huimin compile', () => {
+  const yaml = readFileSync(join(fixtures, 'policies', 'chongqing-wanzhou-2020.yaml'), 'utf8');
+  assertYamlRefused(thrown(() => Policy.fromJson(yaml, 'chongqing-wanzhou-2020.yaml')), 'chongqing-wanzhou-2020.yaml');
+  assertYamlRefused(thrown(() => Policy.fromJson('id: x\nname: [\n', 'bad.yaml')), 'bad.yaml');
+});
+
+test('a YAML values file is refused with code yaml, naming it', () => {
+  const pack = packJson('wuhu-opinion-2021');
+  const values = readFileSync(join(fixtures, 'values', 'wuhu-opinion-2021.example.yaml'), 'utf8');
+  assertYamlRefused(thrown(() => Policy.fromJson(pack, 'wuhu-opinion-2021.json', values, 'wuhu.yaml')), 'wuhu.yaml');
+});
+
+test('a YAML reform is refused with code yaml, naming it', () => {
+  const reform = readFileSync(join(fixtures, 'reforms', 'chongqing-wanzhou-2020-cap150.yaml'), 'utf8');
+  assertYamlRefused(thrown(() => wz().reform(reform, 'cap150.yaml')), 'cap150.yaml');
+});
+
+test('an unknown name in an expression is named, with a did-you-mean hint (no line in JSON)', () => {
+  const broken = packObject('chongqing-wanzhou-2020');
+  assert.equal(broken.fees[0].cap, 'monthly_cap');
+  broken.fees[0].cap = 'monthly_capp';
+  const e = thrown(() => Policy.fromJson(broken, 'wz.json'));
   assert.equal(e.kind, 'pack');
   assert.equal(e.code, 'unknown_name');
-  const line = broken.split('\n').findIndex((l) => l.includes('monthly_capp')) + 1;
-  assert.equal(e.line, line);
-  assert.equal(e.column, broken.split('\n')[line - 1].indexOf('monthly_capp') + 1);
+  assert.equal(e.file, 'wz.json');
+  // A value read from JSON has no place in the text: line and column are 0, left out of the message.
+  assert.deepEqual([e.line, e.column], [0, 0]);
+  assert.match(e.message, /^wz\.json: error: .*unknown name `monthly_capp`/);
   assert.match(e.hint, /monthly_cap/);
 });
 
@@ -237,6 +298,63 @@ test('fromJson compiles a JSON pack (text or object) with the same results', () 
   assert.equal(e.kind, 'pack');
   assert.equal(e.code, 'json');
   assert.equal(e.line, 2);
+  // A value of the wrong type: serde_json's own error, with its place.
+  const t = thrown(() => Policy.fromJson('{"id": 3}', 'bad.json'));
+  assert.deepEqual([t.kind, t.code, t.line, t.column], ['pack', 'schema', 1, 8]);
+});
+
+// Wuhu's pack leaves the fee to each county's price authority (`service_fee_semester`, set_by,
+// no value): a deployment gives it in a values file, here as JSON.
+const WUHU_VALUES = {
+  pack: 'wuhu-opinion-2021',
+  name: { zh: '芜湖示例部署', en: 'Wuhu example deployment' },
+  example: true,
+  values: { service_fee_semester: [{ from: '2021-09-01', value: '300.00' }] },
+};
+
+test('fromJson takes the values file as JSON text or an object; hand-worked Wuhu', () => {
+  const pack = packJson('wuhu-opinion-2021');
+  const pupil = { stage: 'primary', remote: true, approved_rate: '400' };
+  for (const values of [WUHU_VALUES, JSON.stringify(WUHU_VALUES, null, 2)]) {
+    const p = Policy.fromJson(pack, 'wuhu-opinion-2021.json', values, 'wuhu.values.json');
+    const d = p.evaluate(pupil, '2021-10-01');
+    // The fee is the deployment's 300.00 a semester. The county's 400 a year is 200 a semester
+    // (÷ 2 semesters), raised 20% in a remote area to 240.00, under the ceiling of
+    // 500 × 1.2 ÷ 2 = 300.
+    assert.equal(d.net_fee, '300.00');
+    assert.equal(d.subsidy_total, '240.00');
+    assert.deepEqual(d.payers, { county: '240.00', parents: '300.00' });
+    const fee = d.assumptions.find((a) => a.parameter === 'service_fee_semester');
+    assert.equal(fee.value, '300.00');
+    assert.match(fee.reason.en, /^Wuhu example deployment: an example value/);
+    // A pupil of a family in hardship: the fee waived (100%, the pack's assumption).
+    assert.equal(p.evaluate({ ...pupil, tags: ['hardship'] }, '2021-10-01').net_fee, '0.00');
+    p.free();
+  }
+  // Another deployment's fee; and without values the fee has no value to charge.
+  const other = Policy.fromJson(pack, 'wuhu-opinion-2021.json', { ...WUHU_VALUES, values: { service_fee_semester: [{ from: '2021-09-01', value: '280.00' }] } });
+  assert.equal(other.evaluate(pupil, '2021-10-01').net_fee, '280.00');
+  const bare = Policy.fromJson(pack, 'wuhu-opinion-2021.json');
+  const e = thrown(() => bare.evaluate(pupil, '2021-10-01'));
+  assert.deepEqual([e.kind, e.code], ['eval', 'not_set']);
+  assert.match(e.message, /service_fee_semester/);
+  // A misspelt parameter in the values file is a pack error naming that file.
+  const typo = thrown(() => Policy.fromJson(pack, 'wuhu-opinion-2021.json', { ...WUHU_VALUES, values: { service_fee_semestr: [] } }, 'typo.json'));
+  assert.equal(typo.kind, 'pack');
+  assert.equal(typo.file, 'typo.json');
+  assert.match(typo.message, /^typo\.json: error: pack `wuhu-opinion-2021` has no parameter `service_fee_semestr`/);
+  other.free();
+  bare.free();
+});
+
+test('values given to fromJson, or applied by huimin compile --values: the same pack', () => {
+  // WUHU_VALUES is fixtures/values/wuhu-opinion-2021.example.yaml as JSON: the same receipt.
+  const here = Policy.fromJson(packJson('wuhu-opinion-2021'), 'wuhu-opinion-2021.json', WUHU_VALUES);
+  const compiled = Policy.fromJson(packJson('wuhu-opinion-2021', 'wuhu-opinion-2021.example.yaml'), 'wuhu-opinion-2021.json');
+  const pupil = { stage: 'junior', remote: false };
+  assert.deepEqual(here.evaluate(pupil, '2021-10-01'), compiled.evaluate(pupil, '2021-10-01'));
+  here.free();
+  compiled.free();
 });
 
 test('a freed policy cannot be used; free is idempotent', () => {
@@ -252,16 +370,16 @@ test('Policy cannot be constructed directly', () => {
   assert.throws(() => new Policy(), TypeError);
 });
 
-test('every pack in fixtures/policies compiles in WASM', () => {
+test('every pack in fixtures/policies compiles in WASM, as the JSON huimin compile writes', () => {
   const dir = join(fixtures, 'policies');
   const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
   assert.ok(files.length > 0);
   const problems = [];
   for (const f of files) {
-    const text = readFileSync(join(dir, f), 'utf8');
+    const id = f.replace(/\.(ya?ml|json)$/, '');
     try {
-      const p = f.endsWith('.json') ? Policy.fromJson(text, f) : Policy.fromYaml(text, f);
-      assert.equal(`${p.id}${f.slice(f.lastIndexOf('.'))}`.replace(/\.yml$/, '.yaml'), f.replace(/\.yml$/, '.yaml'));
+      const p = Policy.fromJson(packJson(`policies/${f}`), `${id}.json`);
+      assert.equal(p.id, id);
       const s = p.inputSchema();
       assert.ok(Array.isArray(s.fields) && Array.isArray(s.tags));
       p.free();
@@ -306,7 +424,7 @@ test('Policy.screen: what a household gets from every program, by hand as in Rus
   // Jilin 40.00 (half off, 低保 being a poor family), Nanjing 0.00 with the district's 250.00,
   // Shenzhen 500.00 for the grandmother, Tong'an not eligible (no family caregiver).
   const ids = ['chongqing-wanzhou-2020', 'jilin-district-2020', 'nanjing-2021', 'shenzhen-homecare', 'tongan-family-bed'];
-  const policies = ids.map((id) => Policy.fromYaml(readFileSync(join(fixtures, 'policies', `${id}.yaml`), 'utf8'), `${id}.yaml`));
+  const policies = ids.map((id) => Policy.fromJson(packJson(id), `${id}.json`));
   const household = { id: 'wang', members: [
     { id: 'child', stage: 'primary', grade: 3, class_hours: 60, tags: ['dibao'] },
     { id: 'grandma', age: 72, local_hukou: true, self_care: 'partly_disabled', family_caregiver: false, tags: ['dibao'] },
@@ -330,8 +448,34 @@ test('Policy.screen: what a household gets from every program, by hand as in Rus
   for (const p of policies) p.free();
 });
 
+// fixtures/reforms/chongqing-wanzhou-2020-cap150.yaml as JSON: a reform a page would build.
+const CAP150 = {
+  id: 'chongqing-wanzhou-2020-cap150',
+  base: 'chongqing-wanzhou-2020',
+  name: { zh: '万州区课后服务收费调整（示例方案）', en: 'Wanzhou after-school fee reform (example draft)' },
+  description: {
+    zh: '每生每月收费上限由170元降为150元，残疾儿童免收服务费。示例方案，并非正式文件。',
+    en: 'The monthly cap falls from 170 to 150 yuan and disabled children pay nothing. An example draft, not an issued document.',
+  },
+  sources: { draft: { title: '万州区课后服务收费调整方案（示例草案）', issuer: '示例（非正式文件）' } },
+  clauses: {
+    cap150: { source: 'draft', clause: '一', text: '每生每月收费不超过150元。', en: 'At most 150 yuan per student per month.' },
+    disabled_waiver: { source: 'draft', clause: '二', text: '残疾儿童免收课后服务费。', en: 'Disabled children pay no after-school service fee.' },
+  },
+  parameters: { monthly_cap: { value: 150, cite: 'cap150' } },
+  rules: {
+    reductions: [{
+      id: 'disabled_waiver',
+      label: { zh: '残疾儿童免收', en: 'Waiver for disabled children' },
+      when: 'has(disabled)',
+      waive: true,
+      cite: 'disabled_waiver',
+    }],
+  },
+};
+
 test('a reform is data: the same answers and the same diff as in Rust and Python', () => {
-  const reform = wz().reform(readFileSync(join(fixtures, 'reforms', 'chongqing-wanzhou-2020-cap150.yaml'), 'utf8'));
+  const reform = wz().reform(JSON.stringify(CAP150, null, 2), 'cap150.json');
   assert.equal(reform.id, 'chongqing-wanzhou-2020-cap150');
   // 60 × 3.00 = 180.00: 170.00 under the plan, 150.00 under the reform; a disabled child pays nothing.
   assert.equal(wz().evaluate(CAP, '2021-03-01').net_fee, '170.00');
@@ -346,10 +490,85 @@ test('a reform is data: the same answers and the same diff as in Rust and Python
   assert.equal(changed['parameters.monthly_cap'], 'changed');
   assert.equal(changed['reductions.disabled_waiver'], 'added');
   assert.match(d.clauses.fee, /170元/);
-  // An object of the reform's shape; a misspelt parameter is refused, naming the reform.
+  // The reform file applied by `huimin compile` (its YAML, fixtures/reforms/) is the same policy:
+  // the same receipt, the same diff.
+  const compiled = Policy.fromJson(packJson('reforms/chongqing-wanzhou-2020-cap150.yaml'), 'cap150.json');
+  assert.deepEqual(compiled.evaluate(CAP, '2021-03-01'), c);
+  assert.deepEqual(wz().diff(compiled), d);
+  // An object of the reform's shape.
   const what = wz().reform({ id: 'wif', base: 'chongqing-wanzhou-2020', name: { zh: '试', en: 'Try' }, parameters: { monthly_cap: { value: '160' } } });
   assert.equal(what.evaluate(CAP, '2021-03-01').net_fee, '160.00');
+});
+
+test('a reform that does not apply is refused, naming the reform', () => {
+  // A JSON syntax error: its line and column in the reform's text.
+  const bad = thrown(() => wz().reform('{\n  "id": "x",\n  "parameters": }', 'bad-reform.json'));
+  assert.ok(bad instanceof HuiminError);
+  assert.deepEqual([bad.kind, bad.code, bad.file, bad.line, bad.column], ['pack', 'json', 'bad-reform.json', 3, 17]);
+  // A misspelt parameter.
   const e = thrown(() => wz().reform({ id: 'x', base: 'chongqing-wanzhou-2020', name: { zh: '试', en: 'Try' }, parameters: { monthly_kap: { value: 1 } } }, 'typo.json'));
   assert.ok(e instanceof HuiminError);
+  assert.equal(e.kind, 'pack');
   assert.match(e.message, /typo\.json:.*no parameter `monthly_kap`/);
+});
+
+test('the default entry has loaded the module: init again is harmless, and takes an options object', async () => {
+  const first = init();
+  assert.equal(init({ wasm: new Uint8Array([0]) }), first, 'the later call is the first one, its wasm not read');
+  await first;
+  assert.equal(wz().evaluate(CAP, '2021-03-01').net_fee, '170.00');
+  await assert.rejects(init(new Uint8Array([0])), { name: 'TypeError', message: /init\(\{ wasm: bytes \}\)/ });
+});
+
+test('Money adds and subtracts exactly, at the finer scale of the two', () => {
+  assert.equal(Money.add('0.10', '0.20'), '0.30');
+  assert.equal(Money.add('0.1', '0.20'), '0.30');
+  assert.equal(Money.add('1', '0.05'), '1.05');
+  assert.equal(Money.add('-1.5', '1.50'), '0.00');
+  assert.equal(Money.subtract('1.00', '1.5'), '-0.50');
+  assert.equal(Money.subtract('-0.01', '0.99'), '-1.00');
+  assert.equal(Money.subtract('0.30', '0.30'), '0.00');
+  // 2^53 + 1 has no JS number: 9007199254740993 + 0.01 would come out as 9007199254740992.
+  assert.equal(Money.add('9007199254740993', '0.01'), '9007199254740993.01');
+  assert.equal(['1.00', '2.50', '0.25'].reduce(Money.add, '0'), '3.75');
+});
+
+test('Money compares by value, not by text', () => {
+  assert.equal(Money.compare('-1.5', '1.50'), -1);
+  assert.equal(Money.compare('1.50', '-1.5'), 1);
+  assert.equal(Money.compare('1.5', '1.50'), 0);
+  assert.equal(Money.compare('10.00', '9.99'), 1);
+  assert.equal(Money.equals('1.5', '1.50'), true);
+  assert.equal(Money.equals('-0.00', '0'), true);
+  assert.equal(Money.equals('1.5', '-1.5'), false);
+  assert.deepEqual(['10.00', '9.5', '-2', '0.10'].sort(Money.compare), ['-2', '0.10', '9.5', '10.00']);
+});
+
+test('Money.format: zh 元 after, en ¥ before, thousands grouped, never rounded', () => {
+  assert.equal(Money.format('170.00'), '170.00 元');
+  assert.equal(Money.format('170.00', { locale: 'en' }), '¥170.00');
+  assert.equal(Money.format('1234567.5', { locale: 'zh' }), '1,234,567.50 元');
+  assert.equal(Money.format('1234567.5', { locale: 'en' }), '¥1,234,567.50');
+  assert.equal(Money.format('-1234.5'), '-1,234.50 元');
+  assert.equal(Money.format('-0.5', { locale: 'en' }), '-¥0.50');
+  assert.equal(Money.format('7'), '7.00 元');
+  assert.equal(Money.format('0.125', { locale: 'en' }), '¥0.125');
+  assert.equal(Money.format('999.99', { locale: 'en' }), '¥999.99');
+  assert.throws(() => Money.format('1.00', { locale: 'fr' }), { name: 'RangeError', message: /"zh" or "en", not "fr"/ });
+});
+
+test('Money refuses what is not a decimal amount, numbers included', () => {
+  for (const bad of ['', '1.', '.5', '1e3', '1,000', ' 1', '1 ', '+1', '--1', '0x10', 'NaN', '１']) {
+    const message = `huimin Money: expected a decimal string such as "170.00" or "-1.5", got ${JSON.stringify(bad)}`;
+    assert.throws(() => Money.add(bad, '0'), { name: 'TypeError', message }, bad);
+  }
+  assert.throws(() => Money.add('0.1', 0.2), { name: 'TypeError', message: /, got 0\.2$/ });
+  assert.throws(() => Money.equals(1n, '1'), { name: 'TypeError', message: /, got 1n$/ });
+  assert.throws(() => Money.format(undefined), { name: 'TypeError', message: /, got undefined$/ });
+});
+
+test('Money on a decision: the reductions take the gross fee to the net fee', () => {
+  const d = wz().evaluate({ stage: 'primary', grade: 6, class_hours: 40, tags: ['dibao'] }, '2021-03-01');
+  assert.equal(Money.subtract(d.gross_fee, d.reduction_total), d.net_fee);
+  assert.equal(Money.format(d.gross_fee), '120.00 元');
 });

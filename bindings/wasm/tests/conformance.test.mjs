@@ -3,26 +3,18 @@
 // field compared to the fen. HUIMIN_CASES=<prefix> runs only the packs whose id starts with it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Policy, HuiminError } from '../pkg/index.js';
 import { matches, inexactNumbers } from './match.mjs';
+import { fixtures, packFile, packJson } from './packs.mjs';
 
-const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const only = process.env.HUIMIN_CASES || '';
 
-function packPath(id) {
-  return ['yaml', 'yml', 'json'].map((x) => join(fixtures, 'policies', `${id}.${x}`)).find((p) => existsSync(p));
-}
-
+// The pack as the JSON `huimin compile` writes of it (the package reads JSON only), with the
+// values file of a deployment (fixtures/values/) applied when given.
 function load(path, values) {
-  const text = readFileSync(path, 'utf8');
-  if (values) {
-    const v = join(fixtures, 'values', values);
-    return Policy.fromYaml(text, path, readFileSync(v, 'utf8'), v);
-  }
-  return path.endsWith('.json') ? Policy.fromJson(text, path) : Policy.fromYaml(text, path);
+  return Policy.fromJson(packJson(path, values), basename(path).replace(/\.(ya?ml|json)$/, '.json'));
 }
 
 const dirs = readdirSync(join(fixtures, 'cases'))
@@ -35,7 +27,7 @@ test('there are conformance cases', () => {
 });
 
 for (const id of dirs) {
-  const path = packPath(id);
+  const path = packFile(id);
   let policy = null;
   let loadError = null;
   if (path) {

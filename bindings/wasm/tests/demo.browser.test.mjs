@@ -1,73 +1,88 @@
 // The demo application form in headless Chromium (playwright-core, Debian's /usr/bin/chromium),
 // served from 127.0.0.1 with every other host blocked (the page must work offline).
 // Run after scripts/build-wasm.sh:  node --test bindings/wasm/tests/demo.browser.test.mjs
-// Screenshots go to test-output/wasm/ (gitignored).
+// Screenshots, the printed summary and the timings go to test-output/wasm/ (gitignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../demo/serve.mjs';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const demoDir = fileURLToPath(new URL('../demo/', import.meta.url));
 const toolsDir = process.env.WASM_TOOLS_DIR || join(repo, '.tools', 'wasm-node');
 const outDir = process.env.HUIMIN_TEST_OUTPUT || join(repo, 'test-output', 'wasm');
 const { chromium } = createRequire(join(toolsDir, 'package.json'))('playwright-core');
 
 const PACK = 'chongqing-wanzhou-2020';
+const PHONE = { width: 390, height: 844 };
 let server;
+let browser;
 let ctx;
 let page;
-let userDataDir;
 const problems = [];
 const offsite = [];
 
-before(async () => {
-  mkdirSync(outDir, { recursive: true });
-  server = await startServer(fileURLToPath(new URL('../demo/', import.meta.url)));
-  userDataDir = mkdtempSync(join(tmpdir(), 'huimin-chromium-'));
-  ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  await ctx.route('**/*', (route) => {
+// A context that may reach only `origin`; the page's own service worker is blocked unless a
+// test asks for it (it would answer requests the tests intercept).
+async function context(origin, options = {}) {
+  const c = await browser.newContext({ viewport: { width: 1200, height: 900 }, serviceWorkers: 'block', ...options });
+  await c.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.url)) return route.continue();
+    if (url.startsWith(origin)) return route.continue();
     offsite.push(url);
     return route.abort();
   });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  return c;
+}
+
+async function open(c, url = server.url) {
+  const p = await c.newPage();
+  p.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
+  p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await p.goto(url);
+  await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  return p;
+}
+
+before(async () => {
+  mkdirSync(outDir, { recursive: true });
+  server = await startServer(demoDir);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  ctx = await context(server.url);
+  page = await open(ctx);
+  // The packs not selected are compiled when the page is idle; the tests use them all.
+  await page.waitForSelector('body[data-packs="all"]', { timeout: 30000 });
 });
 
 after(async () => {
-  if (ctx) await ctx.close();
+  if (browser) await browser.close();
   if (server) await server.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 const text = (sel) => page.locator(sel).innerText();
 
-async function fill(values, tags, pack = PACK) {
-  await page.selectOption('#pack', pack);
-  await page.fill('#as_of', '2021-03-01');
+async function fillIn(p, values, tags, pack = PACK, asOf = '2021-03-01') {
+  await p.selectOption('#pack', pack);
+  await p.fill('#as_of', asOf);
   for (const [name, value] of Object.entries(values)) {
-    const el = page.locator(`#f-${name}`);
+    const el = p.locator(`#f-${name}`);
     if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
     else await el.fill(value);
   }
-  for (const box of await page.locator('#tags input[type=checkbox]').all()) {
+  for (const box of await p.locator('#tags input[type=checkbox]').all()) {
     await box.setChecked(tags.includes(await box.getAttribute('value')));
   }
 }
+
+const fill = (values, tags, pack) => fillIn(page, values, tags, pack);
 
 test('the city selector lists the after-school packs by name, Chinese first', async () => {
   const options = await page.locator('#pack option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
@@ -276,6 +291,287 @@ test('when the engine cannot load, the page says so in its language and shows no
     await p.screenshot({ path: join(outDir, shot), fullPage: true });
     await p.close();
   }
+});
+
+test('changing the city while a field has the focus keeps the answers and throws nothing', async () => {
+  // The browser sends the focused field's pending change while the form is being replaced.
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
+  await page.selectOption('#pack', 'wuhu-opinion-2021');
+  await page.fill('#f-approved_rate', '500');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-approved_rate');
+  await page.selectOption('#pack', 'faku-school-2017');
+  assert.deepEqual(problems, []);
+  assert.equal(await page.inputValue('#f-stage'), 'primary');
+  assert.match(await text('#m-grade'), /年级/);
+  // A question the new form asks too keeps the focus, and the answer.
+  await page.fill('#f-grade', '4');
+  await page.selectOption('#pack', 'school-schedule-2020');
+  assert.deepEqual(problems, []);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-grade');
+  assert.equal(await page.inputValue('#f-grade'), '4');
+});
+
+test('a subsidy paid for the child is in its own box, not in the money the family pays', async () => {
+  // Changchun: care is free; the city and district pay 215.50 a year for the child, 6:4.
+  await fill({ stage: 'primary', months: '12' }, [], 'changchun-beilei-2017');
+  await page.waitForSelector('#for-child:not([hidden]) tr[data-rule="care_funding"]');
+  assert.equal(await text('#for-child h3'), '政府为您的孩子支付');
+  assert.equal(await text('#for-child tr[data-rule="care_funding"] td .amt'), '215.50');
+  assert.match(await text('#for-child tr[data-rule="care_funding"] .parts'), /市财政 129\.30 元 · 城区、开发区财政 86\.20 元/);
+  assert.equal(await text('#subsidy-total .amt'), '215.50');
+  assert.equal(await text('#net .amt'), '0.00');
+  // The family's table holds the fee, the reductions and the net fee only.
+  const family = await page.locator('#outcome > table.money th').allInnerTexts();
+  assert.ok(family.every((th) => !/补贴|经费/.test(th)), JSON.stringify(family));
+  assert.equal(await page.locator('#outcome > table.money [data-rule="care_funding"]').count(), 0);
+  // Wanzhou has no subsidy: no box.
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
+  await page.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '170.00');
+  assert.equal(await page.locator('#for-child').isHidden(), true);
+});
+
+test('print: a clean summary of what was asked and what it gives, without the form', async () => {
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, ['dual_worker']);
+  await page.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '170.00');
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  assert.equal(await text('#print'), '打印 / 保存摘要');
+  await page.click('#print');
+  assert.equal(await page.evaluate(() => window.printed), 1);
+  await page.emulateMedia({ media: 'print' });
+  try {
+    for (const hidden of ['#form', '#bar', '#print', '.lead', '#lang', '#cheaper']) {
+      assert.equal(await page.locator(hidden).isVisible(), false, `${hidden} is printed`);
+    }
+    assert.equal(await text('#print-pack'), '万州区中小学课后服务 · 重庆市万州区');
+    const asked = await text('#print-inputs');
+    assert.match(asked, /测算日期\s+2021-03-01/);
+    assert.match(asked, /每月课时数\s+60/);
+    assert.match(asked, /家庭情况（可多选）\s+双职工家庭$/);
+    assert.equal(await text('#net .amt'), '170.00');
+    assert.equal(await page.locator('#why').isVisible(), true);
+    await page.pdf({ path: join(outDir, 'demo-print-zh.pdf') });
+  } finally {
+    await page.emulateMedia({ media: null });
+  }
+  await page.click('#lang');
+  assert.equal(await text('#print'), 'Print / save summary');
+  assert.match(await page.locator('#print-inputs').textContent(), /Class-hours a month60/);
+  await page.click('#lang');
+});
+
+// Every element's box within the screen's width, and the page not scrollable sideways.
+const overflow = (p) => p.evaluate(() => {
+  const width = window.innerWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push(`page ${document.documentElement.scrollWidth} > ${width}`);
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.right > width + 0.5 || r.left < -0.5) {
+      out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''} ${r.left.toFixed(1)}–${r.right.toFixed(1)}`);
+    }
+  }
+  return out;
+});
+
+test('from 320 to 1280 px nothing runs off the screen: four programs, in Chinese and English', async () => {
+  const forms = [
+    [PACK, { stage: 'primary', grade: '3', class_hours: '60' }, ['dibao'], '2021-03-01', '0.00'],
+    ['wuhu-opinion-2021', { stage: 'primary', remote: 'true' }, [], '2021-10-01', '300.00'],
+    ['jinan-school-2019', { stage: 'primary', applied: 'true' }, ['left_behind'], '2021-03-01', '200.00'],
+    ['changchun-beilei-2017', { stage: 'primary', months: '12' }, [], '2021-03-01', '0.00'],
+  ];
+  const p = await open(ctx);
+  await p.waitForSelector('body[data-packs="all"]');
+  try {
+    for (const [pack, values, tags, asOf, net] of forms) {
+      await p.setViewportSize(PHONE);
+      await fillIn(p, values, tags, pack, asOf);
+      await p.waitForFunction((n) => document.querySelector('#net .amt')?.textContent === n, net);
+      // Screenshots at 390 and 1280 px; 320 px (the narrowest phone) is checked too.
+      for (const [width, lang] of [[390, 'zh'], [390, 'en'], [320, 'en'], [320, 'zh'], [1280, 'zh'], [1280, 'en']]) {
+        if (width !== p.viewportSize().width) await p.setViewportSize(width === 390 ? PHONE : { width, height: 900 });
+        if ((await p.getAttribute('html', 'lang')) !== (lang === 'zh' ? 'zh-CN' : 'en')) await p.click('#lang');
+        assert.equal(await p.locator('#net .amt').innerText(), net);
+        assert.match(await p.locator('#net').innerText(), lang === 'zh' ? /元/ : /¥/);
+        assert.deepEqual(await overflow(p), [], `${pack} ${lang} at ${width} px`);
+        if (width !== 320) await p.screenshot({ path: join(outDir, `layout-${pack}-${lang}-${width}.png`), fullPage: true });
+      }
+    }
+  } finally {
+    await p.close();
+  }
+});
+
+test('screen readers: one short status, field messages described, required fields marked', async () => {
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
+  await page.waitForFunction(() => document.querySelector('#summary')?.textContent === '实缴金额 170.00 元（每月），可以参加');
+  const roles = await page.evaluate(() => ({
+    status: [...document.querySelectorAll('[role=status]')].map((e) => e.id),
+    alert: [...document.querySelectorAll('[role=alert]')].map((e) => e.id),
+    live: [...document.querySelectorAll('[aria-live]')].map((e) => e.id),
+  }));
+  assert.deepEqual(roles, { status: ['summary'], alert: ['m-form'], live: [] });
+  for (const id of ['as_of', 'f-stage', 'f-grade', 'f-class_hours']) {
+    assert.equal(await page.getAttribute(`#${id}`, 'aria-required'), 'true', id);
+  }
+  assert.equal(await page.getAttribute('#f-grade', 'aria-describedby'), 'h-grade m-grade');
+  assert.equal(await text('#h-grade'), '范围 1–12');
+  assert.equal(await page.getAttribute('#f-stage', 'aria-describedby'), 'm-stage');
+  // An optional field is not marked required.
+  await page.selectOption('#pack', 'hefei-2020');
+  assert.equal(await page.getAttribute('#f-basic_care', 'aria-required'), 'true');
+  assert.equal(await page.getAttribute('#f-personalised_price', 'aria-required'), null);
+  // The status follows the form: a wrong value, a waived fee.
+  await fill({ stage: 'primary', grade: '3', class_hours: 'x' }, []);
+  await page.waitForFunction(() => document.querySelector('#summary').textContent === '请更正标记的内容。');
+  assert.equal(await page.getAttribute('#f-class_hours', 'aria-invalid'), 'true');
+  assert.notEqual(await text('#m-class_hours'), '');
+  await fill({ stage: 'primary', grade: '6', class_hours: '40' }, ['dibao']);
+  await page.waitForFunction(() => document.querySelector('#summary').textContent === '实缴金额 0.00 元（每月，估算），可以参加');
+  await page.click('#lang');
+  assert.equal(await text('#summary'), 'You pay ¥0.00 a month (estimate) · eligible');
+  await page.click('#lang');
+});
+
+test('on a phone the summary bar stays in view while the form is filled in', async () => {
+  const p = await open(ctx);
+  try {
+    await p.setViewportSize(PHONE);
+    await fillIn(p, { stage: 'primary', grade: '3', class_hours: '60' }, ['dual_worker']);
+    await p.waitForFunction(() => document.querySelector('#summary').textContent === '实缴金额 170.00 元（每月），可以参加');
+    const place = () => p.evaluate(() => {
+      const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+      return { bar: box('#bar'), net: box('#net'), focused: document.activeElement.getBoundingClientRect(), height: window.innerHeight };
+    });
+    // A field near the top: the result is far below, out of sight; the bar is in view.
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await p.focus('#f-stage');
+    let at = await place();
+    assert.ok(at.net.top > at.height, `the result is in view (${at.net.top} < ${at.height}): nothing to prove`);
+    assert.ok(at.bar.top >= 0 && at.bar.bottom <= at.height, JSON.stringify(at.bar));
+    await p.screenshot({ path: join(outDir, 'demo-bar-top-zh.png') });
+    // Further down, the bar is held at the top of the screen, above the focused field.
+    await p.locator('#tags input').last().focus();
+    at = await place();
+    assert.equal(at.bar.top, 0);
+    assert.ok(at.focused.top >= at.bar.bottom, `the focused field is under the bar: ${at.focused.top} < ${at.bar.bottom}`);
+    assert.equal(await p.locator('#summary').innerText(), '实缴金额 170.00 元（每月），可以参加');
+    await p.screenshot({ path: join(outDir, 'demo-bar-scrolled-zh.png') });
+  } finally {
+    await p.close();
+  }
+});
+
+test('axe-core finds no serious or critical accessibility problem', async () => {
+  const p = await open(ctx);
+  const states = [];
+  const run = async (name) => {
+    await p.addScriptTag({ path: join(toolsDir, 'node_modules', 'axe-core', 'axe.min.js') });
+    const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    states.push(`${name}: ${r.violations.map((v) => `${v.id} (${v.impact})`).join(', ') || 'none'}`);
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${name}: ${v.id}: ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  };
+  try {
+    await p.setViewportSize(PHONE);
+    const found = [...await run('empty form, zh')];
+    await fillIn(p, { stage: 'primary', grade: '3', class_hours: '60' }, ['dibao']);
+    await p.waitForSelector('#outcome:not([hidden])');
+    found.push(...await run('result, zh'));
+    await p.fill('#f-class_hours', '-1');
+    await p.waitForSelector('#f-class_hours[aria-invalid="true"]');
+    await p.click('#lang');
+    found.push(...await run('a wrong value, en'));
+    await fillIn(p, { stage: 'primary', months: '12' }, [], 'changchun-beilei-2017');
+    await p.waitForSelector('#for-child:not([hidden])');
+    found.push(...await run('a subsidy, en'));
+    console.log(`axe-core: ${states.join('; ')}`);
+    assert.deepEqual(found, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('after the first visit the page works offline (service worker)', async () => {
+  // Its own server (its own origin, so its own worker), shut down before the offline visit.
+  const own = await startServer(demoDir);
+  const c = await context(own.url, { serviceWorkers: 'allow' });
+  try {
+    const p = await open(c, own.url);
+    await p.waitForSelector('#offline:not([hidden])', { timeout: 30000 });
+    assert.equal(await p.locator('#offline').innerText(), '本页已保存在本浏览器中，断网时也能使用。');
+    await own.close();
+    await c.setOffline(true);
+    await p.reload();
+    await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    assert.equal(await p.evaluate(() => navigator.serviceWorker.controller !== null), true);
+    await fillIn(p, { stage: 'primary', grade: '3', class_hours: '60' }, []);
+    await p.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '170.00');
+    await p.goto(`${own.url}?lang=en`);
+    await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    assert.equal(await p.getAttribute('html', 'lang'), 'en');
+  } finally {
+    await c.close();
+    await own.close();
+  }
+});
+
+test('time to usable on a slow phone (Slow 4G-like network, 4× slower CPU), a figure; only the chosen program compiled first', async () => {
+  const identity = await startServer(demoDir, 0, { gzip: false });
+  const lines = [];
+  try {
+    for (const [how, origin] of [['gzip', server.url], ['uncompressed', identity.url]]) {
+      const c = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' });
+      await c.addInitScript(() => {
+        new MutationObserver(() => {
+          if (window.readyAt !== undefined || document.body?.dataset.ready !== '1') return;
+          window.readyAt = performance.now();
+          window.compiledAtReady = window.huiminDemo.compiled;
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+      });
+      const p = await c.newPage();
+      p.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
+      p.on('request', (r) => { if (!r.url().startsWith(origin)) offsite.push(r.url()); });
+      const cdp = await c.newCDPSession(p);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8),
+      });
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      await p.goto(origin, { waitUntil: 'commit', timeout: 60000 });
+      await p.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
+      // Ready is after the first result (the empty form's summary); then a complete form's.
+      const first = await p.evaluate(() => ({
+        ready: window.readyAt,
+        compiled: window.compiledAtReady,
+        summary: document.querySelector('#summary').textContent,
+        bytes: performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+          .reduce((n, e) => n + e.transferSize, 0),
+      }));
+      const decided = await p.evaluate(() => {
+        const t0 = performance.now();
+        document.querySelector('#f-stage').value = 'primary';
+        document.querySelector('#f-months').value = '12';
+        document.querySelector('#form').dispatchEvent(new Event('input', { bubbles: true }));
+        return { ms: performance.now() - t0, net: document.querySelector('#net .amt')?.textContent };
+      });
+      // Only the program on the form was compiled before the page was ready; the rest follow.
+      assert.deepEqual(first.compiled, ['changchun-beilei-2017']);
+      assert.notEqual(first.summary, '');
+      assert.equal(decided.net, '0.00');
+      await p.waitForSelector('body[data-packs="all"]', { timeout: 60000 });
+      lines.push(`time to usable, ${how} (latency 150 ms, 1.6 Mbit/s down, 4× CPU, no cache): `
+        + `${first.ready.toFixed(0)} ms from navigation to the form ready with its first result `
+        + `(${(first.bytes / 1024).toFixed(0)} KiB transferred); a complete form then decided in ${decided.ms.toFixed(0)} ms`);
+      await c.close();
+    }
+  } finally {
+    await identity.close();
+  }
+  console.log(lines.join('\n'));
+  writeFileSync(join(outDir, 'time-to-usable.txt'), `${lines.join('\n')}\n`);
 });
 
 test('no page errors and no requests off 127.0.0.1', () => {

@@ -5,17 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Policy, HuiminError } from '../pkg/index.js';
+import { fixtures, packJson } from './packs.mjs';
 
-const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const { cases } = JSON.parse(readFileSync(join(fixtures, 'ffi', 'bad-inputs.json'), 'utf8'));
 const policies = new Map();
+// Each pack as the JSON `huimin compile` writes of it (the package reads JSON only).
 const load = (id) => {
-  if (!policies.has(id)) {
-    const text = readFileSync(join(fixtures, 'policies', `${id}.yaml`), 'utf8');
-    policies.set(id, Policy.fromYaml(text, `${id}.yaml`));
-  }
+  if (!policies.has(id)) policies.set(id, Policy.fromJson(packJson(id), `${id}.json`));
   return policies.get(id);
 };
 

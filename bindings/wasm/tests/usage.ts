@@ -8,7 +8,7 @@ import {
   type InputError,
   type InputSchema,
   type FieldInfo,
-  type Money,
+  Money,
   type Participant,
   type PolicyInfo,
   type Step,
@@ -17,13 +17,45 @@ import {
   type PackProblem,
   type WhatIf,
   type PartialAnswer,
+  type InitErrorJson,
 } from 'huimin';
+import { init } from 'huimin/init';
 
-declare const packText: string;
+// `huimin/init` loads the module when told to, from any source; a second call is harmless.
+declare const wasmBytes: Uint8Array;
+declare const wasmModule: WebAssembly.Module;
+await init({ wasm: wasmBytes });
+await init({ wasm: new URL('/assets/huimin_wasm_bg.wasm', 'https://example.org') });
+await init({ wasm: fetch('/assets/huimin_wasm_bg.wasm') });
+await init({ wasm: wasmModule });
+await init();
+// @ts-expect-error the source goes in an options object
+await init(wasmBytes);
 
-const policy: Policy = Policy.fromYaml(packText, 'chongqing-wanzhou-2020.yaml');
-const fromJson: Policy = Policy.fromJson({ id: 'x' });
-fromJson.free();
+// The package reads JSON packs (`huimin compile pack.yaml -o pack.json`), as text or an object.
+declare const packJson: string;
+declare const valuesJson: string;
+
+const policy: Policy = Policy.fromJson(packJson, 'chongqing-wanzhou-2020.json');
+const fromObject: Policy = Policy.fromJson({ id: 'x' });
+fromObject.free();
+// With the deployment's values file, as JSON text or an object.
+const deployed: Policy = Policy.fromJson(packJson, 'wuhu-opinion-2021.json', valuesJson, 'wuhu.values.json');
+const deployedToo: Policy = Policy.fromJson(JSON.parse(packJson) as object, 'wuhu-opinion-2021.json', {
+  pack: 'wuhu-opinion-2021',
+  name: { zh: '芜湖示例部署', en: 'Wuhu example deployment' },
+  values: { service_fee_semester: [{ from: '2021-09-01', value: '300.00' }] },
+});
+deployed.free();
+deployedToo.free();
+// A reform, as JSON text or an object.
+const reformed: Policy = policy.reform({ id: 'cap160', base: 'chongqing-wanzhou-2020', parameters: { monthly_cap: { value: '160' } } }, 'cap160.json');
+console.log(policy.diff(reformed).changes.length);
+reformed.free();
+// @ts-expect-error no YAML reader: compile YAML packs to JSON with `huimin compile`
+Policy.fromYaml(packJson, 'x.yaml');
+// @ts-expect-error the values file is JSON text or an object
+Policy.fromJson(packJson, 'x.json', 300);
 
 const info: PolicyInfo = policy.info();
 const title: string = `${info.name.zh} (${info.name.en}) ${policy.validFrom} ${policy.validUntil ?? ''} v${version()}`;
@@ -41,6 +73,9 @@ function describe(f: FieldInfo): string {
   }
 }
 const described: string[] = schema.fields.map(describe);
+// An input an authority sets (`set_by`) is not asked of the family.
+const asked: FieldInfo[] = schema.fields.filter((f) => f.set_by === null);
+const setBy: (string | undefined)[] = schema.fields.map((f) => f.set_by?.zh);
 const tagIds: string[] = schema.tags.map((t) => t.id);
 
 const child: Participant = { id: 'wz-1', stage: 'primary', grade: 3, class_hours: '60', tags: ['dibao'] };
@@ -65,12 +100,14 @@ try {
   void wrong;
 } catch (e) {
   if (e instanceof HuiminError) {
-    const json: HuiminErrorJson = e.toJSON();
+    const json: HuiminErrorJson | InitErrorJson = e.toJSON();
     if (json.kind === 'pack') {
       const first = json.errors[0];
       if (first) console.log(first.line, first.column, first.hint);
     } else if (json.kind === 'input') {
       console.log(json.errors.map((x) => x.path));
+    } else if (json.kind === 'init') {
+      console.log(json.message.zh);
     } else if (json.code === 'outside_validity') {
       console.log(json.pack, json.date, json.valid);
     }
@@ -101,6 +138,12 @@ try {
         void code;
         break;
       }
+      case 'init': {
+        const code: 'not_initialized' | 'load_failed' = e.code;
+        const json: InitErrorJson = e.toJSON();
+        void code, json, e.cause;
+        break;
+      }
     }
     console.log(e.kind, e.message);
   }
@@ -108,7 +151,7 @@ try {
 
 // `using` frees a compiled pack at the end of its block.
 {
-  using scoped = Policy.fromYaml('id: x', 'x.yaml');
+  using scoped = Policy.fromJson('{"id": "x"}', 'x.json');
   void scoped.id;
 }
 
@@ -128,5 +171,17 @@ new Policy();
 // @ts-expect-error tags are strings
 const badTags: Participant = { tags: [1, 2] };
 
+// Amounts added, compared and shown exactly.
+const d = policy.evaluate(child, '2021-03-01');
+const total: Money = Money.add(d.net_fee, d.subsidy_total);
+const highestFirst: Money[] = Object.values(d.payers).sort(Money.compare).reverse();
+const shown: string = Money.format(total, { locale: 'en' });
+const same: boolean = Money.equals(Money.subtract(total, d.subsidy_total), d.net_fee);
+console.log(highestFirst, shown, same);
+// @ts-expect-error amounts are strings, never numbers
+Money.add(0.1, 0.2);
+// @ts-expect-error the locales are zh and en
+Money.format(total, { locale: 'fr' });
+
 policy.free();
-void title, described, tagIds, badTags;
+void title, described, asked, setBy, tagIds, badTags;

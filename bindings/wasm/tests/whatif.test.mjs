@@ -3,21 +3,15 @@
 // requests throw the same error codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Policy, HuiminError } from '../pkg/index.js';
+import { fixtures, packJson } from './packs.mjs';
 
-const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
-
+// The pack as the JSON `huimin compile` writes of it (the package reads JSON only), with the
+// values file of a deployment (fixtures/values/) applied when given.
 function load(id, values) {
-  const path = join(fixtures, 'policies', `${id}.yaml`);
-  const text = readFileSync(path, 'utf8');
-  if (values) {
-    const v = join(fixtures, 'values', values);
-    return Policy.fromYaml(text, path, readFileSync(v, 'utf8'), v);
-  }
-  return Policy.fromYaml(text, path);
+  return Policy.fromJson(packJson(id, values), `${id}.json`);
 }
 
 const files = readdirSync(join(fixtures, 'whatif')).filter((f) => f.endsWith('.json')).sort();

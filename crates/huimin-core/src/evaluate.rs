@@ -84,6 +84,8 @@ struct Recorder<'a> {
     zero: Money,
     /// The price of the fee being recorded, when it was over its limit.
     over_limit: Option<Money>,
+    /// The authority-set inputs not given, whose defaults stand in ([`Record::estimated`]).
+    estimated: &'a [usize],
 }
 
 impl Recorder<'_> {
@@ -113,6 +115,9 @@ impl Recorder<'_> {
                 .policy
                 .assumed_reads(head)
                 .map(|(_, p)| p.name.clone())
+                .chain(
+                    estimated_reads(self.policy, self.estimated, head).map(|(_, f)| f.name.clone()),
+                )
                 .collect(),
             over_limit: None,
         }
@@ -132,6 +137,17 @@ impl Recorder<'_> {
         for (i, p) in policy.assumed_reads(head).filter(|(i, _)| read(*i)) {
             let value = self.env.params.get(i).copied().flatten();
             note_assumption(&mut self.decision.assumptions, p, value, &head.id);
+        }
+        let given = |i: usize| {
+            applied
+                || conditions.iter().flatten().any(|e| {
+                    e.reads
+                        .iter()
+                        .any(|b| matches!(b, Binding::Field(j, _) if *j == i))
+                })
+        };
+        for (_, f) in estimated_reads(policy, self.estimated, head).filter(|(i, _)| given(*i)) {
+            note_default(&mut self.decision.assumptions, f, &head.id);
         }
     }
 
@@ -531,6 +547,7 @@ impl Policy {
                 .collect(),
             zero,
             over_limit: None,
+            estimated: &record.estimated,
         };
         if explain {
             self.explain_parameters(&mut out, params, as_of);
@@ -590,6 +607,46 @@ impl Policy {
                 ),
             );
         }
+    }
+}
+
+/// The authority-set inputs not given (`estimated`) that a rule reads, with their index.
+fn estimated_reads<'a>(
+    policy: &'a Policy,
+    estimated: &'a [usize],
+    head: &'a Head,
+) -> impl Iterator<Item = (usize, &'a crate::policy::Field)> + 'a {
+    head.reads.iter().filter_map(move |b| match b {
+        Binding::Field(i, _) if estimated.contains(i) => policy.fields.get(*i).map(|f| (*i, f)),
+        _ => None,
+    })
+}
+
+/// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
+/// stands in.
+fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str) {
+    let (Some(by), Some(value)) = (&f.set_by, &f.default) else {
+        return;
+    };
+    match list.iter_mut().find(|a| a.parameter == f.name) {
+        Some(a) => {
+            if !a.rules.iter().any(|r| r == rule) {
+                a.rules.push(rule.to_owned());
+            }
+        }
+        None => list.push(Assumption {
+            parameter: f.name.clone(),
+            label: f.label.clone(),
+            value: value.to_string(),
+            reason: Text::new(
+                format!("此数值由{}确定，未给出，按本包的默认值 {value} 估算", by.zh),
+                format!(
+                    "set by {}; not given, so the pack's default {value} stands in as an estimate",
+                    by.en
+                ),
+            ),
+            rules: vec![rule.to_owned()],
+        }),
     }
 }
 

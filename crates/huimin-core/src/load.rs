@@ -110,10 +110,18 @@ impl Policy {
         // The reform is read as the lines after its base's, so that every place in it is told
         // apart from the base's by its line number alone.
         let padded = "\n".repeat(before as usize) + text;
-        let reform = pack::parse_reform(&padded, base_file, &limits).map_err(relocated)?;
+        // A problem the reader could not place (line 0: JSON read without positions) is the
+        // reform's: its own problems are all that reading and applying it can find.
+        let unplaced = |mut e: PackErrors| {
+            for x in e.0.iter_mut().filter(|x| x.line == 0) {
+                x.file = file.to_owned();
+            }
+            relocated(e)
+        };
+        let reform = pack::parse_reform(&padded, base_file, &limits).map_err(unplaced)?;
         let mut p = self.pack.clone();
         p.apply_reform(&reform, base_file, &limits)
-            .map_err(relocated)?;
+            .map_err(unplaced)?;
         let mut policy = compiled(p, &origin.text, base_file, &limits).map_err(relocated)?;
         for w in &mut policy.warnings {
             origin.relocate(w);

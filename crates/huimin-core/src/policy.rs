@@ -123,6 +123,8 @@ pub(crate) struct Field {
     pub max: Option<Decimal>,
     pub choices: Vec<(String, Text)>,
     pub default: Option<Scalar>,
+    /// Who sets it, when an authority does rather than the applicant.
+    pub set_by: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +259,9 @@ pub(crate) struct Record {
     pub tags: TagSet,
     /// Vocabulary terms given that the pack does not read.
     pub unused: Vec<String>,
+    /// The inputs an authority sets (`set_by`) that were not given: their defaults stand in,
+    /// as estimates.
+    pub estimated: Vec<usize>,
 }
 
 /// The participant schema of a pack: what a form must ask.
@@ -288,6 +293,8 @@ pub struct FieldInfo {
     pub default: Option<String>,
     /// Allowed choices with labels.
     pub choices: Vec<TagInfo>,
+    /// Who sets it when an authority does: a form does not ask the applicant for it.
+    pub set_by: Option<Text>,
 }
 
 /// A tag or choice with its label.
@@ -446,6 +453,7 @@ impl Policy {
                     min: f.min.map(|d| d.to_string()),
                     max: f.max.map(|d| d.to_string()),
                     default: f.default.as_ref().map(Scalar::to_string),
+                    set_by: f.set_by.clone(),
                     choices: f
                         .choices
                         .iter()

@@ -144,10 +144,16 @@ impl Policy {
         unused.sort();
         unused.dedup();
         let mut values = Vec::with_capacity(self.fields.len());
-        for (f, g) in self.fields.iter().zip(&given) {
+        let mut estimated = Vec::new();
+        for (i, (f, g)) in self.fields.iter().zip(&given).enumerate() {
             match g {
                 None => match &f.default {
-                    Some(d) => values.push(d.clone()),
+                    Some(d) => {
+                        if f.set_by.is_some() {
+                            estimated.push(i);
+                        }
+                        values.push(d.clone());
+                    }
                     None => {
                         errors.push(input_error(
                             &f.name,
@@ -172,6 +178,7 @@ impl Policy {
                 fields: values,
                 tags,
                 unused,
+                estimated,
             })
         } else {
             Err(errors)

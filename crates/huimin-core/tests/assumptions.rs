@@ -211,3 +211,75 @@ fn a_budget_says_which_totals_are_estimates_and_why() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["scenarios"][0]["assumptions"][0]["parameter"], "rate");
 }
+
+/// Hefei's district standard is set by the county or district (`set_by` on the input): the
+/// schema says so, and a form does not ask for it.
+fn hefei() -> Policy {
+    Policy::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/policies/hefei-2020.yaml"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn an_input_set_by_an_authority_is_an_estimate_only_when_its_default_stands_in() {
+    let policy = hefei();
+    let schema = policy.input_schema();
+    let field = schema
+        .fields
+        .iter()
+        .find(|f| f.name == "district_standard")
+        .unwrap();
+    assert_eq!(field.set_by.as_ref().unwrap().zh, "所在县（市）区");
+    // Not given: the default 150 stands in; max(150, floor 150) = 150.00, an estimate.
+    let kid = Participant::new()
+        .with("stage", "primary")
+        .with("basic_care", true);
+    let d = policy.evaluate(&kid, date(2021, 3, 1)).unwrap();
+    assert_eq!(d.subsidy_total.to_string(), "150.00");
+    assert_eq!(d.assumptions.len(), 1);
+    assert_eq!(d.assumptions[0].parameter, "district_standard");
+    assert_eq!(d.assumptions[0].value, "150");
+    assert_eq!(d.assumptions[0].rules, ["basic_care_funding"]);
+    assert_eq!(d.subsidies[0].assumed, ["district_standard"]);
+    assert_eq!(d.estimated, ["subsidy_total", "payers.district"]);
+    // Given by the district's system (200.5 above the floor): nothing is an estimate.
+    let given = kid.with("district_standard", "200.5");
+    let d = policy.evaluate(&given, date(2021, 3, 1)).unwrap();
+    assert_eq!(d.subsidy_total.to_string(), "200.50");
+    assert!(d.assumptions.is_empty() && d.estimated.is_empty());
+    assert!(d.subsidies[0].assumed.is_empty());
+    // Not for basic care: the rule does not apply and its condition does not read the standard.
+    let d = policy
+        .evaluate(
+            &Participant::new()
+                .with("stage", "primary")
+                .with("basic_care", false),
+            date(2021, 3, 1),
+        )
+        .unwrap();
+    assert!(d.assumptions.is_empty(), "{:?}", d.assumptions);
+}
+
+#[test]
+fn a_what_if_does_not_ask_the_applicant_to_change_what_an_authority_sets() {
+    // District standard 120 is raised to the floor 150; more would need a higher standard,
+    // which is the district's, not the family's: no suggestion, and a note says why.
+    let policy = hefei();
+    let answer = huimin_core::ffi::what_if(
+        &policy,
+        r#"{"stage": "primary", "basic_care": true, "district_standard": 120}"#,
+        "2021-03-01",
+        "receive_more",
+        None,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(v["suggestions"].as_array().unwrap().len(), 0, "{v}");
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("set by the county or district, not by the applicant"),
+        "{notes}"
+    );
+}

@@ -123,6 +123,7 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             max,
             choices,
             default: None,
+            set_by: decl.set_by.clone(),
         };
         if let Some(d) = &decl.default {
             let v = match ty {

@@ -89,6 +89,9 @@ pub fn parse_yaml_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, 
 /// Parses a JSON pack within `limits` (size, nesting, nodes, rules).
 pub fn parse_json_with(text: &str, file: &str, limits: &Limits) -> Result<Pack, PackErrors> {
     check_size(text, file, limits)?;
+    // Without the YAML reader, `read` is serde_json: it checks the syntax itself, and says so
+    // when the text is YAML.
+    #[cfg(feature = "yaml")]
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         return Err(PackErrors(vec![PackError {
             file: file.to_owned(),
@@ -147,13 +150,18 @@ fn read_text<T: serde::de::DeserializeOwned>(
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
     };
+    let start = text.len() - text.trim_start().len();
     if !text.trim_start().starts_with(['{', '[']) {
+        // Where the text starts (a reform is read after its base's lines).
+        let before = text.get(..start).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         return Err(PackErrors(vec![PackError {
             hint: Some(
                 "`huimin compile <pack.yaml> -o <pack.json>` writes a pack, with its values and reforms, as the JSON this build reads"
                     .to_owned(),
             ),
-            ..at(1, 1).problem(
+            ..at(line, column).problem(
                 file,
                 Severity::Error,
                 "yaml",
@@ -161,20 +169,18 @@ fn read_text<T: serde::de::DeserializeOwned>(
             )
         }]));
     }
-    serde_json::from_str::<T>(text).map_err(|e| {
+    let problem = |e: serde_json::Error, code| {
         let message = reader_message(&e.to_string());
-        let code = if e.is_syntax() || e.is_eof() {
-            "json"
-        } else {
-            "schema"
-        };
         PackErrors(vec![at(e.line(), e.column()).problem(
             file,
             Severity::Error,
             code,
             message,
         )])
-    })
+    };
+    // Syntax first, as with the YAML reader: a typed read stops at the first wrong type.
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| problem(e, "json"))?;
+    serde_json::from_str::<T>(text).map_err(|e| problem(e, "schema"))
 }
 
 /// The YAML reader's budget under `limits`: nesting, nodes and scalar bytes.

@@ -347,6 +347,12 @@ pub struct FieldDecl {
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<Spanned<Source>>,
+    /// Who sets this input when an authority does, not the applicant (a district's funding
+    /// standard), in both languages. Forms do not ask for it; the deployment gives it with
+    /// each participant, and when it does not, the `default` is used and every answer that
+    /// rests on it says it is an estimate.
+    #[serde(default)]
+    pub set_by: Option<Text>,
 }
 
 /// A parameter: a named number whose value changes over time.

@@ -350,6 +350,19 @@ impl Search<'_> {
                 let Some(f) = self.policy.fields.get(i) else {
                     continue;
                 };
+                if let Some(by) = &f.set_by {
+                    notes.push(Text::new(
+                        format!(
+                            "未考虑改变「{}」（由{}确定，不由申请人填写）",
+                            f.label.zh, by.zh
+                        ),
+                        format!(
+                            "{} is not changed (set by {}, not by the applicant)",
+                            f.label.en, by.en
+                        ),
+                    ));
+                    continue;
+                }
                 if matches!(f.ty, FieldType::Text | FieldType::Date) {
                     notes.push(Text::new(
                         format!("未考虑改变「{}」（文本或日期）", f.label.zh),
