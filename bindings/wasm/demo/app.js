@@ -210,7 +210,10 @@ function compile(pack) {
     return false;
   }
   pack.info = pack.policy.info();
-  pack.schema = pack.policy.inputSchema();
+  // Inputs an authority sets (set_by: a district's funding standard) are not the parent's to
+  // give: the form leaves them out, and the answer marks the pack's default as an estimate.
+  const schema = pack.policy.inputSchema();
+  pack.schema = { ...schema, fields: schema.fields.filter((f) => !f.set_by) };
   return true;
 }
 

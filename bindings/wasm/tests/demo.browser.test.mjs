@@ -166,6 +166,20 @@ test('amounts resting on numbers the source does not state are shown as estimate
   await page.screenshot({ path: join(outDir, 'demo-estimate-zh.png'), fullPage: true });
 });
 
+test('a number the district sets is not asked of the parent; its default is marked as an estimate', async () => {
+  // Hefei: 所在县（市）区确定的保障标准 is set_by the county or district. Basic care, no courses:
+  // the pack's default 150 stands in, max(150, floor 150) = 150.00 paid by the district.
+  await page.selectOption('#pack', 'hefei-2020');
+  assert.equal(await page.locator('#f-district_standard').count(), 0, 'the form does not ask for it');
+  await fill({ stage: 'primary', basic_care: 'true' }, [], 'hefei-2020');
+  await page.waitForFunction(() => document.querySelector('#subsidy-total .amt')?.textContent === '150.00');
+  assert.equal(await text('#subsidy-total abbr.est'), '估算');
+  assert.equal(await page.locator('#net abbr.est').count(), 0, 'the fee does not read the standard');
+  const standard = page.locator('#assumptions li[data-parameter="district_standard"]');
+  assert.equal(await standard.locator('.value').innerText(), '150');
+  assert.match(await standard.innerText(), /所在县（市）区确定/);
+});
+
 test('what to bring is listed with its clause, only when eligible', async () => {
   // 篇三: 家长在学校下发的服务工作致家长一封信中，进行书面签字提出服务申请 — the signed letter.
   await fill({ stage: 'primary', grade: '1', applied: 'true' }, [], 'school-schedule-2020');
@@ -296,9 +310,9 @@ test('when the engine cannot load, the page says so in its language and shows no
 test('changing the city while a field has the focus keeps the answers and throws nothing', async () => {
   // The browser sends the focused field's pending change while the form is being replaced.
   await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
-  await page.selectOption('#pack', 'wuhu-opinion-2021');
-  await page.fill('#f-approved_rate', '500');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-approved_rate');
+  await page.selectOption('#pack', 'hefei-2020');
+  await page.fill('#f-personalised_price', '500');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-personalised_price');
   await page.selectOption('#pack', 'faku-school-2017');
   assert.deepEqual(problems, []);
   assert.equal(await page.inputValue('#f-stage'), 'primary');
