@@ -94,6 +94,22 @@ def test_explain_and_html(wanzhou: huimin.Policy) -> None:
     assert quiet.net_fee == wanzhou.evaluate(KID, as_of="2021-03-01").net_fee
 
 
+def test_explain_for_a_parent(wanzhou: huimin.Policy) -> None:
+    # 低保: 3.00 × 60 = 180.00 capped at 170 → 170.00, waived at the assumed 100% → 170.00 off.
+    d = wanzhou.evaluate({**KID, "tags": ["dibao"]}, as_of="2021-03-01")
+    assert d.explain("parent") == (
+        "每课时3.00元，60课时，每月最多收170元 → 170.00元\n"
+        "建档立卡、低保家庭的孩子免收服务费：减免170.00元 （估算）"
+    )
+    assert d.explain("parent", lang="en").splitlines()[0] == (
+        "3.00 yuan a class-hour for 60 class-hours, at most 170 yuan a month → 170.00 yuan"
+    )
+    assert [s["rule"] for s in d.plain] == ["service_fee", "poverty_waiver"]
+    with pytest.raises(ValueError):
+        d.explain("pupil")
+    assert wanzhou.evaluate(KID, as_of="2021-03-01", explain=False).plain == []
+
+
 def test_pack_error_has_line_and_column() -> None:
     bad = WANZHOU.read_text(encoding="utf-8").replace("cap: monthly_cap", "cap: montly_cap")
     with pytest.raises(huimin.PackError) as info:

@@ -21,6 +21,7 @@ const UI = {
     subsidy_total: '补贴合计',
     who_pays: '各方承担',
     why: '为什么？',
+    trace: '完整计算过程（逐条规则，供核对）',
     for_child: '政府为您的孩子支付',
     for_child_note: '这些补贴不计入上面的实缴金额。',
     req_note: '带 * 的为必填项。',
@@ -97,6 +98,7 @@ const UI = {
     subsidy_total: 'Subsidies',
     who_pays: 'Who pays what',
     why: 'Why?',
+    trace: 'The full working, rule by rule (for checking)',
     for_child: 'Paid by the government for your child',
     for_child_note: 'These subsidies are not part of what you pay, above.',
     req_note: 'Fields marked * are required.',
@@ -469,6 +471,10 @@ function renderDecision(d) {
       ${citation(s.cite)}
     </li>`;
   };
+  // The parent's view: only what changed the answer, in plain words, each clause quoted once;
+  // the analyst's full trace is folded below it.
+  $('#plain').innerHTML = (d.plain || [])
+    .map((s) => `<li data-rule="${esc(s.rule)}">${esc(label(s.text))}${est(s.estimate)}${citation(s.cite)}</li>`).join('');
   const main = d.steps.filter((s) => !folded(s));
   const rest = d.steps.filter(folded);
   $('#why').innerHTML = main.map(step).join('') + (rest.length

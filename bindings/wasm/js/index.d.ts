@@ -389,6 +389,12 @@ export interface Decision {
   documents?: Document[];
   /** The explanation: every rule considered, in order. */
   steps: Step[];
+  /**
+   * The explanation for the applicant: only what changed the answer (a requirement not
+   * met, each amount charged, taken off or paid), in plain sentences, each clause quoted
+   * once. With `steps`, when explaining.
+   */
+  plain?: Sentence[];
 }
 
 /** What two policies differ in. */
@@ -814,6 +820,22 @@ export interface Screening {
    * the yearly totals, by `member pack`.
    */
   not_annualised: string[];
+}
+
+/** One sentence of [`Decision::plain`]. */
+export interface Sentence {
+  /** The rule it is about. */
+  rule: string;
+  /** What kind of rule. */
+  kind: StepKind;
+  /** The sentence. */
+  text: Text;
+  /** The amount, for money rules. */
+  amount?: string | null;
+  /** It rests on a value the source does not state. */
+  estimate?: boolean;
+  /** The clause, the first time the answer cites it. */
+  cite?: Citation | null;
 }
 
 /** How serious a pack problem is: errors stop the pack from loading, warnings do not. */

@@ -25,7 +25,9 @@ function thrown(f) {
 const DECISION_KEYS = ['pack', 'participant', 'as_of', 'fingerprint', 'engine', 'period', 'eligible', 'reasons', 'category', 'priority_groups', 'fees',
   'gross_fee', 'reductions', 'reduction_total', 'net_fee', 'subsidies', 'subsidy_total', 'payers', 'splits', 'entitlements', 'steps',
   // Present because Wanzhou's 中低年级 bound (lower_grade_max) is the pack's assumption.
-  'assumptions', 'estimated'];
+  'assumptions', 'estimated',
+  // The parent view: explained, and a fee is charged.
+  'plain'];
 const STEP_KEYS = ['rule', 'kind', 'label', 'inputs', 'value', 'detail', 'cite'];
 const CITATION_KEYS = ['id', 'document', 'clause', 'text', 'en'];
 const FIELD_KEYS = ['name', 'type', 'label', 'required', 'min', 'max', 'default', 'choices', 'set_by'];
@@ -110,6 +112,8 @@ test('evaluate returns the core Decision shape with amounts as strings', () => {
   assert.deepEqual(d.payers, { parents: '170.00' });
   assert.deepEqual(d.estimated, ['priority_groups']);
   assert.deepEqual(d.assumptions.map((a) => [a.parameter, a.value, a.rules]), [['lower_grade_max', '4', ['lower_grades']]]);
+  // 3.00 × 60 = 180.00, capped at 170: one sentence, in the pack's plain words.
+  assert.deepEqual(d.plain.map((s) => [s.rule, s.text.zh, s.amount]), [['service_fee', '每课时3.00元，60课时，每月最多收170元 → 170.00元', '170.00']]);
   const fee = d.steps.find((s) => s.kind === 'fee');
   assert.deepEqual(sorted(Object.keys(fee)), sorted(STEP_KEYS));
   assert.deepEqual(sorted(Object.keys(fee.cite)), sorted(CITATION_KEYS));

@@ -112,6 +112,14 @@ test('60 class-hours hit the monthly cap: 170.00, with the fee clause cited', as
   assert.equal(await text('#payers tr[data-payer="parents"] .amt'), '170.00');
   assert.match(await text('#net-payer'), /家长/);
   assert.match(await text('#priority'), /双职工家庭子女/);
+  // The parent reads one sentence in the pack's plain words, with its clause; the analyst's
+  // trace is folded under it.
+  const said = page.locator('#plain li');
+  assert.equal(await said.count(), 1);
+  assert.match(await said.first().innerText(), /^每课时3\.00元，60课时，每月最多收170元 → 170\.00元/);
+  assert.match(await said.first().locator('blockquote.cite').innerText(), /每生每月不超過170元/);
+  assert.equal(await page.locator('#why').isVisible(), false);
+  await page.locator('#trace').evaluate((d) => { d.open = true; });
   const step = page.locator('#why li[data-rule="service_fee"]');
   assert.match(await step.locator('.detail').innerText(), /3\.00 × 60 = 180\.00；封顶 170/);
   assert.match(await step.locator('blockquote.cite').innerText(), /（二）强化经费保障[\s\S]*每生每月不超過170元/);
@@ -126,7 +134,10 @@ test('a 低保 household is waived to 0.00, with the waiver clause cited', async
   assert.equal(await text('#reduction-total .amt'), '120.00');
   assert.equal(await text('#net .amt'), '0.00');
   assert.match(await text('#priority'), /低保家庭儿童/);
-  const cite = page.locator('#why li[data-rule="poverty_waiver"] blockquote.cite');
+  // 3.00 × 40 = 120.00, waived at the pack's assumed 100%: an estimate, said so.
+  const waiver = page.locator('#plain li[data-rule="poverty_waiver"]');
+  assert.match(await waiver.innerText(), /^建档立卡、低保家庭的孩子免收服务费：减免120\.00元 估算/);
+  const cite = page.locator('#plain li[data-rule="poverty_waiver"] blockquote.cite');
   assert.match(await cite.innerText(), /對建檔立卡貧困戶和低保家庭學生減免課后服務費用/);
   await page.screenshot({ path: join(outDir, 'demo-waiver-zh.png'), fullPage: true });
 });
@@ -137,7 +148,8 @@ test('English toggle relabels the page and keeps the numbers', async () => {
   assert.equal(await text('h1'), 'After-school care: what will it cost?');
   assert.equal(await text('#net .amt'), '0.00');
   assert.match(await text('#eligible'), /Yes/);
-  assert.match(await text('#why li[data-rule="poverty_waiver"] blockquote.cite'), /minimum-allowance students/);
+  assert.match(await text('#plain li[data-rule="poverty_waiver"]'), /^Children of registered-poverty and minimum-allowance families pay no fee: 120\.00 yuan off estimate/);
+  assert.match(await text('#plain li[data-rule="poverty_waiver"] blockquote.cite'), /minimum-allowance students/);
   await page.screenshot({ path: join(outDir, 'demo-waiver-en.png'), fullPage: true });
   await page.click('#lang');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
@@ -362,7 +374,8 @@ test('print: a clean summary of what was asked and what it gives, without the fo
     assert.match(asked, /每月课时数\s+60/);
     assert.match(asked, /家庭情况（可多选）\s+双职工家庭$/);
     assert.equal(await text('#net .amt'), '170.00');
-    assert.equal(await page.locator('#why').isVisible(), true);
+    assert.equal(await page.locator('#plain').isVisible(), true);
+    assert.equal(await page.locator('#trace').isVisible(), false);
     await page.pdf({ path: join(outDir, 'demo-print-zh.pdf') });
   } finally {
     await page.emulateMedia({ media: null });

@@ -74,6 +74,31 @@ pub struct Decision {
     pub documents: Vec<Document>,
     /// The explanation: every rule considered, in order.
     pub steps: Vec<Step>,
+    /// The explanation for the applicant: only what changed the answer (a requirement not
+    /// met, each amount charged, taken off or paid), in plain sentences, each clause quoted
+    /// once. With `steps`, when explaining.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plain: Vec<Sentence>,
+}
+
+/// One sentence of [`Decision::plain`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Sentence {
+    /// The rule it is about.
+    pub rule: String,
+    /// What kind of rule.
+    pub kind: StepKind,
+    /// The sentence.
+    pub text: Text,
+    /// The amount, for money rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// It rests on a value the source does not state.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
+    /// The clause, the first time the answer cites it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cite: Option<Citation>,
 }
 
 /// A document to bring or submit.

@@ -205,6 +205,9 @@ impl Recorder<'_> {
         }
         self.decision.estimated = self.estimated();
         self.decision.payers = self.payers;
+        if self.explain {
+            self.decision.plain = crate::explain::plain(self.policy, &self.env, &self.trace.steps);
+        }
         self.decision.steps = self.trace.steps;
         self.decision
     }
@@ -539,6 +542,7 @@ impl Policy {
                 unused: record.unused.clone(),
                 documents: Vec::new(),
                 steps: Vec::new(),
+                plain: Vec::new(),
             },
             payers: self
                 .payers

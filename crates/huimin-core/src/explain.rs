@@ -1,7 +1,7 @@
 //! Explanation recording: the [`Step`]s of a decision, each with the inputs its rule read and
 //! the clause it cites, and the bilingual "how" of an amount. Built only when asked for.
 
-use crate::decision::{Step, StepKind};
+use crate::decision::{Sentence, Step, StepKind};
 use crate::expr::eval::Env;
 use crate::expr::Binding;
 use crate::policy::{Head, Policy};
@@ -128,4 +128,107 @@ pub(crate) fn said(
     en: impl FnOnce() -> String,
 ) -> Option<Text> {
     on.then(|| Text::new(zh(), en()))
+}
+
+/// The parent view of the steps ([`crate::Decision::plain`]): a requirement not met, and each
+/// fee, reduction and subsidy that is not zero, in the pack's plain words when it gives them
+/// (`plain`), else the rule's name and how its amount came about; each clause quoted once.
+pub(crate) fn plain(policy: &Policy, env: &Env, steps: &[Step]) -> Vec<Sentence> {
+    let mut cited: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for s in steps {
+        let money = matches!(
+            s.kind,
+            StepKind::Fee | StepKind::Reduction | StepKind::Subsidy
+        );
+        let shown = match s.kind {
+            StepKind::Eligibility => s.value == "false",
+            _ if money => crate::money::parse_decimal(&s.value).is_some_and(|v| !v.is_zero()),
+            _ => false,
+        };
+        if !shown {
+            continue;
+        }
+        let text = match policy.pack.plain.get(&s.rule) {
+            Some(t) => Text::new(
+                filled(&t.zh, policy, env, &s.value),
+                filled(&t.en, policy, env, &s.value),
+            ),
+            None if money => {
+                let how = |d: Option<&str>| d.map(|d| format!("{d} → ")).unwrap_or_default();
+                Text::new(
+                    format!(
+                        "{}：{}{} 元",
+                        s.label.zh,
+                        how(s.detail.as_ref().map(|d| d.zh.as_str())),
+                        s.value
+                    ),
+                    format!(
+                        "{}: {}{} yuan",
+                        s.label.en,
+                        how(s.detail.as_ref().map(|d| d.en.as_str())),
+                        s.value
+                    ),
+                )
+            }
+            None => Text::new(
+                format!("不符合条件：{}", s.label.zh),
+                format!("Not met: {}", s.label.en),
+            ),
+        };
+        let cite = s.cite.as_ref().filter(|c| !cited.contains(&c.id.as_str()));
+        if let Some(c) = cite {
+            cited.push(&c.id);
+        }
+        out.push(Sentence {
+            rule: s.rule.clone(),
+            kind: s.kind,
+            text,
+            amount: money.then(|| s.value.clone()),
+            estimate: !s.assumed.is_empty(),
+            cite: cite.cloned(),
+        });
+    }
+    out
+}
+
+/// A pack's plain sentence with its `{name}`s replaced by the values in `env` and `{amount}`
+/// by `amount` (names are checked when the pack is compiled).
+fn filled(template: &str, policy: &Policy, env: &Env, amount: &str) -> String {
+    let mut parts = template.split('{');
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for p in parts {
+        match p.split_once('}') {
+            Some((name, rest)) => {
+                out.push_str(&value_of(name, policy, env, amount));
+                out.push_str(rest);
+            }
+            None => {
+                out.push('{');
+                out.push_str(p);
+            }
+        }
+    }
+    out
+}
+
+fn value_of(name: &str, policy: &Policy, env: &Env, amount: &str) -> String {
+    if name == "amount" {
+        return amount.to_owned();
+    }
+    if let Some(v) = policy
+        .fields
+        .iter()
+        .position(|f| f.name == name)
+        .and_then(|i| env.fields.get(i))
+    {
+        return v.to_string();
+    }
+    policy
+        .params
+        .iter()
+        .position(|p| p.name == name)
+        .and_then(|i| env.params.get(i).copied().flatten())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }

@@ -52,6 +52,15 @@ pub fn excerpt(s: &str, max: usize) -> String {
     out
 }
 
+/// The names a pack's plain sentence uses (`{name}`), to check them against its inputs and
+/// parameters.
+pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(n, _)| n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::excerpt;

@@ -87,6 +87,7 @@ class Decision:
         "estimated",
         "documents",
         "steps",
+        "plain",
     )
 
     pack: str
@@ -120,6 +121,10 @@ class Decision:
     #: What an eligible participant brings to apply: ``{"document", "name", "cite"}``.
     documents: List[Dict[str, Any]]
     steps: List[Dict[str, Any]]
+    #: The explanation for the applicant (with ``explain=True``): only what changed the
+    #: answer, in plain zh/en sentences, each clause quoted once (``{"rule", "kind", "text",
+    #: "amount"?, "estimate"?, "cite"?}``).
+    plain: List[Dict[str, Any]]
 
     def __init__(self, json_text: str) -> None:
         self._core = None
@@ -137,7 +142,7 @@ class Decision:
         object.__setattr__(self, "_json", json_text)
         data = _money(json.loads(json_text))
         object.__setattr__(self, "_data", data)
-        for k in ("assumptions", "estimated", "documents"):
+        for k in ("assumptions", "estimated", "documents", "plain"):
             object.__setattr__(self, k, [])
         for k, v in data.items():
             if k in Decision.__slots__:
@@ -216,8 +221,16 @@ class Decision:
             lines.append("to bring: " + "; ".join(_label(d.get("name")) for d in self.documents))
         return lines
 
-    def explain(self) -> str:
-        """The decision and every step that led to it, with the clause each came from."""
+    def explain(self, audience: str = "analyst", lang: str = "zh") -> str:
+        """The decision and every step that led to it, with the clause each came from; with
+        ``audience="parent"``, only the sentences of :attr:`plain` in ``lang`` (``zh``/``en``)."""
+        if audience == "parent":
+            if lang not in ("zh", "en"):
+                raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+            mark = " （估算）" if lang == "zh" else " (estimate)"
+            return "\n".join(s["text"][lang] + (mark if s.get("estimate") else "") for s in self.plain)
+        if audience != "analyst":
+            raise ValueError(f"audience must be 'analyst' or 'parent', not {audience!r}")
         lines = self._summary_lines()
         if not self.steps:
             lines.append("(evaluated without explanation steps: use explain=True)")

@@ -321,6 +321,7 @@ pub(crate) fn compile(
     let entitlements = entitlements::compile(&pack, &mut c, &scope);
     let documents = documents::compile(&pack, &mut c, &scope);
     program::check(&pack, &mut c, &params);
+    check_plain(&pack, &mut c, &fields, &params);
 
     if !c.errors.is_empty() {
         c.errors.sort_by_key(|e| (e.line, e.column));
@@ -357,4 +358,55 @@ pub(crate) fn compile(
         fingerprint: std::sync::OnceLock::new(),
         pack,
     })
+}
+
+/// A pack's plain sentences (`plain`) name a fee, reduction or subsidy rule, and use only
+/// `{amount}` and the names of its inputs and parameters.
+fn check_plain(
+    pack: &Pack,
+    c: &mut Compiler,
+    fields: &[crate::policy::Field],
+    params: &[crate::policy::Param],
+) {
+    let rules: Vec<&str> = pack
+        .fees
+        .iter()
+        .map(|r| r.id.value.as_str())
+        .chain(
+            pack.reductions
+                .iter()
+                .flat_map(|g| &g.rules)
+                .map(|r| r.id.value.as_str()),
+        )
+        .chain(
+            pack.subsidies
+                .iter()
+                .flat_map(|g| &g.rules)
+                .map(|r| r.id.value.as_str()),
+        )
+        .collect();
+    for (rule, text) in &pack.plain {
+        if !rules.contains(&rule.as_str()) {
+            let hint = did_you_mean(rule, rules.iter().copied());
+            c.error_at(
+                Pos::of(&pack.id),
+                "invalid",
+                format!("plain: `{rule}` is not a fee, reduction or subsidy rule of this pack"),
+                hint,
+            );
+        }
+        for name in crate::text::placeholders(&text.zh).chain(crate::text::placeholders(&text.en)) {
+            let known = name == "amount"
+                || fields.iter().any(|f| f.name == name)
+                || params.iter().any(|p| p.name == name);
+            if !known {
+                c.error_at(
+                    Pos::of(&pack.id),
+                    "invalid",
+                    format!("plain.{rule}: `{{{name}}}` is not `amount` or an input or parameter of this pack"),
+                    None,
+                );
+            }
+        }
+    }
 }

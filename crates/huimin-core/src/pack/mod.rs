@@ -237,6 +237,12 @@ pub struct Pack {
     /// The documents an applicant brings or submits, and who needs which.
     #[serde(default)]
     pub documents: Vec<Document>,
+    /// Plain sentences for the applicant (the parent view of an explanation), by fee,
+    /// reduction or subsidy rule id, apart from the analyst's labels and notes. `{name}` is the
+    /// value of an input or parameter, `{amount}` the rule's amount: `每课时{rate}元，
+    /// {class_hours}课时，每月最多收{monthly_cap}元`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub plain: IndexMap<String, Text>,
 }
 
 /// The kind of program.

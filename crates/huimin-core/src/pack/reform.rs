@@ -337,6 +337,8 @@ impl Pack {
             }
         }
         for id in &r.off {
+            // A rule switched off takes its plain sentence with it.
+            p.plain.shift_remove(&id.value);
             let removed = p.stages().iter_mut().any(|s| s.remove(&id.value));
             if !removed {
                 error(
