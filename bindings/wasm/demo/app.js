@@ -598,7 +598,10 @@ function update() {
       ? t().bar.join([t().bar.pays(decision.net_fee, perPeriod(), (decision.estimated || []).includes('net_fee')), t().bar.eligible])
       : t().not_eligible);
   } else if (failure && failure.kind !== 'input') {
-    $('#status').textContent = t().cannot + failure.message;
+    // An evaluation error says what went wrong in plain words in both languages; the English
+    // analyst's message (with the pack id) only when there are none.
+    const plain = failure.kind === 'eval' && failure.detail.message;
+    $('#status').textContent = t().cannot + (plain ? label(plain) : failure.message);
     say($('#status').textContent);
   } else {
     $('#status').textContent = asks;

@@ -192,6 +192,18 @@ test('a number the district sets is not asked of the parent; its default is mark
   assert.match(await standard.innerText(), /所在县（市）区确定/);
 });
 
+test('a date the policy is not in force on is said plainly, in the page\'s language', async () => {
+  // Wanzhou applies from 2020-09-01; on 2020-08-31 nothing can be worked out.
+  await fillIn(page, { stage: 'primary', grade: '3', class_hours: '60' }, [], PACK, '2020-08-31');
+  const zh = '无法测算：这项政策从 2020-09-01 起施行，2020-08-31 尚未生效；请选择 2020-09-01 及以后的日期。';
+  await page.waitForFunction((want) => document.querySelector('#status').textContent === want, zh);
+  assert.doesNotMatch(await text('#status'), /chongqing-wanzhou-2020/, 'no pack id');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Cannot decide: This policy applies from 2020-09-01'));
+  await page.click('#lang');
+  await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
+});
+
 test('what to bring is listed with its clause, only when eligible', async () => {
   // 篇三: 家长在学校下发的服务工作致家长一封信中，进行书面签字提出服务申请 — the signed letter.
   await fill({ stage: 'primary', grade: '1', applied: 'true' }, [], 'school-schedule-2020');
