@@ -632,13 +632,8 @@ fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str
     let (Some(by), Some(value)) = (&f.set_by, &f.default) else {
         return;
     };
-    match list.iter_mut().find(|a| a.parameter == f.name) {
-        Some(a) => {
-            if !a.rules.iter().any(|r| r == rule) {
-                a.rules.push(rule.to_owned());
-            }
-        }
-        None => list.push(Assumption {
+    if !noted_again(list, &f.name, rule) {
+        list.push(Assumption {
             parameter: f.name.clone(),
             label: f.label.clone(),
             value: value.to_string(),
@@ -650,20 +645,26 @@ fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str
                 ),
             ),
             rules: vec![rule.to_owned()],
-        }),
+        });
     }
+}
+
+/// Adds `rule` to the assumption about `name` when the list has it already; false when not.
+fn noted_again(list: &mut [Assumption], name: &str, rule: &str) -> bool {
+    let Some(a) = list.iter_mut().find(|a| a.parameter == name) else {
+        return false;
+    };
+    if !a.rules.iter().any(|r| r == rule) {
+        a.rules.push(rule.to_owned());
+    }
+    true
 }
 
 /// Notes that rule `rule` reads parameter `p` (valued `value`), when `p` is assumed.
 fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>, rule: &str) {
     let Some(reason) = &p.assumed else { return };
-    match list.iter_mut().find(|a| a.parameter == p.name) {
-        Some(a) => {
-            if !a.rules.iter().any(|r| r == rule) {
-                a.rules.push(rule.to_owned());
-            }
-        }
-        None => list.push(Assumption {
+    if !noted_again(list, &p.name, rule) {
+        list.push(Assumption {
             parameter: p.name.clone(),
             label: p
                 .label
@@ -672,7 +673,7 @@ fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>
             value: value.map(|v| v.to_string()).unwrap_or_default(),
             reason: reason.clone(),
             rules: vec![rule.to_owned()],
-        }),
+        });
     }
 }
 

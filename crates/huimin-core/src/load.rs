@@ -45,11 +45,7 @@ impl Policy {
         values: &str,
         values_file: &str,
     ) -> Result<Policy, Error> {
-        let limits = Limits::default();
-        let mut pack = pack::parse_yaml_with(text, file, &limits)?;
-        let v = pack::parse_values(values, values_file, &limits)?;
-        pack.apply_values(&v, values_file)?;
-        Ok(compiled(pack, text, file, &limits)?)
+        with_values(pack::parse_yaml_with, text, file, values, values_file)
     }
 
     /// Compiles a JSON pack with the JSON values file of its deployment
@@ -60,11 +56,7 @@ impl Policy {
         values: &str,
         values_file: &str,
     ) -> Result<Policy, Error> {
-        let limits = Limits::default();
-        let mut pack = pack::parse_json_with(text, file, &limits)?;
-        let v = pack::parse_values(values, values_file, &limits)?;
-        pack.apply_values(&v, values_file)?;
-        Ok(compiled(pack, text, file, &limits)?)
+        with_values(pack::parse_json_with, text, file, values, values_file)
     }
 
     /// Reads and compiles a pack file with the values file of its deployment
@@ -145,6 +137,22 @@ impl Policy {
             Policy::from_yaml_with_limits(&text, &file, limits)
         }
     }
+}
+
+/// A pack read by `parse`, with its deployment's values applied, compiled within the default
+/// [`Limits`].
+fn with_values(
+    parse: fn(&str, &str, &Limits) -> Result<pack::Pack, PackErrors>,
+    text: &str,
+    file: &str,
+    values: &str,
+    values_file: &str,
+) -> Result<Policy, Error> {
+    let limits = Limits::default();
+    let mut pack = parse(text, file, &limits)?;
+    let v = pack::parse_values(values, values_file, &limits)?;
+    pack.apply_values(&v, values_file)?;
+    Ok(compiled(pack, text, file, &limits)?)
 }
 
 /// Reads a pack, reform or values file of at most `max_pack_bytes` (a pipe or a device, which
