@@ -112,6 +112,14 @@ node -e '
   console.error(`build-wasm: demo bundles ${files.length} pack(s): ${files.join(" ")}`);
 ' "$PACKS_DIR" "$DEMO/packs.js"
 
+# 5b. Brotli copies of the demo's built files (`<file>.br`, quality 11), which serve.mjs sends to
+#     a browser that accepts them, as a static server with precompressed files would.
+node -e '
+  const fs = require("fs"), path = require("path"), zlib = require("zlib");
+  const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
+  for (const f of process.argv.slice(1)) fs.writeFileSync(f + ".br", zlib.brotliCompressSync(fs.readFileSync(f), q));
+' "$DEMO/packs.js" "$DEMO"/huimin/*.js "$DEMO/huimin/huimin_wasm_bg.wasm"
+
 # 6. Sizes.
 raw() { stat -c %s "$1"; }
 gz() { gzip -9c "$1" | wc -c; }
@@ -126,3 +134,5 @@ row "browser JS (glue + wrapper)" "$STAGE/glue.js"
 tar -C "$PKG" -cf "$STAGE/pkg.tar" "${JS[@]}" index.d.ts README.md package.json huimin_wasm.js huimin_wasm_bg.wasm
 row "whole package (tar)" "$STAGE/pkg.tar"
 row "demo/packs.js" "$DEMO/packs.js"
+printf '  %-28s %9d bytes   brotli -11 %5d bytes (what serve.mjs sends)\n' "demo huimin_wasm_bg.wasm" \
+  "$(raw "$DEMO/huimin/huimin_wasm_bg.wasm")" "$(raw "$DEMO/huimin/huimin_wasm_bg.wasm.br")"

@@ -1,7 +1,9 @@
 // A static file server for the demo on 127.0.0.1 (no server-side logic: it only serves files).
 //   node bindings/wasm/demo/serve.mjs [port]      then open http://127.0.0.1:<port>/
 // Also imported by the browser test: `startServer(dir, port, {gzip})` resolves to { url, close }.
-// Text and WebAssembly are sent gzipped to a browser that accepts it (unless `gzip: false`).
+// Text and WebAssembly are sent compressed to a browser that accepts it (unless `gzip: false`):
+// as the brotli file build-wasm.sh wrote beside it (`<file>.br`, quality 11, too slow to make per
+// request) when there is one as new as the file, else gzipped here.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -50,7 +52,12 @@ export function startServer(dir = fileURLToPath(new URL('.', import.meta.url)), 
       const headers = { 'content-type': TYPES[ext] || 'application/octet-stream', 'cache-control': 'no-store' };
       if (gzip && COMPRESSIBLE.has(ext)) {
         headers.vary = 'accept-encoding';
-        if (/\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+        const accepts = req.headers['accept-encoding'] || '';
+        const br = /\bbr\b/.test(accepts) ? await stat(`${path}.br`).catch(() => null) : null;
+        if (br && br.mtimeMs >= info.mtimeMs) {
+          body = await readFile(`${path}.br`);
+          headers['content-encoding'] = 'br';
+        } else if (/\bgzip\b/.test(accepts)) {
           body = await gzipped(path, info, body);
           headers['content-encoding'] = 'gzip';
         }

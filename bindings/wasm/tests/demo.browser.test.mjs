@@ -560,7 +560,7 @@ test('time to usable on a slow phone (Slow 4G-like network, 4× slower CPU), a f
   const identity = await startServer(demoDir, 0, { gzip: false });
   const lines = [];
   try {
-    for (const [how, origin] of [['gzip', server.url], ['uncompressed', identity.url]]) {
+    for (const [how, origin] of [['compressed (brotli -11 files from build-wasm.sh, else gzip)', server.url], ['uncompressed', identity.url]]) {
       const c = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' });
       await c.addInitScript(() => {
         new MutationObserver(() => {
