@@ -629,7 +629,7 @@ fn estimated_reads<'a>(
 /// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
 /// stands in.
 fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str) {
-    let (Some(by), Some(value)) = (&f.set_by, &f.default) else {
+    let (Some(reason), Some(value)) = (&f.estimate, &f.default) else {
         return;
     };
     if !noted_again(list, &f.name, rule) {
@@ -637,13 +637,7 @@ fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str
             parameter: f.name.clone(),
             label: f.label.clone(),
             value: value.to_string(),
-            reason: Text::new(
-                format!("此数值由{}确定，未给出，按本包的默认值 {value} 估算", by.zh),
-                format!(
-                    "set by {}; not given, so the pack's default {value} stands in as an estimate",
-                    by.en
-                ),
-            ),
+            reason: reason.clone(),
             rules: vec![rule.to_owned()],
         });
     }

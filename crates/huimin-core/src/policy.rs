@@ -125,6 +125,9 @@ pub(crate) struct Field {
     pub default: Option<Scalar>,
     /// Who sets it, when an authority does rather than the applicant.
     pub set_by: Option<Text>,
+    /// Why its default is an estimate, when it stands in for an authority's number: the
+    /// pack's own default, or an example deployment's.
+    pub estimate: Option<Text>,
 }
 
 #[derive(Debug, Clone)]

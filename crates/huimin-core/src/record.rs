@@ -149,7 +149,7 @@ impl Policy {
             match g {
                 None => match &f.default {
                     Some(d) => {
-                        if f.set_by.is_some() {
+                        if f.estimate.is_some() {
                             estimated.push(i);
                         }
                         values.push(d.clone());

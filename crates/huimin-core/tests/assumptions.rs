@@ -283,3 +283,60 @@ fn a_what_if_does_not_ask_the_applicant_to_change_what_an_authority_sets() {
         "{notes}"
     );
 }
+
+#[test]
+fn a_deployment_gives_the_authoritys_input_and_then_it_is_no_estimate() {
+    let pack = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/policies/hefei-2020.yaml"
+    ))
+    .unwrap();
+    let values = |example: bool| {
+        format!(
+            "pack: hefei-2020\nname: {{ zh: 某区部署, en: A district's deployment }}\nexample: {example}\ninputs:\n  district_standard: 180\n"
+        )
+    };
+    let kid = Participant::new()
+        .with("stage", "primary")
+        .with("basic_care", true);
+    // The district's own 180 is above the floor 150: 180.00, set by the authority, no estimate.
+    let p = Policy::from_yaml_with_values(&pack, "hefei.yaml", &values(false), "district.yaml")
+        .unwrap();
+    let d = p.evaluate(&kid, date(2021, 3, 1)).unwrap();
+    assert_eq!(d.subsidy_total.to_string(), "180.00");
+    assert!(d.assumptions.is_empty() && d.estimated.is_empty());
+    // The same number in an example deployment is still an estimate, and says whose.
+    let p =
+        Policy::from_yaml_with_values(&pack, "hefei.yaml", &values(true), "example.yaml").unwrap();
+    let d = p.evaluate(&kid, date(2021, 3, 1)).unwrap();
+    assert_eq!(d.subsidy_total.to_string(), "180.00");
+    assert_eq!(d.assumptions[0].value, "180");
+    assert!(
+        d.assumptions[0].reason.zh.starts_with("某区部署：示例数值"),
+        "{:?}",
+        d.assumptions[0].reason
+    );
+    // The compiled JSON keeps who gave it: rebuilt from it, the answer is the same.
+    let again = Policy::from_json(&p.canonical(), "canonical.json").unwrap();
+    assert_eq!(
+        again
+            .evaluate(&kid, date(2021, 3, 1))
+            .unwrap()
+            .assumptions
+            .len(),
+        1
+    );
+    // Only an authority's input can be given, and only one the pack has.
+    let wrong = values(false).replace(
+        "district_standard: 180",
+        "personalised_price: 10\n  distric_standard: 1",
+    );
+    let e = Policy::from_yaml_with_values(&pack, "hefei.yaml", &wrong, "district.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("input `personalised_price` is the applicant's"),
+        "{e}"
+    );
+    assert!(e.contains("has no input `distric_standard`"), "{e}");
+}

@@ -124,6 +124,7 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             choices,
             default: None,
             set_by: decl.set_by.clone(),
+            estimate: estimate(decl),
         };
         if let Some(d) = &decl.default {
             let v = match ty {
@@ -210,4 +211,30 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
         });
     }
     params
+}
+
+/// Why a `set_by` input's default is an estimate: the pack's own default always is; one a
+/// deployment's values file gave is only when the file's numbers are examples.
+fn estimate(decl: &crate::pack::FieldDecl) -> Option<Text> {
+    let by = decl.set_by.as_ref()?;
+    match &decl.default_by {
+        None => Some(Text::new(
+            format!("此数值由{}确定，未给出，按本包的默认值估算", by.zh),
+            format!(
+                "set by {}; not given, so the pack's default stands in as an estimate",
+                by.en
+            ),
+        )),
+        Some(d) if d.example => Some(Text::new(
+            format!(
+                "{}：示例数值，并非主管部门核定；此值由{}确定",
+                d.name.zh, by.zh
+            ),
+            format!(
+                "{}: an example value, not one the authority set (set by {})",
+                d.name.en, by.en
+            ),
+        )),
+        Some(_) => None,
+    }
 }

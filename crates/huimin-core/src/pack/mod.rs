@@ -356,9 +356,25 @@ pub struct FieldDecl {
     /// Who sets this input when an authority does, not the applicant (a district's funding
     /// standard), in both languages. Forms do not ask for it; the deployment gives it with
     /// each participant, and when it does not, the `default` is used and every answer that
-    /// rests on it says it is an estimate.
+    /// rests on it says it is an estimate, unless a deployment's values file set that default
+    /// (`inputs:`).
     #[serde(default)]
     pub set_by: Option<Text>,
+    /// Who gave the `default` of a `set_by` input, when a deployment's values file did: written
+    /// by [`Pack::apply_values`] and kept in the canonical JSON, not by pack authors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_by: Option<DefaultBy>,
+}
+
+/// The deployment that gave a `set_by` input its default ([`FieldDecl::default_by`]).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultBy {
+    /// The values file's name.
+    pub name: Text,
+    /// Its numbers are examples, not the authority's: answers still say they are estimates.
+    #[serde(default)]
+    pub example: bool,
 }
 
 /// A parameter: a named number whose value changes over time.

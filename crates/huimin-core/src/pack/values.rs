@@ -26,8 +26,14 @@ pub struct ValuesFile {
     #[serde(default)]
     pub example: bool,
     /// By parameter id: its values, each in force from its date until the next one starts.
+    #[serde(default)]
     #[schemars(with = "IndexMap<String, Vec<SetValue>>")]
     pub values: IndexMap<String, Spanned<Vec<SetValue>>>,
+    /// By input id (inputs the pack marks `set_by`): the value this deployment gives a
+    /// participant who comes without one, in place of the pack's default.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, super::Source>")]
+    pub inputs: IndexMap<String, Spanned<super::Source>>,
 }
 
 /// One value an authority set, and when it starts.
@@ -95,8 +101,33 @@ impl Pack {
                 }
             }
         }
+        for (name, value) in &v.inputs {
+            match self.inputs.get(name) {
+                None => error(
+                    Pos::of(value),
+                    format!("pack `{}` has no input `{name}`", self.id.value),
+                ),
+                Some(d) if d.set_by.is_none() => error(
+                    Pos::of(value),
+                    format!(
+                        "input `{name}` is the applicant's, not set by an authority: a values \
+                         file cannot give it"
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
         if !errors.is_empty() {
             return Err(PackErrors(errors));
+        }
+        for (name, value) in &v.inputs {
+            if let Some(d) = self.inputs.get_mut(name) {
+                d.default = Some(value.clone());
+                d.default_by = Some(super::DefaultBy {
+                    name: v.name.clone(),
+                    example: v.example,
+                });
+            }
         }
         for (name, values) in &v.values {
             let Some(p) = self.parameters.get_mut(name) else {
