@@ -206,7 +206,12 @@ impl Recorder<'_> {
         self.decision.estimated = self.estimated();
         self.decision.payers = self.payers;
         if self.explain {
-            self.decision.plain = crate::explain::plain(self.policy, &self.env, &self.trace.steps);
+            self.decision.plain = crate::explain::plain(
+                self.policy,
+                &self.env,
+                &self.trace.steps,
+                &self.decision.reasons,
+            );
         }
         self.decision.steps = self.trace.steps;
         self.decision

@@ -133,7 +133,12 @@ pub(crate) fn said(
 /// The parent view of the steps ([`crate::Decision::plain`]): a requirement not met, and each
 /// fee, reduction and subsidy that is not zero, in the pack's plain words when it gives them
 /// (`plain`), else the rule's name and how its amount came about; each clause quoted once.
-pub(crate) fn plain(policy: &Policy, env: &Env, steps: &[Step]) -> Vec<Sentence> {
+pub(crate) fn plain(
+    policy: &Policy,
+    env: &Env,
+    steps: &[Step],
+    reasons: &[crate::decision::Reason],
+) -> Vec<Sentence> {
     let mut cited: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for s in steps {
@@ -171,10 +176,11 @@ pub(crate) fn plain(policy: &Policy, env: &Env, steps: &[Step]) -> Vec<Sentence>
                     ),
                 )
             }
-            None => Text::new(
-                format!("不符合条件：{}", s.label.zh),
-                format!("Not met: {}", s.label.en),
-            ),
+            // A requirement not met: its reason, as the decision gives it.
+            None => match reasons.iter().find(|r| r.rule == s.rule) {
+                Some(r) => r.message.clone(),
+                None => continue,
+            },
         };
         let cite = s.cite.as_ref().filter(|c| !cited.contains(&c.id.as_str()));
         if let Some(c) = cite {

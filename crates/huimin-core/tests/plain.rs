@@ -95,7 +95,7 @@ fn a_requirement_not_met_is_the_answer_and_a_clause_is_quoted_once() {
             .with("class_hours", 40),
     );
     assert_eq!(d.plain.len(), 1);
-    assert_eq!(d.plain[0].text.zh, "不符合条件：在校中小学生");
+    assert_eq!(d.plain[0].text.zh, "不符合：在校中小学生");
     // Without the pack's words, a money rule is said by its name and how it came about; the
     // waiver is cited by the same clause as the fee in this copy, so only the fee quotes it.
     let plainless = text
