@@ -102,7 +102,8 @@ impl Recorder<'_> {
         detail: Option<Text>,
     ) {
         if self.explain {
-            self.trace.push(kind, head, &self.env, value(), detail);
+            self.trace
+                .push(kind, head, &self.env, self.estimated, value(), detail);
         }
     }
 

@@ -22,12 +22,14 @@ impl<'p> Trace<'p> {
         }
     }
 
-    /// Records a rule's step with the values of what it read.
+    /// Records a rule's step with the values of what it read; `estimated` are the inputs whose
+    /// defaults stand in as estimates ([`crate::policy::Record::estimated`]).
     pub(crate) fn push(
         &mut self,
         kind: StepKind,
         head: &Head,
         env: &Env,
+        estimated: &[usize],
         value: String,
         detail: Option<Text>,
     ) {
@@ -62,10 +64,17 @@ impl<'p> Trace<'p> {
             .cite
             .and_then(|i| self.policy.citations.get(i))
             .cloned();
+        let estimated_inputs = head.reads.iter().filter_map(|b| match b {
+            Binding::Field(i, _) if estimated.contains(i) => {
+                self.policy.fields.get(*i).map(|f| f.name.clone())
+            }
+            _ => None,
+        });
         let assumed = self
             .policy
             .assumed_reads(head)
             .map(|(_, p)| p.name.clone())
+            .chain(estimated_inputs)
             .collect();
         self.steps.push(Step {
             rule: head.id.clone(),

@@ -244,6 +244,26 @@ fn an_input_set_by_an_authority_is_an_estimate_only_when_its_default_stands_in()
     assert_eq!(d.assumptions[0].rules, ["basic_care_funding"]);
     assert_eq!(d.subsidies[0].assumed, ["district_standard"]);
     assert_eq!(d.estimated, ["subsidy_total", "payers.district"]);
+    // Explained, the step and the parent's sentence say so too.
+    let d = policy
+        .evaluate_with(
+            &kid,
+            date(2021, 3, 1),
+            huimin_core::EvalOptions { explain: true },
+        )
+        .unwrap();
+    let step = d
+        .steps
+        .iter()
+        .find(|s| s.rule == "basic_care_funding")
+        .unwrap();
+    assert_eq!(step.assumed, ["district_standard"]);
+    let said = d
+        .plain
+        .iter()
+        .find(|s| s.rule == "basic_care_funding")
+        .unwrap();
+    assert!(said.estimate && said.amount.as_deref() == Some("150.00"));
     // Given by the district's system (200.5 above the floor): nothing is an estimate.
     let given = kid.with("district_standard", "200.5");
     let d = policy.evaluate(&given, date(2021, 3, 1)).unwrap();
