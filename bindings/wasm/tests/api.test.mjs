@@ -223,6 +223,16 @@ test('a date outside the pack is an eval error with its code', () => {
   p.free();
 });
 
+test('a key given twice in a JSON pack is refused, not the last one kept', () => {
+  // Two `monthly_cap` parameters: serde_json alone would keep the second silently.
+  const text = packJson('chongqing-wanzhou-2020').replace('"parameters":{', '"parameters":{"monthly_cap":{"values":[{"from":"2020-09-01","value":"999"}]},');
+  assert.notEqual(text, packJson('chongqing-wanzhou-2020'));
+  const e = thrown(() => Policy.fromJson(text, 'twice.json'));
+  assert.equal(e.kind, 'pack');
+  assert.equal(e.code, 'json');
+  assert.match(e.message, /`parameters\.monthly_cap` is given twice/);
+});
+
 test('a JSON syntax error is a pack error with line and column', () => {
   // Line 3 is `  "name": [1,}`: the `}` at column 14 is no value.
   const e = thrown(() => Policy.fromJson('{\n  "id": "x",\n  "name": [1,}\n}\n', 'bad.json'));

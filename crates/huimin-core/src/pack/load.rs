@@ -180,6 +180,16 @@ fn read_text<T: serde::de::DeserializeOwned>(
     };
     // Syntax first, as with the YAML reader: a typed read stops at the first wrong type.
     serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| problem(e, "json"))?;
+    // serde_json keeps the last of two equal keys of a map (two parameters of one id): refused,
+    // as the YAML reader refuses them.
+    if let Some(path) = duplicate_key(text) {
+        return Err(PackErrors(vec![at(0, 0).problem(
+            file,
+            Severity::Error,
+            "json",
+            format!("`{path}` is given twice"),
+        )]));
+    }
     serde_json::from_str::<T>(text).map_err(|e| problem(e, "schema"))
 }
 
@@ -373,4 +383,92 @@ fn limit_error(file: &str, pos: Pos, message: String) -> PackErrors {
         message,
         hint: None,
     }])
+}
+
+/// The path of the first key that appears twice in one object of `json` (`[2].stage` for
+/// the `stage` of the third element of an array), if any. Text that is not JSON has none.
+pub fn duplicate_key(json: &str) -> Option<String> {
+    use serde::de::DeserializeSeed;
+    let mut d = serde_json::Deserializer::from_str(json);
+    match (Keys {
+        path: String::new(),
+    })
+    .deserialize(&mut d)
+    {
+        Err(e) if e.is_data() => e
+            .to_string()
+            .split(DUPLICATE)
+            .nth(1)
+            .map(|rest| rest.split(DUPLICATE).next().unwrap_or_default().to_owned()),
+        _ => None,
+    }
+}
+
+/// Marks the path in the error that [`Keys`] raises for a duplicate key.
+const DUPLICATE: &str = "\u{1}";
+
+/// Walks a JSON document checking that no object names a key twice; `path` is where it is.
+struct Keys {
+    path: String,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keys {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(Keys {
+                path: format!("{}[{i}]", self.path),
+            })?
+            .is_some()
+        {
+            i = i.saturating_add(1);
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.path.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom(format!(
+                    "{DUPLICATE}{path}{DUPLICATE}"
+                )));
+            }
+            map.next_value_seed(Keys { path })?;
+        }
+        Ok(())
+    }
 }

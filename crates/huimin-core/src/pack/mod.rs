@@ -12,7 +12,9 @@ mod values;
 mod yaml11;
 
 pub(crate) use hover::bilingual;
-pub use load::{parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES};
+pub use load::{
+    duplicate_key, parse_json, parse_json_with, parse_yaml, parse_yaml_with, DEFAULT_MAX_PACK_BYTES,
+};
 pub(crate) use load::{reader_message, too_big, Pos};
 pub use program::{
     AverageRule, ScheduleKind, ScheduleRule, StaffingKind, StaffingRule, WorkflowKind, WorkflowRule,
