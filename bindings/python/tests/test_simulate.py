@@ -9,7 +9,7 @@ import pytest
 
 import huimin
 
-from conftest import WANZHOU
+from conftest import WANZHOU, load
 
 pa = pytest.importorskip("pyarrow")
 AS_OF = "2021-03-01"
@@ -60,7 +60,14 @@ def test_summary_frames(wanzhou: huimin.Policy, reform: huimin.Policy, people: A
     s = huimin.simulate(wanzhou, people.to_pandas(), reform=reform, as_of=AS_OF)
     f = s.frame
     assert isinstance(f, pd.DataFrame)
-    assert list(f.columns) == ["scenario", "measure", "value", "difference"]
+    assert list(f.columns) == ["scenario", "measure", "value", "difference", "estimate"]
+    # Wanzhou's waiver percent is assumed (the source says 减免 without a size): what the waiver
+    # cuts rests on it, the gross fee and the head count do not.
+    est = f[f.scenario == wanzhou.id].set_index("measure")["estimate"]
+    assert est["reduction_total"] and est["net_fee"] and est["payer:parents"]
+    assert not est["gross_fee"] and not est["participants"]
+    # ...and which grades are 中低年级 is assumed too (a priority group).
+    assert [a["parameter"] for a in s.assumptions] == ["lower_grade_max", "waiver_percent"]
     net = f[(f.measure == "net_fee")].set_index("scenario")
     assert net.loc[wanzhou.id, "value"] == s.baseline["net_fee"]
     assert net.loc[reform.id, "difference"] == s.difference["net_fee"]  # type: ignore[index]
@@ -143,3 +150,24 @@ def test_ctrl_c_stops_a_population_run(wanzhou: huimin.Policy) -> None:
     seen.clear()
     s = huimin.simulate(wanzhou, big, as_of=AS_OF, progress=failing)
     assert seen == [65_536 * k for k in range(1, 9)] and s.baseline["rows"] == 8 * 65_536
+
+
+def test_an_authoritys_default_that_stood_in_is_an_estimate() -> None:
+    # Hefei's district standard is set by the district: one pupil's district gave 200.5, two
+    # came without it and the pack's 150 stood in. 200.50 + 150 + 150 = 500.50, an estimate.
+    hefei = load("hefei-2020")
+    kid = {"stage": "primary", "basic_care": True}
+    people = pa.Table.from_pylist(
+        [{**kid, "district_standard": Decimal("200.5")}, {**kid, "district_standard": None}, {**kid, "district_standard": None}],
+        schema=pa.schema([("stage", pa.string()), ("basic_care", pa.bool_()), ("district_standard", pa.decimal128(10, 2))]),
+    )
+    s = huimin.simulate(hefei, people, as_of=AS_OF)
+    assert s.baseline["subsidy_total"] == Decimal("500.50")
+    assert s.baseline["defaulted"] == {"district_standard": 2}
+    assert s.baseline["estimated"] == ["subsidy_total", "payers.district"]
+    assert [(a["parameter"], a["value"]) for a in s.assumptions] == [("district_standard", "150")]
+    assert "district_standard" in repr(s) and "估算" in s._repr_html_()
+    # Every district's standard given: nothing is an estimate.
+    given = pa.Table.from_pylist([{**kid, "district_standard": Decimal("150")}])
+    s = huimin.simulate(hefei, given, as_of=AS_OF)
+    assert s.assumptions == [] and s.baseline["estimated"] == [] and s.baseline["defaulted"] == {}

@@ -674,6 +674,15 @@ pub(crate) fn report(policies: &[&Policy], r: &Report, format: Format) -> Result
             for line in footnotes(&assumed) {
                 written(writeln!(out, "{line}"))?;
             }
+            for s in &r.scenarios {
+                for d in &s.defaulted {
+                    written(writeln!(
+                        out,
+                        "  {}: {} 行未给出，按默认值估算 / {} rows without it, the default stood in ({})",
+                        d.input, d.rows, d.rows, s.pack
+                    ))?;
+                }
+            }
             if !r.unused.is_empty() {
                 written(writeln!(
                     out,

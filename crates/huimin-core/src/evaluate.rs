@@ -695,7 +695,36 @@ impl Policy {
     /// The fields of a decision, and so of a budget's totals, that can rest on an assumed
     /// value (the names of [`Decision::estimated`]), whoever the participant is.
     pub fn estimated(&self) -> Vec<String> {
-        let reads = |h: &Head| self.assumed_reads(h).next().is_some();
+        self.estimated_when(|h| self.assumed_reads(h).next().is_some())
+    }
+
+    /// What a run says of input `field` when rows come without it: the assumption (its
+    /// default, why that is an estimate, the rules that read it) and the outputs that can rest
+    /// on it. `None` unless its default is an estimate (an input an authority sets).
+    pub(crate) fn default_estimate(&self, field: usize) -> Option<(Assumption, Vec<String>)> {
+        let f = self.fields.get(field)?;
+        let (reason, value) = (f.estimate.as_ref()?, f.default.as_ref()?);
+        let reads = |h: &Head| {
+            h.reads
+                .iter()
+                .any(|b| matches!(b, Binding::Field(i, _) if *i == field))
+        };
+        let assumption = Assumption {
+            parameter: f.name.clone(),
+            label: f.label.clone(),
+            value: value.to_string(),
+            reason: reason.clone(),
+            rules: self
+                .heads()
+                .filter(|(_, h)| reads(h))
+                .map(|(_, h)| h.id.clone())
+                .collect(),
+        };
+        Some((assumption, self.estimated_when(reads)))
+    }
+
+    /// The fields of a decision that can rest on what `reads` says a rule reads.
+    fn estimated_when(&self, reads: impl Fn(&Head) -> bool) -> Vec<String> {
         let eligible = self.eligibility.iter().any(|c| reads(&c.head));
         let gross = eligible || self.fees.iter().any(|f| reads(&f.head));
         let cut = |r: &crate::policy::Reduction| gross || reads(&r.head);

@@ -163,11 +163,16 @@ pub(crate) fn plain(
         if !shown {
             continue;
         }
-        let text = match policy.pack.plain.get(&s.rule) {
-            Some(t) => Text::new(
-                filled(&t.zh, policy, env, &s.value),
-                filled(&t.en, policy, env, &s.value),
-            ),
+        // The pack's words, unless one they name has no value on the date (a parameter not
+        // yet or no longer in force): then the rule's name and how, rather than a gap.
+        let words = policy.pack.plain.get(&s.rule).and_then(|t| {
+            Some(Text::new(
+                filled(&t.zh, policy, env, &s.value)?,
+                filled(&t.en, policy, env, &s.value)?,
+            ))
+        });
+        let text = match words {
+            Some(t) => t,
             None if money => {
                 let how = |d: Option<&str>| d.map(|d| format!("{d} → ")).unwrap_or_default();
                 Text::new(
@@ -208,14 +213,14 @@ pub(crate) fn plain(
 }
 
 /// A pack's plain sentence with its `{name}`s replaced by the values in `env` and `{amount}`
-/// by `amount` (names are checked when the pack is compiled).
-fn filled(template: &str, policy: &Policy, env: &Env, amount: &str) -> String {
+/// by `amount` (names are checked when the pack is compiled); `None` when a name has no value.
+fn filled(template: &str, policy: &Policy, env: &Env, amount: &str) -> Option<String> {
     let mut parts = template.split('{');
     let mut out = parts.next().unwrap_or_default().to_owned();
     for p in parts {
         match p.split_once('}') {
             Some((name, rest)) => {
-                out.push_str(&value_of(name, policy, env, amount));
+                out.push_str(&value_of(name, policy, env, amount)?);
                 out.push_str(rest);
             }
             None => {
@@ -224,12 +229,12 @@ fn filled(template: &str, policy: &Policy, env: &Env, amount: &str) -> String {
             }
         }
     }
-    out
+    Some(out)
 }
 
-fn value_of(name: &str, policy: &Policy, env: &Env, amount: &str) -> String {
+fn value_of(name: &str, policy: &Policy, env: &Env, amount: &str) -> Option<String> {
     if name == "amount" {
-        return amount.to_owned();
+        return Some(amount.to_owned());
     }
     if let Some(v) = policy
         .fields
@@ -237,7 +242,7 @@ fn value_of(name: &str, policy: &Policy, env: &Env, amount: &str) -> String {
         .position(|f| f.name == name)
         .and_then(|i| env.fields.get(i))
     {
-        return v.to_string();
+        return Some(v.to_string());
     }
     policy
         .params
@@ -245,5 +250,4 @@ fn value_of(name: &str, policy: &Policy, env: &Env, amount: &str) -> String {
         .position(|p| p.name == name)
         .and_then(|i| env.params.get(i).copied().flatten())
         .map(|v| v.to_string())
-        .unwrap_or_default()
 }

@@ -4,7 +4,7 @@
 //! at a time, so a run of any size holds only its groups; every group's sums are kept as
 //! integers (money units × weight units), so the groups add up exactly to the whole.
 
-use crate::batch::BatchOutput;
+use crate::batch::{BatchOutput, Defaulted};
 use crate::decision::Assumption;
 use crate::error::Error;
 use crate::policy::Policy;
@@ -226,6 +226,9 @@ pub struct Tally {
     overflow: bool,
     /// Columns of the shared vocabulary the packs do not read.
     unused: Vec<String>,
+    /// Per scenario: the inputs an authority sets whose default stood in for some rows.
+    #[serde(default)]
+    defaulted: Vec<Vec<Defaulted>>,
 }
 
 /// A map whose keys are not text, in JSON as a list of `[key, value]` pairs.
@@ -267,6 +270,66 @@ pub struct Scenario {
     /// The measures that are estimates because of them ([`Policy::estimated`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estimated: Vec<String>,
+    /// Inputs an authority sets that rows came without, so that the pack's default stood in
+    /// (each is among `assumptions`), and how many rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defaulted: Vec<DefaultedRows>,
+}
+
+/// How many rows of a run came without an input an authority sets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DefaultedRows {
+    /// The input.
+    pub input: String,
+    /// The rows without it, in error or not.
+    pub rows: u64,
+}
+
+impl Scenario {
+    /// This scenario with what the defaults that stood in add to its assumptions.
+    fn with_defaults(&self, defaulted: &[Defaulted]) -> Scenario {
+        let mut s = self.clone();
+        for d in defaulted {
+            let a = &d.assumption;
+            if !s.assumptions.iter().any(|b| b.parameter == a.parameter) {
+                s.assumptions.push(a.clone());
+            }
+            for e in &d.estimated {
+                if !s.estimated.contains(e) {
+                    s.estimated.push(e.clone());
+                }
+            }
+            s.defaulted.push(DefaultedRows {
+                input: a.parameter.clone(),
+                rows: d.rows,
+            });
+        }
+        // The order `Policy::estimated` gives: the decision's fields, then its payers.
+        let fields = [
+            "eligible",
+            "category",
+            "priority_groups",
+            "gross_fee",
+            "reduction_total",
+            "net_fee",
+            "subsidy_total",
+            "entitlements",
+        ];
+        let rank = |e: &String| {
+            fields.iter().position(|f| f == e).unwrap_or_else(|| {
+                let payer = e.strip_prefix("payers.").unwrap_or(e);
+                fields.len()
+                    + s.payers
+                        .iter()
+                        .position(|p| p == payer)
+                        .unwrap_or(usize::MAX / 2)
+            })
+        };
+        let mut estimated = std::mem::take(&mut s.estimated);
+        estimated.sort_by_key(rank);
+        s.estimated = estimated;
+        s
+    }
 }
 
 impl Tally {
@@ -312,6 +375,7 @@ impl Tally {
                     categories: p.categories().map(|(id, _)| id.to_owned()).collect(),
                     assumptions: p.assumptions(as_of),
                     estimated: p.estimated(),
+                    defaulted: Vec::new(),
                 })
                 .collect(),
             groups: BTreeMap::new(),
@@ -320,6 +384,21 @@ impl Tally {
             first_errors: Vec::new(),
             overflow: false,
             unused: Vec::new(),
+            defaulted: policies.iter().map(|_| Vec::new()).collect(),
+        }
+    }
+
+    /// Notes the defaults that stood in for inputs of scenario `k`'s rows.
+    fn note_defaulted(&mut self, k: usize, defaulted: &[Defaulted]) {
+        let Some(mine) = self.defaulted.get_mut(k) else {
+            return;
+        };
+        for d in defaulted {
+            let name = &d.assumption.parameter;
+            match mine.iter_mut().find(|m| &m.assumption.parameter == name) {
+                Some(m) => m.rows = m.rows.saturating_add(d.rows),
+                None => mine.push(d.clone()),
+            }
         }
     }
 
@@ -388,6 +467,9 @@ impl Tally {
         weights: Option<&[Result<i128, String>]>,
         name: &dyn Fn(usize) -> String,
     ) {
+        for (k, out) in outs.iter().enumerate() {
+            self.note_defaulted(k, &out.defaulted);
+        }
         let one = 10_i128.pow(WEIGHT_SCALE);
         let bad = row_errors(outs, None);
         let regrouped = self.by_outcome(outs.first(), keys, group);
@@ -522,6 +604,9 @@ impl Tally {
         self.errors += other.errors;
         self.overflow |= other.overflow;
         self.note_unused(other.unused);
+        for (k, d) in other.defaulted.iter().enumerate() {
+            self.note_defaulted(k, d);
+        }
         for e in other.first_errors {
             if self.first_errors.len() < 10 {
                 self.first_errors.push(e);
@@ -544,7 +629,12 @@ impl Tally {
         Report {
             as_of: self.as_of,
             by: self.by.clone(),
-            scenarios: self.scenarios.clone(),
+            scenarios: self
+                .scenarios
+                .iter()
+                .enumerate()
+                .map(|(k, s)| s.with_defaults(self.defaulted.get(k).map_or(&[], |d| &d[..])))
+                .collect(),
             rows: self.rows,
             errors: self.errors,
             first_errors: self.first_errors.clone(),

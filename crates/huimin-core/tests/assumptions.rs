@@ -359,4 +359,79 @@ fn a_deployment_gives_the_authoritys_input_and_then_it_is_no_estimate() {
         "{e}"
     );
     assert!(e.contains("has no input `distric_standard`"), "{e}");
+    // A default of the wrong type is the values file's error, at its line there.
+    let text = values(false).replace("district_standard: 180", "district_standard: lots");
+    let e = Policy::from_yaml_with_values(&pack, "hefei.yaml", &text, "district.yaml").unwrap_err();
+    let huimin_core::Error::Pack(errors) = &e else {
+        panic!("{e}")
+    };
+    let bad = errors.0.iter().find(|p| p.code == "invalid").unwrap();
+    assert_eq!((bad.file.as_str(), bad.line), ("district.yaml", 5), "{e}");
+    assert!(
+        bad.message.contains("default of `district_standard`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_population_run_says_how_many_rows_the_authoritys_default_stood_in_for() {
+    let policy = hefei();
+    let kid = Participant::new()
+        .with("stage", "primary")
+        .with("basic_care", true);
+    // One pupil's district gave its standard (200.5); two came without it: 150 each.
+    let people = [
+        kid.clone().with("district_standard", "200.5"),
+        kid.clone(),
+        kid.clone(),
+    ];
+    let r = policy.simulate(&people, date(2021, 3, 1), &|_| {});
+    // 200.50 + 150.00 + 150.00
+    assert_eq!(r.total.scenarios[0].subsidy_total.to_string(), "500.50");
+    let s = &r.scenarios[0];
+    assert_eq!(s.assumptions.len(), 1);
+    assert_eq!(s.assumptions[0].parameter, "district_standard");
+    assert_eq!(s.assumptions[0].value, "150");
+    assert_eq!(s.assumptions[0].rules, ["basic_care_funding"]);
+    assert_eq!(s.estimated, ["subsidy_total", "payers.district"]);
+    assert_eq!(s.defaulted.len(), 1);
+    assert_eq!(
+        (s.defaulted[0].input.as_str(), s.defaulted[0].rows),
+        ("district_standard", 2)
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["scenarios"][0]["defaulted"][0]["rows"], 2);
+
+    // Every pupil's standard given: nothing rests on the default.
+    let given = [
+        kid.clone().with("district_standard", "200.5"),
+        kid.clone().with("district_standard", 150),
+    ];
+    let r = policy.simulate(&given, date(2021, 3, 1), &|_| {});
+    assert_eq!(r.total.scenarios[0].subsidy_total.to_string(), "350.50");
+    let s = &r.scenarios[0];
+    assert!(s.assumptions.is_empty() && s.estimated.is_empty() && s.defaulted.is_empty());
+
+    // Tallies of two parts (as a cluster's workers make them) add their rows up.
+    let part = |people: &[Participant]| {
+        let mut t = huimin_core::Tally::single(&policy, date(2021, 3, 1));
+        let group = vec![0; people.len()];
+        t.add_people(
+            &[&policy],
+            people,
+            date(2021, 3, 1),
+            &[vec![]],
+            &group,
+            None,
+            &|i| format!("row {i}"),
+        )
+        .unwrap();
+        t
+    };
+    let mut whole = part(&people);
+    whole.merge(part(&people[1..])).unwrap();
+    let r = whole.report();
+    assert_eq!(r.rows, 5);
+    assert_eq!(r.scenarios[0].defaulted[0].rows, 4);
+    assert_eq!(r.scenarios[0].assumptions.len(), 1);
 }

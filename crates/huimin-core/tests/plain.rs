@@ -139,3 +139,35 @@ fn plain_sentences_name_rules_and_values_the_pack_has() {
         "{e}"
     );
 }
+
+#[test]
+fn words_naming_a_value_not_in_force_give_way_to_the_rules_name_and_how() {
+    // The pack's fee sentence names a parameter in force only from 2030: on 2021-03-01 it has
+    // no value, so the sentence is the rule's name and its working, never one with a gap.
+    let (text, _) = wanzhou();
+    let later = text
+        .replace(
+            "  monthly_cap:\n",
+            "  later_cap:\n    label: { zh: 以后的上限, en: A later cap }\n    values: [ { from: 2030-01-01, value: 160 } ]\n  monthly_cap:\n",
+        )
+        .replace("每月最多收{monthly_cap}元", "每月最多收{later_cap}元");
+    assert_ne!(later, text);
+    let policy = Policy::from_yaml(&later, "wanzhou.yaml").unwrap();
+    let d = explained(
+        &policy,
+        &Participant::new()
+            .with("stage", "primary")
+            .with("grade", 3)
+            .with("class_hours", 60),
+    );
+    // 3.00 × 60 = 180.00, capped at 170.
+    assert_eq!(
+        d.plain[0].text.zh,
+        "课后延时服务费：3.00 × 60 = 180.00；封顶 170 → 170.00 元"
+    );
+    // A sentence is the pack's in both languages or in neither: the English is the working too.
+    assert_eq!(
+        d.plain[0].text.en,
+        "After-school service fee: 3.00 × 60 = 180.00; capped at 170 → 170.00 yuan"
+    );
+}

@@ -42,6 +42,15 @@ def _totals(t: Dict[str, Any], whole: bool, pack_as_of: _dt.date, rows: int, err
     return out
 
 
+def _estimate(measure: str, estimated: List[str]) -> bool:
+    """Whether a measure of :func:`_measures` rests on an assumed value, given a scenario's
+    ``estimated`` (the decision fields and ``payers.<id>`` that can)."""
+    kind, _, rest = measure.partition(":")
+    if kind == "payer":
+        return f"payers.{rest}" in estimated
+    return {"priority": "priority_groups", "category": "category"}.get(kind, measure) in estimated
+
+
 def _difference(base: Dict[str, Any], reform: Dict[str, Any]) -> Dict[str, Any]:
     """``reform − baseline`` for every total, payer and count (exact)."""
     d: Dict[str, Any] = {k: reform[k] - base[k] for k in _MONEY + _COUNTS}
@@ -145,12 +154,24 @@ class BudgetSummary:
         as_of = _dt.date.fromisoformat(report["as_of"])
         total = report["total"]
         runs = [_totals(t, self._whole, as_of, report["rows"], report["errors"], report["first_errors"]) for t in total["scenarios"]]
+        for run, sc in zip(runs, report["scenarios"]):
+            # What each run's totals rest on that no source states, as the CLI's footnotes say.
+            run["estimated"] = list(sc.get("estimated", []))
+            run["assumptions"] = list(sc.get("assumptions", []))
+            run["defaulted"] = {d["input"]: d["rows"] for d in sc.get("defaulted", [])}
         self.baseline: Dict[str, Any] = runs[0]
         self.reforms: List[Dict[str, Any]] = runs[1:]
         self.reform: Optional[Dict[str, Any]] = self.reforms[0] if self.reforms else None
         self.difference: Optional[Dict[str, Any]] = _difference(self.baseline, self.reform) if self.reform is not None else None
         #: Columns of the shared vocabulary the packs do not read (left unread).
         self.unused: List[str] = list(report.get("unused", []))
+        #: The values no source document states that some total rests on, each once (its
+        #: ``parameter``, ``value``, ``reason``, ``rules``): the ``estimate`` rows of :attr:`frame`.
+        self.assumptions: List[Dict[str, Any]] = []
+        for run in runs:
+            for a in run["assumptions"]:
+                if all(b["parameter"] != a["parameter"] for b in self.assumptions):
+                    self.assumptions.append(a)
         #: Each participant's results, with ``simulate(..., rows=True)``.
         self.rows: Any = None
 
@@ -177,17 +198,28 @@ class BudgetSummary:
     def frame(self) -> Any:
         """The tidy table: one row per group, scenario and measure (``participants``,
         ``eligible``, the money totals, ``payer:<id>``, ``priority:<id>``, ``category:<id>``),
-        with ``difference`` from the baseline for the reforms' rows."""
+        with ``difference`` from the baseline for the reforms' rows, and ``estimate`` true
+        where the value rests on :attr:`assumptions`."""
         rows: List[Dict[str, Any]] = []
         for g in self._groups():
             key = self._key(g)
             runs = g["scenarios"]
             base = dict(_measures(_totals(runs[0], self._whole, self.baseline["as_of"], 0, 0, [])))
             for k, t in enumerate(runs):
+                estimated = ([self.baseline] + self.reforms)[k]["estimated"]
                 for m, v in _measures(_totals(t, self._whole, self.baseline["as_of"], 0, 0, [])):
                     diff = None if k == 0 else v - base.get(m, 0 if not isinstance(v, Decimal) else Decimal(0))
-                    rows.append({**key, "scenario": t["pack"], "measure": m, "value": Decimal(v), "difference": None if diff is None else Decimal(diff)})
-        return _table(rows, self.by + ["scenario", "measure", "value", "difference"], self._like)
+                    rows.append(
+                        {
+                            **key,
+                            "scenario": t["pack"],
+                            "measure": m,
+                            "value": Decimal(v),
+                            "difference": None if diff is None else Decimal(diff),
+                            "estimate": _estimate(m, estimated),
+                        }
+                    )
+        return _table(rows, self.by + ["scenario", "measure", "value", "difference", "estimate"], self._like)
 
     @property
     def changes(self) -> Any:
@@ -214,6 +246,8 @@ class BudgetSummary:
         for r in self.reforms:
             d = _difference(self.baseline, r)
             s += f" | reform {r['pack']}: net_fee {d['net_fee']:+} subsidy_total {d['subsidy_total']:+}"
+        if self.assumptions:
+            s += f" | estimates, resting on: {', '.join(a['parameter'] for a in self.assumptions)}"
         return s + ">"
 
     def _repr_html_(self) -> str:
@@ -222,12 +256,19 @@ class BudgetSummary:
         head = "".join(f"<th>{e(str(r['pack']))}</th>" for r in runs)
         body = ""
         for m, _ in _measures(self.baseline):
-            cells = "".join(f"<td>{e(str(dict(_measures(r)).get(m, '')))}</td>" for r in runs)
+            cells = "".join(
+                f"<td>{e(str(dict(_measures(r)).get(m, '')))}{'*' if _estimate(m, r['estimated']) else ''}</td>" for r in runs
+            )
             body += f"<tr><td>{e(m)}</td>{cells}</tr>"
+        notes = "".join(
+            f"<li>{e(a['parameter'])} = {e(a['value'] or '—')}: {e(a['reason']['zh'])} / {e(a['reason']['en'])}</li>"
+            for a in self.assumptions
+        )
         errs = "".join(f"<li>{e(x)}</li>" for x in self.baseline.get("first_errors", []))
         return (
             f"<div><b>{e(str(self.baseline['pack']))}</b> as of {e(str(self.baseline['as_of']))}, {self.baseline['rows']} rows"
             f"<table><thead><tr><th>measure</th>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + (f"<p>* 估算 estimate — rests on values the source document does not state:</p><ul>{notes}</ul>" if notes else "")
             + (f"<p>First errors:</p><ul>{errs}</ul>" if errs else "")
             + "</div>"
         )

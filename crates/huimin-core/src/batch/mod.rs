@@ -15,12 +15,14 @@ mod run;
 
 pub use plan::Verdict;
 
+use crate::decision::Assumption;
 use crate::error::Error;
 use crate::model::{Participant, Value};
 use crate::money::Money;
 use crate::policy::Policy;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One input column, with an optional validity mask (`false` = absent in that row).
@@ -319,6 +321,21 @@ pub struct BatchOutput {
     pub errors: Vec<(usize, Error)>,
     /// Rows the fixed-point path handed to the scalar engine (for benchmarks).
     pub scalar_rows: usize,
+    /// Inputs an authority sets that rows came without: the pack's default stood in for
+    /// them, an estimate (empty when every row gave them, or the deployment set them).
+    pub defaulted: Vec<Defaulted>,
+}
+
+/// An input an authority sets (`set_by`) that some rows of a batch did not give, so that the
+/// default stood in: what the answers then rest on, as a decision would say it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Defaulted {
+    /// The input, its default, why that is an estimate and the rules that read it.
+    pub assumption: Assumption,
+    /// The outputs that can rest on it (as [`crate::Decision::estimated`] names them).
+    pub estimated: Vec<String>,
+    /// The rows without it.
+    pub rows: u64,
 }
 
 impl BatchOutput {
@@ -374,6 +391,7 @@ impl Policy {
                 .collect(),
             errors: Vec::new(),
             scalar_rows: 0,
+            defaulted: self.defaulted(batch),
         };
         let slow = match self.plan() {
             Ok(plan) => run::lanes(self, batch, &plan, &params, as_of, threads, &mut out),
@@ -381,6 +399,25 @@ impl Policy {
         };
         run::finish_slow_rows(self, batch, as_of, &slow, &mut out);
         Ok(out)
+    }
+
+    /// The inputs an authority sets whose default stands in for some rows of `batch`: every
+    /// row when it has no such column, its empty cells otherwise.
+    fn defaulted(&self, batch: &Batch) -> Vec<Defaulted> {
+        (0..self.fields.len())
+            .filter_map(|i| {
+                let (assumption, estimated) = self.default_estimate(i)?;
+                let rows = match batch.columns.get(&assumption.parameter) {
+                    None => batch.len,
+                    Some(c) => (0..batch.len).filter(|r| !c.is_valid(*r)).count(),
+                };
+                (rows > 0).then(|| Defaulted {
+                    assumption,
+                    estimated,
+                    rows: u64::try_from(rows).unwrap_or(u64::MAX),
+                })
+            })
+            .collect()
     }
 
     /// Refuses a batch larger than `max_batch_participants`.

@@ -141,12 +141,14 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             };
             match coerce(&field, &v) {
                 Ok(s) => field.default = Some(s),
-                Err(e) => c.error_at(
-                    Pos::of(d),
-                    "invalid",
-                    format!("default of `{name}`: {}", e.message.en),
-                    None,
-                ),
+                Err(e) => {
+                    let message = format!("default of `{name}`: {}", e.message.en);
+                    // A default a values file gave is that file's error, at its line.
+                    match decl.default_by.as_ref().and_then(|b| b.file.as_deref()) {
+                        Some(file) => c.error_in(file, Pos::of(d), "invalid", message),
+                        None => c.error_at(Pos::of(d), "invalid", message, None),
+                    }
+                }
             }
         }
         fields.push(field);

@@ -45,6 +45,12 @@ impl Compiler<'_> {
         });
     }
 
+    /// An error in another file than the pack's (a values file), at `pos` there.
+    pub(super) fn error_in(&mut self, file: &str, pos: Pos, code: &'static str, message: String) {
+        self.errors
+            .push(pos.problem(file, Severity::Error, code, message));
+    }
+
     pub(super) fn warn_at(&mut self, pos: Pos, code: &'static str, message: String) {
         self.warnings
             .push(pos.problem(self.file, Severity::Warning, code, message));

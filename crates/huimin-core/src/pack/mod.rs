@@ -377,6 +377,9 @@ pub struct DefaultBy {
     /// Its numbers are examples, not the authority's: answers still say they are estimates.
     #[serde(default)]
     pub example: bool,
+    /// The values file, for error messages about the default it gave (not part of the rules).
+    #[serde(skip)]
+    pub file: Option<String>,
 }
 
 /// A parameter: a named number whose value changes over time.

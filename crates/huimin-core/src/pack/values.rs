@@ -126,6 +126,7 @@ impl Pack {
                 d.default_by = Some(super::DefaultBy {
                     name: v.name.clone(),
                     example: v.example,
+                    file: Some(file.to_owned()),
                 });
             }
         }
