@@ -127,6 +127,19 @@ pub struct Assumption {
     pub rules: Vec<String>,
 }
 
+/// The fields of a decision that can rest on an assumed value, in the order
+/// [`Decision::estimated`] lists them (then `payers.<id>`, in the pack's order of payers).
+pub(crate) const ESTIMABLE: [&str; 8] = [
+    "eligible",
+    "category",
+    "priority_groups",
+    "gross_fee",
+    "reduction_total",
+    "net_fee",
+    "subsidy_total",
+    "entitlements",
+];
+
 /// An amount produced by a rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Line {

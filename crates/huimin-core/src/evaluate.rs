@@ -4,7 +4,7 @@
 
 use crate::decision::{
     Allocation, Assumption, Citation, Decision, Document as DocOut, Entitlement as EntOut, Line,
-    Reason, Step, StepKind,
+    Reason, Step, StepKind, ESTIMABLE,
 };
 use crate::error::{Error, EvalError};
 use crate::explain::{said, Trace};
@@ -240,23 +240,16 @@ impl Recorder<'_> {
             || lines(&d.reductions);
         let subsidies =
             eligible || p.subsidies.rules.iter().any(|s| rests(&s.head.id)) || lines(&d.subsidies);
-        let mut out: Vec<String> = [
-            ("eligible", eligible),
-            ("category", eligible || any(&p.categories)),
-            ("priority_groups", eligible || any(&p.priority)),
-            ("gross_fee", gross),
-            ("reduction_total", reductions),
-            ("net_fee", gross || reductions),
-            ("subsidy_total", subsidies),
-            (
-                "entitlements",
-                eligible || p.entitlements.iter().any(|e| rests(&e.head.id)),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| name.to_owned())
-        .collect();
+        let mut out = estimable(&[
+            eligible,
+            eligible || any(&p.categories),
+            eligible || any(&p.priority),
+            gross,
+            reductions,
+            gross || reductions,
+            subsidies,
+            eligible || p.entitlements.iter().any(|e| rests(&e.head.id)),
+        ]);
         for (payer, _) in &p.payers {
             let paid_on_estimate = d.splits.iter().any(|a| {
                 let estimate = match a.rule.as_str() {
@@ -634,6 +627,16 @@ fn estimated_reads<'a>(
 
 /// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
 /// stands in.
+/// The names of [`ESTIMABLE`] that `on` marks, in that order.
+fn estimable(on: &[bool; ESTIMABLE.len()]) -> Vec<String> {
+    ESTIMABLE
+        .iter()
+        .zip(on)
+        .filter(|(_, on)| **on)
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
+}
+
 fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str) {
     let (Some(reason), Some(value)) = (&f.estimate, &f.default) else {
         return;
@@ -754,29 +757,16 @@ impl Policy {
         for s in self.subsidies.rules.iter().filter(|s| granted(s)) {
             mark(&s.payment);
         }
-        let mut out: Vec<String> = [
-            ("eligible", eligible),
-            (
-                "category",
-                eligible || self.categories.iter().any(|c| reads(&c.head)),
-            ),
-            (
-                "priority_groups",
-                eligible || self.priority.iter().any(|c| reads(&c.head)),
-            ),
-            ("gross_fee", gross),
-            ("reduction_total", reductions),
-            ("net_fee", gross || reductions),
-            ("subsidy_total", self.subsidies.rules.iter().any(granted)),
-            (
-                "entitlements",
-                eligible || self.entitlements.iter().any(|e| reads(&e.head)),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| name.to_owned())
-        .collect();
+        let mut out = estimable(&[
+            eligible,
+            eligible || self.categories.iter().any(|c| reads(&c.head)),
+            eligible || self.priority.iter().any(|c| reads(&c.head)),
+            gross,
+            reductions,
+            gross || reductions,
+            self.subsidies.rules.iter().any(granted),
+            eligible || self.entitlements.iter().any(|e| reads(&e.head)),
+        ]);
         for ((id, _), on) in self.payers.iter().zip(payers) {
             if on {
                 out.push(format!("payers.{id}"));

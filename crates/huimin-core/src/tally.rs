@@ -5,7 +5,7 @@
 //! integers (money units × weight units), so the groups add up exactly to the whole.
 
 use crate::batch::{BatchOutput, Defaulted};
-use crate::decision::Assumption;
+use crate::decision::{Assumption, ESTIMABLE};
 use crate::error::Error;
 use crate::policy::Policy;
 use chrono::NaiveDate;
@@ -305,24 +305,11 @@ impl Scenario {
             });
         }
         // The order `Policy::estimated` gives: the decision's fields, then its payers.
-        let fields = [
-            "eligible",
-            "category",
-            "priority_groups",
-            "gross_fee",
-            "reduction_total",
-            "net_fee",
-            "subsidy_total",
-            "entitlements",
-        ];
         let rank = |e: &String| {
-            fields.iter().position(|f| f == e).unwrap_or_else(|| {
+            ESTIMABLE.iter().position(|f| f == e).unwrap_or_else(|| {
                 let payer = e.strip_prefix("payers.").unwrap_or(e);
-                fields.len()
-                    + s.payers
-                        .iter()
-                        .position(|p| p == payer)
-                        .unwrap_or(usize::MAX / 2)
+                let k = s.payers.iter().position(|p| p == payer);
+                ESTIMABLE.len().saturating_add(k.unwrap_or(usize::MAX / 2))
             })
         };
         let mut estimated = std::mem::take(&mut s.estimated);
