@@ -377,6 +377,10 @@ impl Tally {
 
     /// Notes the defaults that stood in for inputs of scenario `k`'s rows.
     fn note_defaulted(&mut self, k: usize, defaulted: &[Defaulted]) {
+        // A tally read from JSON written before this list existed has none yet.
+        if self.defaulted.len() < self.scenarios.len() {
+            self.defaulted.resize(self.scenarios.len(), Vec::new());
+        }
         let Some(mine) = self.defaulted.get_mut(k) else {
             return;
         };

@@ -434,4 +434,10 @@ fn a_population_run_says_how_many_rows_the_authoritys_default_stood_in_for() {
     assert_eq!(r.rows, 5);
     assert_eq!(r.scenarios[0].defaulted[0].rows, 4);
     assert_eq!(r.scenarios[0].assumptions.len(), 1);
+    // A tally written before the list existed (its JSON without it) still counts them.
+    let mut json = serde_json::to_value(part(&people[..1])).unwrap();
+    assert!(json.as_object_mut().unwrap().remove("defaulted").is_some());
+    let mut old: huimin_core::Tally = serde_json::from_value(json).unwrap();
+    old.merge(part(&people[1..])).unwrap();
+    assert_eq!(old.report().scenarios[0].defaulted[0].rows, 2);
 }
