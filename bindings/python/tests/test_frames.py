@@ -11,7 +11,7 @@ import pytest
 
 import huimin
 
-from conftest import TIMINGS
+from conftest import TIMINGS, load
 
 pa = pytest.importorskip("pyarrow")
 
@@ -402,3 +402,30 @@ def test_an_all_null_categorical_is_each_rows_missing_value_not_a_crash(wanzhou:
     out = wanzhou.evaluate_frame(df, "2021-03-01")
     assert list(out["error"].str.contains("stage")) == [True, True]
     assert wanzhou.evaluate_frame(df.iloc[:0], "2021-03-01").shape[0] == 0
+
+
+def test_a_frame_says_which_columns_are_estimates_and_why(wanzhou: huimin.Policy) -> None:
+    import json
+
+    rows = pa.table({"stage": ["primary"], "grade": [3], "class_hours": [60]})
+    meta = wanzhou.evaluate_frame(rows, as_of=AS_OF).schema.metadata
+    # Wanzhou assumes the waiver's size (so what it cuts, the net fee and the parents' part) and
+    # which grades are 中低年级 (a priority group); the gross fee rests on stated numbers.
+    assert meta[b"huimin.estimated"] == b"priority_groups,reduction_total,net_fee,payer_parents"
+    assert [a["parameter"] for a in json.loads(meta[b"huimin.assumptions"])] == ["lower_grade_max", "waiver_percent"]
+    pd = pytest.importorskip("pandas")
+    df = wanzhou.evaluate_frame(rows.to_pandas(), as_of=AS_OF)
+    assert df.attrs["huimin.estimated"] == ["priority_groups", "reduction_total", "net_fee", "payer_parents"]
+
+    # Hefei assumes nothing of its own; a district standard not given is the estimate.
+    hefei = load("hefei-2020")
+    kid = {"stage": "primary", "basic_care": True}
+    without = pa.table({"stage": ["primary", "primary"], "basic_care": [True, True]})
+    meta = hefei.evaluate_frame(without, as_of=AS_OF).schema.metadata
+    assert meta[b"huimin.estimated"] == b"subsidy_total,payer_district"
+    (a,) = json.loads(meta[b"huimin.assumptions"])
+    assert (a["parameter"], a["value"], a["rules"]) == ("district_standard", "150", ["basic_care_funding"])
+    given = pa.Table.from_pylist([{**kid, "district_standard": Decimal("180")}])
+    out = hefei.evaluate_frame(given, as_of=AS_OF)
+    assert b"huimin.estimated" not in (out.schema.metadata or {})
+    assert out.column("subsidy_total").to_pylist() == [Decimal("180.00")]

@@ -203,11 +203,22 @@ pub fn evaluate_keeping(
         .filter(|(f, _)| f.rows > 0)
         .unzip();
     let mut out = output_schema(policy, schema.field_with_name("id").ok());
+    let mut meta = out.metadata().clone();
     if !unused.is_empty() {
-        let mut meta = out.metadata().clone();
         meta.insert("huimin.unused".to_owned(), unused);
-        out = Arc::new(out.as_ref().clone().with_metadata(meta));
     }
+    // What the outputs rest on that no source states (`huimin.assumptions`, the decision's
+    // JSON of them) and which columns can rest on it (`huimin.estimated`): in the answer.
+    let (assumptions, estimated) = policy.run_estimates(as_of, &defaulted(&frames));
+    if !estimated.is_empty() {
+        let columns = estimated_columns(policy, &estimated);
+        meta.insert("huimin.estimated".to_owned(), columns.join(","));
+        meta.insert(
+            "huimin.assumptions".to_owned(),
+            huimin_core::ffi::to_json(&assumptions),
+        );
+    }
+    out = Arc::new(out.as_ref().clone().with_metadata(meta));
     let batches = run::evaluate_batches(policy, &frames, as_of, &out, options.threads, go_on)?;
     if kept.is_empty() {
         return Ok((batches, out));
@@ -229,7 +240,8 @@ pub fn evaluate_keeping(
 }
 
 /// The output schema of [`evaluate_keeping`] for a table of `schema`: what a cluster's task
-/// must declare before it sees a row.
+/// must declare before it sees a row. Its fields are the run's; the run's metadata adds what
+/// the rows themselves say (`huimin.unused`, `huimin.estimated`, `huimin.assumptions`).
 pub fn output_schema_keeping(
     policy: &Policy,
     schema: &Schema,
@@ -262,6 +274,32 @@ fn with_kept(out: &SchemaRef, schema: &Schema, kept: &[usize]) -> SchemaRef {
         }
     }
     Arc::new(Schema::new_with_metadata(fields, out.metadata().clone()))
+}
+
+/// The defaults that stood in over all `frames`, rows added up per input.
+fn defaulted(frames: &[Frame]) -> Vec<huimin_core::batch::Defaulted> {
+    let mut all = Vec::new();
+    for f in frames {
+        huimin_core::batch::Defaulted::merge(&mut all, &f.defaulted);
+    }
+    all
+}
+
+/// The output columns of the decision fields `estimated` names (`payers.<id>` is
+/// `payer_<id>`); a field without a column (`entitlements`) is left out.
+fn estimated_columns(policy: &Policy, estimated: &[String]) -> Vec<String> {
+    let columns: Vec<String> = huimin_core::ffi::row_columns(policy)
+        .iter()
+        .map(huimin_core::ffi::RowColumn::name)
+        .collect();
+    estimated
+        .iter()
+        .map(|e| match e.strip_prefix("payers.") {
+            Some(p) => format!("payer_{p}"),
+            None => e.clone(),
+        })
+        .filter(|c| columns.contains(c))
+        .collect()
 }
 
 /// The error for a column the run needs (to group by, weigh by or keep) that the data lacks.

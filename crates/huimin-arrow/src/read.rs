@@ -15,7 +15,7 @@ use arrow_buffer::NullBuffer;
 use arrow_cast::{cast_with_options, CastOptions};
 use arrow_schema::{ArrowError, DataType, Field};
 use chrono::NaiveDate;
-use huimin_core::batch::{Batch, Column};
+use huimin_core::batch::{Batch, Column, Defaulted};
 use huimin_core::model::FieldType;
 use huimin_core::{InputError, Participant, Policy, Text, Value};
 use rust_decimal::Decimal;
@@ -322,6 +322,8 @@ pub struct Frame {
     tag_cols: Vec<(String, Col)>,
     /// Columns that are standard fields of the vocabulary this pack does not read.
     pub unused: Vec<String>,
+    /// Inputs an authority sets that rows of this batch come without.
+    pub defaulted: Vec<Defaulted>,
     id: Option<Col>,
     /// The `id` column as given, copied to the output.
     pub id_array: Option<ArrayRef>,
@@ -442,9 +444,23 @@ impl Frame {
             },
             None => None,
         };
+        // Inputs an authority sets that rows come without: the default stands in, an estimate.
+        let defaulted = schema_info
+            .fields
+            .iter()
+            .filter(|f| f.set_by.is_some())
+            .filter_map(|f| {
+                let missing = match column_of(&f.name).and_then(column) {
+                    None => batch.num_rows(),
+                    Some(a) => a.logical_null_count(),
+                };
+                policy.defaulted_input(&f.name, u64::try_from(missing).unwrap_or(u64::MAX))
+            })
+            .collect();
         if errors.is_empty() {
             Ok(Frame {
                 rows: batch.num_rows(),
+                defaulted,
                 fields,
                 tags,
                 tag_cols,

@@ -5,7 +5,7 @@
 //! integers (money units × weight units), so the groups add up exactly to the whole.
 
 use crate::batch::{BatchOutput, Defaulted};
-use crate::decision::{Assumption, ESTIMABLE};
+use crate::decision::Assumption;
 use crate::error::Error;
 use crate::policy::Policy;
 use chrono::NaiveDate;
@@ -289,32 +289,19 @@ impl Scenario {
     /// This scenario with what the defaults that stood in add to its assumptions.
     fn with_defaults(&self, defaulted: &[Defaulted]) -> Scenario {
         let mut s = self.clone();
-        for d in defaulted {
-            let a = &d.assumption;
-            if !s.assumptions.iter().any(|b| b.parameter == a.parameter) {
-                s.assumptions.push(a.clone());
-            }
-            for e in &d.estimated {
-                if !s.estimated.contains(e) {
-                    s.estimated.push(e.clone());
-                }
-            }
-            s.defaulted.push(DefaultedRows {
-                input: a.parameter.clone(),
+        Defaulted::add_to(
+            defaulted,
+            &mut s.assumptions,
+            &mut s.estimated,
+            &self.payers,
+        );
+        s.defaulted = defaulted
+            .iter()
+            .map(|d| DefaultedRows {
+                input: d.assumption.parameter.clone(),
                 rows: d.rows,
-            });
-        }
-        // The order `Policy::estimated` gives: the decision's fields, then its payers.
-        let rank = |e: &String| {
-            ESTIMABLE.iter().position(|f| f == e).unwrap_or_else(|| {
-                let payer = e.strip_prefix("payers.").unwrap_or(e);
-                let k = s.payers.iter().position(|p| p == payer);
-                ESTIMABLE.len().saturating_add(k.unwrap_or(usize::MAX / 2))
             })
-        };
-        let mut estimated = std::mem::take(&mut s.estimated);
-        estimated.sort_by_key(rank);
-        s.estimated = estimated;
+            .collect();
         s
     }
 }
@@ -381,15 +368,8 @@ impl Tally {
         if self.defaulted.len() < self.scenarios.len() {
             self.defaulted.resize(self.scenarios.len(), Vec::new());
         }
-        let Some(mine) = self.defaulted.get_mut(k) else {
-            return;
-        };
-        for d in defaulted {
-            let name = &d.assumption.parameter;
-            match mine.iter_mut().find(|m| &m.assumption.parameter == name) {
-                Some(m) => m.rows = m.rows.saturating_add(d.rows),
-                None => mine.push(d.clone()),
-            }
+        if let Some(mine) = self.defaulted.get_mut(k) {
+            Defaulted::merge(mine, defaulted);
         }
     }
 

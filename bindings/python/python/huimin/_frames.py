@@ -4,6 +4,7 @@ interface (no Python object per row)."""
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from typing import Any, Literal, Tuple, Union
 
 __all__ = ["to_arrow", "from_arrow", "as_of_text", "frame_kind", "DateLike", "Floats"]
@@ -87,6 +88,12 @@ def from_arrow(table: Any, kind: str, like: Any = None) -> Any:
         df = t.to_pandas(types_mapper=_pandas_type)
         if like is not None and len(like.index) == len(df.index):
             df.index = like.index
+        # What the results rest on that no source states, kept with them (pyarrow keeps it
+        # in the schema's metadata, under the same keys).
+        meta = t.schema.metadata or {}
+        if b"huimin.estimated" in meta:
+            df.attrs["huimin.estimated"] = meta[b"huimin.estimated"].decode().split(",")
+            df.attrs["huimin.assumptions"] = json.loads(meta[b"huimin.assumptions"])
         return df
     return t
 

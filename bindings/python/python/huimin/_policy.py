@@ -407,6 +407,12 @@ class Policy:
         decimal column as its shortest decimal text (``1000.49``); then NaN or ±inf is that
         row's ``error``. Exact types (decimal, integer, string) need no option.
 
+        When a result can rest on a value no source document states (an assumed parameter, or
+        the default of an input an authority sets that a row came without), the output says so:
+        ``huimin.estimated`` (the columns) and ``huimin.assumptions`` (JSON: each value, why,
+        the rules that read it) in a pyarrow table's schema metadata, and the same keys, as
+        lists, in a pandas frame's ``attrs``.
+
         ``progress(done)``, if given, is called with the count of rows done as jobs of 65 536
         rows finish. Ctrl-C stops the run within a job or so and raises ``KeyboardInterrupt``."""
         kind, table = _frames.to_arrow(frame)

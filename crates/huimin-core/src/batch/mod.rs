@@ -15,7 +15,7 @@ mod run;
 
 pub use plan::Verdict;
 
-use crate::decision::Assumption;
+use crate::decision::{Assumption, ESTIMABLE};
 use crate::error::Error;
 use crate::model::{Participant, Value};
 use crate::money::Money;
@@ -338,6 +338,48 @@ pub struct Defaulted {
     pub rows: u64,
 }
 
+impl Defaulted {
+    /// Adds `more` to `all` (parts of one run): the rows of an input in both are added up.
+    pub fn merge(all: &mut Vec<Defaulted>, more: &[Defaulted]) {
+        for d in more {
+            let name = &d.assumption.parameter;
+            match all.iter_mut().find(|a| &a.assumption.parameter == name) {
+                Some(a) => a.rows = a.rows.saturating_add(d.rows),
+                None => all.push(d.clone()),
+            }
+        }
+    }
+
+    /// Adds what `defaulted` adds to a run's `assumptions` and `estimated` (kept in the order
+    /// [`Policy::estimated`] gives, `payers` being the pack's payer ids).
+    pub(crate) fn add_to(
+        defaulted: &[Defaulted],
+        assumptions: &mut Vec<Assumption>,
+        estimated: &mut Vec<String>,
+        payers: &[String],
+    ) {
+        for d in defaulted {
+            let a = &d.assumption;
+            if !assumptions.iter().any(|b| b.parameter == a.parameter) {
+                assumptions.push(a.clone());
+            }
+            for e in &d.estimated {
+                if !estimated.contains(e) {
+                    estimated.push(e.clone());
+                }
+            }
+        }
+        let rank = |e: &String| {
+            ESTIMABLE.iter().position(|f| f == e).unwrap_or_else(|| {
+                let payer = e.strip_prefix("payers.").unwrap_or(e);
+                let k = payers.iter().position(|p| p == payer);
+                ESTIMABLE.len().saturating_add(k.unwrap_or(usize::MAX / 2))
+            })
+        };
+        estimated.sort_by_key(rank);
+    }
+}
+
 impl BatchOutput {
     /// A unit count of a money column as [`Money`].
     pub fn money(&self, units: i64) -> Money {
@@ -404,20 +446,42 @@ impl Policy {
     /// The inputs an authority sets whose default stands in for some rows of `batch`: every
     /// row when it has no such column, its empty cells otherwise.
     fn defaulted(&self, batch: &Batch) -> Vec<Defaulted> {
-        (0..self.fields.len())
-            .filter_map(|i| {
-                let (assumption, estimated) = self.default_estimate(i)?;
-                let rows = match batch.columns.get(&assumption.parameter) {
+        self.fields
+            .iter()
+            .filter_map(|f| {
+                let rows = match batch.columns.get(&f.name) {
                     None => batch.len,
                     Some(c) => (0..batch.len).filter(|r| !c.is_valid(*r)).count(),
                 };
-                (rows > 0).then(|| Defaulted {
-                    assumption,
-                    estimated,
-                    rows: u64::try_from(rows).unwrap_or(u64::MAX),
-                })
+                self.defaulted_input(&f.name, u64::try_from(rows).unwrap_or(u64::MAX))
             })
             .collect()
+    }
+
+    /// What `rows` rows without input `name` rest on, when it is an input an authority sets
+    /// whose default is an estimate; `None` for any other input, or when `rows` is 0.
+    pub fn defaulted_input(&self, name: &str, rows: u64) -> Option<Defaulted> {
+        let i = self.fields.iter().position(|f| f.name == name)?;
+        let (assumption, estimated) = self.default_estimate(i)?;
+        (rows > 0).then_some(Defaulted {
+            assumption,
+            estimated,
+            rows,
+        })
+    }
+
+    /// What a run's outputs rest on that no source document states: the pack's assumptions
+    /// on `as_of` and the defaults in `defaulted`, and the outputs that can rest on them (as
+    /// [`crate::Decision::estimated`] names them, in its order).
+    pub fn run_estimates(
+        &self,
+        as_of: NaiveDate,
+        defaulted: &[Defaulted],
+    ) -> (Vec<Assumption>, Vec<String>) {
+        let (mut assumptions, mut estimated) = (self.assumptions(as_of), self.estimated());
+        let payers: Vec<String> = self.payers.iter().map(|(id, _)| id.clone()).collect();
+        Defaulted::add_to(defaulted, &mut assumptions, &mut estimated, &payers);
+        (assumptions, estimated)
     }
 
     /// Refuses a batch larger than `max_batch_participants`.
