@@ -58,6 +58,10 @@ pub(crate) struct Decisions<'p> {
     columns: Vec<RowColumn>,
     out: std::io::BufWriter<std::io::Stdout>,
     written: u64,
+    /// CSV: the assumed values the rows rest on, and the rows that do (a count and the first
+    /// ten), said on standard error at the end — a CSV cell holds a number, not a mark.
+    assumed: Vec<Assumption>,
+    estimates: (u64, Vec<String>),
 }
 
 /// An output write that failed: exit 3.
@@ -78,6 +82,8 @@ impl<'p> Decisions<'p> {
             columns: huimin_core::ffi::row_columns(policy),
             out: std::io::BufWriter::new(std::io::stdout()),
             written: 0,
+            assumed: Vec::new(),
+            estimates: (0, Vec::new()),
         };
         match format {
             Format::Json => written(write!(d.out, "["))?,
@@ -158,6 +164,26 @@ impl<'p> Decisions<'p> {
                     .collect();
                 self.written += rows.len() as u64;
                 self.csv_rows(rows)?;
+                for (rec, d) in records.iter().zip(results).filter_map(|(rec, r)| {
+                    r.as_ref()
+                        .ok()
+                        .filter(|d| !d.estimated.is_empty())
+                        .map(|d| (rec, d))
+                }) {
+                    self.estimates.0 += 1;
+                    if self.estimates.1.len() < 10 {
+                        let who = d.participant.as_deref().unwrap_or(rec.name());
+                        let fields = d.estimated.join(", ");
+                        self.estimates
+                            .1
+                            .push(format!("{} ({fields})", excerpt(who, 200)));
+                    }
+                    for a in &d.assumptions {
+                        if !self.assumed.iter().any(|b| b.parameter == a.parameter) {
+                            self.assumed.push(a.clone());
+                        }
+                    }
+                }
             }
             Format::Table => {
                 self.table(records, results)?;
@@ -280,7 +306,22 @@ impl<'p> Decisions<'p> {
             Format::Json => written(writeln!(self.out, "\n]"))?,
             Format::Csv | Format::Table => {}
         }
-        written(self.out.flush())
+        written(self.out.flush())?;
+        let (count, first) = &self.estimates;
+        if *count > 0 {
+            let assumed: Vec<&Assumption> = self.assumed.iter().collect();
+            let mut err = std::io::stderr().lock();
+            written(writeln!(
+                err,
+                "note: estimates 估算 in {count} row(s), the fields named: {}{}",
+                first.join("; "),
+                if *count > 10 { "; …" } else { "" }
+            ))?;
+            for line in footnotes(&assumed) {
+                written(writeln!(err, "{line}"))?;
+            }
+        }
+        Ok(())
     }
 }
 

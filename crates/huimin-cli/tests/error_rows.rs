@@ -93,3 +93,42 @@ fn ids_cannot_forge_table_rows_or_colour_the_terminal() {
         "{table}"
     );
 }
+
+#[test]
+fn csv_rows_that_rest_on_an_estimate_are_named_on_standard_error() {
+    let dir = std::env::temp_dir().join(format!("huimin-estimate-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pupils.csv");
+    // Hefei: line 2's district gave its standard (200.5); line 3's did not, so the pack's 150
+    // stands in — an estimate, which a CSV cell cannot mark.
+    std::fs::write(
+        &file,
+        "stage,basic_care,district_standard\nprimary,true,200.5\nprimary,true,\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["eval", "fixtures/policies/hefei-2020.yaml"])
+        .arg(&file)
+        .args(["--as-of", "2021-03-01", "--format", "csv"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    let f = file.display();
+    assert!(
+        stdout.contains(&format!("{f}:3,true,,,,0.00,0.00,0.00,150.00,150.00,0.00,")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "estimates 估算 in 1 row(s), the fields named: {f}:3 (subsidy_total, payers.district)"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("district_standard = 150"), "{stderr}");
+}
