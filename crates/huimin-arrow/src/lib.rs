@@ -211,7 +211,7 @@ pub fn evaluate_keeping(
     // JSON of them) and which columns can rest on it (`huimin.estimated`): in the answer.
     let (assumptions, estimated) = policy.run_estimates(as_of, &defaulted(&frames));
     if !estimated.is_empty() {
-        let columns = estimated_columns(policy, &estimated);
+        let columns = huimin_core::ffi::estimated_columns(policy, &estimated);
         meta.insert("huimin.estimated".to_owned(), columns.join(","));
         meta.insert(
             "huimin.assumptions".to_owned(),
@@ -283,23 +283,6 @@ fn defaulted(frames: &[Frame]) -> Vec<huimin_core::batch::Defaulted> {
         huimin_core::batch::Defaulted::merge(&mut all, &f.defaulted);
     }
     all
-}
-
-/// The output columns of the decision fields `estimated` names (`payers.<id>` is
-/// `payer_<id>`); a field without a column (`entitlements`) is left out.
-fn estimated_columns(policy: &Policy, estimated: &[String]) -> Vec<String> {
-    let columns: Vec<String> = huimin_core::ffi::row_columns(policy)
-        .iter()
-        .map(huimin_core::ffi::RowColumn::name)
-        .collect();
-    estimated
-        .iter()
-        .map(|e| match e.strip_prefix("payers.") {
-            Some(p) => format!("payer_{p}"),
-            None => e.clone(),
-        })
-        .filter(|c| columns.contains(c))
-        .collect()
 }
 
 /// The error for a column the run needs (to group by, weigh by or keep) that the data lacks.

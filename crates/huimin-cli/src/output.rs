@@ -179,9 +179,7 @@ impl<'p> Decisions<'p> {
                             .push(format!("{} ({fields})", excerpt(who, 200)));
                     }
                     for a in &d.assumptions {
-                        if !self.assumed.iter().any(|b| b.parameter == a.parameter) {
-                            self.assumed.push(a.clone());
-                        }
+                        Assumption::add_once(&mut self.assumed, a);
                     }
                 }
             }

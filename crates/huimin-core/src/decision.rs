@@ -127,6 +127,15 @@ pub struct Assumption {
     pub rules: Vec<String>,
 }
 
+impl Assumption {
+    /// Adds `a` to `list` unless an assumption about the same value is there already.
+    pub fn add_once(list: &mut Vec<Assumption>, a: &Assumption) {
+        if !list.iter().any(|b| b.parameter == a.parameter) {
+            list.push(a.clone());
+        }
+    }
+}
+
 /// The fields of a decision that can rest on an assumed value, in the order
 /// [`Decision::estimated`] lists them (then `payers.<id>`, in the pack's order of payers).
 pub(crate) const ESTIMABLE: [&str; 8] = [

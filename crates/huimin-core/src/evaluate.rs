@@ -625,8 +625,6 @@ fn estimated_reads<'a>(
     })
 }
 
-/// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
-/// stands in.
 /// The names of [`ESTIMABLE`] that `on` marks, in that order.
 fn estimable(on: &[bool; ESTIMABLE.len()]) -> Vec<String> {
     ESTIMABLE
@@ -637,6 +635,8 @@ fn estimable(on: &[bool; ESTIMABLE.len()]) -> Vec<String> {
         .collect()
 }
 
+/// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
+/// stands in.
 fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str) {
     let (Some(reason), Some(value)) = (&f.estimate, &f.default) else {
         return;

@@ -446,6 +446,23 @@ pub fn row_columns(policy: &Policy) -> Vec<RowColumn> {
     cols
 }
 
+/// The columns of [`row_columns`] that hold the decision fields `estimated` names
+/// ([`crate::Decision::estimated`]: `payers.<id>` is `payer_<id>`), in the row's order; a field
+/// without a column (`entitlements`) has none.
+pub fn estimated_columns(policy: &Policy, estimated: &[String]) -> Vec<String> {
+    row_columns(policy)
+        .iter()
+        .filter(|c| {
+            let field = match c {
+                RowColumn::Payer(p) => format!("payers.{p}"),
+                other => other.name(),
+            };
+            estimated.contains(&field)
+        })
+        .map(RowColumn::name)
+        .collect()
+}
+
 /// What a binding throws for an error: the display text (as the CLI prints it) and the
 /// error's JSON (`{"kind": "pack" | "input" | "eval" | "internal", ...}`).
 #[derive(Debug, Serialize, JsonSchema)]

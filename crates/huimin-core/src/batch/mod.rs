@@ -359,10 +359,7 @@ impl Defaulted {
         payers: &[String],
     ) {
         for d in defaulted {
-            let a = &d.assumption;
-            if !assumptions.iter().any(|b| b.parameter == a.parameter) {
-                assumptions.push(a.clone());
-            }
+            Assumption::add_once(assumptions, &d.assumption);
             for e in &d.estimated {
                 if !estimated.contains(e) {
                     estimated.push(e.clone());
