@@ -273,3 +273,46 @@ fn a_population_run_stops_between_slices_when_asked() {
     assert_eq!(*seen.borrow(), [slice, 2 * slice, 2 * slice + 1]);
     assert_eq!(whole, Some(policy.simulate(&people, as_of, &|_| {})));
 }
+
+/// Tags given as yes/no columns (the shape a registry has): each true cell adds its tag to
+/// that row only, and a column for a tag the pack does not know is an error in the rows
+/// where it is set, and nowhere else.
+#[test]
+fn tag_columns_tag_only_their_rows() {
+    use huimin_core::batch::Column;
+    let policy = Policy::from_path(fixtures().join("policies/bench-canonical.yaml")).unwrap();
+    let batch = Batch::new(4)
+        .column("grade", Column::int(vec![5, 5, 2, 5]))
+        .unwrap()
+        .column("class_hours", Column::int(vec![60, 40, 0, 10]))
+        .unwrap()
+        .column(
+            "district_remote",
+            Column::bool(vec![false, true, false, false]),
+        )
+        .unwrap()
+        .tag_flags("dibao", vec![true, false, false, false])
+        .unwrap()
+        .tag_flags("jiandang_lika", vec![false, false, true, false])
+        .unwrap()
+        .tag_flags("martian", vec![false, false, false, true])
+        .unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
+    let out = policy.evaluate_batch(&batch, as_of).unwrap();
+    let rows: Vec<usize> = out.errors.iter().map(|(r, _)| *r).collect();
+    assert_eq!(rows, vec![3]);
+    // Row 0: 3.00 × 60 = 180, capped at 170, waived (dibao); 50.00 subsidy.
+    // Row 1: 3.00 × 40 = 120, no tag; 50.00 × 1.2 = 60.00 (remote).
+    // Row 2: no hours, so no fee and no subsidy; priority by jiandang_lika and by grade.
+    assert_eq!(out.gross_fee[..3], [17_000, 12_000, 0]);
+    assert_eq!(out.reduction_total[..3], [17_000, 0, 0]);
+    assert_eq!(out.net_fee[..3], [0, 12_000, 0]);
+    assert_eq!(out.subsidy_total[..3], [5_000, 6_000, 0]);
+    let priority = &out
+        .priority
+        .iter()
+        .find(|(g, _)| g == "priority")
+        .unwrap()
+        .1;
+    assert_eq!(priority[..3], [true, false, true]);
+}

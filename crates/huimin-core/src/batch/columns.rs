@@ -22,17 +22,20 @@ pub(crate) fn fill_tags(
     sets.clear();
     sets.resize(e - s, TagSet::default());
     for (tag, flags) in &batch.tag_flags {
-        let k = policy.tags.iter().position(|(t, _)| t == tag);
-        for ((set, f), b) in sets
-            .iter_mut()
-            .zip(flags.get(s..e).unwrap_or_default())
-            .zip(bad.iter_mut())
-        {
-            match (f, k) {
-                (true, Some(k)) => set.insert(u32::try_from(k).unwrap_or(u32::MAX)),
-                // An unknown tag set in a row is that row's input error.
-                (true, None) => *b = true,
-                (false, _) => {}
+        let rows = flags.get(s..e).unwrap_or_default();
+        match policy.tags.iter().position(|(t, _)| t == tag) {
+            Some(k) => {
+                let mut one = TagSet::default();
+                one.insert(u32::try_from(k).unwrap_or(u32::MAX));
+                for (set, f) in sets.iter_mut().zip(rows) {
+                    set.add_if(*f, one);
+                }
+            }
+            // An unknown tag set in a row is that row's input error.
+            None => {
+                for (b, f) in bad.iter_mut().zip(rows) {
+                    *b |= *f;
+                }
             }
         }
     }

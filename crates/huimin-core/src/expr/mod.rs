@@ -102,6 +102,11 @@ impl TagSet {
     pub fn contains(&self, i: u32) -> bool {
         (i as usize) < Self::CAPACITY && self.0 & (1u128 << i) != 0
     }
+    /// Adds `other`'s tags when `on` (without a branch: the batch adds a flag column so).
+    #[inline]
+    pub fn add_if(&mut self, on: bool, other: TagSet) {
+        self.0 |= other.0 & 0u128.wrapping_sub(u128::from(on));
+    }
     pub fn intersects(&self, other: TagSet) -> bool {
         self.0 & other.0 != 0
     }
