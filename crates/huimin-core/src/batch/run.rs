@@ -175,6 +175,13 @@ fn run_part(policy: &Policy, batch: &Batch, shared: &Shared, start: usize, mut p
     while at < len {
         let end = (at + CHUNK).min(len);
         let mut out = part.sub(at, end);
+        // The payers' columns are added to (read, then written). Their fresh pages are
+        // written first, here: a first read would map the shared zero page, and the write
+        // after it would then cost a copy-on-write fault whose TLB flush interrupts every
+        // other thread of the process.
+        for col in out.payers.iter_mut() {
+            col.fill(0);
+        }
         let (s, e) = (start + at, start + end);
         for (f, buf) in policy.fields.iter().zip(scratch.iter_mut()) {
             fill(f, batch.columns.get(&f.name), s, e, buf, out.bad);
