@@ -73,6 +73,12 @@ impl Values<Decimal> for Exact<'_> {
     }
 }
 
+thread_local! {
+    /// The stages' buffers, kept between one participant and the next on a thread (a service
+    /// or a binding decides one at a time): a decision then allocates only what it returns.
+    static SCRATCH: std::cell::RefCell<Scratch<Decimal>> = std::cell::RefCell::default();
+}
+
 /// Builds the [`Decision`] (and its steps, when explaining) from the stages' results.
 struct Recorder<'a> {
     policy: &'a Policy,
@@ -555,7 +561,12 @@ impl Policy {
         if explain {
             self.explain_parameters(&mut out, params, as_of);
         }
-        rules::decide(self, &mut values, &mut out, &mut Scratch::default()).map_err(|e| *e)?;
+        SCRATCH
+            .with(|s| match s.try_borrow_mut() {
+                Ok(mut s) => rules::decide(self, &mut values, &mut out, &mut s),
+                Err(_) => rules::decide(self, &mut values, &mut out, &mut Scratch::default()),
+            })
+            .map_err(|e| *e)?;
         if out.decision.eligible {
             for d in &self.documents {
                 let needed = match &d.when {
