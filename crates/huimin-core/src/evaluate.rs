@@ -420,7 +420,10 @@ impl Ledger<Decimal> for Recorder<'_> {
                 continue;
             };
             let m = self.money(*part);
-            let entry = self.payers.entry(pid.clone()).or_insert(self.zero);
+            // Every payer is in the map from the start: no key is cloned to find it.
+            let Some(entry) = self.payers.get_mut(pid.as_str()) else {
+                continue;
+            };
             *entry = entry.checked_add(m).ok_or_else(|| {
                 Box::new(EvalError::Arithmetic {
                     rule: rule.to_owned(),
