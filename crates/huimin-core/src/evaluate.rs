@@ -420,7 +420,11 @@ impl Ledger<Decimal> for Recorder<'_> {
                 continue;
             };
             let m = self.money(*part);
-            // Every payer is in the map from the start: no key is cloned to find it.
+            // Every payer is in the map from the start, so the key is cloned only if one
+            // were not (never to find it).
+            if !self.payers.contains_key(pid.as_str()) {
+                self.payers.insert(pid.clone(), self.zero);
+            }
             let Some(entry) = self.payers.get_mut(pid.as_str()) else {
                 continue;
             };

@@ -282,7 +282,7 @@ fn tag_columns_tag_only_their_rows() {
     use huimin_core::batch::Column;
     let policy = Policy::from_path(fixtures().join("policies/bench-canonical.yaml")).unwrap();
     let batch = Batch::new(4)
-        .column("grade", Column::int(vec![5, 5, 2, 5]))
+        .column("grade", Column::int(vec![5, 5, 5, 5]))
         .unwrap()
         .column("class_hours", Column::int(vec![60, 40, 0, 10]))
         .unwrap()
@@ -303,7 +303,7 @@ fn tag_columns_tag_only_their_rows() {
     assert_eq!(rows, vec![3]);
     // Row 0: 3.00 × 60 = 180, capped at 170, waived (dibao); 50.00 subsidy.
     // Row 1: 3.00 × 40 = 120, no tag; 50.00 × 1.2 = 60.00 (remote).
-    // Row 2: no hours, so no fee and no subsidy; priority by jiandang_lika and by grade.
+    // Row 2: no hours, so no fee and no subsidy; priority by jiandang_lika alone (grade 5).
     assert_eq!(out.gross_fee[..3], [17_000, 12_000, 0]);
     assert_eq!(out.reduction_total[..3], [17_000, 0, 0]);
     assert_eq!(out.net_fee[..3], [0, 12_000, 0]);
