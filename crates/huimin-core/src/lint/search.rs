@@ -209,6 +209,8 @@ impl<'a> Search<'a> {
                 .map(|v| v.first().cloned().unwrap_or(Scalar::Bool(false)))
                 .collect(),
             tags: TagSet::default(),
+            digits: vec![0; self.read_fields.len()],
+            tag_bits: 0,
         };
         self.set(case, &mut c);
         c
@@ -217,25 +219,69 @@ impl<'a> Search<'a> {
     /// Makes `c` case number `case`, assigning only the fields that change.
     fn set(&self, case: usize, c: &mut Case) {
         let mut k = case;
-        for i in &self.read_fields {
+        for (j, i) in self.read_fields.iter().enumerate() {
             let r = self.values.get(*i).map_or(1, Vec::len).max(1);
-            let v = self.values.get(*i).and_then(|v| v.get(k % r));
-            if let (Some(slot), Some(v)) = (c.fields.get_mut(*i), v) {
-                if slot != v {
-                    slot.clone_from(v);
+            let d = k % r;
+            if let Some(held) = c.digits.get_mut(j) {
+                if *held != d {
+                    if let (Some(slot), Some(v)) = (
+                        c.fields.get_mut(*i),
+                        self.values.get(*i).and_then(|v| v.get(d)),
+                    ) {
+                        slot.clone_from(v);
+                    }
+                    *held = d;
                 }
             }
             k /= r;
         }
+        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
+        c.tag_bits = k & 1usize
+            .checked_shl(tag_bits)
+            .map_or(usize::MAX, |m| m.wrapping_sub(1));
         c.tags = TagSet::default();
         for (bit, t) in self.read_tags.iter().enumerate() {
             if (k >> bit) & 1 == 1 {
                 c.tags.insert(*t);
             }
         }
-        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
         k = k.checked_shr(tag_bits).unwrap_or(0);
         c.date = k % self.dates.len().max(1);
+    }
+
+    /// Makes `c`, case number `n`, case number `n + 1` (as [`Search::set`] would, counting up
+    /// the read fields' candidates, then the tags, then the date).
+    fn step(&self, c: &mut Case) {
+        for (j, i) in self.read_fields.iter().enumerate() {
+            let r = self.values.get(*i).map_or(1, Vec::len).max(1);
+            let Some(held) = c.digits.get_mut(j) else {
+                continue;
+            };
+            let next = held.saturating_add(1);
+            *held = if next == r { 0 } else { next };
+            if let (Some(slot), Some(v)) = (
+                c.fields.get_mut(*i),
+                self.values.get(*i).and_then(|v| v.get(*held)),
+            ) {
+                slot.clone_from(v);
+            }
+            if *held != 0 {
+                return;
+            }
+        }
+        let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
+        let all = 1usize.checked_shl(tag_bits).unwrap_or(usize::MAX);
+        c.tag_bits = c.tag_bits.saturating_add(1);
+        if c.tag_bits >= all {
+            c.tag_bits = 0;
+            c.date = c.date.saturating_add(1);
+        }
+        c.tags = TagSet::default();
+        for (bit, t) in self.read_tags.iter().enumerate() {
+            if (c.tag_bits >> bit) & 1 == 1 {
+                c.tags.insert(*t);
+            }
+        }
     }
 
     /// Tries every case (at most [`MAX_CASES`], within the [`BUDGET`]) against every
@@ -255,13 +301,31 @@ impl<'a> Search<'a> {
             stopped: false,
         };
         let mut c = self.case(0);
+        let outcomes: Vec<Option<Outcomes>> = self
+            .conds
+            .iter()
+            .map(|e| self.outcomes(e, &c, total.min(MAX_CASES)))
+            .collect();
+        let known = |e: &Expression| self.index(e).and_then(|k| outcomes.get(k)?.as_ref());
+        let eligibility: Vec<_> = p
+            .eligibility
+            .iter()
+            .map(|e| (&e.when, known(&e.when)))
+            .collect();
+        let categories: Vec<_> = p
+            .categories
+            .iter()
+            .map(|e| (e.head.id.as_str(), &e.when, known(&e.when)))
+            .collect();
         for case in 0..total.min(MAX_CASES) {
             spent = spent.saturating_add(per_case);
             if spent > BUDGET {
                 table.stopped = true;
                 break;
             }
-            self.set(case, &mut c);
+            if case > 0 {
+                self.step(&mut c);
+            }
             let Some(d) = self.dates.get(c.date) else {
                 break;
             };
@@ -272,23 +336,22 @@ impl<'a> Search<'a> {
                 as_of: d.date,
                 category: None,
             };
-            if !p
-                .eligibility
-                .iter()
-                .all(|e| e.when.node.truth(&env) == Ok(true))
-            {
+            let holds = |e: &Expression, o: Option<&Outcomes>, env: &Env| match o {
+                Some(o) => o.at(&c),
+                None => e.node.truth(env) == Ok(true),
+            };
+            if !eligibility.iter().all(|(e, o)| holds(e, *o, &env)) {
                 continue;
             }
-            env.category = p
-                .categories
+            env.category = categories
                 .iter()
-                .find(|e| e.when.node.truth(&env) == Ok(true))
-                .map(|e| e.head.id.as_str());
+                .find(|(_, e, o)| holds(e, *o, &env))
+                .map(|(id, _, _)| *id);
             table.cases.push((case, c.date));
             let at = table.bits.len();
             table.bits.resize(at.saturating_add(table.words), 0);
-            for (k, e) in self.conds.iter().enumerate() {
-                if e.node.truth(&env) == Ok(true) {
+            for (k, (e, o)) in self.conds.iter().zip(&outcomes).enumerate() {
+                if holds(e, o.as_ref(), &env) {
                     if let Some(w) = table.bits.get_mut(at.saturating_add(k / 64)) {
                         *w |= 1 << (k % 64);
                     }
@@ -296,6 +359,78 @@ impl<'a> Search<'a> {
             }
         }
         table
+    }
+
+    /// `e`'s outcome for every combination of the candidates it reads, when it does not read
+    /// the category and has fewer combinations than `cases` (else it is evaluated per case).
+    /// `base` gives the fields it does not read.
+    fn outcomes(&self, e: &Expression, base: &Case, cases: usize) -> Option<Outcomes> {
+        let mut read: Vec<(Dim, usize)> = Vec::new();
+        for b in &e.reads {
+            match *b {
+                Binding::Field(i, _) => {
+                    if let Some(j) = self.read_fields.iter().position(|f| *f == i) {
+                        read.push((Dim::Field(j, i), self.values.get(i).map_or(1, Vec::len)));
+                    }
+                }
+                Binding::Tag(t) => {
+                    if let Some(bit) = self.read_tags.iter().position(|r| *r == t) {
+                        read.push((Dim::Tag(bit, t), 2));
+                    }
+                }
+                Binding::Param(_) | Binding::AsOf => {
+                    if !read.iter().any(|(d, _)| matches!(d, Dim::Date)) {
+                        read.push((Dim::Date, self.dates.len()));
+                    }
+                }
+                Binding::Category => return None,
+            }
+        }
+        // Strides: the first thing read varies fastest.
+        let mut size = 1usize;
+        let dims: Vec<(Dim, usize, usize)> = read
+            .into_iter()
+            .map(|(dim, radix)| {
+                let radix = radix.max(1);
+                let stride = size;
+                size = size.saturating_mul(radix);
+                (dim, stride, radix)
+            })
+            .collect();
+        if size >= cases {
+            return None;
+        }
+        let mut fields = base.fields.clone();
+        let mut truth = Vec::with_capacity(size);
+        for combo in 0..size {
+            let (mut tags, mut date) = (TagSet::default(), 0);
+            for (dim, stride, radix) in &dims {
+                let digit = combo / stride % radix;
+                match dim {
+                    Dim::Field(_, i) => {
+                        if let (Some(slot), Some(v)) = (
+                            fields.get_mut(*i),
+                            self.values.get(*i).and_then(|v| v.get(digit)),
+                        ) {
+                            slot.clone_from(v);
+                        }
+                    }
+                    Dim::Tag(_, t) if digit == 1 => tags.insert(*t),
+                    Dim::Tag(..) => {}
+                    Dim::Date => date = digit,
+                }
+            }
+            let d = self.dates.get(date)?;
+            let env = Env {
+                fields: &fields,
+                tags: &tags,
+                params: &d.params,
+                as_of: d.date,
+                category: None,
+            };
+            truth.push(e.node.truth(&env) == Ok(true));
+        }
+        Some(Outcomes { dims, truth })
     }
 
     /// Goes through the eligible cases in order until `stop`, given which of `conds` hold;
@@ -374,6 +509,41 @@ struct Case {
     date: usize,
     fields: Vec<Scalar>,
     tags: TagSet,
+    /// The candidate each read field has (by position in `read_fields`), and the read tags
+    /// as bits: the case's coordinates in a condition's [`Outcomes`].
+    digits: Vec<usize>,
+    tag_bits: usize,
+}
+
+/// A condition's outcome for each combination of the candidates it reads, tabulated once so
+/// that the search's cases look it up rather than evaluate the condition again.
+struct Outcomes {
+    /// What the condition reads, each with its stride in `truth` and its number of values.
+    dims: Vec<(Dim, usize, usize)>,
+    truth: Vec<bool>,
+}
+
+/// One thing a condition reads: a field (its position in `read_fields`, its index), a tag
+/// (its bit among the read tags, its index), or the date (parameters and `as_of`).
+enum Dim {
+    Field(usize, usize),
+    Tag(usize, u32),
+    Date,
+}
+
+impl Outcomes {
+    /// The condition's outcome for case `c`.
+    fn at(&self, c: &Case) -> bool {
+        let at = self.dims.iter().fold(0usize, |at, (dim, stride, _)| {
+            let digit = match dim {
+                Dim::Field(j, _) => c.digits.get(*j).copied().unwrap_or(0),
+                Dim::Tag(bit, _) => (c.tag_bits >> bit) & 1,
+                Dim::Date => c.date,
+            };
+            at.saturating_add(digit.saturating_mul(*stride))
+        });
+        self.truth.get(at).copied().unwrap_or(false)
+    }
 }
 
 /// A text that no condition compares against.
@@ -569,5 +739,78 @@ fn candidates(f: &Field, cuts: Vec<Scalar>, read: bool, complete: &mut bool) -> 
                 .map(Scalar::Num)
                 .collect()
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// Over every seed pack's search: counting up ([`Search::step`]) reaches the same case as
+    /// numbering it ([`Search::set`]), and each tabulated outcome is the condition's own.
+    #[test]
+    fn stepping_and_tabulated_outcomes_agree_with_evaluation() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/policies");
+        let (mut packs, mut looked_up) = (0, 0);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(p) = Policy::from_path(&path) else {
+                continue; // a pack that needs a values file
+            };
+            packs += 1;
+            let lints = super::super::Lints {
+                file: "",
+                found: Vec::new(),
+            };
+            let dates = lints.dates(&p);
+            let s = Search::new(&p, &dates);
+            let n = s.total().min(MAX_CASES);
+            let mut c = s.case(0);
+            let outcomes: Vec<_> = s.conds.iter().map(|e| s.outcomes(e, &c, n)).collect();
+            for case in 0..n {
+                if case > 0 {
+                    s.step(&mut c);
+                }
+                let fresh = s.case(case);
+                let at = format!("{}, case {case}", path.display());
+                assert_eq!(
+                    (&c.fields, c.tags, c.date, &c.digits, c.tag_bits),
+                    (
+                        &fresh.fields,
+                        fresh.tags,
+                        fresh.date,
+                        &fresh.digits,
+                        fresh.tag_bits
+                    ),
+                    "{at}"
+                );
+                let Some(d) = dates.get(c.date) else {
+                    panic!("{at}: no date {}", c.date)
+                };
+                let env = Env {
+                    fields: &c.fields,
+                    tags: &c.tags,
+                    params: &d.params,
+                    as_of: d.date,
+                    category: None,
+                };
+                for (e, o) in s.conds.iter().zip(&outcomes) {
+                    if let Some(o) = o {
+                        looked_up += 1;
+                        assert_eq!(
+                            o.at(&c),
+                            e.node.truth(&env) == Ok(true),
+                            "{at}: {}",
+                            e.source
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            packs >= 10 && looked_up > 1000,
+            "{packs} packs, {looked_up} outcomes looked up"
+        );
     }
 }

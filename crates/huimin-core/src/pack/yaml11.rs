@@ -41,7 +41,7 @@ pub(crate) fn traps(text: &str) -> Vec<(u32, u32, String)> {
                 u32::try_from(col + 1).unwrap_or(u32::MAX),
             )
         };
-        for (col, token, is_key, in_flow) in plain_scalars(line) {
+        plain_scalars(line, |col, token, is_key, in_flow| {
             if is_key && BOOLEANS.contains(&token) {
                 let (l, c) = at(col);
                 let truthy =
@@ -66,7 +66,7 @@ pub(crate) fn traps(text: &str) -> Vec<(u32, u32, String)> {
                     crate::text::excerpt(token, 40)
                 )));
             }
-        }
+        });
     }
     found
 }
@@ -101,10 +101,9 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-/// The plain (unquoted) scalars of a line: byte column, text, whether it is a mapping key,
-/// and whether it is inside a flow collection (`{…}`, `[…]`).
-fn plain_scalars(line: &str) -> Vec<(usize, &str, bool, bool)> {
-    let mut out = Vec::new();
+/// Calls `each` with the plain (unquoted) scalars of a line: byte column, text, whether it is
+/// a mapping key, and whether it is inside a flow collection (`{…}`, `[…]`).
+fn plain_scalars<'l>(line: &'l str, mut each: impl FnMut(usize, &'l str, bool, bool)) {
     let bytes = line.as_bytes();
     let mut depth = 0_i32;
     let mut i = 0;
@@ -141,7 +140,7 @@ fn plain_scalars(line: &str) -> Vec<(usize, &str, bool, bool)> {
                 let token = line.get(start..end).unwrap_or("").trim_end();
                 let is_key = bytes.get(end) == Some(&b':');
                 if !token.is_empty() {
-                    out.push((start, token, is_key, depth > 0));
+                    each(start, token, is_key, depth > 0);
                 }
                 i = end + 1;
                 continue;
@@ -149,7 +148,6 @@ fn plain_scalars(line: &str) -> Vec<(usize, &str, bool, bool)> {
         }
         i += 1;
     }
-    out
 }
 
 fn next_is_space(bytes: &[u8], i: usize) -> bool {
