@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The decision for one participant as of one date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -98,7 +99,7 @@ pub struct Sentence {
     pub estimate: bool,
     /// The clause, the first time the answer cites it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
 }
 
 /// A document to bring or submit.
@@ -109,7 +110,7 @@ pub struct Document {
     /// The document as the source names it.
     pub name: Text,
     /// Where the requirement comes from.
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
 }
 
 /// A value an answer rests on that the source document does not state (an estimate).
@@ -176,7 +177,7 @@ pub struct Reason {
     /// Why the participant is not served.
     pub message: Text,
     /// Where the requirement comes from.
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
 }
 
 /// The split of one amount between payers; the parts sum exactly to the amount.
@@ -225,7 +226,7 @@ pub struct Step {
     /// How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages.
     pub detail: Option<Text>,
     /// Where the rule comes from.
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
     /// The assumed parameters it read ([`Decision::assumptions`]): its value is an estimate
     /// when this is not empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -18,6 +18,7 @@ use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Expression values for one participant, evaluated exactly when a rule asks.
 pub(crate) struct Exact<'a> {
@@ -187,7 +188,7 @@ impl Recorder<'_> {
                     .get(&a.split)
                     .and_then(|s| s.label.clone())
                     .unwrap_or_else(|| name(&a.split));
-                let cite: Option<Citation> = self
+                let cite: Option<Arc<Citation>> = self
                     .policy
                     .splits
                     .iter()

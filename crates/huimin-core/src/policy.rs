@@ -14,6 +14,7 @@ use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A compiled policy pack: immutable, `Send + Sync`, cheap to share between threads.
 #[derive(Debug, Clone)]
@@ -29,7 +30,8 @@ pub struct Policy {
     pub(crate) fields: Vec<Field>,
     pub(crate) tags: Vec<(String, Text)>,
     pub(crate) params: Vec<Param>,
-    pub(crate) citations: Vec<Citation>,
+    /// Shared with the decisions that cite them.
+    pub(crate) citations: Vec<Arc<Citation>>,
     pub(crate) payers: Vec<(String, Text)>,
     pub(crate) fee_payer: Option<usize>,
     pub(crate) eligibility: Vec<Cond>,

@@ -10,8 +10,9 @@ use crate::policy::{Field, Param};
 use crate::record::coerce;
 use crate::text::Text;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
-pub(super) fn citations(pack: &Pack, c: &mut Compiler) -> Vec<Citation> {
+pub(super) fn citations(pack: &Pack, c: &mut Compiler) -> Vec<Arc<Citation>> {
     pack.clauses
         .iter()
         .map(|(id, cl)| {
@@ -35,13 +36,13 @@ pub(super) fn citations(pack: &Pack, c: &mut Compiler) -> Vec<Citation> {
                     String::new()
                 }
             };
-            Citation {
+            Arc::new(Citation {
                 id: id.clone(),
                 document: doc,
                 clause: cl.clause.clone(),
                 text: cl.text.clone(),
                 en: cl.en.clone(),
-            }
+            })
         })
         .collect()
 }

@@ -15,6 +15,7 @@ use crate::text::Text;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_saphyr::Spanned;
+use std::sync::Arc;
 
 /// What every check shares: the program, its pack, the open days, and what was found.
 pub(crate) struct Ctx<'a> {
@@ -29,7 +30,7 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// The citation of a clause id.
-    pub fn cite(&self, c: &Option<Id>) -> Option<Citation> {
+    pub fn cite(&self, c: &Option<Id>) -> Option<Arc<Citation>> {
         let c = c.as_ref()?;
         self.policy
             .citations

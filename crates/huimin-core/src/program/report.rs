@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The audit of one program for one term.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -206,7 +207,7 @@ pub struct RewardLine {
     /// Whether both are reached.
     pub reached: bool,
     /// Where the rule comes from.
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
 }
 
 /// How serious a finding is.
@@ -268,7 +269,7 @@ pub struct Finding {
     /// What is wrong, with the figures.
     pub message: Text,
     /// Where the rule comes from.
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
 }
 
 impl Report {

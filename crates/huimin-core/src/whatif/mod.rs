@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a participant wants to reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +164,7 @@ pub struct Suggestion {
     /// The rules whose result changes, with the clauses they cite.
     pub rules: Vec<RuleChange>,
     /// The clause of the rule the goal turns on (the fee's, the waiver's, the subsidy's).
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
     /// In a sentence.
     pub says: Text,
 }
@@ -212,7 +213,7 @@ pub struct RuleChange {
     /// Its result with the changes.
     pub to: String,
     /// The clause it cites.
-    pub cite: Option<Citation>,
+    pub cite: Option<Arc<Citation>>,
 }
 
 /// An input a what-if may change.
@@ -813,7 +814,7 @@ fn shown(v: &Scalar) -> String {
 }
 
 /// The clause of the changed rule the goal is about, else of the first changed rule citing one.
-fn cited(goal: &Goal, rules: &[RuleChange]) -> Option<Citation> {
+fn cited(goal: &Goal, rules: &[RuleChange]) -> Option<Arc<Citation>> {
     let about: &[StepKind] = match goal {
         Goal::Eligible => &[StepKind::Eligibility],
         Goal::PayLess => &[StepKind::Reduction, StepKind::Fee],
