@@ -183,30 +183,37 @@ try {
 const { Policy, HuiminError, version } = engine;
 
 // ---------------------------------------------------------------- packs
-// The city list is read from each pack's JSON (id, name, kind); the engine compiles a pack when
-// it is first selected, and the others when the page is idle (see compileRest).
-const packs = [];
+// The city list is packs.js (each pack's file, id, name and kind); a pack's JSON is fetched and
+// compiled when it is first selected, and the others when the page is idle (see compileRest),
+// so that the page is usable after one pack has come, not all of them.
+const packs = PACKS.filter((p) => p.kind === 'after_school').map((p) => ({ ...p }));
 const failed = [];
-for (const { file, text } of PACKS) {
-  let head = null;
+
+// Fetches a pack's text; a pack that cannot be fetched is recorded as failed, like one that
+// does not compile, and leaves the list.
+async function fetchPack(pack) {
+  if (pack.text !== undefined) return;
   try {
-    head = JSON.parse(text);
-  } catch {
-    // not JSON: compiling it below records the engine's own error
+    const res = await fetch(`packs/${pack.file}`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    pack.text = await res.text();
+  } catch (e) {
+    failed.push({ file: pack.file, error: { kind: 'fetch', message: String(e) } });
+    console.warn(`huimin demo: ${pack.file} could not be fetched:`, e);
+    if (packs.includes(pack)) packs.splice(packs.indexOf(pack), 1);
   }
-  if (head === null) compile({ file, text });
-  else if (head.kind === 'after_school') packs.push({ file, text, id: head.id, name: head.name });
 }
 
 // The pack compiled, with its info and input schema; false, with the pack moved from the list
 // to `failed`, when it does not compile.
 function compile(pack) {
   if (pack.policy) return true;
+  if (pack.text === undefined) return false;
   try {
     pack.policy = Policy.fromJson(pack.text, pack.file);
   } catch (e) {
     if (!(e instanceof HuiminError)) throw e;
-    failed.push({ file: pack.file, error: e });
+    failed.push({ file: pack.file, error: e.toJSON() });
     console.warn(`huimin demo: ${pack.file} did not compile:`, e.message);
     if (packs.includes(pack)) packs.splice(packs.indexOf(pack), 1);
     return false;
@@ -227,6 +234,10 @@ function compileRest() {
   if (!next) {
     document.body.dataset.packs = 'all';
     if (!$('#outcome').hidden) renderElsewhere();
+    return;
+  }
+  if (next.text === undefined) {
+    fetchPack(next).then(() => whenIdle(compileRest));
     return;
   }
   if (!compile(next)) fillPackSelect();
@@ -610,11 +621,15 @@ function update() {
   }
 }
 
-function selectPack(id) {
+async function selectPack(id) {
   const keep = current ? currentValues() : { values: {}, tags: [] };
   const focused = document.activeElement && document.activeElement.closest('#fields') ? document.activeElement.name : null;
   let next = packs.find((p) => p.id === id) || packs[0];
-  while (next && !compile(next)) next = packs[0];
+  for (;;) {
+    if (next) await fetchPack(next);
+    if (!next || compile(next)) break;
+    next = packs[0];
+  }
   current = next || null;
   fillPackSelect();
   if (!current) {
@@ -634,8 +649,10 @@ function selectPack(id) {
 async function keepOffline() {
   await navigator.serviceWorker.register('sw.js');
   const { active } = await navigator.serviceWorker.ready;
-  const files = [location.origin + location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)]
-    .filter((url) => new URL(url).origin === location.origin);
+  // The packs not fetched yet too: the worker fetches what it does not have.
+  const files = [location.origin + location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name),
+    ...PACKS.map((p) => new URL(`packs/${p.file}`, location.href).href)]
+    .filter((url, i, all) => new URL(url).origin === location.origin && all.indexOf(url) === i);
   const channel = new MessageChannel();
   const kept = new Promise((resolve) => { channel.port1.onmessage = (e) => resolve(e.data); });
   active.postMessage({ keep: files }, [channel.port2]);
@@ -646,7 +663,7 @@ async function keepOffline() {
 relabel();
 $('#version').textContent = `v${version()}`;
 $('#bar').hidden = false;
-selectPack(packs[0] ? packs[0].id : null);
+await selectPack(packs[0] ? packs[0].id : null);
 $('#pack').addEventListener('change', (e) => selectPack(e.target.value));
 const onEdit = (e) => {
   if (rebuilding || e.target.id === 'pack') return;
@@ -673,7 +690,7 @@ window.huiminDemo = {
   ready: true,
   get packs() { return packs.map((p) => p.id); },
   get compiled() { return packs.filter((p) => p.policy).map((p) => p.id); },
-  get failed() { return failed.map((f) => ({ file: f.file, error: f.error.toJSON() })); },
+  get failed() { return failed.map((f) => ({ file: f.file, error: f.error })); },
   participant: () => lastParticipant,
   /** Mean milliseconds per what-if of the current form over `n` runs. */
   benchWhatIf(n = 100) {

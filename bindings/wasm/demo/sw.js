@@ -1,7 +1,8 @@
 // The demo's service worker: the page works offline after its first visit.
-// The page sends the list of files it loaded (app.js keepOffline: the page, app.js, style.css,
-// packs.js, huimin/*), which are kept in a cache; the same-origin requests after that go to the
-// network first, refreshing the copy, and are answered from the copy when the network fails.
+// The page sends the list of files it loaded and the packs it may load (app.js keepOffline: the
+// page, app.js, style.css, packs.js, packs/*.json, huimin/*), which are kept in a cache; the
+// same-origin requests after that go to the network first, refreshing the copy, and are answered
+// from the copy when the network fails.
 const CACHE = 'huimin-demo';
 
 self.addEventListener('install', () => self.skipWaiting());

@@ -547,6 +547,10 @@ test('after the first visit the page works offline (service worker)', async () =
     assert.equal(await p.evaluate(() => navigator.serviceWorker.controller !== null), true);
     await fillIn(p, { stage: 'primary', grade: '3', class_hours: '60' }, []);
     await p.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '170.00');
+    // Every pack, each its own file fetched after the page was ready, comes from the copy too.
+    await p.waitForSelector('body[data-packs="all"]', { timeout: 30000 });
+    const offline = await p.evaluate(() => ({ failed: window.huiminDemo.failed, compiled: window.huiminDemo.compiled.length }));
+    assert.deepEqual(offline, { failed: [], compiled: 16 });
     await p.goto(`${own.url}?lang=en`);
     await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
     assert.equal(await p.getAttribute('html', 'lang'), 'en');
