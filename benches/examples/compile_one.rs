@@ -1,20 +1,8 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used)]
 //! `cargo run --release -p huimin-benches --example compile_one <pack-id> [reps]`: load + compile time.
 fn main() {
-    let id = std::env::args()
-        .nth(1)
-        .unwrap_or("community-homecare-classes".into());
-    let reps: usize = std::env::args()
-        .nth(2)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    let path = huimin_benches::pack_path(&id);
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (id, reps) = huimin_benches::pack_and_reps("community-homecare-classes", 200);
+    let text = std::fs::read_to_string(huimin_benches::pack_path(&id)).unwrap();
     let t = std::time::Instant::now();
     for _ in 0..reps {
         std::hint::black_box(huimin_core::Policy::from_yaml(&text, "x.yaml").unwrap());

@@ -16,6 +16,17 @@ pub fn pack_path(id: &str) -> PathBuf {
     fixtures().join("policies").join(format!("{id}.yaml"))
 }
 
+/// A profiling loop's arguments, `[pack-id] [reps]`, with their defaults.
+pub fn pack_and_reps(default_id: &str, default_reps: usize) -> (String, usize) {
+    let mut args = std::env::args().skip(1);
+    let id = args.next().unwrap_or_else(|| default_id.to_owned());
+    let reps = args
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_reps);
+    (id, reps)
+}
+
 /// Column order of `pop_<N>.u8` (anchors `common.py`, `INPUT_COLUMNS`): N rows of 10 bytes.
 pub const POP_COLUMNS: [&str; 10] = [
     "grade",
