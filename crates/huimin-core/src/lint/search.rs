@@ -301,10 +301,13 @@ impl<'a> Search<'a> {
             stopped: false,
         };
         let mut c = self.case(0);
+        // The outcome tables cost at most a quarter of the budget more; past that, conditions
+        // are evaluated case by case, within the budget, as without them.
+        let mut left = BUDGET / 4;
         let outcomes: Vec<Option<Outcomes>> = self
             .conds
             .iter()
-            .map(|e| self.outcomes(e, &c, total.min(MAX_CASES)))
+            .map(|e| self.outcomes(e, &c, total.min(MAX_CASES), &mut left))
             .collect();
         let known = |e: &Expression| self.index(e).and_then(|k| outcomes.get(k)?.as_ref());
         let eligibility: Vec<_> = p
@@ -362,9 +365,15 @@ impl<'a> Search<'a> {
     }
 
     /// `e`'s outcome for every combination of the candidates it reads, when it does not read
-    /// the category and has fewer combinations than `cases` (else it is evaluated per case).
-    /// `base` gives the fields it does not read.
-    fn outcomes(&self, e: &Expression, base: &Case, cases: usize) -> Option<Outcomes> {
+    /// the category and has fewer combinations than `cases` and than the evaluations `left`
+    /// (else it is evaluated per case). `base` gives the fields it does not read.
+    fn outcomes(
+        &self,
+        e: &Expression,
+        base: &Case,
+        cases: usize,
+        left: &mut usize,
+    ) -> Option<Outcomes> {
         let mut read: Vec<(Dim, usize)> = Vec::new();
         for b in &e.reads {
             match *b {
@@ -397,9 +406,10 @@ impl<'a> Search<'a> {
                 (dim, stride, radix)
             })
             .collect();
-        if size >= cases {
+        if size >= cases || size > *left {
             return None;
         }
+        *left -= size;
         let mut fields = base.fields.clone();
         let mut truth = Vec::with_capacity(size);
         for combo in 0..size {
@@ -767,7 +777,12 @@ mod tests {
             let s = Search::new(&p, &dates);
             let n = s.total().min(MAX_CASES);
             let mut c = s.case(0);
-            let outcomes: Vec<_> = s.conds.iter().map(|e| s.outcomes(e, &c, n)).collect();
+            let mut left = BUDGET;
+            let outcomes: Vec<_> = s
+                .conds
+                .iter()
+                .map(|e| s.outcomes(e, &c, n, &mut left))
+                .collect();
             for case in 0..n {
                 if case > 0 {
                     s.step(&mut c);
