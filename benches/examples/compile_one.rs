@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! `cargo run --release -p huimin-benches --example compile_one <pack-id> [reps]`: load + compile time.
 fn main() {
-    let (id, reps) = huimin_benches::pack_and_reps("community-homecare-classes", 200);
+    let (id, reps) = huimin_benches::pack_and_reps("community-homecare-classes", 200).unwrap();
     let text = std::fs::read_to_string(huimin_benches::pack_path(&id)).unwrap();
     let t = std::time::Instant::now();
     for _ in 0..reps {

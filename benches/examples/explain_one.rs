@@ -3,7 +3,7 @@
 //! evaluation of the pack's heaviest case (the criterion `single/*/explain` case) in a loop, for
 //! `perf` and `valgrind --tool=dhat`.
 fn main() {
-    let (id, reps) = huimin_benches::pack_and_reps("tongan-family-bed", 200_000);
+    let (id, reps) = huimin_benches::pack_and_reps("tongan-family-bed", 200_000).unwrap();
     let policy = huimin_core::Policy::from_path(huimin_benches::pack_path(&id)).unwrap();
     let (case, p, as_of, steps) = huimin_benches::heaviest_case(&policy).unwrap();
     let t = std::time::Instant::now();

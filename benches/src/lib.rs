@@ -16,15 +16,23 @@ pub fn pack_path(id: &str) -> PathBuf {
     fixtures().join("policies").join(format!("{id}.yaml"))
 }
 
-/// A profiling loop's arguments, `[pack-id] [reps]`, with their defaults.
-pub fn pack_and_reps(default_id: &str, default_reps: usize) -> (String, usize) {
+/// A profiling loop's arguments, `[pack-id] [reps]`, with their defaults; an argument it does
+/// not read is an error, not ignored.
+pub fn pack_and_reps(default_id: &str, default_reps: usize) -> Result<(String, usize), String> {
     let mut args = std::env::args().skip(1);
     let id = args.next().unwrap_or_else(|| default_id.to_owned());
-    let reps = args
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default_reps);
-    (id, reps)
+    let reps = match args.next() {
+        Some(s) => s
+            .parse()
+            .map_err(|e| format!("reps `{s}`: {e} (usage: <pack-id> [reps])"))?,
+        None => default_reps,
+    };
+    match args.next() {
+        Some(extra) => Err(format!(
+            "unexpected argument `{extra}` (usage: <pack-id> [reps])"
+        )),
+        None => Ok((id, reps)),
+    }
 }
 
 /// Column order of `pop_<N>.u8` (anchors `common.py`, `INPUT_COLUMNS`): N rows of 10 bytes.

@@ -189,26 +189,29 @@ const { Policy, HuiminError, version } = engine;
 const packs = PACKS.filter((p) => p.kind === 'after_school').map((p) => ({ ...p }));
 const failed = [];
 
-// Fetches a pack's text; a pack that cannot be fetched is recorded as failed, like one that
-// does not compile, and leaves the list.
-async function fetchPack(pack) {
-  if (pack.text !== undefined) return;
-  try {
-    const res = await fetch(`packs/${pack.file}`);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    pack.text = await res.text();
-  } catch (e) {
-    failed.push({ file: pack.file, error: { kind: 'fetch', message: String(e) } });
-    console.warn(`huimin demo: ${pack.file} could not be fetched:`, e);
-    if (packs.includes(pack)) packs.splice(packs.indexOf(pack), 1);
-  }
+// Fetches a pack's text, once however many ask; true when it came. A pack that cannot be
+// fetched is recorded as failed, like one that does not compile, and leaves the list.
+function fetchPack(pack) {
+  pack.fetched ??= (async () => {
+    try {
+      const res = await fetch(`packs/${pack.file}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      pack.text = await res.text();
+      return true;
+    } catch (e) {
+      failed.push({ file: pack.file, error: { kind: 'fetch', message: String(e) } });
+      console.warn(`huimin demo: ${pack.file} could not be fetched:`, e);
+      if (packs.includes(pack)) packs.splice(packs.indexOf(pack), 1);
+      return false;
+    }
+  })();
+  return pack.fetched;
 }
 
 // The pack compiled, with its info and input schema; false, with the pack moved from the list
 // to `failed`, when it does not compile.
 function compile(pack) {
   if (pack.policy) return true;
-  if (pack.text === undefined) return false;
   try {
     pack.policy = Policy.fromJson(pack.text, pack.file);
   } catch (e) {
@@ -237,7 +240,10 @@ function compileRest() {
     return;
   }
   if (next.text === undefined) {
-    fetchPack(next).then(() => whenIdle(compileRest));
+    fetchPack(next).then((came) => {
+      if (!came) fillPackSelect();
+      whenIdle(compileRest);
+    });
     return;
   }
   if (!compile(next)) fillPackSelect();
@@ -621,15 +627,16 @@ function update() {
   }
 }
 
+// The latest selection: one that a later one overtook while its pack was being fetched is
+// dropped, so the form is always the last city chosen.
+let selecting = 0;
 async function selectPack(id) {
+  const ticket = ++selecting;
   const keep = current ? currentValues() : { values: {}, tags: [] };
   const focused = document.activeElement && document.activeElement.closest('#fields') ? document.activeElement.name : null;
   let next = packs.find((p) => p.id === id) || packs[0];
-  for (;;) {
-    if (next) await fetchPack(next);
-    if (!next || compile(next)) break;
-    next = packs[0];
-  }
+  while (next && !((await fetchPack(next)) && compile(next))) next = packs[0];
+  if (ticket !== selecting) return;
   current = next || null;
   fillPackSelect();
   if (!current) {

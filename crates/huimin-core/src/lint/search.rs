@@ -189,7 +189,7 @@ impl<'a> Search<'a> {
         let tag_bits = u32::try_from(self.read_tags.len()).unwrap_or(u32::MAX);
         self.read_fields
             .iter()
-            .map(|i| self.values.get(*i).map_or(1, Vec::len).max(1))
+            .map(|i| self.radix(*i))
             .try_fold(
                 1usize.checked_shl(tag_bits).unwrap_or(usize::MAX),
                 |n, r| n.checked_mul(r),
@@ -220,7 +220,7 @@ impl<'a> Search<'a> {
     fn set(&self, case: usize, c: &mut Case) {
         let mut k = case;
         for (j, i) in self.read_fields.iter().enumerate() {
-            let r = self.values.get(*i).map_or(1, Vec::len).max(1);
+            let r = self.radix(*i);
             let d = k % r;
             if let Some(held) = c.digits.get_mut(j) {
                 if *held != d {
@@ -239,12 +239,7 @@ impl<'a> Search<'a> {
         c.tag_bits = k & 1usize
             .checked_shl(tag_bits)
             .map_or(usize::MAX, |m| m.wrapping_sub(1));
-        c.tags = TagSet::default();
-        for (bit, t) in self.read_tags.iter().enumerate() {
-            if (k >> bit) & 1 == 1 {
-                c.tags.insert(*t);
-            }
-        }
+        c.tags = self.tags(c.tag_bits);
         k = k.checked_shr(tag_bits).unwrap_or(0);
         c.date = k % self.dates.len().max(1);
     }
@@ -253,7 +248,7 @@ impl<'a> Search<'a> {
     /// the read fields' candidates, then the tags, then the date).
     fn step(&self, c: &mut Case) {
         for (j, i) in self.read_fields.iter().enumerate() {
-            let r = self.values.get(*i).map_or(1, Vec::len).max(1);
+            let r = self.radix(*i);
             let Some(held) = c.digits.get_mut(j) else {
                 continue;
             };
@@ -276,12 +271,28 @@ impl<'a> Search<'a> {
             c.tag_bits = 0;
             c.date = c.date.saturating_add(1);
         }
-        c.tags = TagSet::default();
+        c.tags = self.tags(c.tag_bits);
+    }
+
+    /// How many candidates field `i` has (at least one).
+    fn radix(&self, i: usize) -> usize {
+        self.values.get(i).map_or(1, Vec::len).max(1)
+    }
+
+    /// The read tags whose bits are set in `bits`.
+    fn tags(&self, bits: usize) -> TagSet {
+        let mut tags = TagSet::default();
         for (bit, t) in self.read_tags.iter().enumerate() {
-            if (c.tag_bits >> bit) & 1 == 1 {
-                c.tags.insert(*t);
+            if bits
+                .checked_shr(u32::try_from(bit).unwrap_or(u32::MAX))
+                .unwrap_or(0)
+                & 1
+                == 1
+            {
+                tags.insert(*t);
             }
         }
+        tags
     }
 
     /// Tries every case (at most [`MAX_CASES`], within the [`BUDGET`]) against every
@@ -379,7 +390,7 @@ impl<'a> Search<'a> {
             match *b {
                 Binding::Field(i, _) => {
                     if let Some(j) = self.read_fields.iter().position(|f| *f == i) {
-                        read.push((Dim::Field(j, i), self.values.get(i).map_or(1, Vec::len)));
+                        read.push((Dim::Field(j, i), self.radix(i)));
                     }
                 }
                 Binding::Tag(t) => {
