@@ -82,6 +82,12 @@ fn place(file: &str, line: u32, column: u32) -> String {
     }
 }
 
+/// Puts problems in source order (by line, then column; stable). One function for every
+/// list of them, so the browser's module carries one sort of them, not one per caller.
+pub(crate) fn in_source_order(errors: &mut [PackError]) {
+    errors.sort_by_key(|e| (e.line, e.column));
+}
+
 /// One problem in a pack, located at `file:line:column` (1-based; 0 when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, schemars::JsonSchema)]
 #[error("{}: {severity}: {message}{}", place(file, *line, *column), hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]

@@ -330,7 +330,7 @@ pub(crate) fn compile(
     check_plain(&pack, &mut c, &fields, &params);
 
     if !c.errors.is_empty() {
-        c.errors.sort_by_key(|e| (e.line, e.column));
+        crate::error::in_source_order(&mut c.errors);
         return Err(PackErrors(c.errors));
     }
     Ok(Policy {

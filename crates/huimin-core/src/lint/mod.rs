@@ -55,11 +55,11 @@ pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors
         .into_iter()
         .partition(|e| e.severity == Severity::Error);
     if !errors.is_empty() {
-        errors.sort_by_key(|e| (e.line, e.column));
+        crate::error::in_source_order(&mut errors);
         return Err(PackErrors(errors));
     }
     policy.warnings.extend(warnings);
-    policy.warnings.sort_by_key(|e| (e.line, e.column));
+    crate::error::in_source_order(&mut policy.warnings);
     Ok(policy)
 }
 

@@ -51,7 +51,7 @@ pub fn audit(program: &ProgramFile, file: &str, policy: &Policy) -> Result<Repor
     let rewards = rewards(&mut cx);
     unchecked_workflow(&mut cx);
     if !cx.errors.is_empty() {
-        cx.errors.sort_by_key(|e| (e.line, e.column));
+        crate::error::in_source_order(&mut cx.errors);
         return Err(Error::Pack(PackErrors(cx.errors)));
     }
     let school_teachers: u64 = program
