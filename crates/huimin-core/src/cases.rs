@@ -158,7 +158,7 @@ impl Coverage {
                 StepKind::Eligibility | StepKind::Category | StepKind::Priority
             ) && s.value == "true"
         });
-        self.applied.extend(conditions.map(|s| s.rule.clone()));
+        self.applied.extend(conditions.map(|s| s.rule.to_string()));
         let lines = d.fees.iter().chain(&d.reductions).chain(&d.subsidies);
         self.applied.extend(lines.map(|l| l.rule.clone()));
         self.applied
@@ -171,16 +171,16 @@ impl Coverage {
     pub fn gaps(&self, policy: &Policy) -> Vec<(&'static str, String, &'static str)> {
         let heads = || policy.heads();
         let mut out: Vec<_> = heads()
-            .filter(|(_, h)| !self.applied.contains(&h.id))
-            .map(|(stage, h)| (stage, h.id.clone(), "no case applies it"))
+            .filter(|(_, h)| !self.applied.contains(&*h.id))
+            .map(|(stage, h)| (stage, h.id.to_string(), "no case applies it"))
             .collect();
         out.extend(
             heads()
-                .filter(|(stage, h)| *stage == "eligibility" && !self.unmet.contains(&h.id))
+                .filter(|(stage, h)| *stage == "eligibility" && !self.unmet.contains(&*h.id))
                 .map(|(stage, h)| {
                     (
                         stage,
-                        h.id.clone(),
+                        h.id.to_string(),
                         "no case fails it (its reason is untested)",
                     )
                 }),

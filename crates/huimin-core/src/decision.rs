@@ -3,7 +3,7 @@
 
 use crate::money::Money;
 use crate::pack::Period;
-use crate::text::Text;
+use crate::text::{Name, Text};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -86,7 +86,7 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Sentence {
     /// The rule it is about.
-    pub rule: String,
+    pub rule: Name,
     /// What kind of rule.
     pub kind: StepKind,
     /// The sentence.
@@ -214,13 +214,13 @@ pub struct Entitlement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
     /// The rule's id (or the parameter's).
-    pub rule: String,
+    pub rule: Name,
     /// What kind of rule it is.
     pub kind: StepKind,
     /// The rule's name.
-    pub label: Text,
+    pub label: Arc<Text>,
     /// The inputs and parameters it read, with their values.
-    pub inputs: BTreeMap<String, String>,
+    pub inputs: BTreeMap<Name, String>,
     /// What it produced: `true`/`false` for conditions, an amount for money rules.
     pub value: String,
     /// How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages.
@@ -230,7 +230,7 @@ pub struct Step {
     /// The assumed parameters it read ([`Decision::assumptions`]): its value is an estimate
     /// when this is not empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assumed: Vec<String>,
+    pub assumed: Vec<Name>,
 }
 
 /// Kinds of explanation step.

@@ -70,7 +70,7 @@ impl Values<Decimal> for Exact<'_> {
         let policy = self.policy;
         self.env.category = category
             .and_then(|k| policy.categories.get(k))
-            .map(|c| c.head.id.as_str());
+            .map(|c| &*c.head.id);
     }
 }
 
@@ -116,8 +116,8 @@ impl Recorder<'_> {
 
     fn line(&self, head: &Head, amount: Money) -> Line {
         Line {
-            rule: head.id.clone(),
-            label: head.label.clone(),
+            rule: head.id.to_string(),
+            label: Text::clone(&head.label),
             amount,
             assumed: self
                 .policy
@@ -197,12 +197,12 @@ impl Recorder<'_> {
                     .and_then(|i| self.policy.citations.get(i))
                     .cloned();
                 self.trace.steps.push(Step {
-                    rule: a.rule.clone(),
+                    rule: a.rule.as_str().into(),
                     kind: StepKind::Split,
-                    label: Text::new(
+                    label: Arc::new(Text::new(
                         format!("分担：{}", split.zh),
                         format!("paid by: {}", split.en),
-                    ),
+                    )),
                     inputs: BTreeMap::new(),
                     value: a.amount.to_string(),
                     detail: Some(Text::new(zh.join(" + "), en.join(" + "))),
@@ -304,16 +304,16 @@ impl Ledger<Decimal> for Recorder<'_> {
                 });
                 let cite = c.head.cite.and_then(|i| policy.citations.get(i)).cloned();
                 self.decision.reasons.push(Reason {
-                    rule: c.head.id.clone(),
+                    rule: c.head.id.to_string(),
                     message,
                     cite,
                 });
             }
             (StepKind::Category, true) => {
-                self.decision.category = Some(c.head.id.clone());
-                self.env.category = Some(c.head.id.as_str());
+                self.decision.category = Some(c.head.id.to_string());
+                self.env.category = Some(&*c.head.id);
             }
-            (StepKind::Priority, true) => self.decision.priority_groups.push(c.head.id.clone()),
+            (StepKind::Priority, true) => self.decision.priority_groups.push(c.head.id.to_string()),
             _ => {}
         }
     }
@@ -456,8 +456,8 @@ impl Ledger<Decimal> for Recorder<'_> {
         self.step(StepKind::Entitlement, &e.head, value, detail);
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {
-                rule: e.head.id.clone(),
-                label: e.head.label.clone(),
+                rule: e.head.id.to_string(),
+                label: Text::clone(&e.head.label),
                 count,
                 at_least: e.at_least,
                 per: e.per,
@@ -583,8 +583,8 @@ impl Policy {
                 };
                 if needed {
                     out.decision.documents.push(DocOut {
-                        document: d.head.id.clone(),
-                        name: d.head.label.clone(),
+                        document: d.head.id.to_string(),
+                        name: Text::clone(&d.head.label),
                         cite: d.head.cite.and_then(|i| self.citations.get(i)).cloned(),
                     });
                 }
@@ -605,13 +605,8 @@ impl Policy {
                 .map(|x| (x.0, x.2))
                 .unwrap_or((as_of, None));
             let head = Head {
-                id: p.name.clone(),
-                label: p
-                    .label
-                    .clone()
-                    .unwrap_or_else(|| Text::new(p.name.clone(), p.name.clone())),
                 cite,
-                reads: Vec::new(),
+                ..p.head.clone()
             };
             let estimate = |zh: bool| match &p.assumed {
                 Some(r) if zh => format!("；估算：{}", r.zh),
@@ -688,10 +683,7 @@ fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>
     if !noted_again(list, &p.name, rule) {
         list.push(Assumption {
             parameter: p.name.clone(),
-            label: p
-                .label
-                .clone()
-                .unwrap_or_else(|| Text::new(p.name.clone(), p.name.clone())),
+            label: Text::clone(&p.head.label),
             value: value.map(|v| v.to_string()).unwrap_or_default(),
             reason: reason.clone(),
             rules: vec![rule.to_owned()],
@@ -739,7 +731,7 @@ impl Policy {
             rules: self
                 .heads()
                 .filter(|(_, h)| reads(h))
-                .map(|(_, h)| h.id.clone())
+                .map(|(_, h)| h.id.to_string())
                 .collect(),
         };
         Some((assumption, self.estimated_when(reads)))

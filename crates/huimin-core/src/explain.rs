@@ -7,6 +7,7 @@ use crate::expr::Binding;
 use crate::policy::{Head, Policy};
 use crate::text::Text;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The steps of one decision, in the order the rules were considered.
 pub(crate) struct Trace<'p> {
@@ -33,31 +34,18 @@ impl<'p> Trace<'p> {
         value: String,
         detail: Option<Text>,
     ) {
+        let names = &self.policy.read_names;
         let mut inputs = BTreeMap::new();
         for r in &head.reads {
-            match *r {
-                Binding::Field(i, _) => {
-                    if let (Some(f), Some(v)) = (self.policy.fields.get(i), env.fields.get(i)) {
-                        inputs.insert(f.name.clone(), v.to_string());
-                    }
-                }
-                Binding::Param(i) => {
-                    if let (Some(p), Some(Some(v))) = (self.policy.params.get(i), env.params.get(i))
-                    {
-                        inputs.insert(p.name.clone(), v.to_string());
-                    }
-                }
-                Binding::Tag(t) => {
-                    if let Some((id, _)) = self.policy.tags.get(t as usize) {
-                        inputs.insert(format!("has({id})"), env.tags.contains(t).to_string());
-                    }
-                }
-                Binding::AsOf => {
-                    inputs.insert("as_of".into(), env.as_of.to_string());
-                }
-                Binding::Category => {
-                    inputs.insert("category".into(), env.category.unwrap_or("").to_owned());
-                }
+            let value = match *r {
+                Binding::Field(i, _) => env.fields.get(i).map(|v| v.to_string()),
+                Binding::Param(i) => env.params.get(i).copied().flatten().map(|v| v.to_string()),
+                Binding::Tag(t) => Some(env.tags.contains(t).to_string()),
+                Binding::AsOf => Some(env.as_of.to_string()),
+                Binding::Category => Some(env.category.unwrap_or("").to_owned()),
+            };
+            if let (Some(name), Some(value)) = (names.of(*r), value) {
+                inputs.insert(name.clone(), value);
             }
         }
         let cite = head
@@ -65,21 +53,19 @@ impl<'p> Trace<'p> {
             .and_then(|i| self.policy.citations.get(i))
             .cloned();
         let estimated_inputs = head.reads.iter().filter_map(|b| match b {
-            Binding::Field(i, _) if estimated.contains(i) => {
-                self.policy.fields.get(*i).map(|f| f.name.clone())
-            }
+            Binding::Field(i, _) if estimated.contains(i) => names.of(*b).cloned(),
             _ => None,
         });
         let assumed = self
             .policy
             .assumed_reads(head)
-            .map(|(_, p)| p.name.clone())
+            .filter_map(|(i, _)| names.of(Binding::Param(i)).cloned())
             .chain(estimated_inputs)
             .collect();
         self.steps.push(Step {
             rule: head.id.clone(),
             kind,
-            label: head.label.clone(),
+            label: Arc::clone(&head.label),
             inputs,
             value,
             detail,
@@ -165,7 +151,7 @@ pub(crate) fn plain(
         }
         // The pack's words, unless one they name has no value on the date (a parameter not
         // yet or no longer in force): then the rule's name and how, rather than a gap.
-        let words = policy.pack.plain.get(&s.rule).and_then(|t| {
+        let words = policy.pack.plain.get(&*s.rule).and_then(|t| {
             Some(Text::new(
                 filled(&t.zh, policy, env, &s.value)?,
                 filled(&t.en, policy, env, &s.value)?,
@@ -191,7 +177,7 @@ pub(crate) fn plain(
                 )
             }
             // A requirement not met: its reason, as the decision gives it.
-            None => match reasons.iter().find(|r| r.rule == s.rule) {
+            None => match reasons.iter().find(|r| *r.rule == *s.rule) {
                 Some(r) => r.message.clone(),
                 None => continue,
             },

@@ -10,7 +10,7 @@ use crate::limits::Limits;
 use crate::model::{FieldType, Scalar};
 use crate::money::{Rounding, Shares};
 use crate::pack::{Pack, Period, ProgramKind, Stacking};
-use crate::text::Text;
+use crate::text::{Name, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -50,6 +50,8 @@ pub struct Policy {
     pub(crate) origin: std::sync::Arc<Origin>,
     /// How many expression slots the rules use (see [`Expression::slot`]).
     pub(crate) slots: usize,
+    /// The names explanation steps give what rules read.
+    pub(crate) read_names: ReadNames,
     /// [`Policy::fingerprint`], computed when first asked.
     pub(crate) fingerprint: std::sync::OnceLock<String>,
 }
@@ -135,7 +137,9 @@ pub(crate) struct Field {
 #[derive(Debug, Clone)]
 pub(crate) struct Param {
     pub name: String,
-    pub label: Option<Text>,
+    /// Its explanation step's header: the name, the label (the name when it has none), no
+    /// citation (each value has its own) and nothing read.
+    pub head: Head,
     /// Why the value is the pack's assumption, when it is.
     pub assumed: Option<Text>,
     /// Who sets the value, when an authority does (a values file gives it).
@@ -143,11 +147,50 @@ pub(crate) struct Param {
     pub values: Vec<(NaiveDate, Decimal, Option<usize>)>,
 }
 
+/// The names a step gives what its rule read ([`Step::inputs`]): each input's, parameter's
+/// and tag's (`has(id)`), the date's and the category's, made once per policy and shared by
+/// every step that names them.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadNames {
+    fields: Vec<Name>,
+    params: Vec<Name>,
+    tags: Vec<Name>,
+    as_of: Name,
+    category: Name,
+}
+
+impl ReadNames {
+    pub(crate) fn new(fields: &[Field], params: &[Param], tags: &[(String, Text)]) -> ReadNames {
+        ReadNames {
+            fields: fields.iter().map(|f| f.name.as_str().into()).collect(),
+            params: params.iter().map(|p| p.head.id.clone()).collect(),
+            tags: tags
+                .iter()
+                .map(|(id, _)| Name::from(format!("has({id})").as_str()))
+                .collect(),
+            as_of: "as_of".into(),
+            category: "category".into(),
+        }
+    }
+
+    /// The name of what `read` reads (`None` for an index the policy does not have).
+    pub(crate) fn of(&self, read: Binding) -> Option<&Name> {
+        match read {
+            Binding::Field(i, _) => self.fields.get(i),
+            Binding::Param(i) => self.params.get(i),
+            Binding::Tag(t) => self.tags.get(t as usize),
+            Binding::AsOf => Some(&self.as_of),
+            Binding::Category => Some(&self.category),
+        }
+    }
+}
+
 /// The rule header every compiled rule has.
 #[derive(Debug, Clone)]
 pub(crate) struct Head {
-    pub id: String,
-    pub label: Text,
+    /// Shared with the explanation steps that name the rule.
+    pub id: Name,
+    pub label: Arc<Text>,
     pub cite: Option<usize>,
     pub reads: Vec<Binding>,
 }
@@ -394,16 +437,14 @@ impl Policy {
     }
     /// The priority groups, by id, with their names.
     pub fn priority_groups(&self) -> impl Iterator<Item = (&str, &Text)> {
-        self.priority
-            .iter()
-            .map(|c| (c.head.id.as_str(), &c.head.label))
+        self.priority.iter().map(|c| (&*c.head.id, &*c.head.label))
     }
 
     /// The categories, in order: id and label.
     pub fn categories(&self) -> impl Iterator<Item = (&str, &Text)> {
         self.categories
             .iter()
-            .map(|c| (c.head.id.as_str(), &c.head.label))
+            .map(|c| (&*c.head.id, &*c.head.label))
     }
 
     /// The pack as written (for program audits and tools).
@@ -564,7 +605,7 @@ impl Policy {
             }
         }
         for f in &self.fees {
-            let id = f.head.id.as_str();
+            let id = &*f.head.id;
             at(&mut out, K::Fee, id, "when", f.when.as_ref());
             match &f.base {
                 FeeBase::Amount(a) => at(&mut out, K::Fee, id, "amount", Some(a)),
@@ -578,7 +619,7 @@ impl Policy {
             at(&mut out, K::Fee, id, "floor", f.floor.as_ref());
         }
         for r in &self.reductions.rules {
-            let id = r.head.id.as_str();
+            let id = &*r.head.id;
             at(&mut out, K::Reduction, id, "when", Some(&r.when));
             match &r.cut {
                 Cut::Waive => {}
@@ -595,7 +636,7 @@ impl Policy {
             self.reductions.ceiling.as_ref(),
         );
         for s in &self.subsidies.rules {
-            let id = s.head.id.as_str();
+            let id = &*s.head.id;
             at(&mut out, K::Subsidy, id, "when", s.when.as_ref());
             at(&mut out, K::Subsidy, id, "unless", s.unless.as_ref());
             at(&mut out, K::Subsidy, id, "amount", s.amount.as_ref());
@@ -624,7 +665,7 @@ impl Policy {
             self.subsidies.ceiling.as_ref(),
         );
         for e in &self.entitlements {
-            let id = e.head.id.as_str();
+            let id = &*e.head.id;
             at(&mut out, K::Entitlement, id, "when", e.when.as_ref());
             at(&mut out, K::Entitlement, id, "count", Some(&e.count));
         }

@@ -408,16 +408,20 @@ impl Policy {
             scale: self.rounding.scale,
             eligible: vec![false; n],
             category: vec![None; n],
-            categories: self.categories.iter().map(|c| c.head.id.clone()).collect(),
+            categories: self
+                .categories
+                .iter()
+                .map(|c| c.head.id.to_string())
+                .collect(),
             unmet: self
                 .eligibility
                 .iter()
-                .map(|c| (c.head.id.clone(), vec![false; n]))
+                .map(|c| (c.head.id.to_string(), vec![false; n]))
                 .collect(),
             priority: self
                 .priority
                 .iter()
-                .map(|c| (c.head.id.clone(), vec![false; n]))
+                .map(|c| (c.head.id.to_string(), vec![false; n]))
                 .collect(),
             gross_fee: vec![0; n],
             reduction_total: vec![0; n],

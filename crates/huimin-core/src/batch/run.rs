@@ -142,7 +142,7 @@ pub(crate) fn lanes(
         categories: policy
             .categories
             .iter()
-            .map(|c| c.head.id.clone())
+            .map(|c| c.head.id.to_string())
             .collect(),
     };
     let threads = threads.clamp(1, n.div_ceil(CHUNK).max(1));

@@ -6,7 +6,7 @@ use crate::expr::did_you_mean;
 use crate::model::{standard_field, FieldType, Value};
 use crate::money::parse_decimal;
 use crate::pack::{Pack, Pos};
-use crate::policy::{Field, Param};
+use crate::policy::{Field, Head, Param};
 use crate::record::coerce;
 use crate::text::Text;
 use rust_decimal::Decimal;
@@ -205,9 +205,18 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 ),
             );
         }
+        let label = p
+            .label
+            .clone()
+            .unwrap_or_else(|| Text::new(name.clone(), name.clone()));
         params.push(Param {
+            head: Head {
+                id: name.as_str().into(),
+                label: Arc::new(label),
+                cite: None,
+                reads: Vec::new(),
+            },
             name: name.clone(),
-            label: p.label.clone(),
             assumed: p.assumed.as_ref().and_then(crate::pack::Assumed::reason),
             set_by: p.set_by.clone(),
             values,

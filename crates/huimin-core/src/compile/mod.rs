@@ -19,6 +19,7 @@ use crate::money::Rounding;
 use crate::pack::{Expr, Id, Pack, Pos};
 use crate::policy::{Head, PackScope, Policy, Split};
 use crate::text::{excerpt, Text};
+use std::sync::Arc;
 
 pub(crate) struct Compiler<'a> {
     file: &'a str,
@@ -128,8 +129,8 @@ impl Compiler<'_> {
             );
         }
         Head {
-            id: id.value.clone(),
-            label: label.clone(),
+            id: id.value.as_str().into(),
+            label: Arc::new(label.clone()),
             cite: self.cite(cite),
             reads,
         }
@@ -333,7 +334,9 @@ pub(crate) fn compile(
         crate::error::in_source_order(&mut c.errors);
         return Err(PackErrors(c.errors));
     }
+    let read_names = crate::policy::ReadNames::new(&fields, &params, &tags);
     Ok(Policy {
+        read_names,
         limits: *limits,
         origin: std::sync::Arc::new(crate::policy::Origin::new(text, file)),
         id: pack.id.value.clone(),

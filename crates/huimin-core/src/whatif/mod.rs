@@ -254,7 +254,7 @@ impl Policy {
                 let c = self
                     .priority
                     .iter()
-                    .find(|c| &c.head.id == g)
+                    .find(|c| *c.head.id == **g)
                     .ok_or_else(|| unknown_group(self, g))?;
                 (
                     format!("eligible and ({})", c.when.source),
@@ -300,7 +300,7 @@ impl Policy {
 }
 
 fn unknown_group(p: &Policy, g: &str) -> Error {
-    let known: Vec<&str> = p.priority.iter().map(|c| c.head.id.as_str()).collect();
+    let known: Vec<&str> = p.priority.iter().map(|c| &*c.head.id).collect();
     Error::Input {
         errors: vec![InputError {
             path: "goal".into(),
@@ -842,21 +842,21 @@ fn rule_changes(before: &Decision, after: &Decision) -> Vec<RuleChange> {
     fn results<'d>(
         d: &'d Decision,
         kinds: &[StepKind],
-    ) -> BTreeMap<String, (String, &'d crate::decision::Step)> {
+    ) -> BTreeMap<&'d str, (String, &'d crate::decision::Step)> {
         d.steps
             .iter()
             .filter(|s| kinds.contains(&s.kind))
-            .map(|s| (s.rule.clone(), (s.value.clone(), s)))
+            .map(|s| (&*s.rule, (s.value.clone(), s)))
             .collect()
     }
     let (a, b) = (results(before, &kinds), results(after, &kinds));
-    let mut ids: Vec<&String> = a.keys().chain(b.keys()).collect();
+    let mut ids: Vec<&str> = a.keys().chain(b.keys()).copied().collect();
     ids.sort_by_key(|id| {
         after
             .steps
             .iter()
             .chain(&before.steps)
-            .position(|s| &&s.rule == id)
+            .position(|s| &*s.rule == *id)
     });
     ids.dedup();
     let absent = || "—".to_owned();
@@ -867,9 +867,9 @@ fn rule_changes(before: &Decision, after: &Decision) -> Vec<RuleChange> {
             let to = y.map_or_else(absent, |(v, _)| v.clone());
             let step = y.or(x).map(|(_, s)| *s)?;
             (from != to).then(|| RuleChange {
-                rule: id.clone(),
+                rule: id.to_owned(),
                 kind: step.kind,
-                label: step.label.clone(),
+                label: Text::clone(&step.label),
                 from,
                 to,
                 cite: step.cite.clone(),
