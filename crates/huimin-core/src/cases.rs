@@ -151,7 +151,8 @@ impl Coverage {
     /// Records what a decision exercised: the conditions that held, and the fees, reductions,
     /// subsidies, entitlements and documents it has (a free fee of 0.00 is applied too).
     pub fn add(&mut self, d: &Decision) {
-        self.unmet.extend(d.reasons.iter().map(|r| r.rule.clone()));
+        self.unmet
+            .extend(d.reasons.iter().map(|r| r.rule.to_string()));
         let conditions = d.steps.iter().filter(|s| {
             matches!(
                 s.kind,
@@ -160,11 +161,11 @@ impl Coverage {
         });
         self.applied.extend(conditions.map(|s| s.rule.to_string()));
         let lines = d.fees.iter().chain(&d.reductions).chain(&d.subsidies);
-        self.applied.extend(lines.map(|l| l.rule.clone()));
+        self.applied.extend(lines.map(|l| l.rule.to_string()));
         self.applied
-            .extend(d.entitlements.iter().map(|e| e.rule.clone()));
+            .extend(d.entitlements.iter().map(|e| e.rule.to_string()));
         self.applied
-            .extend(d.documents.iter().map(|x| x.document.clone()));
+            .extend(d.documents.iter().map(|x| x.document.to_string()));
     }
 
     /// What no case exercised, by stage: `(stage, rule, what is missing)`.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Decision {
     /// The pack's id.
-    pub pack: String,
+    pub pack: Name,
     /// The participant's id, if given.
     pub participant: Option<String>,
     /// The evaluation date.
@@ -22,10 +22,10 @@ pub struct Decision {
     /// The SHA-256 of the pack's canonical text (`Policy::fingerprint`): with `pack`,
     /// `as_of` and `engine`, the receipt from which the answer can be reproduced exactly.
     #[serde(default)]
-    pub fingerprint: String,
+    pub fingerprint: Name,
     /// The huimin version that decided.
     #[serde(default)]
-    pub engine: String,
+    pub engine: Name,
     /// The period the amounts are for.
     pub period: Period,
     /// Whether the participant is served.
@@ -33,9 +33,9 @@ pub struct Decision {
     /// The unmet requirements, when not eligible.
     pub reasons: Vec<Reason>,
     /// The matched category, if the pack has categories.
-    pub category: Option<String>,
+    pub category: Option<Name>,
     /// The priority groups matched, in the pack's order.
-    pub priority_groups: Vec<String>,
+    pub priority_groups: Vec<Name>,
     /// Each charge.
     pub fees: Vec<Line>,
     /// The sum of the charges.
@@ -51,7 +51,7 @@ pub struct Decision {
     /// The sum of the subsidies due.
     pub subsidy_total: Money,
     /// What each payer pays for this participant (every payer of the pack, zero included).
-    pub payers: BTreeMap<String, Money>,
+    pub payers: BTreeMap<Name, Money>,
     /// How each amount splits between payers.
     pub splits: Vec<Allocation>,
     /// Counted entitlements (services, not money).
@@ -106,9 +106,9 @@ pub struct Sentence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Document {
     /// The document's id.
-    pub document: String,
+    pub document: Name,
     /// The document as the source names it.
-    pub name: Text,
+    pub name: Arc<Text>,
     /// Where the requirement comes from.
     pub cite: Option<Arc<Citation>>,
 }
@@ -154,15 +154,15 @@ pub(crate) const ESTIMABLE: [&str; 8] = [
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Line {
     /// The rule's id.
-    pub rule: String,
+    pub rule: Name,
     /// The rule's name.
-    pub label: Text,
+    pub label: Arc<Text>,
     /// The amount.
     pub amount: Money,
     /// The assumed parameters the rule reads ([`Decision::assumptions`]): the amount is an
     /// estimate when this is not empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assumed: Vec<String>,
+    pub assumed: Vec<Name>,
     /// For a fee: the price asked, when it was above the limit the source sets (the fee is
     /// charged at the limit). A program audit reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +173,7 @@ pub struct Line {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Reason {
     /// The requirement's id.
-    pub rule: String,
+    pub rule: Name,
     /// Why the participant is not served.
     pub message: Text,
     /// Where the requirement comes from.
@@ -184,22 +184,22 @@ pub struct Reason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Allocation {
     /// The rule whose amount is split (`fee` for the net fee).
-    pub rule: String,
+    pub rule: Name,
     /// The split arrangement's id (or the single payer's).
-    pub split: String,
+    pub split: Name,
     /// The amount split.
     pub amount: Money,
     /// Each payer's part.
-    pub parts: BTreeMap<String, Money>,
+    pub parts: BTreeMap<Name, Money>,
 }
 
 /// A counted entitlement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Entitlement {
     /// The rule's id.
-    pub rule: String,
+    pub rule: Name,
     /// The service.
-    pub label: Text,
+    pub label: Arc<Text>,
     /// How many.
     #[schemars(with = "String")]
     #[serde(with = "rust_decimal::serde::str")]

@@ -159,8 +159,8 @@ impl Policy {
             }
         }
         Diff {
-            from: self.id.clone(),
-            to: other.id.clone(),
+            from: self.id.to_string(),
+            to: other.id.to_string(),
             changes,
             clauses,
         }

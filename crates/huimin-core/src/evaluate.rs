@@ -14,7 +14,7 @@ use crate::model::Participant;
 use crate::money::Money;
 use crate::policy::{EvalOptions, Head, Param, Payment, Policy, Record};
 use crate::rules::{self, Fail, Ledger, Scratch, Values};
-use crate::text::Text;
+use crate::text::{Name, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -74,6 +74,12 @@ impl Values<Decimal> for Exact<'_> {
     }
 }
 
+/// The engine's version as every decision names it.
+fn engine() -> &'static Name {
+    static ENGINE: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| Name::from(crate::VERSION))
+}
+
 thread_local! {
     /// The stages' buffers, kept between one participant and the next on a thread (a service
     /// or a binding decides one at a time): a decision then allocates only what it returns.
@@ -87,7 +93,7 @@ struct Recorder<'a> {
     env: Env<'a>,
     trace: Trace<'a>,
     decision: Decision,
-    payers: BTreeMap<String, Money>,
+    payers: BTreeMap<Name, Money>,
     zero: Money,
     /// The price of the fee being recorded, when it was over its limit.
     over_limit: Option<Money>,
@@ -116,15 +122,16 @@ impl Recorder<'_> {
 
     fn line(&self, head: &Head, amount: Money) -> Line {
         Line {
-            rule: head.id.to_string(),
-            label: Text::clone(&head.label),
+            rule: head.id.clone(),
+            label: Arc::clone(&head.label),
             amount,
             assumed: self
                 .policy
                 .assumed_reads(head)
-                .map(|(_, p)| p.name.clone())
+                .filter_map(|(i, _)| self.policy.read_names.param(i).cloned())
                 .chain(
-                    estimated_reads(self.policy, self.estimated, head).map(|(_, f)| f.name.clone()),
+                    estimated_reads(self.policy, self.estimated, head)
+                        .filter_map(|(i, _)| self.policy.read_names.field(i).cloned()),
                 )
                 .collect(),
             over_limit: None,
@@ -185,7 +192,7 @@ impl Recorder<'_> {
                     .policy
                     .pack
                     .splits
-                    .get(&a.split)
+                    .get(&*a.split)
                     .and_then(|s| s.label.clone())
                     .unwrap_or_else(|| name(&a.split));
                 let cite: Option<Arc<Citation>> = self
@@ -197,7 +204,7 @@ impl Recorder<'_> {
                     .and_then(|i| self.policy.citations.get(i))
                     .cloned();
                 self.trace.steps.push(Step {
-                    rule: a.rule.as_str().into(),
+                    rule: a.rule.clone(),
                     kind: StepKind::Split,
                     label: Arc::new(Text::new(
                         format!("分担：{}", split.zh),
@@ -259,7 +266,7 @@ impl Recorder<'_> {
         ]);
         for (payer, _) in &p.payers {
             let paid_on_estimate = d.splits.iter().any(|a| {
-                let estimate = match a.rule.as_str() {
+                let estimate = match &*a.rule {
                     "fee" => gross || reductions,
                     rule => {
                         eligible
@@ -304,16 +311,16 @@ impl Ledger<Decimal> for Recorder<'_> {
                 });
                 let cite = c.head.cite.and_then(|i| policy.citations.get(i)).cloned();
                 self.decision.reasons.push(Reason {
-                    rule: c.head.id.to_string(),
+                    rule: c.head.id.clone(),
                     message,
                     cite,
                 });
             }
             (StepKind::Category, true) => {
-                self.decision.category = Some(c.head.id.to_string());
+                self.decision.category = Some(c.head.id.clone());
                 self.env.category = Some(&*c.head.id);
             }
-            (StepKind::Priority, true) => self.decision.priority_groups.push(c.head.id.to_string()),
+            (StepKind::Priority, true) => self.decision.priority_groups.push(c.head.id.clone()),
             _ => {}
         }
     }
@@ -401,7 +408,7 @@ impl Ledger<Decimal> for Recorder<'_> {
 
     fn allocation(
         &mut self,
-        rule: &str,
+        rule: &Name,
         payment: &Payment,
         amount: Decimal,
         payers: &[usize],
@@ -423,22 +430,22 @@ impl Ledger<Decimal> for Recorder<'_> {
             let m = self.money(*part);
             // Every payer is in the map from the start, so the key is cloned only if one
             // were not (never to find it).
-            if !self.payers.contains_key(pid.as_str()) {
+            if !self.payers.contains_key(&**pid) {
                 self.payers.insert(pid.clone(), self.zero);
             }
-            let Some(entry) = self.payers.get_mut(pid.as_str()) else {
+            let Some(entry) = self.payers.get_mut(&**pid) else {
                 continue;
             };
             *entry = entry.checked_add(m).ok_or_else(|| {
                 Box::new(EvalError::Arithmetic {
-                    rule: rule.to_owned(),
+                    rule: rule.to_string(),
                     what: "arithmetic overflow".into(),
                 })
             })?;
             out.insert(pid.clone(), m);
         }
         self.decision.splits.push(Allocation {
-            rule: rule.to_owned(),
+            rule: rule.clone(),
             split: split.unwrap_or_default(),
             amount: self.money(amount),
             parts: out,
@@ -456,8 +463,8 @@ impl Ledger<Decimal> for Recorder<'_> {
         self.step(StepKind::Entitlement, &e.head, value, detail);
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {
-                rule: e.head.id.to_string(),
-                label: Text::clone(&e.head.label),
+                rule: e.head.id.clone(),
+                label: Arc::clone(&e.head.label),
                 count,
                 at_least: e.at_least,
                 per: e.per,
@@ -489,7 +496,7 @@ impl Policy {
     pub(crate) fn params_at(&self, as_of: NaiveDate) -> Result<Vec<Option<Decimal>>, EvalError> {
         if as_of < self.valid_from || self.valid_until.is_some_and(|u| as_of > u) {
             return Err(EvalError::OutsideValidity {
-                pack: self.id.clone(),
+                pack: self.id.to_string(),
                 date: as_of,
                 valid: match self.valid_until {
                     Some(u) => format!("{} to {u}", self.valid_from),
@@ -533,8 +540,8 @@ impl Policy {
                 pack: self.id.clone(),
                 participant,
                 as_of,
-                fingerprint: self.fingerprint().to_owned(),
-                engine: crate::VERSION.to_owned(),
+                fingerprint: self.shared_fingerprint().clone(),
+                engine: engine().clone(),
                 period: self.period,
                 eligible: true,
                 reasons: Vec::new(),
@@ -583,8 +590,8 @@ impl Policy {
                 };
                 if needed {
                     out.decision.documents.push(DocOut {
-                        document: d.head.id.to_string(),
-                        name: Text::clone(&d.head.label),
+                        document: d.head.id.clone(),
+                        name: Arc::clone(&d.head.label),
                         cite: d.head.cite.and_then(|i| self.citations.get(i)).cloned(),
                     });
                 }

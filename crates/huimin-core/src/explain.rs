@@ -59,7 +59,7 @@ impl<'p> Trace<'p> {
         let assumed = self
             .policy
             .assumed_reads(head)
-            .filter_map(|(i, _)| names.of(Binding::Param(i)).cloned())
+            .filter_map(|(i, _)| names.param(i).cloned())
             .chain(estimated_inputs)
             .collect();
         self.steps.push(Step {

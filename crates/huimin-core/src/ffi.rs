@@ -391,7 +391,7 @@ impl RowColumn {
             RowColumn::ReductionTotal => Some(d.reduction_total),
             RowColumn::NetFee => Some(d.net_fee),
             RowColumn::SubsidyTotal => Some(d.subsidy_total),
-            RowColumn::Payer(p) => Some(d.payers.get(p).copied().unwrap_or_default()),
+            RowColumn::Payer(p) => Some(d.payers.get(p.as_str()).copied().unwrap_or_default()),
             _ => None,
         }
     }
@@ -400,7 +400,11 @@ impl RowColumn {
     /// `Id` is the decision's participant id, empty without one.
     pub fn text(&self, d: &Decision) -> String {
         if let RowColumn::Payer(p) = self {
-            return d.payers.get(p).map(Money::to_string).unwrap_or_default();
+            return d
+                .payers
+                .get(p.as_str())
+                .map(Money::to_string)
+                .unwrap_or_default();
         }
         if let Some(m) = self.amount(d) {
             return m.to_string();
@@ -411,10 +415,10 @@ impl RowColumn {
             RowColumn::Reasons => d
                 .reasons
                 .iter()
-                .map(|r| r.rule.as_str())
+                .map(|r| &*r.rule)
                 .collect::<Vec<_>>()
                 .join(";"),
-            RowColumn::Category => d.category.clone().unwrap_or_default(),
+            RowColumn::Category => d.category.as_deref().unwrap_or_default().to_owned(),
             RowColumn::PriorityGroups => d.priority_groups.join(";"),
             _ => String::new(),
         }
@@ -440,7 +444,7 @@ pub fn row_columns(policy: &Policy) -> Vec<RowColumn> {
         policy
             .payers()
             .iter()
-            .map(|(p, _)| RowColumn::Payer(p.clone())),
+            .map(|(p, _)| RowColumn::Payer(p.to_string())),
     );
     cols.push(RowColumn::Error);
     cols

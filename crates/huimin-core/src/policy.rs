@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// A compiled policy pack: immutable, `Send + Sync`, cheap to share between threads.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    pub(crate) id: String,
+    pub(crate) id: Name,
     pub(crate) name: Text,
     pub(crate) kind: ProgramKind,
     pub(crate) jurisdiction: Text,
@@ -32,7 +32,7 @@ pub struct Policy {
     pub(crate) params: Vec<Param>,
     /// Shared with the decisions that cite them.
     pub(crate) citations: Vec<Arc<Citation>>,
-    pub(crate) payers: Vec<(String, Text)>,
+    pub(crate) payers: Vec<(Name, Text)>,
     pub(crate) fee_payer: Option<usize>,
     pub(crate) eligibility: Vec<Cond>,
     pub(crate) categories: Vec<Cond>,
@@ -53,7 +53,7 @@ pub struct Policy {
     /// The names explanation steps give what rules read.
     pub(crate) read_names: ReadNames,
     /// [`Policy::fingerprint`], computed when first asked.
-    pub(crate) fingerprint: std::sync::OnceLock<String>,
+    pub(crate) fingerprint: std::sync::OnceLock<Name>,
 }
 
 /// The text a policy was compiled from: a pack's, followed by the reforms applied to it, each
@@ -176,12 +176,22 @@ impl ReadNames {
     /// The name of what `read` reads (`None` for an index the policy does not have).
     pub(crate) fn of(&self, read: Binding) -> Option<&Name> {
         match read {
-            Binding::Field(i, _) => self.fields.get(i),
-            Binding::Param(i) => self.params.get(i),
+            Binding::Field(i, _) => self.field(i),
+            Binding::Param(i) => self.param(i),
             Binding::Tag(t) => self.tags.get(t as usize),
             Binding::AsOf => Some(&self.as_of),
             Binding::Category => Some(&self.category),
         }
+    }
+
+    /// Input `i`'s name.
+    pub(crate) fn field(&self, i: usize) -> Option<&Name> {
+        self.fields.get(i)
+    }
+
+    /// Parameter `i`'s name.
+    pub(crate) fn param(&self, i: usize) -> Option<&Name> {
+        self.params.get(i)
     }
 }
 
@@ -277,7 +287,7 @@ pub(crate) struct Group<R> {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Split {
-    pub id: String,
+    pub id: Name,
     /// The payer indices, in payer-id order, and their weights as whole numbers.
     pub payers: Vec<usize>,
     pub shares: Shares,
@@ -432,7 +442,7 @@ impl Policy {
         self.rounding
     }
     /// The payers, by id, with their names.
-    pub fn payers(&self) -> &[(String, Text)] {
+    pub fn payers(&self) -> &[(Name, Text)] {
         &self.payers
     }
     /// The priority groups, by id, with their names.
@@ -463,12 +473,18 @@ impl Policy {
     /// The SHA-256 of [`Policy::canonical`], in hex: which rules and values an answer came
     /// from, to compare, cache and reproduce by.
     pub fn fingerprint(&self) -> &str {
+        self.shared_fingerprint()
+    }
+
+    /// [`Policy::fingerprint`] as the decisions share it.
+    pub(crate) fn shared_fingerprint(&self) -> &Name {
         self.fingerprint.get_or_init(|| {
             use sha2::{Digest, Sha256};
-            Sha256::digest(self.canonical().as_bytes())
+            let hex: String = Sha256::digest(self.canonical().as_bytes())
                 .iter()
                 .map(|b| format!("{b:02x}"))
-                .collect()
+                .collect();
+            Name::from(hex.as_str())
         })
     }
     /// Warnings found while compiling (e.g. rules without a citation).

@@ -9,7 +9,7 @@ use crate::money::Money;
 use crate::pack::{Period, ProgramKind};
 use crate::policy::Policy;
 use crate::registry::Registry;
-use crate::text::Text;
+use crate::text::{Name, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -136,13 +136,13 @@ pub enum Outcome {
     /// Served.
     Eligible {
         /// The priority groups matched.
-        priority_groups: Vec<String>,
+        priority_groups: Vec<Name>,
         /// What the fee payer (the family) pays per period.
         net_fee: Money,
         /// Subsidies due for the member per period.
         subsidy_total: Money,
         /// What each payer pays per period.
-        payers: BTreeMap<String, Money>,
+        payers: BTreeMap<Name, Money>,
         /// Periods in a year (12 months, 2 semesters of a school year, 1 year), when the
         /// period converts.
         periods_per_year: Option<u32>,

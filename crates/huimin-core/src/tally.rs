@@ -344,7 +344,7 @@ impl Tally {
                 .iter()
                 .map(|p| Scenario {
                     pack: p.id().to_owned(),
-                    payers: p.payers().iter().map(|(id, _)| id.clone()).collect(),
+                    payers: p.payers().iter().map(|(id, _)| id.to_string()).collect(),
                     priority_groups: p.priority_groups().map(|(id, _)| id.to_owned()).collect(),
                     categories: p.categories().map(|(id, _)| id.to_owned()).collect(),
                     assumptions: p.assumptions(as_of),

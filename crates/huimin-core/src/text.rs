@@ -36,7 +36,7 @@ impl std::fmt::Display for Text {
 
 /// A name many answers share (a rule's, an input's): one string, counted, not copied into
 /// each explanation step. Reads, compares and serialises as the plain string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Name(Arc<str>);
 
@@ -49,6 +49,13 @@ impl JsonSchema for Name {
     }
     fn inline_schema() -> bool {
         true
+    }
+}
+
+impl Name {
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -68,6 +75,36 @@ impl std::borrow::Borrow<str> for Name {
 impl From<&str> for Name {
     fn from(s: &str) -> Name {
         Name(s.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(s.into())
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Name {
+        Name(s.as_str().into())
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == *other.0
     }
 }
 

@@ -204,7 +204,7 @@ fn reaches(goal: &Goal, now: &huimin_core::Decision, d: &huimin_core::Decision) 
         Goal::Eligible => d.eligible,
         Goal::PayLess => d.eligible && d.net_fee < now.net_fee,
         Goal::ReceiveMore => d.eligible && d.subsidy_total > now.subsidy_total,
-        Goal::Group(g) => d.eligible && d.priority_groups.contains(g),
+        Goal::Group(g) => d.eligible && d.priority_groups.iter().any(|x| x == g),
     }
 }
 

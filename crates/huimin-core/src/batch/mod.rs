@@ -430,7 +430,7 @@ impl Policy {
             payers: self
                 .payers
                 .iter()
-                .map(|(p, _)| (p.clone(), vec![0; n]))
+                .map(|(p, _)| (p.to_string(), vec![0; n]))
                 .collect(),
             errors: Vec::new(),
             scalar_rows: 0,
@@ -480,7 +480,7 @@ impl Policy {
         defaulted: &[Defaulted],
     ) -> (Vec<Assumption>, Vec<String>) {
         let (mut assumptions, mut estimated) = (self.assumptions(as_of), self.estimated());
-        let payers: Vec<String> = self.payers.iter().map(|(id, _)| id.clone()).collect();
+        let payers: Vec<String> = self.payers.iter().map(|(id, _)| id.to_string()).collect();
         Defaulted::add_to(defaulted, &mut assumptions, &mut estimated, &payers);
         (assumptions, estimated)
     }

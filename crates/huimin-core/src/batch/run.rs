@@ -371,7 +371,7 @@ impl Ledger<Fixed> for Columns<'_, '_> {
     }
     fn allocation(
         &mut self,
-        rule: &str,
+        rule: &crate::text::Name,
         _: &Payment,
         _: Fixed,
         payers: &[usize],
@@ -464,7 +464,7 @@ pub(crate) fn finish_slow_rows(
                 }
                 for (g, col) in out.priority.iter_mut() {
                     if let Some(x) = col.get_mut(row) {
-                        *x = d.priority_groups.contains(g);
+                        *x = d.priority_groups.iter().any(|x| x == g);
                     }
                 }
                 let units = |m: Money| units(m).unwrap_or_default();
@@ -473,7 +473,7 @@ pub(crate) fn finish_slow_rows(
                 set(&mut out.net_fee, units(d.net_fee));
                 set(&mut out.subsidy_total, units(d.subsidy_total));
                 for (p, col) in out.payers.iter_mut() {
-                    set(col, d.payers.get(p).map_or(0, |m| units(*m)));
+                    set(col, d.payers.get(p.as_str()).map_or(0, |m| units(*m)));
                 }
             }
             Err(e) => {

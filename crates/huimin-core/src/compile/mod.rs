@@ -18,7 +18,7 @@ use crate::limits::Limits;
 use crate::money::Rounding;
 use crate::pack::{Expr, Id, Pack, Pos};
 use crate::policy::{Head, PackScope, Policy, Split};
-use crate::text::{excerpt, Text};
+use crate::text::{excerpt, Name, Text};
 use std::sync::Arc;
 
 pub(crate) struct Compiler<'a> {
@@ -174,10 +174,10 @@ impl Compiler<'_> {
     }
 
     /// The index of a payer named by a rule.
-    fn payer(&mut self, payers: &[(String, Text)], id: &Id) -> Option<usize> {
+    fn payer(&mut self, payers: &[(Name, Text)], id: &Id) -> Option<usize> {
         let i = payers.iter().position(|(p, _)| *p == id.value);
         if i.is_none() {
-            let hint = did_you_mean(&id.value, payers.iter().map(|(p, _)| p.as_str()));
+            let hint = did_you_mean(&id.value, payers.iter().map(|(p, _)| &**p));
             self.error_at(
                 Pos::of(id),
                 "unknown_name",
@@ -192,7 +192,7 @@ impl Compiler<'_> {
     fn split(&mut self, splits: &[Split], id: &Id) -> Option<usize> {
         let i = splits.iter().position(|s| s.id == id.value);
         if i.is_none() {
-            let hint = did_you_mean(&id.value, splits.iter().map(|s| s.id.as_str()));
+            let hint = did_you_mean(&id.value, splits.iter().map(|s| &*s.id));
             self.error_at(
                 Pos::of(id),
                 "unknown_name",
@@ -303,10 +303,10 @@ pub(crate) fn compile(
         choice_ids,
     };
 
-    let payers: Vec<(String, Text)> = pack
+    let payers: Vec<(Name, Text)> = pack
         .payers
         .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (k.into(), v.clone()))
         .collect();
     let fee_payer = pack.fee_payer.as_ref().and_then(|p| c.payer(&payers, p));
     if fee_payer.is_none() && pack.fee_payer.is_none() && !pack.fees.is_empty() {
@@ -339,7 +339,7 @@ pub(crate) fn compile(
         read_names,
         limits: *limits,
         origin: std::sync::Arc::new(crate::policy::Origin::new(text, file)),
-        id: pack.id.value.clone(),
+        id: pack.id.value.as_str().into(),
         name: pack.name.clone(),
         kind: pack.kind,
         jurisdiction: pack.jurisdiction.clone(),

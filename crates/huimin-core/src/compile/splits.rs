@@ -4,11 +4,11 @@ use super::Compiler;
 use crate::money::Shares;
 use crate::pack::{Id, Pack, Pos};
 use crate::policy::Split;
-use crate::text::Text;
+use crate::text::{Name, Text};
 use rust_decimal::Decimal;
 
 /// Each split of the pack, its payers resolved and its weights made whole numbers.
-pub(super) fn compile(pack: &Pack, c: &mut Compiler, payers: &[(String, Text)]) -> Vec<Split> {
+pub(super) fn compile(pack: &Pack, c: &mut Compiler, payers: &[(Name, Text)]) -> Vec<Split> {
     let mut splits = Vec::new();
     for (id, s) in &pack.splits {
         let mut parts = Vec::new();
@@ -60,7 +60,7 @@ pub(super) fn compile(pack: &Pack, c: &mut Compiler, payers: &[(String, Text)]) 
             );
         }
         splits.push(Split {
-            id: id.clone(),
+            id: id.into(),
             payers: parts.iter().map(|(p, _)| *p).collect(),
             shares: shares.unwrap_or_else(Shares::whole),
             cite,

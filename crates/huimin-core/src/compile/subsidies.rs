@@ -5,14 +5,14 @@ use super::Compiler;
 use crate::expr::{Expression, Type};
 use crate::pack::{Pack, Pos, Stacking};
 use crate::policy::{Component, Group, PackScope, Payment, Split, Subsidy};
-use crate::text::Text;
+use crate::text::{Name, Text};
 
 /// The pack's subsidy group.
 pub(super) fn compile(
     pack: &Pack,
     c: &mut Compiler,
     scope: &PackScope,
-    payers: &[(String, Text)],
+    payers: &[(Name, Text)],
     splits: &[Split],
 ) -> Group<Subsidy> {
     let mut subsidies = Group {

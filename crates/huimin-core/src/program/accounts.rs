@@ -62,7 +62,7 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
             .policy
             .payers()
             .iter()
-            .map(|(id, _)| (id.clone(), zero))
+            .map(|(id, _)| (id.to_string(), zero))
             .collect(),
         by_id: BTreeMap::new(),
     };
@@ -109,7 +109,7 @@ pub(crate) fn evaluate(cx: &mut Ctx) -> Result<People, Error> {
                 add_times(&mut p.unassigned, unassigned, times)?;
                 for (payer, amount) in &d.payers {
                     add_times(
-                        p.payers.entry(payer.clone()).or_insert(zero),
+                        p.payers.entry(payer.to_string()).or_insert(zero),
                         *amount,
                         times,
                     )?;
@@ -180,7 +180,7 @@ fn not_eligible(cx: &mut Ctx, key: &str, count: u32, d: &Decision) {
     let first = d.reasons.first();
     cx.findings.push(super::Finding {
         check: "not_eligible".into(),
-        rule: first.map(|r| r.rule.clone()).unwrap_or_default(),
+        rule: first.map(|r| r.rule.to_string()).unwrap_or_default(),
         severity: severity(false),
         subject: Subject::Participant(key.to_owned()),
         message: Text::new(
@@ -355,8 +355,8 @@ fn funds(cx: &mut Ctx) -> Result<Vec<FundLine>, Error> {
     }
     let mut lines = Vec::new();
     for (p, label) in &payers {
-        let r = received.get(p).copied();
-        let d = due.get(p).copied();
+        let r = received.get(&**p).copied();
+        let d = due.get(&**p).copied();
         if let (Some(r), Some(d)) = (r, d) {
             if r < d {
                 let short = Money::at_scale(d.amount() - r.amount(), d.amount().scale());
@@ -370,7 +370,7 @@ fn funds(cx: &mut Ctx) -> Result<Vec<FundLine>, Error> {
                     "matching",
                     &rule,
                     severity(false),
-                    Subject::Payer(p.clone()),
+                    Subject::Payer(p.to_string()),
                     Text::new(
                         format!("{}应配套{d}元，到位{r}元，差{short}元", label.zh),
                         format!(
@@ -384,7 +384,7 @@ fn funds(cx: &mut Ctx) -> Result<Vec<FundLine>, Error> {
         }
         if r.is_some() || d.is_some() {
             lines.push(FundLine {
-                payer: p.clone(),
+                payer: p.to_string(),
                 label: label.clone(),
                 received: r,
                 due: d,

@@ -22,7 +22,7 @@ use crate::explain::{said, Detail};
 use crate::expr::Expression;
 use crate::pack::Stacking;
 use crate::policy::{Cut, FeeBase, Payment, Policy};
-use crate::text::Text;
+use crate::text::{Name, Text};
 
 /// Where the values of a rule's expressions come from.
 pub(crate) trait Values<A> {
@@ -65,7 +65,7 @@ pub(crate) trait Ledger<A> {
     /// `amount` of `rule` split between `payers` (payer indices) as `parts`, which sum to it.
     fn allocation(
         &mut self,
-        rule: &str,
+        rule: &Name,
         payment: &Payment,
         amount: A,
         payers: &[usize],
@@ -140,7 +140,7 @@ pub(crate) fn decide<A: Amount>(
     let gross = fees(p, v, out, s)?;
     let net = reductions(p, v, out, s, gross)?;
     if let Some(fp) = p.fee_payer {
-        allocate(p, out, s, "fee", &Payment::Payer(fp), net)?;
+        allocate(p, out, s, net_fee_rule(), &Payment::Payer(fp), net)?;
     }
     subsidies(p, v, out, s)?;
     entitlements(p, v, out)
@@ -603,13 +603,19 @@ fn stack<'n, A: Amount>(
     Ok(())
 }
 
+/// The rule an allocation of the net fee names (`fee`).
+fn net_fee_rule() -> &'static Name {
+    static FEE: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+    FEE.get_or_init(|| Name::from("fee"))
+}
+
 /// Splits `amount` between the payers of `payment` (parts summing exactly to it) and books
 /// the parts.
 fn allocate<A: Amount>(
     p: &Policy,
     out: &mut impl Ledger<A>,
     s: &mut Scratch<A>,
-    rule: &str,
+    rule: &Name,
     payment: &Payment,
     amount: A,
 ) -> Result<(), Fail> {
@@ -623,7 +629,7 @@ fn allocate<A: Amount>(
             let scale = p.rounding.scale;
             let cannot = || {
                 Box::new(EvalError::Arithmetic {
-                    rule: rule.to_owned(),
+                    rule: rule.to_string(),
                     what: format!("cannot split {} by {}", amount.decimal(), split.id),
                 })
             };

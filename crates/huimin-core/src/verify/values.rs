@@ -301,7 +301,7 @@ impl<'a> Ledger<Lin<'a>> for Outputs<'a> {
     }
     fn allocation(
         &mut self,
-        _: &str,
+        _: &crate::text::Name,
         _: &Payment,
         _: Lin<'a>,
         _: &[usize],

@@ -18,7 +18,7 @@ use crate::error::{Error, InputError};
 use crate::model::{Acts, FieldType, Participant, Scalar};
 use crate::money::Money;
 use crate::policy::Policy;
-use crate::text::Text;
+use crate::text::{Name, Text};
 use crate::verify::search::{value, Case, Flow, Leaf, Pins, Run};
 use crate::verify::{compile, Compiled, Options, PropertySource, VARS};
 use chrono::NaiveDate;
@@ -137,7 +137,7 @@ pub struct Outcome {
     /// The subsidies due.
     pub subsidy_total: Money,
     /// The priority groups entered.
-    pub priority_groups: Vec<String>,
+    pub priority_groups: Vec<Name>,
 }
 
 impl Outcome {
@@ -258,7 +258,7 @@ impl Policy {
                     .ok_or_else(|| unknown_group(self, g))?;
                 (
                     format!("eligible and ({})", c.when.source),
-                    now.priority_groups.contains(g),
+                    now.priority_groups.iter().any(|x| x == g),
                 )
             }
         };
