@@ -409,7 +409,7 @@ struct Line {
 
 /// What a scenario's estimates rest on: its estimated measures and its assumed values.
 struct Basis {
-    estimated: Vec<String>,
+    estimated: Vec<huimin_core::Name>,
     assumptions: Vec<Assumption>,
 }
 
@@ -422,7 +422,7 @@ fn estimate(b: &Basis, key: &str) -> bool {
                 .any(|a| a.rules.iter().any(|r| r == rule))
     };
     match key.split_once(':') {
-        Some(("payer", p)) => b.estimated.contains(&format!("payers.{p}")),
+        Some(("payer", p)) => b.estimated.iter().any(|f| *f == format!("payers.{p}")),
         // A group's or a category's count rests on an assumption when its own rule reads one.
         Some(("priority" | "category", rule)) => rests(rule),
         _ => b.estimated.iter().any(|f| f == key),

@@ -65,7 +65,7 @@ pub struct Decision {
     /// `reduction_total`, `net_fee`, `subsidy_total`, `entitlements` and `payers.<id>`. A form
     /// marks exactly these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub estimated: Vec<String>,
+    pub estimated: Vec<Name>,
     /// Terms of the shared vocabulary given that this pack does not read (a status or a
     /// standard field another program uses): reported, never silently used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -117,15 +117,15 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Assumption {
     /// The parameter's id.
-    pub parameter: String,
+    pub parameter: Name,
     /// What it is.
-    pub label: Text,
+    pub label: Arc<Text>,
     /// Its value in force on the date (empty when none is).
     pub value: String,
     /// Why the pack assumes it.
-    pub reason: Text,
+    pub reason: Arc<Text>,
     /// The rules that read it, in the order they were gone through.
-    pub rules: Vec<String>,
+    pub rules: Vec<Name>,
 }
 
 impl Assumption {

@@ -161,8 +161,10 @@ impl Recorder<'_> {
                         .any(|b| matches!(b, Binding::Field(j, _) if *j == i))
                 })
         };
-        for (_, f) in estimated_reads(policy, self.estimated, head).filter(|(i, _)| given(*i)) {
-            note_default(&mut self.decision.assumptions, f, &head.id);
+        for (i, f) in estimated_reads(policy, self.estimated, head).filter(|(i, _)| given(*i)) {
+            if let Some(name) = policy.read_names.field(i) {
+                note_default(&mut self.decision.assumptions, f, name, &head.id);
+            }
         }
     }
 
@@ -233,7 +235,7 @@ impl Recorder<'_> {
     }
 
     /// The decision's fields that rest on an assumed value ([`Decision::estimated`]).
-    fn estimated(&self) -> Vec<String> {
+    fn estimated(&self) -> Vec<Name> {
         let d = &self.decision;
         if d.assumptions.is_empty() {
             return Vec::new();
@@ -254,17 +256,21 @@ impl Recorder<'_> {
             || lines(&d.reductions);
         let subsidies =
             eligible || p.subsidies.rules.iter().any(|s| rests(&s.head.id)) || lines(&d.subsidies);
-        let mut out = estimable(&[
-            eligible,
-            eligible || any(&p.categories),
-            eligible || any(&p.priority),
-            gross,
-            reductions,
-            gross || reductions,
-            subsidies,
-            eligible || p.entitlements.iter().any(|e| rests(&e.head.id)),
-        ]);
-        for (payer, _) in &p.payers {
+        let mut out = estimable(
+            p,
+            &[
+                eligible,
+                eligible || any(&p.categories),
+                eligible || any(&p.priority),
+                gross,
+                reductions,
+                gross || reductions,
+                subsidies,
+                eligible || p.entitlements.iter().any(|e| rests(&e.head.id)),
+            ],
+        );
+        let named = p.estimable.get(ESTIMABLE.len()..).unwrap_or_default();
+        for ((payer, _), name) in p.payers.iter().zip(named) {
             let paid_on_estimate = d.splits.iter().any(|a| {
                 let estimate = match &*a.rule {
                     "fee" => gross || reductions,
@@ -279,7 +285,7 @@ impl Recorder<'_> {
                 estimate && a.parts.get(payer).is_some_and(|m| !m.amount().is_zero())
             });
             if paid_on_estimate {
-                out.push(format!("payers.{payer}"));
+                out.push(name.clone());
             }
         }
         out
@@ -647,53 +653,54 @@ fn estimated_reads<'a>(
 }
 
 /// The names of [`ESTIMABLE`] that `on` marks, in that order.
-fn estimable(on: &[bool; ESTIMABLE.len()]) -> Vec<String> {
-    ESTIMABLE
+fn estimable(policy: &Policy, on: &[bool; ESTIMABLE.len()]) -> Vec<Name> {
+    policy
+        .estimable
         .iter()
         .zip(on)
         .filter(|(_, on)| **on)
-        .map(|(name, _)| (*name).to_owned())
+        .map(|(name, _)| name.clone())
         .collect()
 }
 
 /// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
 /// stands in.
-fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, rule: &str) {
+fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, name: &Name, rule: &Name) {
     let (Some(reason), Some(value)) = (&f.estimate, &f.default) else {
         return;
     };
-    if !noted_again(list, &f.name, rule) {
+    if !noted_again(list, name, rule) {
         list.push(Assumption {
-            parameter: f.name.clone(),
-            label: f.label.clone(),
+            parameter: name.clone(),
+            label: Arc::clone(&f.label),
             value: value.to_string(),
-            reason: reason.clone(),
-            rules: vec![rule.to_owned()],
+            reason: Arc::clone(reason),
+            rules: vec![rule.clone()],
         });
     }
 }
 
 /// Adds `rule` to the assumption about `name` when the list has it already; false when not.
-fn noted_again(list: &mut [Assumption], name: &str, rule: &str) -> bool {
-    let Some(a) = list.iter_mut().find(|a| a.parameter == name) else {
+fn noted_again(list: &mut [Assumption], name: &Name, rule: &Name) -> bool {
+    let Some(a) = list.iter_mut().find(|a| a.parameter == *name) else {
         return false;
     };
-    if !a.rules.iter().any(|r| r == rule) {
-        a.rules.push(rule.to_owned());
+    if !a.rules.contains(rule) {
+        a.rules.push(rule.clone());
     }
     true
 }
 
 /// Notes that rule `rule` reads parameter `p` (valued `value`), when `p` is assumed.
-fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>, rule: &str) {
+fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>, rule: &Name) {
     let Some(reason) = &p.assumed else { return };
-    if !noted_again(list, &p.name, rule) {
+    if !noted_again(list, &p.head.id, rule) {
         list.push(Assumption {
-            parameter: p.name.clone(),
-            label: Text::clone(&p.head.label),
+            parameter: p.head.id.clone(),
+            label: Arc::clone(&p.head.label),
             value: value.map(|v| v.to_string()).unwrap_or_default(),
-            reason: reason.clone(),
-            rules: vec![rule.to_owned()],
+            reason: Arc::clone(reason),
+            rules: vec![rule.clone()],
         });
     }
 }
@@ -715,14 +722,14 @@ impl Policy {
 
     /// The fields of a decision, and so of a budget's totals, that can rest on an assumed
     /// value (the names of [`Decision::estimated`]), whoever the participant is.
-    pub fn estimated(&self) -> Vec<String> {
+    pub fn estimated(&self) -> Vec<Name> {
         self.estimated_when(|h| self.assumed_reads(h).next().is_some())
     }
 
     /// What a run says of input `field` when rows come without it: the assumption (its
     /// default, why that is an estimate, the rules that read it) and the outputs that can rest
     /// on it. `None` unless its default is an estimate (an input an authority sets).
-    pub(crate) fn default_estimate(&self, field: usize) -> Option<(Assumption, Vec<String>)> {
+    pub(crate) fn default_estimate(&self, field: usize) -> Option<(Assumption, Vec<Name>)> {
         let f = self.fields.get(field)?;
         let (reason, value) = (f.estimate.as_ref()?, f.default.as_ref()?);
         let reads = |h: &Head| {
@@ -731,21 +738,21 @@ impl Policy {
                 .any(|b| matches!(b, Binding::Field(i, _) if *i == field))
         };
         let assumption = Assumption {
-            parameter: f.name.clone(),
-            label: f.label.clone(),
+            parameter: self.read_names.field(field)?.clone(),
+            label: Arc::clone(&f.label),
             value: value.to_string(),
-            reason: reason.clone(),
+            reason: Arc::clone(reason),
             rules: self
                 .heads()
                 .filter(|(_, h)| reads(h))
-                .map(|(_, h)| h.id.to_string())
+                .map(|(_, h)| h.id.clone())
                 .collect(),
         };
         Some((assumption, self.estimated_when(reads)))
     }
 
     /// The fields of a decision that can rest on what `reads` says a rule reads.
-    fn estimated_when(&self, reads: impl Fn(&Head) -> bool) -> Vec<String> {
+    fn estimated_when(&self, reads: impl Fn(&Head) -> bool) -> Vec<Name> {
         let eligible = self.eligibility.iter().any(|c| reads(&c.head));
         let gross = eligible || self.fees.iter().any(|f| reads(&f.head));
         let cut = |r: &crate::policy::Reduction| gross || reads(&r.head);
@@ -775,19 +782,23 @@ impl Policy {
         for s in self.subsidies.rules.iter().filter(|s| granted(s)) {
             mark(&s.payment);
         }
-        let mut out = estimable(&[
-            eligible,
-            eligible || self.categories.iter().any(|c| reads(&c.head)),
-            eligible || self.priority.iter().any(|c| reads(&c.head)),
-            gross,
-            reductions,
-            gross || reductions,
-            self.subsidies.rules.iter().any(granted),
-            eligible || self.entitlements.iter().any(|e| reads(&e.head)),
-        ]);
-        for ((id, _), on) in self.payers.iter().zip(payers) {
+        let mut out = estimable(
+            self,
+            &[
+                eligible,
+                eligible || self.categories.iter().any(|c| reads(&c.head)),
+                eligible || self.priority.iter().any(|c| reads(&c.head)),
+                gross,
+                reductions,
+                gross || reductions,
+                self.subsidies.rules.iter().any(granted),
+                eligible || self.entitlements.iter().any(|e| reads(&e.head)),
+            ],
+        );
+        let named = self.estimable.get(ESTIMABLE.len()..).unwrap_or_default();
+        for (name, on) in named.iter().zip(payers) {
             if on {
-                out.push(format!("payers.{id}"));
+                out.push(name.clone());
             }
         }
         out

@@ -453,7 +453,7 @@ pub fn row_columns(policy: &Policy) -> Vec<RowColumn> {
 /// The columns of [`row_columns`] that hold the decision fields `estimated` names
 /// ([`crate::Decision::estimated`]: `payers.<id>` is `payer_<id>`), in the row's order; a field
 /// without a column (`entitlements`) has none.
-pub fn estimated_columns(policy: &Policy, estimated: &[String]) -> Vec<String> {
+pub fn estimated_columns(policy: &Policy, estimated: &[crate::Name]) -> Vec<String> {
     row_columns(policy)
         .iter()
         .filter(|c| {
@@ -461,7 +461,7 @@ pub fn estimated_columns(policy: &Policy, estimated: &[String]) -> Vec<String> {
                 RowColumn::Payer(p) => format!("payers.{p}"),
                 other => other.name(),
             };
-            estimated.contains(&field)
+            estimated.iter().any(|e| *e == field)
         })
         .map(RowColumn::name)
         .collect()

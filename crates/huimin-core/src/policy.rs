@@ -52,6 +52,9 @@ pub struct Policy {
     pub(crate) slots: usize,
     /// The names explanation steps give what rules read.
     pub(crate) read_names: ReadNames,
+    /// The names of the decision's fields that can be estimates ([`crate::Decision::estimated`]):
+    /// [`crate::decision::ESTIMABLE`]'s, then `payers.<id>` for each payer in order.
+    pub(crate) estimable: Vec<Name>,
     /// [`Policy::fingerprint`], computed when first asked.
     pub(crate) fingerprint: std::sync::OnceLock<Name>,
 }
@@ -122,7 +125,7 @@ impl Default for EvalOptions {
 pub(crate) struct Field {
     pub name: String,
     pub ty: FieldType,
-    pub label: Text,
+    pub label: Arc<Text>,
     pub min: Option<Decimal>,
     pub max: Option<Decimal>,
     pub choices: Vec<(String, Text)>,
@@ -131,7 +134,7 @@ pub(crate) struct Field {
     pub set_by: Option<Text>,
     /// Why its default is an estimate, when it stands in for an authority's number: the
     /// pack's own default, or an example deployment's.
-    pub estimate: Option<Text>,
+    pub estimate: Option<Arc<Text>>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,7 +144,7 @@ pub(crate) struct Param {
     /// citation (each value has its own) and nothing read.
     pub head: Head,
     /// Why the value is the pack's assumption, when it is.
-    pub assumed: Option<Text>,
+    pub assumed: Option<Arc<Text>>,
     /// Who sets the value, when an authority does (a values file gives it).
     pub set_by: Option<Text>,
     pub values: Vec<(NaiveDate, Decimal, Option<usize>)>,
@@ -510,7 +513,7 @@ impl Policy {
                 .map(|f| FieldInfo {
                     name: f.name.clone(),
                     ty: f.ty,
-                    label: f.label.clone(),
+                    label: Text::clone(&f.label),
                     required: f.default.is_none(),
                     min: f.min.map(|d| d.to_string()),
                     max: f.max.map(|d| d.to_string()),

@@ -150,7 +150,7 @@ pub enum Outcome {
         /// converts.
         net_fee_per_year: Option<Money>,
         /// The fields that rest on values the source does not state (see the decision).
-        estimated: Vec<String>,
+        estimated: Vec<Name>,
         /// Counted services (a free check-up a year).
         entitlements: Vec<Entitlement>,
         /// What to bring to apply.

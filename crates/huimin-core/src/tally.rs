@@ -8,6 +8,7 @@ use crate::batch::{BatchOutput, Defaulted};
 use crate::decision::Assumption;
 use crate::error::Error;
 use crate::policy::Policy;
+use crate::text::Name;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -269,7 +270,7 @@ pub struct Scenario {
     pub assumptions: Vec<Assumption>,
     /// The measures that are estimates because of them ([`Policy::estimated`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub estimated: Vec<String>,
+    pub estimated: Vec<Name>,
     /// Inputs an authority sets that rows came without, so that the pack's default stood in
     /// (each is among `assumptions`), and how many rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -298,7 +299,7 @@ impl Scenario {
         s.defaulted = defaulted
             .iter()
             .map(|d| DefaultedRows {
-                input: d.assumption.parameter.clone(),
+                input: d.assumption.parameter.to_string(),
                 rows: d.rows,
             })
             .collect();

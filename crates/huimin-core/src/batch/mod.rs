@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::model::{Participant, Value};
 use crate::money::Money;
 use crate::policy::Policy;
+use crate::text::Name;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -333,7 +334,7 @@ pub struct Defaulted {
     /// The input, its default, why that is an estimate and the rules that read it.
     pub assumption: Assumption,
     /// The outputs that can rest on it (as [`crate::Decision::estimated`] names them).
-    pub estimated: Vec<String>,
+    pub estimated: Vec<Name>,
     /// The rows without it.
     pub rows: u64,
 }
@@ -355,7 +356,7 @@ impl Defaulted {
     pub(crate) fn add_to(
         defaulted: &[Defaulted],
         assumptions: &mut Vec<Assumption>,
-        estimated: &mut Vec<String>,
+        estimated: &mut Vec<Name>,
         payers: &[String],
     ) {
         for d in defaulted {
@@ -366,8 +367,8 @@ impl Defaulted {
                 }
             }
         }
-        let rank = |e: &String| {
-            ESTIMABLE.iter().position(|f| f == e).unwrap_or_else(|| {
+        let rank = |e: &Name| {
+            ESTIMABLE.iter().position(|f| e == f).unwrap_or_else(|| {
                 let payer = e.strip_prefix("payers.").unwrap_or(e);
                 let k = payers.iter().position(|p| p == payer);
                 ESTIMABLE.len().saturating_add(k.unwrap_or(usize::MAX / 2))
@@ -478,7 +479,7 @@ impl Policy {
         &self,
         as_of: NaiveDate,
         defaulted: &[Defaulted],
-    ) -> (Vec<Assumption>, Vec<String>) {
+    ) -> (Vec<Assumption>, Vec<Name>) {
         let (mut assumptions, mut estimated) = (self.assumptions(as_of), self.estimated());
         let payers: Vec<String> = self.payers.iter().map(|(id, _)| id.to_string()).collect();
         Defaulted::add_to(defaulted, &mut assumptions, &mut estimated, &payers);

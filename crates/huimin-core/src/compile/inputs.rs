@@ -119,13 +119,13 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
         let mut field = Field {
             name: name.clone(),
             ty,
-            label,
+            label: Arc::new(label),
             min,
             max,
             choices,
             default: None,
             set_by: decl.set_by.clone(),
-            estimate: estimate(decl),
+            estimate: estimate(decl).map(Arc::new),
         };
         if let Some(d) = &decl.default {
             let v = match ty {
@@ -217,7 +217,11 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 reads: Vec::new(),
             },
             name: name.clone(),
-            assumed: p.assumed.as_ref().and_then(crate::pack::Assumed::reason),
+            assumed: p
+                .assumed
+                .as_ref()
+                .and_then(crate::pack::Assumed::reason)
+                .map(Arc::new),
             set_by: p.set_by.clone(),
             values,
         });

@@ -335,8 +335,18 @@ pub(crate) fn compile(
         return Err(PackErrors(c.errors));
     }
     let read_names = crate::policy::ReadNames::new(&fields, &params, &tags);
+    let estimable = crate::decision::ESTIMABLE
+        .iter()
+        .map(|f| Name::from(*f))
+        .chain(
+            payers
+                .iter()
+                .map(|(id, _)| Name::from(format!("payers.{id}"))),
+        )
+        .collect();
     Ok(Policy {
         read_names,
+        estimable,
         limits: *limits,
         origin: std::sync::Arc::new(crate::policy::Origin::new(text, file)),
         id: pack.id.value.as_str().into(),

@@ -684,7 +684,7 @@ impl Search<'_> {
             }
             Input::Field(i) => {
                 let f = p.fields.get(i);
-                let label = f.map(|f| f.label.clone()).unwrap_or_default();
+                let label = f.map(|f| Text::clone(&f.label)).unwrap_or_default();
                 let name = f.map(|f| f.name.clone()).unwrap_or_default();
                 let from = self.values.get(i).map(shown).unwrap_or_default();
                 match numeric.iter().find(|(j, _)| *j == i) {

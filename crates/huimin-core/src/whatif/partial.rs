@@ -572,7 +572,7 @@ fn says(p: &Policy, part: &Partial) -> Text {
                     .fields
                     .iter()
                     .find(|f| &f.name == n)
-                    .map(|f| f.label.clone())
+                    .map(|f| Text::clone(&f.label))
                     .or_else(|| p.tags.iter().find(|(t, _)| t == n).map(|(_, l)| l.clone()))
                     .unwrap_or_else(|| Text::new(n.clone(), n.clone()));
                 (l.zh, l.en)
