@@ -143,7 +143,7 @@ impl<'a> Rows<'a> {
         ))));
         cols.push(Arc::new(self.list(
             |o| &o.unmet,
-            |d| d.reasons.iter().map(|r| &*r.rule).collect(),
+            |d| d.reasons.iter().map(|r| r.rule.as_str()).collect(),
         )));
         cols.push(Arc::new(StringArray::from_iter(self.each(
             |o, i| {
@@ -158,7 +158,7 @@ impl<'a> Rows<'a> {
         ))));
         cols.push(Arc::new(self.list(
             |o| &o.priority,
-            |d| d.priority_groups.iter().map(|g| &**g).collect(),
+            |d| d.priority_groups.iter().map(|g| g.as_str()).collect(),
         )));
         for j in 0..self.amounts {
             let column = self.batch.as_ref().and_then(|(_, m)| m.get(j).copied());

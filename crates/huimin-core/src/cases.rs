@@ -172,12 +172,12 @@ impl Coverage {
     pub fn gaps(&self, policy: &Policy) -> Vec<(&'static str, String, &'static str)> {
         let heads = || policy.heads();
         let mut out: Vec<_> = heads()
-            .filter(|(_, h)| !self.applied.contains(&*h.id))
+            .filter(|(_, h)| !self.applied.contains(h.id.as_str()))
             .map(|(stage, h)| (stage, h.id.to_string(), "no case applies it"))
             .collect();
         out.extend(
             heads()
-                .filter(|(stage, h)| *stage == "eligibility" && !self.unmet.contains(&*h.id))
+                .filter(|(stage, h)| *stage == "eligibility" && !self.unmet.contains(h.id.as_str()))
                 .map(|(stage, h)| {
                     (
                         stage,

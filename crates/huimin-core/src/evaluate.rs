@@ -70,7 +70,7 @@ impl Values<Decimal> for Exact<'_> {
         let policy = self.policy;
         self.env.category = category
             .and_then(|k| policy.categories.get(k))
-            .map(|c| &*c.head.id);
+            .map(|c| c.head.id.as_str());
     }
 }
 
@@ -194,7 +194,7 @@ impl Recorder<'_> {
                     .policy
                     .pack
                     .splits
-                    .get(&*a.split)
+                    .get(a.split.as_str())
                     .and_then(|s| s.label.clone())
                     .unwrap_or_else(|| name(&a.split));
                 let cite: Option<Arc<Citation>> = self
@@ -272,7 +272,7 @@ impl Recorder<'_> {
         let named = p.estimable.get(ESTIMABLE.len()..).unwrap_or_default();
         for ((payer, _), name) in p.payers.iter().zip(named) {
             let paid_on_estimate = d.splits.iter().any(|a| {
-                let estimate = match &*a.rule {
+                let estimate = match a.rule.as_str() {
                     "fee" => gross || reductions,
                     rule => {
                         eligible
@@ -324,7 +324,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             }
             (StepKind::Category, true) => {
                 self.decision.category = Some(c.head.id.clone());
-                self.env.category = Some(&*c.head.id);
+                self.env.category = Some(c.head.id.as_str());
             }
             (StepKind::Priority, true) => self.decision.priority_groups.push(c.head.id.clone()),
             _ => {}
@@ -436,10 +436,10 @@ impl Ledger<Decimal> for Recorder<'_> {
             let m = self.money(*part);
             // Every payer is in the map from the start, so the key is cloned only if one
             // were not (never to find it).
-            if !self.payers.contains_key(&**pid) {
+            if !self.payers.contains_key(pid.as_str()) {
                 self.payers.insert(pid.clone(), self.zero);
             }
-            let Some(entry) = self.payers.get_mut(&**pid) else {
+            let Some(entry) = self.payers.get_mut(pid.as_str()) else {
                 continue;
             };
             *entry = entry.checked_add(m).ok_or_else(|| {

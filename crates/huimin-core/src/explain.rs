@@ -151,7 +151,7 @@ pub(crate) fn plain(
         }
         // The pack's words, unless one they name has no value on the date (a parameter not
         // yet or no longer in force): then the rule's name and how, rather than a gap.
-        let words = policy.pack.plain.get(&*s.rule).and_then(|t| {
+        let words = policy.pack.plain.get(s.rule.as_str()).and_then(|t| {
             Some(Text::new(
                 filled(&t.zh, policy, env, &s.value)?,
                 filled(&t.en, policy, env, &s.value)?,
@@ -177,7 +177,7 @@ pub(crate) fn plain(
                 )
             }
             // A requirement not met: its reason, as the decision gives it.
-            None => match reasons.iter().find(|r| *r.rule == *s.rule) {
+            None => match reasons.iter().find(|r| r.rule == s.rule) {
                 Some(r) => r.message.clone(),
                 None => continue,
             },

@@ -415,7 +415,7 @@ impl RowColumn {
             RowColumn::Reasons => d
                 .reasons
                 .iter()
-                .map(|r| &*r.rule)
+                .map(|r| r.rule.as_str())
                 .collect::<Vec<_>>()
                 .join(";"),
             RowColumn::Category => d.category.as_deref().unwrap_or_default().to_owned(),

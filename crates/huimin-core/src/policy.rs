@@ -450,14 +450,16 @@ impl Policy {
     }
     /// The priority groups, by id, with their names.
     pub fn priority_groups(&self) -> impl Iterator<Item = (&str, &Text)> {
-        self.priority.iter().map(|c| (&*c.head.id, &*c.head.label))
+        self.priority
+            .iter()
+            .map(|c| (c.head.id.as_str(), &*c.head.label))
     }
 
     /// The categories, in order: id and label.
     pub fn categories(&self) -> impl Iterator<Item = (&str, &Text)> {
         self.categories
             .iter()
-            .map(|c| (&*c.head.id, &*c.head.label))
+            .map(|c| (c.head.id.as_str(), &*c.head.label))
     }
 
     /// The pack as written (for program audits and tools).
@@ -624,7 +626,7 @@ impl Policy {
             }
         }
         for f in &self.fees {
-            let id = &*f.head.id;
+            let id = f.head.id.as_str();
             at(&mut out, K::Fee, id, "when", f.when.as_ref());
             match &f.base {
                 FeeBase::Amount(a) => at(&mut out, K::Fee, id, "amount", Some(a)),
@@ -638,7 +640,7 @@ impl Policy {
             at(&mut out, K::Fee, id, "floor", f.floor.as_ref());
         }
         for r in &self.reductions.rules {
-            let id = &*r.head.id;
+            let id = r.head.id.as_str();
             at(&mut out, K::Reduction, id, "when", Some(&r.when));
             match &r.cut {
                 Cut::Waive => {}
@@ -655,7 +657,7 @@ impl Policy {
             self.reductions.ceiling.as_ref(),
         );
         for s in &self.subsidies.rules {
-            let id = &*s.head.id;
+            let id = s.head.id.as_str();
             at(&mut out, K::Subsidy, id, "when", s.when.as_ref());
             at(&mut out, K::Subsidy, id, "unless", s.unless.as_ref());
             at(&mut out, K::Subsidy, id, "amount", s.amount.as_ref());
@@ -684,7 +686,7 @@ impl Policy {
             self.subsidies.ceiling.as_ref(),
         );
         for e in &self.entitlements {
-            let id = &*e.head.id;
+            let id = e.head.id.as_str();
             at(&mut out, K::Entitlement, id, "when", e.when.as_ref());
             at(&mut out, K::Entitlement, id, "count", Some(&e.count));
         }

@@ -177,7 +177,7 @@ impl Compiler<'_> {
     fn payer(&mut self, payers: &[(Name, Text)], id: &Id) -> Option<usize> {
         let i = payers.iter().position(|(p, _)| *p == id.value);
         if i.is_none() {
-            let hint = did_you_mean(&id.value, payers.iter().map(|(p, _)| &**p));
+            let hint = did_you_mean(&id.value, payers.iter().map(|(p, _)| p.as_str()));
             self.error_at(
                 Pos::of(id),
                 "unknown_name",
@@ -192,7 +192,7 @@ impl Compiler<'_> {
     fn split(&mut self, splits: &[Split], id: &Id) -> Option<usize> {
         let i = splits.iter().position(|s| s.id == id.value);
         if i.is_none() {
-            let hint = did_you_mean(&id.value, splits.iter().map(|s| &*s.id));
+            let hint = did_you_mean(&id.value, splits.iter().map(|s| s.id.as_str()));
             self.error_at(
                 Pos::of(id),
                 "unknown_name",

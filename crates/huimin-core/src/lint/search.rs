@@ -329,7 +329,7 @@ impl<'a> Search<'a> {
         let categories: Vec<_> = p
             .categories
             .iter()
-            .map(|e| (&*e.head.id, &e.when, known(&e.when)))
+            .map(|e| (e.head.id.as_str(), &e.when, known(&e.when)))
             .collect();
         for case in 0..total.min(MAX_CASES) {
             spent = spent.saturating_add(per_case);

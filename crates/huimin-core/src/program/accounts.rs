@@ -355,8 +355,8 @@ fn funds(cx: &mut Ctx) -> Result<Vec<FundLine>, Error> {
     }
     let mut lines = Vec::new();
     for (p, label) in &payers {
-        let r = received.get(&**p).copied();
-        let d = due.get(&**p).copied();
+        let r = received.get(p.as_str()).copied();
+        let d = due.get(p.as_str()).copied();
         if let (Some(r), Some(d)) = (r, d) {
             if r < d {
                 let short = Money::at_scale(d.amount() - r.amount(), d.amount().scale());

@@ -316,7 +316,7 @@ fn reductions<A: Amount>(
     }
     let ceiling = optional(v, "reductions", &group.ceiling)?;
     stack(group.stacking, &s.candidates, &mut s.applied, |k| {
-        group.rules.get(k).map_or("", |r| &*r.head.id)
+        group.rules.get(k).map_or("", |r| r.head.id.as_str())
     })?;
     let mut left = ceiling.map_or(gross, |c| c.min(gross));
     let mut total = A::ZERO;
@@ -430,7 +430,7 @@ fn subsidies<A: Amount>(
     }
     let ceiling = optional(v, "subsidies", &group.ceiling)?;
     stack(group.stacking, &s.candidates, &mut s.applied, |k| {
-        group.rules.get(k).map_or("", |r| &*r.head.id)
+        group.rules.get(k).map_or("", |r| r.head.id.as_str())
     })?;
     let mut left = ceiling;
     let mut total = A::ZERO;

@@ -466,7 +466,7 @@ impl<'p> Run<'p> {
                 params,
                 as_of: date,
                 category: None,
-                categories: p.categories.iter().map(|c| &*c.head.id).collect(),
+                categories: p.categories.iter().map(|c| c.head.id.as_str()).collect(),
                 unsupported: Cell::new(None),
             };
             let mut out = Outputs::new(*needs, &region);

@@ -254,7 +254,7 @@ impl Policy {
                 let c = self
                     .priority
                     .iter()
-                    .find(|c| *c.head.id == **g)
+                    .find(|c| c.head.id == **g)
                     .ok_or_else(|| unknown_group(self, g))?;
                 (
                     format!("eligible and ({})", c.when.source),
@@ -300,7 +300,7 @@ impl Policy {
 }
 
 fn unknown_group(p: &Policy, g: &str) -> Error {
-    let known: Vec<&str> = p.priority.iter().map(|c| &*c.head.id).collect();
+    let known: Vec<&str> = p.priority.iter().map(|c| c.head.id.as_str()).collect();
     Error::Input {
         errors: vec![InputError {
             path: "goal".into(),
@@ -846,7 +846,7 @@ fn rule_changes(before: &Decision, after: &Decision) -> Vec<RuleChange> {
         d.steps
             .iter()
             .filter(|s| kinds.contains(&s.kind))
-            .map(|s| (&*s.rule, (s.value.clone(), s)))
+            .map(|s| (s.rule.as_str(), (s.value.clone(), s)))
             .collect()
     }
     let (a, b) = (results(before, &kinds), results(after, &kinds));
@@ -856,7 +856,7 @@ fn rule_changes(before: &Decision, after: &Decision) -> Vec<RuleChange> {
             .steps
             .iter()
             .chain(&before.steps)
-            .position(|s| &*s.rule == *id)
+            .position(|s| s.rule.as_str() == *id)
     });
     ids.dedup();
     let absent = || "—".to_owned();

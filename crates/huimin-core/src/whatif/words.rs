@@ -60,7 +60,7 @@ fn goal_words(p: &Policy, goal: &Goal) -> Text {
         Goal::PayLess => Text::new("少交费用", "pay less"),
         Goal::ReceiveMore => Text::new("多得补贴", "receive more"),
         Goal::Group(g) => {
-            let label = p.priority.iter().find(|c| *c.head.id == **g).map_or_else(
+            let label = p.priority.iter().find(|c| c.head.id == **g).map_or_else(
                 || Text::new(g.clone(), g.clone()),
                 |c| Text::clone(&c.head.label),
             );
