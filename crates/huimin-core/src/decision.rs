@@ -224,7 +224,7 @@ pub struct Step {
     /// What it produced: `true`/`false` for conditions, an amount for money rules.
     pub value: String,
     /// How the value came about, e.g. `3.00 × 60 = 180.00; capped at 170`, in both languages.
-    pub detail: Option<Text>,
+    pub detail: Option<Arc<Text>>,
     /// Where the rule comes from.
     pub cite: Option<Arc<Citation>>,
     /// The assumed parameters it read ([`Decision::assumptions`]): its value is an estimate

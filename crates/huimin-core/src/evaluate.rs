@@ -7,7 +7,7 @@ use crate::decision::{
     Reason, Step, StepKind, ESTIMABLE,
 };
 use crate::error::{Error, EvalError};
-use crate::explain::{said, Trace};
+use crate::explain::Trace;
 use crate::expr::eval::{Env, Fault};
 use crate::expr::{Binding, Expression};
 use crate::model::Participant;
@@ -43,7 +43,7 @@ impl Exact<'_> {
                     date: self.env.as_of,
                     first: p
                         .and_then(|p| p.values.first())
-                        .map(|v| v.0)
+                        .map(|v| v.from)
                         .unwrap_or(self.env.as_of),
                 }
             }
@@ -112,7 +112,7 @@ impl Recorder<'_> {
         kind: StepKind,
         head: &Head,
         value: impl FnOnce() -> String,
-        detail: Option<Text>,
+        detail: Option<Arc<Text>>,
     ) {
         if self.explain {
             self.trace
@@ -172,31 +172,23 @@ impl Recorder<'_> {
     fn finish(mut self) -> Decision {
         if self.explain {
             for a in &self.decision.splits {
-                let name = |p: &str| {
-                    self.policy
-                        .payers
-                        .iter()
-                        .find(|(id, _)| id == p)
-                        .map(|(_, t)| t.clone())
-                        .unwrap_or_else(|| Text::new(p, p))
-                };
+                let name = |p| payer_name(&self.policy.payers, p);
                 let zh: Vec<String> = a
                     .parts
                     .iter()
-                    .map(|(p, m)| format!("{} {m}", name(p).zh))
+                    .map(|(p, m)| format!("{} {m}", name(p).0))
                     .collect();
                 let en: Vec<String> = a
                     .parts
                     .iter()
-                    .map(|(p, m)| format!("{} {m}", name(p).en))
+                    .map(|(p, m)| format!("{} {m}", name(p).1))
                     .collect();
-                let split = self
-                    .policy
-                    .pack
-                    .splits
-                    .get(a.split.as_str())
-                    .and_then(|s| s.label.clone())
-                    .unwrap_or_else(|| name(&a.split));
+                let split = match self.policy.pack.splits.get(a.split.as_str()) {
+                    Some(crate::pack::SplitDecl { label: Some(l), .. }) => {
+                        (l.zh.as_str(), l.en.as_str())
+                    }
+                    _ => name(&a.split),
+                };
                 let cite: Option<Arc<Citation>> = self
                     .policy
                     .splits
@@ -209,12 +201,12 @@ impl Recorder<'_> {
                     rule: a.rule.clone(),
                     kind: StepKind::Split,
                     label: Arc::new(Text::new(
-                        format!("分担：{}", split.zh),
-                        format!("paid by: {}", split.en),
+                        format!("分担：{}", split.0),
+                        format!("paid by: {}", split.1),
                     )),
                     inputs: BTreeMap::new(),
                     value: a.amount.to_string(),
-                    detail: Some(Text::new(zh.join(" + "), en.join(" + "))),
+                    detail: Some(Arc::new(Text::new(zh.join(" + "), en.join(" + ")))),
                     cite,
                     assumed: Vec::new(),
                 });
@@ -306,7 +298,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let Some(c) = list.get(k) else { return };
         self.rests_on(&c.head, true, &[]);
-        self.step(kind, &c.head, || holds.to_string(), detail);
+        self.step(kind, &c.head, || holds.to_string(), detail.map(Arc::new));
         match (kind, holds) {
             (StepKind::Eligibility, false) => {
                 let message = c.reason.clone().unwrap_or_else(|| {
@@ -341,7 +333,12 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
         self.rests_on(&f.head, amount.is_some(), &[f.when.as_ref()]);
-        self.step(StepKind::Fee, &f.head, || m.to_string(), detail);
+        self.step(
+            StepKind::Fee,
+            &f.head,
+            || m.to_string(),
+            detail.map(Arc::new),
+        );
         if amount.is_some() {
             let mut line = self.line(&f.head, m);
             line.over_limit = self.over_limit.take();
@@ -363,7 +360,12 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
         self.rests_on(&r.head, amount.is_some(), &[Some(&r.when)]);
-        self.step(StepKind::Reduction, &r.head, || m.to_string(), detail);
+        self.step(
+            StepKind::Reduction,
+            &r.head,
+            || m.to_string(),
+            detail.map(Arc::new),
+        );
     }
 
     fn reduction_applied(&mut self, k: usize, amount: Decimal) {
@@ -397,7 +399,12 @@ impl Ledger<Decimal> for Recorder<'_> {
             amount.is_some(),
             &[s.when.as_ref(), s.unless.as_ref()],
         );
-        self.step(StepKind::Subsidy, &s.head, || m.to_string(), detail);
+        self.step(
+            StepKind::Subsidy,
+            &s.head,
+            || m.to_string(),
+            detail.map(Arc::new),
+        );
     }
 
     fn subsidy_applied(&mut self, k: usize, amount: Decimal) {
@@ -466,7 +473,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         let count = count.map(|c| c.normalize());
         let value = || count.map_or_else(|| "0".to_owned(), |c| c.to_string());
         self.rests_on(&e.head, count.is_some(), &[e.when.as_ref()]);
-        self.step(StepKind::Entitlement, &e.head, value, detail);
+        self.step(StepKind::Entitlement, &e.head, value, detail.map(Arc::new));
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {
                 rule: e.head.id.clone(),
@@ -515,7 +522,13 @@ impl Policy {
         Ok(self
             .params
             .iter()
-            .map(|p| p.values.iter().rev().find(|v| v.0 <= as_of).map(|v| v.1))
+            .map(|p| {
+                p.values
+                    .iter()
+                    .rev()
+                    .find(|v| v.from <= as_of)
+                    .map(|v| v.value)
+            })
             .collect())
     }
 
@@ -580,7 +593,7 @@ impl Policy {
             estimated: &record.estimated,
         };
         if explain {
-            self.explain_parameters(&mut out, params, as_of);
+            self.explain_parameters(&mut out, as_of);
         }
         SCRATCH
             .with(|s| match s.try_borrow_mut() {
@@ -607,34 +620,21 @@ impl Policy {
     }
 
     /// One step per parameter in force: its value, since when, and its clause.
-    fn explain_parameters(&self, out: &mut Recorder, params: &[Option<Decimal>], as_of: NaiveDate) {
-        for (p, v) in self.params.iter().zip(params) {
-            let Some(v) = v else { continue };
-            let (from, cite) = p
-                .values
-                .iter()
-                .rev()
-                .find(|x| x.0 <= as_of)
-                .map(|x| (x.0, x.2))
-                .unwrap_or((as_of, None));
-            let head = Head {
-                cite,
-                ..p.head.clone()
+    fn explain_parameters(&self, out: &mut Recorder, as_of: NaiveDate) {
+        for p in &self.params {
+            // The value in force: the one `params_at` takes on the same date.
+            let Some(dated) = p.values.iter().rev().find(|x| x.from <= as_of) else {
+                continue;
             };
-            let estimate = |zh: bool| match &p.assumed {
-                Some(r) if zh => format!("；估算：{}", r.zh),
-                Some(r) => format!("; estimate: {}", r.en),
-                None => String::new(),
+            let head = Head {
+                cite: dated.cite,
+                ..p.head.clone()
             };
             out.step(
                 StepKind::Parameter,
                 &head,
-                || v.to_string(),
-                said(
-                    true,
-                    || format!("自 {from} 起施行{}", estimate(true)),
-                    || format!("in force from {from}{}", estimate(false)),
-                ),
+                || dated.shown.clone(),
+                Some(Arc::clone(&dated.said)),
             );
         }
     }
@@ -650,6 +650,14 @@ fn estimated_reads<'a>(
         Binding::Field(i, _) if estimated.contains(i) => policy.fields.get(*i).map(|f| (*i, f)),
         _ => None,
     })
+}
+
+/// Payer `p`'s name, Chinese and English; its id when it has none.
+fn payer_name<'a>(payers: &'a [(Name, Text)], p: &'a str) -> (&'a str, &'a str) {
+    payers
+        .iter()
+        .find(|(id, _)| id == p)
+        .map_or((p, p), |(_, t)| (t.zh.as_str(), t.en.as_str()))
 }
 
 /// The names of [`ESTIMABLE`] that `on` marks, in that order.
@@ -713,7 +721,12 @@ impl Policy {
         let mut list = Vec::new();
         for (_, head) in self.heads() {
             for (_, p) in self.assumed_reads(head) {
-                let value = p.values.iter().rev().find(|v| v.0 <= as_of).map(|v| v.1);
+                let value = p
+                    .values
+                    .iter()
+                    .rev()
+                    .find(|v| v.from <= as_of)
+                    .map(|v| v.value);
                 note_assumption(&mut list, p, value, &head.id);
             }
         }

@@ -32,7 +32,7 @@ impl<'p> Trace<'p> {
         env: &Env,
         estimated: &[usize],
         value: String,
-        detail: Option<Text>,
+        detail: Option<Arc<Text>>,
     ) {
         let names = &self.policy.read_names;
         let mut inputs = BTreeMap::new();

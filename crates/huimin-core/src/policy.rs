@@ -147,7 +147,8 @@ pub(crate) struct Param {
     pub assumed: Option<Arc<Text>>,
     /// Who sets the value, when an authority does (a values file gives it).
     pub set_by: Option<Text>,
-    pub values: Vec<(NaiveDate, Decimal, Option<usize>)>,
+    /// Its values, by the day each takes effect, in date order.
+    pub values: Vec<Dated>,
 }
 
 /// The names a step gives what its rule read ([`Step::inputs`]): each input's, parameter's
@@ -196,6 +197,17 @@ impl ReadNames {
     pub(crate) fn param(&self, i: usize) -> Option<&Name> {
         self.params.get(i)
     }
+}
+
+/// A parameter's value from a day on, with its clause, and its explanation step's value and
+/// "how", written once at compile time rather than for every decision that explains it.
+#[derive(Debug, Clone)]
+pub(crate) struct Dated {
+    pub from: NaiveDate,
+    pub value: Decimal,
+    pub cite: Option<usize>,
+    pub shown: String,
+    pub said: Arc<Text>,
 }
 
 /// The rule header every compiled rule has.

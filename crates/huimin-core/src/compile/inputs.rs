@@ -6,7 +6,7 @@ use crate::expr::did_you_mean;
 use crate::model::{standard_field, FieldType, Value};
 use crate::money::parse_decimal;
 use crate::pack::{Pack, Pos};
-use crate::policy::{Field, Head, Param};
+use crate::policy::{Dated, Field, Head, Param};
 use crate::record::coerce;
 use crate::text::Text;
 use rust_decimal::Decimal;
@@ -168,10 +168,28 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 None,
             );
         }
+        let assumed = p
+            .assumed
+            .as_ref()
+            .and_then(crate::pack::Assumed::reason)
+            .map(Arc::new);
+        let estimate = |zh: bool| match &assumed {
+            Some(r) if zh => format!("；估算：{}", r.zh),
+            Some(r) => format!("; estimate: {}", r.en),
+            None => String::new(),
+        };
         let mut values = Vec::new();
         for v in &p.values.value {
-            let cite = c.cite(&v.cite);
-            values.push((v.from, v.value.0, cite));
+            values.push(Dated {
+                from: v.from,
+                value: v.value.0,
+                cite: c.cite(&v.cite),
+                shown: v.value.0.to_string(),
+                said: Arc::new(Text::new(
+                    format!("自 {} 起施行{}", v.from, estimate(true)),
+                    format!("in force from {}{}", v.from, estimate(false)),
+                )),
+            });
         }
         if values.is_empty() && p.set_by.is_none() {
             c.error_at(
@@ -181,27 +199,30 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 None,
             );
         }
-        values.sort_by_key(|v| v.0);
+        values.sort_by_key(|v| v.from);
         for w in values.windows(2) {
             if let [a, b] = w {
-                if a.0 == b.0 {
+                if a.from == b.from {
                     c.error_at(
                         Pos::of(&p.values),
                         "invalid",
-                        format!("parameter `{name}` has two values starting {}", a.0),
+                        format!("parameter `{name}` has two values starting {}", a.from),
                         None,
                     );
                 }
             }
         }
-        if values.first().is_some_and(|v| v.0 > pack.valid_from) {
+        if values.first().is_some_and(|v| v.from > pack.valid_from) {
             c.warn_at(
                 Pos::of(&p.values),
                 "gap",
                 format!(
                     "parameter `{name}` has no value from the pack's start {} until {}",
                     pack.valid_from,
-                    values.first().map(|v| v.0.to_string()).unwrap_or_default()
+                    values
+                        .first()
+                        .map(|v| v.from.to_string())
+                        .unwrap_or_default()
                 ),
             );
         }
@@ -217,11 +238,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 reads: Vec::new(),
             },
             name: name.clone(),
-            assumed: p
-                .assumed
-                .as_ref()
-                .and_then(crate::pack::Assumed::reason)
-                .map(Arc::new),
+            assumed,
             set_by: p.set_by.clone(),
             values,
         });

@@ -84,9 +84,9 @@ impl Lints<'_> {
     fn dates(&self, p: &Policy) -> Vec<DatePoint> {
         let mut days: BTreeSet<NaiveDate> = BTreeSet::from([p.valid_from]);
         for param in &p.params {
-            for (from, _, _) in &param.values {
-                if *from > p.valid_from && p.valid_until.is_none_or(|u| *from <= u) {
-                    days.insert(*from);
+            for from in param.values.iter().map(|v| v.from) {
+                if from > p.valid_from && p.valid_until.is_none_or(|u| from <= u) {
+                    days.insert(from);
                 }
             }
         }

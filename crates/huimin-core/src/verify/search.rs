@@ -785,7 +785,7 @@ fn dates_of(p: &Policy, cuts: &BTreeSet<NaiveDate>) -> Vec<NaiveDate> {
     let inside = |d: &NaiveDate| *d >= p.valid_from && p.valid_until.is_none_or(|u| *d <= u);
     let mut days = BTreeSet::from([p.valid_from]);
     for param in &p.params {
-        days.extend(param.values.iter().map(|(from, _, _)| *from).filter(inside));
+        days.extend(param.values.iter().map(|v| v.from).filter(inside));
     }
     for d in cuts {
         days.extend(
