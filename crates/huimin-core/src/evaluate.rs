@@ -33,13 +33,13 @@ impl Exact<'_> {
                 let p = self.policy.params.get(i);
                 if let Some((p, by)) = p.and_then(|p| p.set_by.as_ref().map(|b| (p, b))) {
                     return EvalError::NotSet {
-                        parameter: p.name.clone(),
+                        parameter: p.head.id.to_string(),
                         set_by: by.clone(),
                         date: self.env.as_of,
                     };
                 }
                 EvalError::NoValueInForce {
-                    parameter: p.map(|p| p.name.clone()).unwrap_or_default(),
+                    parameter: p.map(|p| p.head.id.to_string()).unwrap_or_default(),
                     date: self.env.as_of,
                     first: p
                         .and_then(|p| p.values.first())
@@ -128,10 +128,10 @@ impl Recorder<'_> {
             assumed: self
                 .policy
                 .assumed_reads(head)
-                .filter_map(|(i, _)| self.policy.read_names.param(i).cloned())
+                .map(|(_, p)| p.head.id.clone())
                 .chain(
                     estimated_reads(self.policy, self.estimated, head)
-                        .filter_map(|(i, _)| self.policy.read_names.field(i).cloned()),
+                        .filter_map(|(i, _)| self.policy.field_name(i).cloned()),
                 )
                 .collect(),
             over_limit: None,
@@ -162,7 +162,7 @@ impl Recorder<'_> {
                 })
         };
         for (i, f) in estimated_reads(policy, self.estimated, head).filter(|(i, _)| given(*i)) {
-            if let Some(name) = policy.read_names.field(i) {
+            if let Some(name) = policy.field_name(i) {
                 note_default(&mut self.decision.assumptions, f, name, &head.id);
             }
         }
@@ -261,8 +261,7 @@ impl Recorder<'_> {
                 eligible || p.entitlements.iter().any(|e| rests(&e.head.id)),
             ],
         );
-        let named = p.estimable.get(ESTIMABLE.len()..).unwrap_or_default();
-        for ((payer, _), name) in p.payers.iter().zip(named) {
+        for ((payer, _), name) in p.payers.iter().zip(p.payer_estimates()) {
             let paid_on_estimate = d.splits.iter().any(|a| {
                 let estimate = match a.rule.as_str() {
                     "fee" => gross || reductions,
@@ -522,13 +521,7 @@ impl Policy {
         Ok(self
             .params
             .iter()
-            .map(|p| {
-                p.values
-                    .iter()
-                    .rev()
-                    .find(|v| v.from <= as_of)
-                    .map(|v| v.value)
-            })
+            .map(|p| p.in_force(as_of).map(|v| v.value))
             .collect())
     }
 
@@ -623,7 +616,7 @@ impl Policy {
     fn explain_parameters(&self, out: &mut Recorder, as_of: NaiveDate) {
         for p in &self.params {
             // The value in force: the one `params_at` takes on the same date.
-            let Some(dated) = p.values.iter().rev().find(|x| x.from <= as_of) else {
+            let Some(dated) = p.in_force(as_of) else {
                 continue;
             };
             let head = Head {
@@ -721,12 +714,7 @@ impl Policy {
         let mut list = Vec::new();
         for (_, head) in self.heads() {
             for (_, p) in self.assumed_reads(head) {
-                let value = p
-                    .values
-                    .iter()
-                    .rev()
-                    .find(|v| v.from <= as_of)
-                    .map(|v| v.value);
+                let value = p.in_force(as_of).map(|v| v.value);
                 note_assumption(&mut list, p, value, &head.id);
             }
         }
@@ -751,7 +739,7 @@ impl Policy {
                 .any(|b| matches!(b, Binding::Field(i, _) if *i == field))
         };
         let assumption = Assumption {
-            parameter: self.read_names.field(field)?.clone(),
+            parameter: self.field_name(field)?.clone(),
             label: Arc::clone(&f.label),
             value: value.to_string(),
             reason: Arc::clone(reason),
@@ -808,8 +796,7 @@ impl Policy {
                 eligible || self.entitlements.iter().any(|e| reads(&e.head)),
             ],
         );
-        let named = self.estimable.get(ESTIMABLE.len()..).unwrap_or_default();
-        for (name, on) in named.iter().zip(payers) {
+        for (name, on) in self.payer_estimates().iter().zip(payers) {
             if on {
                 out.push(name.clone());
             }

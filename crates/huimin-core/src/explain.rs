@@ -34,7 +34,6 @@ impl<'p> Trace<'p> {
         value: String,
         detail: Option<Arc<Text>>,
     ) {
-        let names = &self.policy.read_names;
         let mut inputs = BTreeMap::new();
         for r in &head.reads {
             let value = match *r {
@@ -44,7 +43,7 @@ impl<'p> Trace<'p> {
                 Binding::AsOf => Some(env.as_of.to_string()),
                 Binding::Category => Some(env.category.unwrap_or("").to_owned()),
             };
-            if let (Some(name), Some(value)) = (names.of(*r), value) {
+            if let (Some(name), Some(value)) = (self.policy.read_name(*r), value) {
                 inputs.insert(name.clone(), value);
             }
         }
@@ -53,13 +52,13 @@ impl<'p> Trace<'p> {
             .and_then(|i| self.policy.citations.get(i))
             .cloned();
         let estimated_inputs = head.reads.iter().filter_map(|b| match b {
-            Binding::Field(i, _) if estimated.contains(i) => names.of(*b).cloned(),
+            Binding::Field(i, _) if estimated.contains(i) => self.policy.read_name(*b).cloned(),
             _ => None,
         });
         let assumed = self
             .policy
             .assumed_reads(head)
-            .filter_map(|(i, _)| names.param(i).cloned())
+            .map(|(_, p)| p.head.id.clone())
             .chain(estimated_inputs)
             .collect();
         self.steps.push(Step {
@@ -233,7 +232,7 @@ fn value_of(name: &str, policy: &Policy, env: &Env, amount: &str) -> Option<Stri
     policy
         .params
         .iter()
-        .position(|p| p.name == name)
+        .position(|p| p.head.id == name)
         .and_then(|i| env.params.get(i).copied().flatten())
         .map(|v| v.to_string())
 }

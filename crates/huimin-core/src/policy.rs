@@ -139,8 +139,7 @@ pub(crate) struct Field {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Param {
-    pub name: String,
-    /// Its explanation step's header: the name, the label (the name when it has none), no
+    /// Its name (`id`), label (the name when it has none) and explanation step's header: no
     /// citation (each value has its own) and nothing read.
     pub head: Head,
     /// Why the value is the pack's assumption, when it is.
@@ -151,51 +150,62 @@ pub(crate) struct Param {
     pub values: Vec<Dated>,
 }
 
-/// The names a step gives what its rule read ([`Step::inputs`]): each input's, parameter's
-/// and tag's (`has(id)`), the date's and the category's, made once per policy and shared by
-/// every step that names them.
+impl Param {
+    /// The value in force on `as_of`, when one is.
+    pub(crate) fn in_force(&self, as_of: NaiveDate) -> Option<&Dated> {
+        self.values.iter().rev().find(|v| v.from <= as_of)
+    }
+}
+
+/// The names a step gives what its rule read ([`Step::inputs`]) that the policy does not
+/// already hold as a [`Name`] (a parameter's is its `head.id`): each input's and tag's
+/// (`has(id)`), the date's and the category's, made once per policy and shared by every
+/// step that names them ([`Policy::read_name`]).
 #[derive(Debug, Clone)]
 pub(crate) struct ReadNames {
     fields: Vec<Name>,
-    params: Vec<Name>,
     tags: Vec<Name>,
     as_of: Name,
     category: Name,
 }
 
 impl ReadNames {
-    pub(crate) fn new(fields: &[Field], params: &[Param], tags: &[(String, Text)]) -> ReadNames {
+    pub(crate) fn new(fields: &[Field], tags: &[(String, Text)]) -> ReadNames {
         ReadNames {
             fields: fields.iter().map(|f| f.name.as_str().into()).collect(),
-            params: params.iter().map(|p| p.head.id.clone()).collect(),
             tags: tags
                 .iter()
-                .map(|(id, _)| Name::from(format!("has({id})").as_str()))
+                .map(|(id, _)| Name::from(format!("has({id})")))
                 .collect(),
             as_of: "as_of".into(),
             category: "category".into(),
         }
     }
+}
 
+impl Policy {
     /// The name of what `read` reads (`None` for an index the policy does not have).
-    pub(crate) fn of(&self, read: Binding) -> Option<&Name> {
+    pub(crate) fn read_name(&self, read: Binding) -> Option<&Name> {
+        let names = &self.read_names;
         match read {
-            Binding::Field(i, _) => self.field(i),
-            Binding::Param(i) => self.param(i),
-            Binding::Tag(t) => self.tags.get(t as usize),
-            Binding::AsOf => Some(&self.as_of),
-            Binding::Category => Some(&self.category),
+            Binding::Field(i, _) => names.fields.get(i),
+            Binding::Param(i) => self.params.get(i).map(|p| &p.head.id),
+            Binding::Tag(t) => names.tags.get(t as usize),
+            Binding::AsOf => Some(&names.as_of),
+            Binding::Category => Some(&names.category),
         }
     }
 
     /// Input `i`'s name.
-    pub(crate) fn field(&self, i: usize) -> Option<&Name> {
-        self.fields.get(i)
+    pub(crate) fn field_name(&self, i: usize) -> Option<&Name> {
+        self.read_names.fields.get(i)
     }
 
-    /// Parameter `i`'s name.
-    pub(crate) fn param(&self, i: usize) -> Option<&Name> {
-        self.params.get(i)
+    /// The names of `payers.<id>`, in payer order ([`Policy::estimable`]'s tail).
+    pub(crate) fn payer_estimates(&self) -> &[Name] {
+        self.estimable
+            .get(crate::decision::ESTIMABLE.len()..)
+            .unwrap_or_default()
     }
 }
 
@@ -398,7 +408,7 @@ impl Scope for PackScope<'_> {
             };
             return Some(Binding::Field(i, t));
         }
-        if let Some(i) = self.params.iter().position(|p| p.name == name) {
+        if let Some(i) = self.params.iter().position(|p| p.head.id == name) {
             return Some(Binding::Param(i));
         }
         match name {
@@ -422,7 +432,7 @@ impl Scope for PackScope<'_> {
     }
     fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.fields.iter().map(|f| f.name.clone()).collect();
-        v.extend(self.params.iter().map(|p| p.name.clone()));
+        v.extend(self.params.iter().map(|p| p.head.id.to_string()));
         v.extend(["as_of".to_owned(), "category".to_owned()]);
         v
     }
@@ -501,7 +511,7 @@ impl Policy {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            Name::from(hex.as_str())
+            Name::from(hex)
         })
     }
     /// Warnings found while compiling (e.g. rules without a citation).
@@ -596,7 +606,7 @@ impl Policy {
             .iter()
             .filter_map(|p| {
                 let by = p.set_by.as_ref()?;
-                Some((p.name.as_str(), by, !p.values.is_empty()))
+                Some((p.head.id.as_str(), by, !p.values.is_empty()))
             })
             .collect()
     }

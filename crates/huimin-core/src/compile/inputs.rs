@@ -237,7 +237,6 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 cite: None,
                 reads: Vec::new(),
             },
-            name: name.clone(),
             assumed,
             set_by: p.set_by.clone(),
             values,

@@ -334,7 +334,7 @@ pub(crate) fn compile(
         crate::error::in_source_order(&mut c.errors);
         return Err(PackErrors(c.errors));
     }
-    let read_names = crate::policy::ReadNames::new(&fields, &params, &tags);
+    let read_names = crate::policy::ReadNames::new(&fields, &tags);
     let estimable = crate::decision::ESTIMABLE
         .iter()
         .map(|f| Name::from(*f))
@@ -417,7 +417,7 @@ fn check_plain(
         for name in crate::text::placeholders(&text.zh).chain(crate::text::placeholders(&text.en)) {
             let known = name == "amount"
                 || fields.iter().any(|f| f.name == name)
-                || params.iter().any(|p| p.name == name);
+                || params.iter().any(|p| p.head.id == name);
             if !known {
                 c.error_at(
                     Pos::of(&pack.id),

@@ -124,7 +124,7 @@ impl Scope for ParamScope<'_> {
             _ => self
                 .0
                 .iter()
-                .position(|p| p.name == name)
+                .position(|p| p.head.id == name)
                 .map(Binding::Param),
         }
     }
@@ -135,7 +135,7 @@ impl Scope for ParamScope<'_> {
         None
     }
     fn names(&self) -> Vec<String> {
-        self.0.iter().map(|p| p.name.clone()).collect()
+        self.0.iter().map(|p| p.head.id.to_string()).collect()
     }
     fn tag_names(&self) -> Vec<&str> {
         Vec::new()
