@@ -3,6 +3,10 @@
 # any suite fails; prints a summary of which passed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# A clean clone gains nothing from incremental compilation; it only costs disk.
+export CARGO_INCREMENTAL=0
+free_gb() { df -Pk . | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }'; }
+free_at_start=$(free_gb)
 
 declare -a results=()
 failed=0
@@ -31,4 +35,5 @@ suite "fuzz smoke (every target, fixed runs)" bash scripts/test-fuzz.sh
 echo
 echo "---- summary"
 printf '%s\n' "${results[@]}"
+echo "disk: ${free_at_start} GB free at the start, $(free_gb) GB at the end"
 exit "$failed"
