@@ -500,12 +500,12 @@ impl Policy {
     ) -> Result<Decision, Error> {
         let record = self.record(p).map_err(|errors| Error::Input { errors })?;
         let params = self.params_at(as_of)?;
-        Ok(self.decide(&record, p.id.clone(), &params, as_of, options.explain)?)
+        Ok(self.decide(&record, p.id.clone(), params, as_of, options.explain)?)
     }
 
     /// The value of every parameter in force on `as_of` (`None` where none is), after checking
     /// the date is inside the pack's validity.
-    pub(crate) fn params_at(&self, as_of: NaiveDate) -> Result<Vec<Option<Decimal>>, EvalError> {
+    pub(crate) fn params_at(&self, as_of: NaiveDate) -> Result<&[Option<Decimal>], EvalError> {
         if as_of < self.valid_from || self.valid_until.is_some_and(|u| as_of > u) {
             return Err(EvalError::OutsideValidity {
                 pack: self.id.to_string(),
@@ -518,11 +518,11 @@ impl Policy {
                 valid_until: self.valid_until,
             });
         }
-        Ok(self
-            .params
-            .iter()
-            .map(|p| p.in_force(as_of).map(|v| v.value))
-            .collect())
+        let era = self.eras.partition_point(|e| e.from <= as_of);
+        Ok(era
+            .checked_sub(1)
+            .and_then(|i| self.eras.get(i))
+            .map_or(&[], |e| e.values.as_slice()))
     }
 
     /// Decides one checked participant with exact amounts.
@@ -576,11 +576,11 @@ impl Policy {
                 steps: Vec::new(),
                 plain: Vec::new(),
             },
-            payers: self
-                .payers
-                .iter()
-                .map(|(id, _)| (id.clone(), zero))
-                .collect(),
+            payers: self.payers.iter().fold(BTreeMap::new(), |mut m, (id, _)| {
+                // Inserted one by one: `collect` would sort them in a vector first.
+                m.insert(id.clone(), zero);
+                m
+            }),
             zero,
             over_limit: None,
             estimated: &record.estimated,

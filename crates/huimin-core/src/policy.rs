@@ -30,6 +30,8 @@ pub struct Policy {
     pub(crate) fields: Vec<Field>,
     pub(crate) tags: Vec<(String, Text)>,
     pub(crate) params: Vec<Param>,
+    /// Every parameter's value over each stretch of time, in date order ([`Era`]).
+    pub(crate) eras: Vec<Era>,
     /// Shared with the decisions that cite them.
     pub(crate) citations: Vec<Arc<Citation>>,
     pub(crate) payers: Vec<(Name, Text)>,
@@ -218,6 +220,38 @@ pub(crate) struct Dated {
     pub cite: Option<usize>,
     pub shown: String,
     pub said: Arc<Text>,
+}
+
+/// The value of every parameter (`None` where none is in force) from `from` until the next
+/// era's first day: one era per day on which any value changes, and a first one, from the
+/// earliest date, where none is. Found once at compile time, so that an evaluation borrows the
+/// values in force instead of gathering them.
+#[derive(Debug, Clone)]
+pub(crate) struct Era {
+    pub from: NaiveDate,
+    pub values: Vec<Option<Decimal>>,
+}
+
+impl Era {
+    /// The eras of `params`.
+    pub(crate) fn of(params: &[Param]) -> Vec<Era> {
+        let mut days: Vec<NaiveDate> = params
+            .iter()
+            .flat_map(|p| p.values.iter().map(|v| v.from))
+            .collect();
+        days.push(NaiveDate::MIN);
+        days.sort_unstable();
+        days.dedup();
+        days.into_iter()
+            .map(|from| Era {
+                from,
+                values: params
+                    .iter()
+                    .map(|p| p.in_force(from).map(|v| v.value))
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 /// The rule header every compiled rule has.

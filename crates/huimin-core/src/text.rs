@@ -2,7 +2,8 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
 
 /// A label in Chinese and English: every name a citizen or an author sees is given in both.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -34,11 +35,66 @@ impl std::fmt::Display for Text {
     }
 }
 
-/// A name many answers share (a rule's, an input's): one string, counted, not copied into
-/// each explanation step. Reads, compares and serialises as the plain string.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A name many answers share (a rule's, a payer's, an input's): interned, so that a decision,
+/// a step or a line holds it by copying one pointer, with no count to raise and lower (on one
+/// evaluation those counts cost more than the rules did). Reads, compares and serialises as
+/// the plain string.
+///
+/// Names are made when a policy is compiled (and when an answer is read back from JSON). Each
+/// distinct name is stored once for the life of the process, and kept when the policy that
+/// made it is dropped: reloading or reforming a pack adds only the names it brings that were
+/// not there before (a reform's new rule ids, the new policy's fingerprint).
+#[derive(Debug, Clone, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct Name(Arc<str>);
+pub struct Name(&'static str);
+
+/// Every name is interned, so two are equal exactly when they are the same string in memory.
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        Name::interned("")
+    }
+}
+
+/// Every name made so far, each once.
+static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+
+impl Name {
+    /// The name whose text is `s`.
+    fn interned(s: &str) -> Name {
+        // A panic elsewhere while holding the lock leaves the set whole: every insert is one
+        // call that either happened or did not.
+        let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&n) = names.get(s) {
+            return Name(n);
+        }
+        let n: &'static str = Box::leak(Box::from(s));
+        names.insert(n);
+        Name(n)
+    }
+
+    /// The string.
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+        std::borrow::Cow::<'de, str>::deserialize(d).map(|s| Name::interned(&s))
+    }
+}
 
 impl JsonSchema for Name {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -52,41 +108,34 @@ impl JsonSchema for Name {
     }
 }
 
-impl Name {
-    /// The string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.0
     }
 }
 
 impl std::borrow::Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        &self.0
+        self.0
     }
 }
 
 impl From<&str> for Name {
     fn from(s: &str) -> Name {
-        Name(s.into())
+        Name::interned(s)
     }
 }
 
 impl From<String> for Name {
     fn from(s: String) -> Name {
-        Name(s.into())
+        Name::interned(&s)
     }
 }
 
 impl From<&String> for Name {
     fn from(s: &String) -> Name {
-        Name(s.as_str().into())
+        Name::interned(s)
     }
 }
 
@@ -122,7 +171,7 @@ impl PartialEq<&str> for Name {
 
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.0)
     }
 }
 
@@ -156,7 +205,26 @@ pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::excerpt;
+    use super::{excerpt, Name};
+
+    #[test]
+    fn a_name_is_stored_once_and_orders_as_its_text() {
+        let made = format!("{}-{}", "payers", "family");
+        let (a, b) = (Name::from("payers-family"), Name::from(made));
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        let read: Name = serde_json::from_str("\"payers-family\"").unwrap_or_default();
+        assert!(std::ptr::eq(a.as_str(), read.as_str()));
+        assert_eq!(
+            serde_json::to_string(&read).unwrap_or_default(),
+            "\"payers-family\""
+        );
+        // Ordered by text, not by where it is stored: maps keyed by names serialise sorted.
+        let mut names = [Name::from("zz"), Name::from("aa"), Name::from("mm")];
+        names.sort();
+        assert_eq!(names.map(|n| n.as_str()), ["aa", "mm", "zz"]);
+        assert_ne!(Name::from("aa"), Name::from("ab"));
+        assert_eq!(Name::default(), Name::from(String::new()));
+    }
 
     #[test]
     fn excerpts_are_short_and_cannot_forge_lines() {

@@ -438,7 +438,7 @@ impl Policy {
             defaulted: self.defaulted(batch),
         };
         let slow = match self.plan() {
-            Ok(plan) => run::lanes(self, batch, &plan, &params, as_of, threads, &mut out),
+            Ok(plan) => run::lanes(self, batch, &plan, params, as_of, threads, &mut out),
             Err(_) => vec![true; n],
         };
         run::finish_slow_rows(self, batch, as_of, &slow, &mut out);

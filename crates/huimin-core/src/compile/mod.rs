@@ -345,6 +345,7 @@ pub(crate) fn compile(
         )
         .collect();
     Ok(Policy {
+        eras: crate::policy::Era::of(&params),
         read_names,
         estimable,
         limits: *limits,

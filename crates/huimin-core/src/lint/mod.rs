@@ -94,7 +94,7 @@ impl Lints<'_> {
             .filter_map(|date| {
                 Some(DatePoint {
                     date,
-                    params: p.params_at(date).ok()?,
+                    params: p.params_at(date).ok()?.to_vec(),
                 })
             })
             .collect()

@@ -77,7 +77,7 @@ impl Ctx<'_> {
         let env = Env {
             fields: &[],
             tags: &TagSet::default(),
-            params: &params,
+            params,
             as_of: self.as_of,
             category: None,
         };

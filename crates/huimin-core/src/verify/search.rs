@@ -495,7 +495,7 @@ impl<'p> Run<'p> {
         let env = Abstract {
             fields: values,
             tags,
-            params: params.first().map_or(&[][..], Vec::as_slice),
+            params: params.first().copied().unwrap_or_default(),
             as_of: date,
             category,
             categories: Vec::new(),
@@ -905,7 +905,7 @@ pub(crate) fn exact(
     let env = Env {
         fields: &scalars,
         tags: &record.tags,
-        params: &params,
+        params,
         as_of: date,
         category: category.as_deref(),
     };
