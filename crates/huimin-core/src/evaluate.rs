@@ -12,7 +12,7 @@ use crate::expr::eval::{Env, Fault};
 use crate::expr::{Binding, Expression};
 use crate::model::Participant;
 use crate::money::Money;
-use crate::policy::{EvalOptions, Head, Param, Payment, Policy, Record};
+use crate::policy::{Dated, EvalOptions, Head, Param, Payment, Policy, Record};
 use crate::rules::{self, Fail, Ledger, Scratch, Values};
 use crate::text::{Name, Text};
 use chrono::NaiveDate;
@@ -149,9 +149,9 @@ impl Recorder<'_> {
                     .flatten()
                     .any(|e| e.reads.contains(&Binding::Param(i)))
         };
-        for (i, p) in policy.assumed_reads(head).filter(|(i, _)| read(*i)) {
-            let value = self.env.params.get(i).copied().flatten();
-            note_assumption(&mut self.decision.assumptions, p, value, &head.id);
+        for (_, p) in policy.assumed_reads(head).filter(|(i, _)| read(*i)) {
+            let dated = p.in_force(self.env.as_of);
+            note_assumption(&mut self.decision.assumptions, p, dated, &head.id);
         }
         let given = |i: usize| {
             applied
@@ -692,14 +692,16 @@ fn noted_again(list: &mut [Assumption], name: &Name, rule: &Name) -> bool {
     true
 }
 
-/// Notes that rule `rule` reads parameter `p` (valued `value`), when `p` is assumed.
-fn note_assumption(list: &mut Vec<Assumption>, p: &Param, value: Option<Decimal>, rule: &Name) {
+/// Notes that rule `rule` reads parameter `p` (its value in force `dated`), when `p` is
+/// assumed.
+fn note_assumption(list: &mut Vec<Assumption>, p: &Param, dated: Option<&Dated>, rule: &Name) {
     let Some(reason) = &p.assumed else { return };
     if !noted_again(list, &p.head.id, rule) {
         list.push(Assumption {
             parameter: p.head.id.clone(),
             label: Arc::clone(&p.head.label),
-            value: value.map(|v| v.to_string()).unwrap_or_default(),
+            // Its text, written at compile time.
+            value: dated.map(|d| d.shown.clone()).unwrap_or_default(),
             reason: Arc::clone(reason),
             rules: vec![rule.clone()],
         });
@@ -714,8 +716,7 @@ impl Policy {
         let mut list = Vec::new();
         for (_, head) in self.heads() {
             for (_, p) in self.assumed_reads(head) {
-                let value = p.in_force(as_of).map(|v| v.value);
-                note_assumption(&mut list, p, value, &head.id);
+                note_assumption(&mut list, p, p.in_force(as_of), &head.id);
             }
         }
         list
