@@ -3,7 +3,7 @@
 
 use crate::money::Money;
 use crate::pack::Period;
-use crate::text::{Name, Text};
+use crate::text::{Label, Name, Text};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -108,7 +108,7 @@ pub struct Document {
     /// The document's id.
     pub document: Name,
     /// The document as the source names it.
-    pub name: Arc<Text>,
+    pub name: Label,
     /// Where the requirement comes from.
     pub cite: Option<Arc<Citation>>,
 }
@@ -119,11 +119,11 @@ pub struct Assumption {
     /// The parameter's id.
     pub parameter: Name,
     /// What it is.
-    pub label: Arc<Text>,
+    pub label: Label,
     /// Its value in force on the date (empty when none is).
     pub value: String,
     /// Why the pack assumes it.
-    pub reason: Arc<Text>,
+    pub reason: Label,
     /// The rules that read it, in the order they were gone through.
     pub rules: Vec<Name>,
 }
@@ -156,7 +156,7 @@ pub struct Line {
     /// The rule's id.
     pub rule: Name,
     /// The rule's name.
-    pub label: Arc<Text>,
+    pub label: Label,
     /// The amount.
     pub amount: Money,
     /// The assumed parameters the rule reads ([`Decision::assumptions`]): the amount is an
@@ -199,7 +199,7 @@ pub struct Entitlement {
     /// The rule's id.
     pub rule: Name,
     /// The service.
-    pub label: Arc<Text>,
+    pub label: Label,
     /// How many.
     #[schemars(with = "String")]
     #[serde(with = "rust_decimal::serde::str")]
@@ -218,7 +218,7 @@ pub struct Step {
     /// What kind of rule it is.
     pub kind: StepKind,
     /// The rule's name.
-    pub label: Arc<Text>,
+    pub label: Label,
     /// The inputs and parameters it read, with their values.
     pub inputs: BTreeMap<Name, String>,
     /// What it produced: `true`/`false` for conditions, an amount for money rules.

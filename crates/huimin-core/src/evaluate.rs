@@ -14,7 +14,7 @@ use crate::model::Participant;
 use crate::money::Money;
 use crate::policy::{Dated, EvalOptions, Head, Param, Payment, Policy, Record};
 use crate::rules::{self, Fail, Ledger, Scratch, Values};
-use crate::text::{Name, Text};
+use crate::text::{Label, Name, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -123,7 +123,7 @@ impl Recorder<'_> {
     fn line(&self, head: &Head, amount: Money) -> Line {
         Line {
             rule: head.id.clone(),
-            label: Arc::clone(&head.label),
+            label: head.label.clone(),
             amount,
             assumed: self
                 .policy
@@ -183,12 +183,18 @@ impl Recorder<'_> {
                     .iter()
                     .map(|(p, m)| format!("{} {m}", name(p).1))
                     .collect();
-                let split = match self.policy.pack.splits.get(a.split.as_str()) {
-                    Some(crate::pack::SplitDecl { label: Some(l), .. }) => {
-                        (l.zh.as_str(), l.en.as_str())
-                    }
-                    _ => name(&a.split),
-                };
+                let label = self
+                    .policy
+                    .paid_by
+                    .iter()
+                    .find(|(id, _)| *id == a.split)
+                    .map_or_else(
+                        || {
+                            let id = &a.split;
+                            Label::from(Text::new(format!("分担：{id}"), format!("paid by: {id}")))
+                        },
+                        |(_, l)| l.clone(),
+                    );
                 let cite: Option<Arc<Citation>> = self
                     .policy
                     .splits
@@ -200,10 +206,7 @@ impl Recorder<'_> {
                 self.trace.steps.push(Step {
                     rule: a.rule.clone(),
                     kind: StepKind::Split,
-                    label: Arc::new(Text::new(
-                        format!("分担：{}", split.0),
-                        format!("paid by: {}", split.1),
-                    )),
+                    label,
                     inputs: BTreeMap::new(),
                     value: a.amount.to_string(),
                     detail: Some(Arc::new(Text::new(zh.join(" + "), en.join(" + ")))),
@@ -476,7 +479,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {
                 rule: e.head.id.clone(),
-                label: Arc::clone(&e.head.label),
+                label: e.head.label.clone(),
                 count,
                 at_least: e.at_least,
                 per: e.per,
@@ -603,7 +606,7 @@ impl Policy {
                 if needed {
                     out.decision.documents.push(DocOut {
                         document: d.head.id.clone(),
-                        name: Arc::clone(&d.head.label),
+                        name: d.head.label.clone(),
                         cite: d.head.cite.and_then(|i| self.citations.get(i)).cloned(),
                     });
                 }
@@ -673,9 +676,9 @@ fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, name: &Nam
     if !noted_again(list, name, rule) {
         list.push(Assumption {
             parameter: name.clone(),
-            label: Arc::clone(&f.label),
+            label: f.label.clone(),
             value: value.to_string(),
-            reason: Arc::clone(reason),
+            reason: reason.clone(),
             rules: vec![rule.clone()],
         });
     }
@@ -699,10 +702,10 @@ fn note_assumption(list: &mut Vec<Assumption>, p: &Param, dated: Option<&Dated>,
     if !noted_again(list, &p.head.id, rule) {
         list.push(Assumption {
             parameter: p.head.id.clone(),
-            label: Arc::clone(&p.head.label),
+            label: p.head.label.clone(),
             // Its text, written at compile time.
             value: dated.map(|d| d.shown.clone()).unwrap_or_default(),
-            reason: Arc::clone(reason),
+            reason: reason.clone(),
             rules: vec![rule.clone()],
         });
     }
@@ -741,9 +744,9 @@ impl Policy {
         };
         let assumption = Assumption {
             parameter: self.field_name(field)?.clone(),
-            label: Arc::clone(&f.label),
+            label: f.label.clone(),
             value: value.to_string(),
-            reason: Arc::clone(reason),
+            reason: reason.clone(),
             rules: self
                 .heads()
                 .filter(|(_, h)| reads(h))

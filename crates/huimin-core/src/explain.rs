@@ -64,7 +64,7 @@ impl<'p> Trace<'p> {
         self.steps.push(Step {
             rule: head.id.clone(),
             kind,
-            label: Arc::clone(&head.label),
+            label: head.label.clone(),
             inputs,
             value,
             detail,

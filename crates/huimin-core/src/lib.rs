@@ -126,5 +126,5 @@ pub use registry::Registry;
 pub use screen::{Household, Screening};
 pub use simulate::{tally_people, SLICE};
 pub use tally::Tally;
-pub use text::{Name, Text};
+pub use text::{Label, Name, Text};
 pub use whatif::{Goal, Partial, WhatIf, WhatIfOptions};

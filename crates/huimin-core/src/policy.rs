@@ -10,7 +10,7 @@ use crate::limits::Limits;
 use crate::model::{FieldType, Scalar};
 use crate::money::{Rounding, Shares};
 use crate::pack::{Pack, Period, ProgramKind, Stacking};
-use crate::text::{Name, Text};
+use crate::text::{Label, Name, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -43,6 +43,8 @@ pub struct Policy {
     pub(crate) reductions: Group<Reduction>,
     pub(crate) subsidies: Group<Subsidy>,
     pub(crate) splits: Vec<Split>,
+    /// The header of the explanation step of an amount split by each split and payer id.
+    pub(crate) paid_by: Vec<(Name, Label)>,
     pub(crate) entitlements: Vec<Entitlement>,
     pub(crate) documents: Vec<Document>,
     pub(crate) pack: Pack,
@@ -127,7 +129,7 @@ impl Default for EvalOptions {
 pub(crate) struct Field {
     pub name: String,
     pub ty: FieldType,
-    pub label: Arc<Text>,
+    pub label: Label,
     pub min: Option<Decimal>,
     pub max: Option<Decimal>,
     pub choices: Vec<(String, Text)>,
@@ -136,7 +138,7 @@ pub(crate) struct Field {
     pub set_by: Option<Text>,
     /// Why its default is an estimate, when it stands in for an authority's number: the
     /// pack's own default, or an example deployment's.
-    pub estimate: Option<Arc<Text>>,
+    pub estimate: Option<Label>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,7 +147,7 @@ pub(crate) struct Param {
     /// citation (each value has its own) and nothing read.
     pub head: Head,
     /// Why the value is the pack's assumption, when it is.
-    pub assumed: Option<Arc<Text>>,
+    pub assumed: Option<Label>,
     /// Who sets the value, when an authority does (a values file gives it).
     pub set_by: Option<Text>,
     /// Its values, by the day each takes effect, in date order.
@@ -259,7 +261,7 @@ impl Era {
 pub(crate) struct Head {
     /// Shared with the explanation steps that name the rule.
     pub id: Name,
-    pub label: Arc<Text>,
+    pub label: Label,
     pub cite: Option<usize>,
     pub reads: Vec<Binding>,
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::{Mutex, PoisonError};
 
 /// A label in Chinese and English: every name a citizen or an author sees is given in both.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// Chinese.
@@ -70,18 +72,28 @@ impl Default for Name {
 /// Every name made so far, each once.
 static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
 
+/// `value` as stored once in `set` for the life of the process (`leak` stores it when it is
+/// not there yet).
+fn interned<T: Ord + ?Sized>(
+    set: &Mutex<BTreeSet<&'static T>>,
+    value: &T,
+    leak: impl FnOnce() -> &'static T,
+) -> &'static T {
+    // A panic elsewhere while holding the lock leaves the set whole: every insert is one call
+    // that either happened or did not.
+    let mut set = set.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&v) = set.get(value) {
+        return v;
+    }
+    let v = leak();
+    set.insert(v);
+    v
+}
+
 impl Name {
     /// The name whose text is `s`.
     fn interned(s: &str) -> Name {
-        // A panic elsewhere while holding the lock leaves the set whole: every insert is one
-        // call that either happened or did not.
-        let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(&n) = names.get(s) {
-            return Name(n);
-        }
-        let n: &'static str = Box::leak(Box::from(s));
-        names.insert(n);
-        Name(n)
+        Name(interned(&NAMES, s, || Box::leak(Box::from(s))))
     }
 
     /// The string.
@@ -136,6 +148,63 @@ impl From<String> for Name {
 impl From<&String> for Name {
     fn from(s: &String) -> Name {
         Name::interned(s)
+    }
+}
+
+/// A bilingual label many answers share (a rule's name, why a value is assumed): interned
+/// like [`Name`], made when a policy is compiled. Reads (`Deref<Target = Text>`), compares
+/// and serialises as its [`Text`].
+#[derive(Debug, Clone, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Label(&'static Text);
+
+/// Every label made so far, each once.
+static LABELS: Mutex<BTreeSet<&'static Text>> = Mutex::new(BTreeSet::new());
+
+/// Every label is interned, so two are equal exactly when they are the same in memory.
+impl PartialEq for Label {
+    fn eq(&self, other: &Label) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Default for Label {
+    fn default() -> Label {
+        Label::from(Text::default())
+    }
+}
+
+impl From<Text> for Label {
+    fn from(t: Text) -> Label {
+        Label(interned(&LABELS, &t, || Box::leak(Box::new(t.clone()))))
+    }
+}
+
+impl std::ops::Deref for Label {
+    type Target = Text;
+    fn deref(&self) -> &Text {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Label, D::Error> {
+        Text::deserialize(d).map(Label::from)
+    }
+}
+
+impl JsonSchema for Label {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Text::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        Text::schema_id()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Text::json_schema(g)
+    }
+    fn inline_schema() -> bool {
+        Text::inline_schema()
     }
 }
 

@@ -8,7 +8,7 @@ use crate::money::parse_decimal;
 use crate::pack::{Pack, Pos};
 use crate::policy::{Dated, Field, Head, Param};
 use crate::record::coerce;
-use crate::text::Text;
+use crate::text::{Label, Text};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -119,13 +119,13 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
         let mut field = Field {
             name: name.clone(),
             ty,
-            label: Arc::new(label),
+            label: Label::from(label),
             min,
             max,
             choices,
             default: None,
             set_by: decl.set_by.clone(),
-            estimate: estimate(decl).map(Arc::new),
+            estimate: estimate(decl).map(Label::from),
         };
         if let Some(d) = &decl.default {
             let v = match ty {
@@ -172,7 +172,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
             .assumed
             .as_ref()
             .and_then(crate::pack::Assumed::reason)
-            .map(Arc::new);
+            .map(Label::from);
         let estimate = |zh: bool| match &assumed {
             Some(r) if zh => format!("；估算：{}", r.zh),
             Some(r) => format!("; estimate: {}", r.en),
@@ -233,7 +233,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
         params.push(Param {
             head: Head {
                 id: name.as_str().into(),
-                label: Arc::new(label),
+                label: Label::from(label),
                 cite: None,
                 reads: Vec::new(),
             },

@@ -18,8 +18,7 @@ use crate::limits::Limits;
 use crate::money::Rounding;
 use crate::pack::{Expr, Id, Pack, Pos};
 use crate::policy::{Head, PackScope, Policy, Split};
-use crate::text::{excerpt, Name, Text};
-use std::sync::Arc;
+use crate::text::{excerpt, Label, Name, Text};
 
 pub(crate) struct Compiler<'a> {
     file: &'a str,
@@ -130,7 +129,7 @@ impl Compiler<'_> {
         }
         Head {
             id: id.value.as_str().into(),
-            label: Arc::new(label.clone()),
+            label: Label::from(label.clone()),
             cite: self.cite(cite),
             reads,
         }
@@ -344,7 +343,36 @@ pub(crate) fn compile(
                 .map(|(id, _)| Name::from(format!("payers.{id}"))),
         )
         .collect();
+    // A split step's header ("分担：…" / "paid by: …") for each split and each payer an amount
+    // can be split by: the split's label, else the payer's name, else the id.
+    let name_of = |id: &str| {
+        payers
+            .iter()
+            .find(|(p, _)| p == id)
+            .map_or_else(|| Text::new(id, id), |(_, t)| t.clone())
+    };
+    let paid_by = pack
+        .splits
+        .iter()
+        .map(|(id, d)| {
+            (
+                Name::from(id),
+                d.label.clone().unwrap_or_else(|| name_of(id)),
+            )
+        })
+        .chain(
+            payers
+                .iter()
+                .filter(|(id, _)| !pack.splits.contains_key(id.as_str()))
+                .map(|(id, t)| (id.clone(), t.clone())),
+        )
+        .map(|(id, t)| {
+            let label = Text::new(format!("分担：{}", t.zh), format!("paid by: {}", t.en));
+            (id, Label::from(label))
+        })
+        .collect();
     Ok(Policy {
+        paid_by,
         eras: crate::policy::Era::of(&params),
         read_names,
         estimable,
