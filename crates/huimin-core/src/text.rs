@@ -274,7 +274,7 @@ pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{excerpt, Name};
+    use super::{excerpt, Label, Name, Text};
 
     #[test]
     fn a_name_is_stored_once_and_orders_as_its_text() {
@@ -293,6 +293,21 @@ mod tests {
         assert_eq!(names.map(|n| n.as_str()), ["aa", "mm", "zz"]);
         assert_ne!(Name::from("aa"), Name::from("ab"));
         assert_eq!(Name::default(), Name::from(String::new()));
+    }
+
+    #[test]
+    fn a_label_is_stored_once_and_reads_as_its_text() {
+        let (a, b) = (
+            Label::from(Text::new("每月最多收", "at most per month")),
+            Label::from(Text::new(String::from("每月最多收"), "at most per month")),
+        );
+        assert!(std::ptr::eq(&*a, &*b));
+        assert_ne!(a, Label::from(Text::new("每月最多收", "at most per term")));
+        let json = serde_json::to_string(&a).unwrap_or_default();
+        assert_eq!(json, r#"{"zh":"每月最多收","en":"at most per month"}"#);
+        let read: Label = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(read, a);
+        assert_eq!(read.en, "at most per month");
     }
 
     #[test]
