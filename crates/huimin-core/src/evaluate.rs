@@ -12,9 +12,9 @@ use crate::expr::eval::{Env, Fault};
 use crate::expr::{Binding, Expression};
 use crate::model::Participant;
 use crate::money::Money;
-use crate::policy::{Dated, EvalOptions, Head, Param, Payment, Policy, Record};
+use crate::policy::{payer_name, Dated, EvalOptions, Head, Param, Payment, Policy, Record};
 use crate::rules::{self, Fail, Ledger, Scratch, Values};
-use crate::text::{Label, Name, Text};
+use crate::text::{Name, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -112,9 +112,10 @@ impl Recorder<'_> {
         kind: StepKind,
         head: &Head,
         value: impl FnOnce() -> String,
-        detail: Option<Arc<Text>>,
+        detail: Option<impl Into<Arc<Text>>>,
     ) {
         if self.explain {
+            let detail = detail.map(Into::into);
             self.trace
                 .push(kind, head, &self.env, self.estimated, value(), detail);
         }
@@ -183,18 +184,6 @@ impl Recorder<'_> {
                     .iter()
                     .map(|(p, m)| format!("{} {m}", name(p).1))
                     .collect();
-                let label = self
-                    .policy
-                    .paid_by
-                    .iter()
-                    .find(|(id, _)| *id == a.split)
-                    .map_or_else(
-                        || {
-                            let id = &a.split;
-                            Label::from(Text::new(format!("分担：{id}"), format!("paid by: {id}")))
-                        },
-                        |(_, l)| l.clone(),
-                    );
                 let cite: Option<Arc<Citation>> = self
                     .policy
                     .splits
@@ -206,7 +195,7 @@ impl Recorder<'_> {
                 self.trace.steps.push(Step {
                     rule: a.rule.clone(),
                     kind: StepKind::Split,
-                    label,
+                    label: self.policy.split_header(&a.split),
                     inputs: BTreeMap::new(),
                     value: a.amount.to_string(),
                     detail: Some(Arc::new(Text::new(zh.join(" + "), en.join(" + ")))),
@@ -300,7 +289,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let Some(c) = list.get(k) else { return };
         self.rests_on(&c.head, true, &[]);
-        self.step(kind, &c.head, || holds.to_string(), detail.map(Arc::new));
+        self.step(kind, &c.head, || holds.to_string(), detail);
         match (kind, holds) {
             (StepKind::Eligibility, false) => {
                 let message = c.reason.clone().unwrap_or_else(|| {
@@ -335,12 +324,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
         self.rests_on(&f.head, amount.is_some(), &[f.when.as_ref()]);
-        self.step(
-            StepKind::Fee,
-            &f.head,
-            || m.to_string(),
-            detail.map(Arc::new),
-        );
+        self.step(StepKind::Fee, &f.head, || m.to_string(), detail);
         if amount.is_some() {
             let mut line = self.line(&f.head, m);
             line.over_limit = self.over_limit.take();
@@ -362,12 +346,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         };
         let m = amount.map_or(self.zero, |a| self.money(a));
         self.rests_on(&r.head, amount.is_some(), &[Some(&r.when)]);
-        self.step(
-            StepKind::Reduction,
-            &r.head,
-            || m.to_string(),
-            detail.map(Arc::new),
-        );
+        self.step(StepKind::Reduction, &r.head, || m.to_string(), detail);
     }
 
     fn reduction_applied(&mut self, k: usize, amount: Decimal) {
@@ -401,12 +380,7 @@ impl Ledger<Decimal> for Recorder<'_> {
             amount.is_some(),
             &[s.when.as_ref(), s.unless.as_ref()],
         );
-        self.step(
-            StepKind::Subsidy,
-            &s.head,
-            || m.to_string(),
-            detail.map(Arc::new),
-        );
+        self.step(StepKind::Subsidy, &s.head, || m.to_string(), detail);
     }
 
     fn subsidy_applied(&mut self, k: usize, amount: Decimal) {
@@ -475,7 +449,7 @@ impl Ledger<Decimal> for Recorder<'_> {
         let count = count.map(|c| c.normalize());
         let value = || count.map_or_else(|| "0".to_owned(), |c| c.to_string());
         self.rests_on(&e.head, count.is_some(), &[e.when.as_ref()]);
-        self.step(StepKind::Entitlement, &e.head, value, detail.map(Arc::new));
+        self.step(StepKind::Entitlement, &e.head, value, detail);
         if let Some(count) = count {
             self.decision.entitlements.push(EntOut {
                 rule: e.head.id.clone(),
@@ -646,14 +620,6 @@ fn estimated_reads<'a>(
         Binding::Field(i, _) if estimated.contains(i) => policy.fields.get(*i).map(|f| (*i, f)),
         _ => None,
     })
-}
-
-/// Payer `p`'s name, Chinese and English; its id when it has none.
-fn payer_name<'a>(payers: &'a [(Name, Text)], p: &'a str) -> (&'a str, &'a str) {
-    payers
-        .iter()
-        .find(|(id, _)| id == p)
-        .map_or((p, p), |(_, t)| (t.zh.as_str(), t.en.as_str()))
 }
 
 /// The names of [`ESTIMABLE`] that `on` marks, in that order.

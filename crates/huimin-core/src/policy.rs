@@ -205,12 +205,34 @@ impl Policy {
         self.read_names.fields.get(i)
     }
 
+    /// The header of the explanation step of an amount split by `split` (a split's or a
+    /// payer's id): written at compile time ([`Policy::paid_by`]).
+    pub(crate) fn split_header(&self, split: &Name) -> Label {
+        self.paid_by.iter().find(|(id, _)| id == split).map_or_else(
+            || paid_by(payer_name(&self.payers, split)),
+            |(_, l)| l.clone(),
+        )
+    }
+
     /// The names of `payers.<id>`, in payer order ([`Policy::estimable`]'s tail).
     pub(crate) fn payer_estimates(&self) -> &[Name] {
         self.estimable
             .get(crate::decision::ESTIMABLE.len()..)
             .unwrap_or_default()
     }
+}
+
+/// Payer `p`'s name, Chinese and English; its id when it has none.
+pub(crate) fn payer_name<'a>(payers: &'a [(Name, Text)], p: &'a str) -> (&'a str, &'a str) {
+    payers
+        .iter()
+        .find(|(id, _)| id == p)
+        .map_or((p, p), |(_, t)| (t.zh.as_str(), t.en.as_str()))
+}
+
+/// The header of a split's explanation step: "分担：<name>" / "paid by: <name>".
+pub(crate) fn paid_by((zh, en): (&str, &str)) -> Label {
+    Label::from(Text::new(format!("分担：{zh}"), format!("paid by: {en}")))
 }
 
 /// A parameter's value from a day on, with its clause, and its explanation step's value and

@@ -17,7 +17,7 @@ use crate::expr::{did_you_mean, Expression, TagSet, Type};
 use crate::limits::Limits;
 use crate::money::Rounding;
 use crate::pack::{Expr, Id, Pack, Pos};
-use crate::policy::{Head, PackScope, Policy, Split};
+use crate::policy::{paid_by, payer_name, Head, PackScope, Policy, Split};
 use crate::text::{excerpt, Label, Name, Text};
 
 pub(crate) struct Compiler<'a> {
@@ -343,36 +343,27 @@ pub(crate) fn compile(
                 .map(|(id, _)| Name::from(format!("payers.{id}"))),
         )
         .collect();
-    // A split step's header ("分担：…" / "paid by: …") for each split and each payer an amount
-    // can be split by: the split's label, else the payer's name, else the id.
-    let name_of = |id: &str| {
-        payers
-            .iter()
-            .find(|(p, _)| p == id)
-            .map_or_else(|| Text::new(id, id), |(_, t)| t.clone())
-    };
-    let paid_by = pack
+    // A split step's header for each split (its label, else the payer of that id's name, else
+    // the id) and each other payer.
+    let split_headers = pack
         .splits
         .iter()
         .map(|(id, d)| {
-            (
-                Name::from(id),
-                d.label.clone().unwrap_or_else(|| name_of(id)),
-            )
+            let name = match &d.label {
+                Some(l) => (l.zh.as_str(), l.en.as_str()),
+                None => payer_name(&payers, id),
+            };
+            (Name::from(id), paid_by(name))
         })
         .chain(
             payers
                 .iter()
                 .filter(|(id, _)| !pack.splits.contains_key(id.as_str()))
-                .map(|(id, t)| (id.clone(), t.clone())),
+                .map(|(id, _)| (id.clone(), paid_by(payer_name(&payers, id)))),
         )
-        .map(|(id, t)| {
-            let label = Text::new(format!("分担：{}", t.zh), format!("paid by: {}", t.en));
-            (id, Label::from(label))
-        })
         .collect();
     Ok(Policy {
-        paid_by,
+        paid_by: split_headers,
         eras: crate::policy::Era::of(&params),
         read_names,
         estimable,
