@@ -34,17 +34,22 @@ fi
 section "build (scripts/build-wasm.sh)"
 "$REPO/scripts/build-wasm.sh"
 
-section "size budget (the .wasm, gzip -9)"
-# The issue's goal is 250 KB; without the YAML reader the module is ~419 KB. The budget holds
-# today's size with a little room, so that growth is a decision, not an accident.
-BUDGET_GZ="${HUIMIN_WASM_BUDGET_GZ:-430000}"
-WASM_GZ="$(gzip -9c "$REPO/bindings/wasm/pkg/huimin_wasm_bg.wasm" | wc -c)"
-echo "huimin_wasm_bg.wasm: $WASM_GZ bytes gzipped; budget $BUDGET_GZ"
-if [ "$WASM_GZ" -gt "$BUDGET_GZ" ]; then
-  echo "test-wasm: the .wasm is over its size budget ($WASM_GZ > $BUDGET_GZ bytes gzipped)"
-  exit 1
-fi
-SUMMARY+=("size: $WASM_GZ bytes gzipped (budget $BUDGET_GZ)")
+section "size budget (each .wasm, gzip -9)"
+# The issue's goal is 250 KB. The whole module (no YAML reader) is ~427 KB; the form's module,
+# which a page loads first, ~279 KB. Each budget holds today's size with a little room, so that
+# growth is a decision, not an accident.
+budget() { # budget NAME FILE BYTES
+  local gz
+  gz="$(gzip -9c "$2" | wc -c)"
+  echo "$1: $gz bytes gzipped; budget $3"
+  if [ "$gz" -gt "$3" ]; then
+    echo "test-wasm: $1 is over its size budget ($gz > $3 bytes gzipped)"
+    exit 1
+  fi
+  SUMMARY+=("size of $1: $gz bytes gzipped (budget $3)")
+}
+budget huimin_wasm_bg.wasm "$REPO/bindings/wasm/pkg/huimin_wasm_bg.wasm" "${HUIMIN_WASM_BUDGET_GZ:-430000}"
+budget form/huimin_wasm_bg.wasm "$REPO/bindings/wasm/pkg/form/huimin_wasm_bg.wasm" "${HUIMIN_WASM_FORM_BUDGET_GZ:-282000}"
 
 section "tsc --noEmit (bindings/wasm/pkg/index.d.ts + tests/usage.ts)"
 "$BIN/tsc" --version

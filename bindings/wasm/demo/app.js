@@ -166,22 +166,6 @@ let lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'z
 const t = () => UI[lang];
 const label = (text) => (text ? text[lang] || text.zh || text.en : '');
 
-// ---------------------------------------------------------------- engine
-// Loaded here rather than by a static import, so that a browser without WebAssembly, or a
-// module that fails to download, leaves a message instead of a blank form.
-let engine;
-try {
-  engine = await import('./huimin/index.js');
-} catch (e) {
-  relabel();
-  $('#lang').hidden = true;
-  $('#status').textContent = t().no_engine;
-  $('#form').hidden = true;
-  document.body.dataset.ready = 'failed';
-  throw e;
-}
-const { Policy, HuiminError, version } = engine;
-
 // ---------------------------------------------------------------- packs
 // The city list is packs.js (each pack's file, id, name and kind); a pack's JSON is fetched and
 // compiled when it is first selected, and the others when the page is idle (see compileRest),
@@ -207,6 +191,31 @@ function fetchPack(pack) {
   })();
   return pack.fetched;
 }
+
+// ---------------------------------------------------------------- engine
+// Two modules: the form's (huimin/form: compile, validate, evaluate) is loaded first, so that
+// the form is usable after it alone; the whole engine (what would change, the half-filled
+// form's ranges, the other programs) follows in the background (loadWhole). Loaded here
+// rather than by a static import, so that a browser without WebAssembly, or a module that
+// fails to download, leaves a message instead of a blank form. The first pack is fetched
+// meanwhile, not after.
+if (packs[0]) fetchPack(packs[0]);
+let engine;
+try {
+  engine = await import('./huimin/form.js');
+  await engine.init();
+} catch (e) {
+  relabel();
+  $('#lang').hidden = true;
+  $('#status').textContent = t().no_engine;
+  $('#form').hidden = true;
+  document.body.dataset.ready = 'failed';
+  throw e;
+}
+const { HuiminError, version } = engine;
+let { Policy } = engine;
+// Whether the whole engine has replaced the form's.
+let whole = false;
 
 // The pack compiled, with its info and input schema; false, with the pack moved from the list
 // to `failed`, when it does not compile.
@@ -393,7 +402,7 @@ function say(text) {
 // "What else can my family get": the child's answers screened under every other program (once
 // every pack is compiled).
 function renderElsewhere() {
-  if (packs.some((p) => !p.policy)) {
+  if (!whole || packs.some((p) => !p.policy)) {
     $('#elsewhere').hidden = true;
     return;
   }
@@ -507,6 +516,10 @@ function labelOf(name) {
 }
 
 function renderCheaper(d, p, asOf) {
+  if (!whole) {
+    $('#cheaper').hidden = true;
+    return;
+  }
   const goal = d.eligible ? 'pay_less' : 'eligible';
   let w;
   try {
@@ -528,6 +541,10 @@ function renderCheaper(d, p, asOf) {
 
 // The half-filled form's answer, shown; null when the engine cannot give one.
 function renderPartial(p, asOf) {
+  if (!whole) {
+    $('#partial').hidden = true;
+    return null;
+  }
   let part;
   try {
     part = current.policy.evaluatePartial(p, asOf);
@@ -658,12 +675,42 @@ async function keepOffline() {
   const { active } = await navigator.serviceWorker.ready;
   // The packs not fetched yet too: the worker fetches what it does not have.
   const files = [location.origin + location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name),
-    ...PACKS.map((p) => new URL(`packs/${p.file}`, location.href).href)]
+    ...PACKS.map((p) => new URL(`packs/${p.file}`, location.href).href), ...WHOLE.map((f) => new URL(f, location.href).href)]
     .filter((url, i, all) => new URL(url).origin === location.origin && all.indexOf(url) === i);
   const channel = new MessageChannel();
   const kept = new Promise((resolve) => { channel.port1.onmessage = (e) => resolve(e.data); });
   active.postMessage({ keep: files }, [channel.port2]);
   if ((await kept) === 'kept') $('#offline').hidden = false;
+}
+
+// The whole engine, after the form is usable: every pack compiled so far is compiled again in
+// it, and the form shows what the form's module could not (what would change, the
+// half-filled form's ranges, the other programs). Without it the form still works.
+// Its module is fetched while its JS is imported, not after.
+const WHOLE = ['huimin/init.js', 'huimin/huimin_wasm.js', 'huimin/huimin_wasm_bg.wasm'];
+async function loadWhole() {
+  let full;
+  try {
+    const wasm = fetch('huimin/huimin_wasm_bg.wasm');
+    wasm.catch(() => {}); // a failed download is init's to report, not an unhandled rejection
+    full = await import('./huimin/init.js');
+    await full.init({ wasm });
+  } catch (e) {
+    console.warn('huimin demo: the whole engine did not load; the form works without what it adds:', e);
+    return;
+  }
+  Policy = full.Policy;
+  for (const pack of [...packs]) {
+    const old = pack.policy;
+    if (!old) continue;
+    pack.policy = undefined;
+    compile(pack);
+    old.free();
+  }
+  whole = true;
+  document.body.dataset.engine = 'whole';
+  if (current && !packs.includes(current)) await selectPack(packs[0] ? packs[0].id : null);
+  else update();
 }
 
 // ---------------------------------------------------------------- wiring
@@ -718,6 +765,7 @@ window.huiminDemo = {
   },
 };
 document.body.dataset.ready = '1';
+loadWhole();
 whenIdle(compileRest);
 if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
   keepOffline().catch((e) => console.warn('huimin demo: no offline copy:', e));

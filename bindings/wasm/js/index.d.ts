@@ -33,7 +33,7 @@ export type HuiminErrorKind = HuiminError['kind'];
 /** The JSON of a `HuiminInitError` (the shape of the core's `internal` error). */
 export interface InitErrorJson {
   kind: 'init';
-  code: 'not_initialized' | 'load_failed';
+  code: 'not_initialized' | 'load_failed' | 'not_in_module';
   message: Text;
 }
 
@@ -85,7 +85,9 @@ export interface HuiminInternalError extends HuiminErrorBase<Extract<HuiminError
 
 /**
  * The WebAssembly module is not loaded: an API was called before `init` (`not_initialized`),
- * or `init` could not load it (`load_failed`, with the loader's error as `cause`).
+ * or `init` could not load it (`load_failed`, with the loader's error as `cause`); or the
+ * method is not in the form's module (`not_in_module`: `huimin/form` has no what-if,
+ * half-filled form, reform, diff or screening).
  */
 export interface HuiminInitError extends HuiminErrorBase<InitErrorJson> {
   readonly kind: 'init';

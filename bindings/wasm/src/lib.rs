@@ -13,13 +13,19 @@
 //! Failures are thrown as a JS string holding [`ffi::error_json`]: `{"message": <display
 //! text>, "error": <the core's Error JSON>}`; the wrapper turns it into a `HuiminError`.
 //!
+//! Two modules are built from this crate. With the default feature `full` it is the whole API
+//! (the npm entry `huimin`). Without it, it is the form's module (`huimin/form`): compiling a
+//! JSON pack, evaluating, validating, the input schema and the pack's info, which is all a
+//! form needs to show its first result; what-if, the half-filled form, reforms, diffs and
+//! screening are left out, and the module is a third smaller to download.
+//!
 //! A panic (there should be none) cannot be caught here: wasm32-unknown-unknown aborts on
 //! panic, leaving the instance's Rust state half-done. The panic hook ([`start`]) throws it
 //! as the core's `internal` error, in the same shape, instead of the bare `unreachable`
 //! trap; the wrapper then discards the instance for a fresh one (`__wbg_reset_state`).
 #![forbid(unsafe_code)]
 
-use huimin_core::{ffi, Error, Policy, Registry};
+use huimin_core::{ffi, Error, Policy};
 use wasm_bindgen::prelude::*;
 
 /// Runs when the module is instantiated: installs the panic hook.
@@ -87,6 +93,28 @@ impl RawPolicy {
         ffi::evaluate(&self.inner, participant, as_of, explain).map_err(throw)
     }
 
+    /// Checks a participant (JSON text) against the pack's schema; returns the JSON array of
+    /// `{path, code, message: {zh, en}}` (empty when it can be evaluated).
+    pub fn validate(&self, participant: &str) -> String {
+        ffi::validate(&self.inner, participant)
+    }
+
+    /// The participant schema as JSON text: `{fields: [...], tags: [...]}`.
+    #[wasm_bindgen(js_name = inputSchema)]
+    pub fn input_schema(&self) -> String {
+        ffi::input_schema(&self.inner)
+    }
+
+    /// The pack's identity and labels as JSON text ([`ffi::Info`]).
+    pub fn info(&self) -> String {
+        ffi::info(&self.inner)
+    }
+}
+
+/// The methods only the whole API has (feature `full`).
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl RawPolicy {
     /// What would take a participant (JSON text) to `goal` as of a date, changing at most
     /// `max_changes` inputs; returns the what-if as JSON text.
     #[wasm_bindgen(js_name = whatIf)]
@@ -111,23 +139,6 @@ impl RawPolicy {
         ffi::partial(&self.inner, participant, as_of, &unknown).map_err(throw)
     }
 
-    /// Checks a participant (JSON text) against the pack's schema; returns the JSON array of
-    /// `{path, code, message: {zh, en}}` (empty when it can be evaluated).
-    pub fn validate(&self, participant: &str) -> String {
-        ffi::validate(&self.inner, participant)
-    }
-
-    /// The participant schema as JSON text: `{fields: [...], tags: [...]}`.
-    #[wasm_bindgen(js_name = inputSchema)]
-    pub fn input_schema(&self) -> String {
-        ffi::input_schema(&self.inner)
-    }
-
-    /// The pack's identity and labels as JSON text ([`ffi::Info`]).
-    pub fn info(&self) -> String {
-        ffi::info(&self.inner)
-    }
-
     /// The policy a reform (JSON text; `file` names it in errors) makes of this one.
     pub fn reformed(&self, text: &str, file: &str) -> Result<RawPolicy, JsValue> {
         self.inner
@@ -144,12 +155,14 @@ impl RawPolicy {
 
 /// Packs gathered for one screening of a household ([`ffi::screen`]): each added policy is
 /// copied in, and `screen` consumes the registry.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct RawRegistry {
     packs: Vec<Policy>,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl RawRegistry {
     /// An empty registry.
@@ -171,7 +184,7 @@ impl RawRegistry {
         as_of: &str,
         place: Option<String>,
     ) -> Result<String, JsValue> {
-        let registry = Registry::new(self.packs);
+        let registry = huimin_core::Registry::new(self.packs);
         ffi::screen(&registry, household, as_of, place.as_deref()).map_err(throw)
     }
 }

@@ -586,3 +586,47 @@ test('Money on a decision: the reductions take the gross fee to the net fee', ()
   assert.equal(Money.subtract(d.gross_fee, d.reduction_total), d.net_fee);
   assert.equal(Money.format(d.gross_fee), '120.00 元');
 });
+
+// The form's module (`huimin/form`): its own instance, loaded from the bytes.
+const form = await import('../pkg/form.js');
+
+test('huimin/form: not loaded until init, then the same answers and the same error class', async () => {
+  const early = thrown(() => form.Policy.fromJson(WANZHOU, 'chongqing-wanzhou-2020.json'));
+  assert.ok(early instanceof HuiminError);
+  assert.deepEqual([early.kind, early.code], ['init', 'not_initialized']);
+  assert.match(early.message, /huimin\/form/);
+  await form.init({ wasm: readFileSync(new URL('../pkg/form/huimin_wasm_bg.wasm', import.meta.url)) });
+  assert.equal(form.version(), version());
+  assert.equal(form.HuiminError, HuiminError);
+  assert.equal(form.Money, Money);
+  const p = form.Policy.fromJson(WANZHOU, 'chongqing-wanzhou-2020.json');
+  // 60 hours at 3 yuan is 180, capped at 170 a month; dual-worker families get no reduction.
+  const d = p.evaluate(CAP, '2021-03-01');
+  assert.deepEqual([d.gross_fee, d.net_fee], ['170.00', '170.00']);
+  assert.deepEqual(d, wz().evaluate(CAP, '2021-03-01'));
+  assert.deepEqual(p.inputSchema(), wz().inputSchema());
+  assert.deepEqual(p.info(), wz().info());
+  assert.deepEqual(p.validate({ ...CAP, class_hours: -1 }).map((e) => [e.path, e.code]), [['class_hours', 'out_of_range']]);
+  const bad = thrown(() => p.evaluate({ ...CAP, class_hours: -1 }, '2021-03-01'));
+  assert.ok(bad instanceof HuiminError);
+  assert.deepEqual([bad.kind, bad.path], ['input', 'class_hours']);
+  p.free();
+});
+
+test('huimin/form: what the form module lacks throws HuiminError not_in_module, in zh and en', () => {
+  const p = form.Policy.fromJson(WANZHOU, 'chongqing-wanzhou-2020.json');
+  for (const [name, f] of [
+    ['whatWouldChange', () => p.whatWouldChange(CAP, '2021-03-01')],
+    ['evaluatePartial', () => p.evaluatePartial({ stage: 'primary' }, '2021-03-01')],
+    ['reform', () => p.reform('{}')],
+    ['diff', () => p.diff(p)],
+    ['Policy.screen', () => form.Policy.screen({ members: [CAP] }, '2021-03-01', [p])],
+  ]) {
+    const e = thrown(f);
+    assert.ok(e instanceof HuiminError, name);
+    assert.deepEqual([e.kind, e.code], ['init', 'not_in_module'], name);
+    assert.match(e.detail.message.zh, new RegExp(`^${name} 不在表单模块`), name);
+    assert.match(e.detail.message.en, new RegExp(`^${name} is not in the form's module`), name);
+  }
+  p.free();
+});

@@ -123,3 +123,20 @@ test("in Node, 'huimin' reads the module from disk and 'huimin/init' is the same
   assert.equal(both.Policy, both.explicit.Policy);
   await both.explicit.init();
 });
+
+test("a browser bundle of 'huimin/form' has no node: import, and runs on the form's module", async () => {
+  const text = await bundle("export * from 'huimin/form';");
+  assert.doesNotMatch(text, /node:|readFile/);
+  assert.doesNotMatch(text, /class RawRegistry/, "the form's glue has no screener");
+  const form = await load(text);
+  await form.init({ wasm: readFileSync(join(pkg, 'form', 'huimin_wasm_bg.wasm')) });
+  const hefei = form.Policy.fromJson(HEFEI, 'hefei-2020.json');
+  // As above: 600 (the personalised courses' limit) + 35.50 materials; the district pays 150.
+  const d = hefei.evaluate(
+    { stage: 'junior', basic_care: true, personalised_price: '720', materials_cost: '35.50', district_standard: '120' },
+    '2021-03-01',
+  );
+  assert.deepEqual([d.net_fee, d.subsidy_total], ['635.50', '150.00']);
+  assert.throws(() => hefei.reform('{}'), (e) => e instanceof form.HuiminError && e.code === 'not_in_module');
+  hefei.free();
+});

@@ -44,6 +44,8 @@ async function open(c, url = server.url) {
   p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   await p.goto(url);
   await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  // The form is usable on the form's module; the whole engine follows (what would change…).
+  await p.waitForSelector('body[data-engine="whole"]', { timeout: 30000 });
   return p;
 }
 
@@ -331,6 +333,25 @@ test('when the engine cannot load, the page says so in its language and shows no
   }
 });
 
+test('when only the whole engine cannot load, the form still decides, without what it adds', async () => {
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.route('**/huimin/huimin_wasm_bg.wasm', (route) => route.abort());
+  const warned = p.waitForEvent('console', (m) => m.type() === 'warning' && m.text().includes('the whole engine did not load'));
+  await p.goto(server.url);
+  await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  await warned;
+  // Chongqing Wanzhou: 60 hours at 3 yuan is 180, over the 170 a month cap; dibao pays nothing.
+  await fillIn(p, { stage: 'primary', grade: '3', class_hours: '60' }, ['dibao']);
+  await p.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '0.00');
+  assert.equal(await p.locator('#gross .amt').innerText(), '170.00');
+  assert.equal(await p.locator('#cheaper').isVisible(), false);
+  assert.equal(await p.getAttribute('body', 'data-engine'), null);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test('changing the city while a field has the focus keeps the answers and throws nothing', async () => {
   // The browser sends the focused field's pending change while the form is being replaced.
   await fill({ stage: 'primary', grade: '3', class_hours: '60' }, []);
@@ -545,6 +566,8 @@ test('after the first visit the page works offline (service worker)', async () =
     await p.reload();
     await p.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
     assert.equal(await p.evaluate(() => navigator.serviceWorker.controller !== null), true);
+    // The whole engine, loaded after the form was usable, was kept too.
+    await p.waitForSelector('body[data-engine="whole"]', { timeout: 30000 });
     await fillIn(p, { stage: 'primary', grade: '3', class_hours: '60' }, []);
     await p.waitForFunction(() => document.querySelector('#net .amt')?.textContent === '170.00');
     // Every pack, each its own file fetched after the page was ready, comes from the copy too.
@@ -560,7 +583,7 @@ test('after the first visit the page works offline (service worker)', async () =
   }
 });
 
-test('time to usable on a slow phone (Slow 4G-like network, 4× slower CPU), a figure; only the chosen program compiled first', async () => {
+test('time to usable on a slow phone (Slow 4G-like network, 4× slower CPU), a figure; only the form\'s module and the chosen program first', async () => {
   const identity = await startServer(demoDir, 0, { gzip: false });
   const lines = [];
   try {
@@ -568,10 +591,11 @@ test('time to usable on a slow phone (Slow 4G-like network, 4× slower CPU), a f
       const c = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' });
       await c.addInitScript(() => {
         new MutationObserver(() => {
+          if (window.wholeAt === undefined && document.body?.dataset.engine === 'whole') window.wholeAt = performance.now();
           if (window.readyAt !== undefined || document.body?.dataset.ready !== '1') return;
           window.readyAt = performance.now();
           window.compiledAtReady = window.huiminDemo.compiled;
-        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready', 'data-engine'] });
       });
       const p = await c.newPage();
       p.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
@@ -605,9 +629,12 @@ test('time to usable on a slow phone (Slow 4G-like network, 4× slower CPU), a f
       assert.notEqual(first.summary, '');
       assert.equal(decided.net, '0.00');
       await p.waitForSelector('body[data-packs="all"]', { timeout: 60000 });
+      await p.waitForSelector('body[data-engine="whole"]', { timeout: 60000 });
+      const wholeAt = await p.evaluate(() => window.wholeAt);
       lines.push(`time to usable, ${how} (latency 150 ms, 1.6 Mbit/s down, 4× CPU, no cache): `
         + `${first.ready.toFixed(0)} ms from navigation to the form ready with its first result `
-        + `(${(first.bytes / 1024).toFixed(0)} KiB transferred); a complete form then decided in ${decided.ms.toFixed(0)} ms`);
+        + `(${(first.bytes / 1024).toFixed(0)} KiB transferred); a complete form then decided in ${decided.ms.toFixed(0)} ms; `
+        + `the whole engine (what would change, ranges, other programs) in at ${wholeAt.toFixed(0)} ms`);
       await c.close();
     }
   } finally {

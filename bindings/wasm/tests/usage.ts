@@ -20,6 +20,7 @@ import {
   type InitErrorJson,
 } from 'huimin';
 import { init } from 'huimin/init';
+import * as form from 'huimin/form';
 
 // `huimin/init` loads the module when told to, from any source; a second call is harmless.
 declare const wasmBytes: Uint8Array;
@@ -139,7 +140,7 @@ try {
         break;
       }
       case 'init': {
-        const code: 'not_initialized' | 'load_failed' = e.code;
+        const code: 'not_initialized' | 'load_failed' | 'not_in_module' = e.code;
         const json: InitErrorJson = e.toJSON();
         void code, json, e.cause;
         break;
@@ -182,6 +183,21 @@ console.log(highestFirst, shown, same);
 Money.add(0.1, 0.2);
 // @ts-expect-error the locales are zh and en
 Money.format(total, { locale: 'fr' });
+
+// The form's module: the same data types and error class, a Policy without the extras.
+await form.init();
+await form.init({ wasm: fetch('/assets/form/huimin_wasm_bg.wasm') });
+const onForm: form.Policy = form.Policy.fromJson('{}', 'pack.json');
+const formDecision: Decision = onForm.evaluate(child, '2021-03-01', { explain: false });
+const formErrors: InputError[] = onForm.validate(child);
+const formSchema: InputSchema = onForm.inputSchema();
+const sameClass: typeof HuiminError = form.HuiminError;
+// @ts-expect-error the form's module has no what-if (the whole module, 'huimin', has)
+onForm.whatWouldChange(child, '2021-03-01');
+// @ts-expect-error nor the screener
+form.Policy.screen({ members: [child] }, '2021-03-01', [onForm]);
+onForm[Symbol.dispose]();
+void formDecision, formErrors, formSchema, sameClass;
 
 policy.free();
 void title, described, asked, setBy, tagIds, badTags;
