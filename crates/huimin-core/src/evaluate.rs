@@ -225,11 +225,8 @@ impl Recorder<'_> {
             return Vec::new();
         }
         let p = self.policy;
-        let rests = |id: &str| {
-            d.assumptions
-                .iter()
-                .any(|a| a.rules.iter().any(|r| r == id))
-        };
+        // Names are interned: one equal by address is equal, with no text compared.
+        let rests = |id: &Name| d.assumptions.iter().any(|a| a.rules.contains(id));
         let any = |list: &[crate::policy::Cond]| list.iter().any(|c| rests(&c.head.id));
         let lines = |list: &[Line]| list.iter().any(|l| !l.assumed.is_empty());
         // Whether one is served at all rests on it: then every amount does too.
@@ -257,15 +254,19 @@ impl Recorder<'_> {
             let paid_on_estimate = d.splits.iter().any(|a| {
                 let estimate = match a.rule.as_str() {
                     "fee" => gross || reductions,
-                    rule => {
+                    _ => {
                         eligible
-                            || rests(rule)
+                            || rests(&a.rule)
                             || d.reductions
                                 .iter()
-                                .any(|l| l.rule == rule && !l.assumed.is_empty())
+                                .any(|l| l.rule == a.rule && !l.assumed.is_empty())
                     }
                 };
-                estimate && a.parts.get(payer).is_some_and(|m| !m.amount().is_zero())
+                // A split has a part or two: found by address, not by the map's text order.
+                estimate
+                    && a.parts
+                        .iter()
+                        .any(|(p, m)| p == payer && !m.amount().is_zero())
             });
             if paid_on_estimate {
                 out.push(name.clone());
@@ -417,14 +418,8 @@ impl Ledger<Decimal> for Recorder<'_> {
                 continue;
             };
             let m = self.money(*part);
-            // Every payer is in the map from the start, so the key is cloned only if one
-            // were not (never to find it).
-            if !self.payers.contains_key(pid.as_str()) {
-                self.payers.insert(pid.clone(), self.zero);
-            }
-            let Some(entry) = self.payers.get_mut(pid.as_str()) else {
-                continue;
-            };
+            // Every payer is in the map from the start, where it is found by address.
+            let entry = self.payers.entry(pid.clone()).or_insert(self.zero);
             *entry = entry.checked_add(m).ok_or_else(|| {
                 Box::new(EvalError::Arithmetic {
                     rule: rule.to_string(),
@@ -624,13 +619,20 @@ fn estimated_reads<'a>(
 
 /// The names of [`ESTIMABLE`] that `on` marks, in that order.
 fn estimable(policy: &Policy, on: &[bool; ESTIMABLE.len()]) -> Vec<Name> {
-    policy
-        .estimable
-        .iter()
-        .zip(on)
-        .filter(|(_, on)| **on)
-        .map(|(name, _)| name.clone())
-        .collect()
+    if !on.contains(&true) {
+        return Vec::new();
+    }
+    // Room for the payers' names too, which `estimated` adds.
+    let mut out = Vec::with_capacity(policy.estimable.len());
+    out.extend(
+        policy
+            .estimable
+            .iter()
+            .zip(on)
+            .filter(|(_, on)| **on)
+            .map(|(name, _)| name.clone()),
+    );
+    out
 }
 
 /// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
@@ -666,13 +668,16 @@ fn noted_again(list: &mut [Assumption], name: &Name, rule: &Name) -> bool {
 fn note_assumption(list: &mut Vec<Assumption>, p: &Param, dated: Option<&Dated>, rule: &Name) {
     let Some(reason) = &p.assumed else { return };
     if !noted_again(list, &p.head.id, rule) {
+        // Room for the few rules that read one value, so that noting them does not grow it.
+        let mut rules = Vec::with_capacity(4);
+        rules.push(rule.clone());
         list.push(Assumption {
             parameter: p.head.id.clone(),
             label: p.head.label.clone(),
             // Its text, written at compile time.
             value: dated.map(|d| d.shown.clone()).unwrap_or_default(),
             reason: reason.clone(),
-            rules: vec![rule.clone()],
+            rules,
         });
     }
 }

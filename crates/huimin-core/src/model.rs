@@ -752,10 +752,40 @@ pub fn standard_tag(id: &str) -> Option<&'static StandardTag> {
 
 /// The vocabulary status a name stands for: its id, or one of its aliases.
 pub fn tag_named(name: &str) -> Option<&'static StandardTag> {
+    tag_place(name).and_then(|i| STANDARD_TAGS.get(i))
+}
+
+/// The place in [`STANDARD_TAGS`] of the status a name stands for.
+pub(crate) fn tag_place(name: &str) -> Option<usize> {
     let name = name.trim();
     STANDARD_TAGS
         .iter()
-        .find(|t| t.id == name || t.aliases.contains(&name))
+        .position(|t| t.id == name || t.aliases.contains(&name))
+}
+
+/// Vocabulary statuses, one bit per place in [`STANDARD_TAGS`]: a set with no allocation.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Statuses(u64);
+
+const _: () = assert!(STANDARD_TAGS.len() <= 64, "Statuses holds 64 statuses");
+
+impl Statuses {
+    /// Adds the status `name` stands for, if it is one; whether it is.
+    pub(crate) fn add(&mut self, name: &str) -> bool {
+        let Some(i) = tag_place(name) else {
+            return false;
+        };
+        self.0 |= 1 << i;
+        true
+    }
+
+    /// The statuses in the set with their places, in vocabulary order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = (usize, &'static StandardTag)> {
+        STANDARD_TAGS
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 >> i & 1 == 1)
+    }
 }
 
 /// Registry names of the standard fields (列名 as exports write them): name → field.

@@ -29,6 +29,9 @@ pub struct Policy {
     pub(crate) rounding: Rounding,
     pub(crate) fields: Vec<Field>,
     pub(crate) tags: Vec<(String, Text)>,
+    /// For each vocabulary status, by its place in [`crate::model::STANDARD_TAGS`], the slots
+    /// of the pack's tags it entails (低保 entails 家庭经济困难): read as given with it.
+    pub(crate) entailed: Vec<Vec<u32>>,
     pub(crate) params: Vec<Param>,
     /// Every parameter's value over each stretch of time, in date order ([`Era`]).
     pub(crate) eras: Vec<Era>,

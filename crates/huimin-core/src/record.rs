@@ -4,11 +4,13 @@
 use crate::error::InputError;
 use crate::expr::{did_you_mean, parse_date, TagSet};
 use crate::model::{
-    field_named, input_error, tag_named, yes_no, FieldType, Participant, Scalar, StandardTag, Value,
+    field_named, input_error, tag_named, yes_no, FieldType, Participant, Scalar, Statuses, Value,
 };
 use crate::money::parse_decimal;
 use crate::policy::{Field, Policy, Record};
+use crate::text::Text;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 impl Policy {
     /// Whether the pack reads the key or column `k`: one of its inputs, by name or registry
@@ -31,19 +33,16 @@ impl Policy {
         let mut tags = TagSet::default();
         let mut unused: Vec<String> = Vec::new();
         // Vocabulary statuses given, whether or not the pack reads them: their implications.
-        let mut statuses: Vec<&'static StandardTag> = Vec::new();
+        let mut statuses = Statuses::default();
         for (i, t) in p.tags.iter().enumerate() {
             if let Some(k) = self.tag_slot(t) {
                 tags.insert(k);
-                statuses.extend(tag_named(t));
+                statuses.add(t);
                 continue;
             }
-            match tag_named(t) {
-                Some(v) => {
-                    statuses.push(v);
-                    unused.push(t.clone());
-                }
-                None => {
+            match statuses.add(t) {
+                true => unused.push(t.clone()),
+                false => {
                     let mut e = input_error(
                         &format!("tags[{i}]"),
                         "unknown_tag",
@@ -59,7 +58,9 @@ impl Policy {
         }
         // Each key: one of the pack's inputs (by name or registry alias), one of its tags (yes
         // or no), a vocabulary term it does not read (reported as unused), or an error.
-        let mut given: Vec<Option<(&String, &Value)>> = vec![None; self.fields.len()];
+        // Inline for the packs' usual dozen inputs or fewer: no allocation.
+        let mut given: SmallVec<[Option<(&String, &Value)>; 16]> =
+            smallvec::smallvec![None; self.fields.len()];
         for (name, v) in &p.fields {
             let slot = self
                 .fields
@@ -86,7 +87,7 @@ impl Policy {
                 match yes_no(v) {
                     Some(true) => {
                         tags.insert(k);
-                        statuses.extend(tag_named(name));
+                        statuses.add(name);
                     }
                     Some(false) if p.tags.iter().any(|t| self.tag_slot(t) == Some(k)) => errors
                         .push(input_error(
@@ -105,9 +106,9 @@ impl Policy {
                 }
                 continue;
             }
-            if let Some(t) = tag_named(name) {
+            if tag_named(name).is_some() {
                 if yes_no(v) == Some(true) {
-                    statuses.push(t);
+                    statuses.add(name);
                 }
                 unused.push(name.clone());
                 continue;
@@ -133,12 +134,10 @@ impl Policy {
             errors.push(e);
         }
         // A status entails others (低保 is 家庭经济困难): the pack reads those as given.
-        for t in &statuses {
-            for implied in t.implies {
-                if let Some(k) = self.tag_slot(implied) {
-                    tags.insert(k);
-                    unused.retain(|u| tag_named(u).is_none_or(|v| v.id != t.id));
-                }
+        for (i, t) in statuses.iter() {
+            for &k in self.entailed.get(i).into_iter().flatten() {
+                tags.insert(k);
+                unused.retain(|u| tag_named(u).is_none_or(|v| v.id != t.id));
             }
         }
         unused.sort();
@@ -187,16 +186,18 @@ impl Policy {
 
     /// The slot of the pack's tag that `name` stands for: its id, or a vocabulary name of it.
     fn tag_slot(&self, name: &str) -> Option<u32> {
-        let k = self
-            .tags
-            .iter()
-            .position(|(id, _)| id == name)
-            .or_else(|| {
-                let v = tag_named(name)?;
-                self.tags.iter().position(|(id, _)| id == v.id)
-            })?;
-        Some(u32::try_from(k).unwrap_or(u32::MAX))
+        tag_slot(&self.tags, name)
     }
+}
+
+/// The slot among a pack's `tags` of the one `name` stands for: its id, or a vocabulary name
+/// of it.
+pub(crate) fn tag_slot(tags: &[(String, Text)], name: &str) -> Option<u32> {
+    let k = tags.iter().position(|(id, _)| id == name).or_else(|| {
+        let v = tag_named(name)?;
+        tags.iter().position(|(id, _)| id == v.id)
+    })?;
+    Some(u32::try_from(k).unwrap_or(u32::MAX))
 }
 
 /// Full-width digits, point and minus (６０, from a Chinese input method) as ASCII.
@@ -261,15 +262,11 @@ pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
         (FieldType::Text, Value::Bool(_)) => return Err(wrong("文字", "text")),
         (FieldType::Choice, Value::Text(t)) => {
             // A choice by its id, or by its Chinese label as registries write it (小学).
-            let by_label = f
-                .choices
-                .iter()
-                .find(|(_, l)| l.zh == t.trim())
-                .map(|(id, _)| id.clone());
+            let by_label = || f.choices.iter().find(|(_, l)| l.zh == t.trim());
             if f.choices.iter().any(|(id, _)| id == t) {
                 Scalar::Text(t.clone())
-            } else if let Some(id) = by_label {
-                Scalar::Text(id)
+            } else if let Some((id, _)) = by_label() {
+                Scalar::Text(id.clone())
             } else {
                 let ids: Vec<&str> = f.choices.iter().map(|(id, _)| id.as_str()).collect();
                 let mut e = input_error(

@@ -46,7 +46,7 @@ impl std::fmt::Display for Text {
 /// distinct name is stored once for the life of the process, and kept when the policy that
 /// made it is dropped: reloading or reforming a pack adds only the names it brings that were
 /// not there before (a reform's new rule ids, the new policy's fingerprint).
-#[derive(Debug, Clone, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Name(&'static str);
 
@@ -54,6 +54,23 @@ pub struct Name(&'static str);
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
         std::ptr::eq(self.0, other.0)
+    }
+}
+
+/// By text, as `str` orders (a map keyed by names serialises in text order); one name found
+/// in a map is equal by address, without its text compared.
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        if std::ptr::eq(self.0, other.0) {
+            return std::cmp::Ordering::Equal;
+        }
+        self.0.cmp(other.0)
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 

@@ -362,8 +362,18 @@ pub(crate) fn compile(
                 .map(|(id, _)| (id.clone(), paid_by(payer_name(&payers, id)))),
         )
         .collect();
+    let entailed = crate::model::STANDARD_TAGS
+        .iter()
+        .map(|t| {
+            t.implies
+                .iter()
+                .filter_map(|i| crate::record::tag_slot(&tags, i))
+                .collect()
+        })
+        .collect();
     Ok(Policy {
         paid_by: split_headers,
+        entailed,
         eras: crate::policy::Era::of(&params),
         read_names,
         estimable,

@@ -29,7 +29,9 @@ impl Money {
 
     /// Wraps an amount that is already rounded to `scale`, padding it to exactly that scale.
     pub(crate) fn at_scale(mut d: Decimal, scale: u32) -> Money {
-        d.rescale(scale);
+        if d.scale() != scale {
+            d.rescale(scale);
+        }
         Money(d)
     }
 }
@@ -113,6 +115,10 @@ impl Rounding {
 
     /// Rounds an exact value to money by this rule.
     pub fn round(self, d: Decimal) -> Money {
+        // Already at this scale (most amounts, which come from money already): as it is.
+        if d.scale() == self.scale {
+            return Money(d);
+        }
         let strategy = match self.mode {
             RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
             RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
@@ -364,6 +370,20 @@ mod tests {
             mode: RoundingMode::Up,
         };
         assert_eq!(yuan.round(d("10.01")).to_string(), "11");
+    }
+
+    #[test]
+    fn an_amount_at_the_scale_is_kept_one_below_is_padded_one_above_is_rounded() {
+        let r = Rounding::default();
+        for (x, want) in [
+            ("170.00", "170.00"),
+            ("-0.50", "-0.50"),
+            ("170.0", "170.00"),
+            ("170.005", "170.01"),
+            ("-170.005", "-170.01"),
+        ] {
+            assert_eq!(r.round(d(x)).to_string(), want, "{x}");
+        }
     }
 
     #[test]
