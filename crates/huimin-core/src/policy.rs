@@ -289,6 +289,9 @@ pub(crate) struct Head {
     pub label: Label,
     pub cite: Option<usize>,
     pub reads: Vec<Binding>,
+    /// The parameters among `reads` whose values the pack assumes: found at compile time, as
+    /// every decision that goes through the rule asks.
+    pub assumed: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -650,14 +653,9 @@ impl Policy {
         &'a self,
         head: &'a Head,
     ) -> impl Iterator<Item = (usize, &'a Param)> + 'a {
-        head.reads.iter().filter_map(|b| match b {
-            Binding::Param(i) => self
-                .params
-                .get(*i)
-                .filter(|p| p.assumed.is_some())
-                .map(|p| (*i, p)),
-            _ => None,
-        })
+        head.assumed
+            .iter()
+            .filter_map(|&i| self.params.get(i).map(|p| (i, p)))
     }
 
     /// The parameters an authority sets (`set_by`): id, who sets it, and whether it has a

@@ -236,6 +236,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 label: Label::from(label),
                 cite: None,
                 reads: Vec::new(),
+                assumed: Vec::new(),
             },
             assumed,
             set_by: p.set_by.clone(),

@@ -13,7 +13,7 @@ mod splits;
 mod subsidies;
 
 use crate::error::{PackError, PackErrors, Severity};
-use crate::expr::{did_you_mean, Expression, TagSet, Type};
+use crate::expr::{did_you_mean, Binding, Expression, TagSet, Type};
 use crate::limits::Limits;
 use crate::money::Rounding;
 use crate::pack::{Expr, Id, Pack, Pos};
@@ -29,6 +29,8 @@ pub(crate) struct Compiler<'a> {
     clause_ids: Vec<String>,
     /// The next expression slot (see [`Expression::slot`]).
     slots: u32,
+    /// Whether each parameter's value is assumed, once the parameters are compiled.
+    assumed: Vec<bool>,
 }
 
 impl Compiler<'_> {
@@ -127,11 +129,19 @@ impl Compiler<'_> {
                 format!("rule `{}` cites no clause", id.value),
             );
         }
+        let assumed = reads
+            .iter()
+            .filter_map(|r| match r {
+                Binding::Param(i) if self.assumed.get(*i) == Some(&true) => Some(*i),
+                _ => None,
+            })
+            .collect();
         Head {
             id: id.value.as_str().into(),
             label: Label::from(label.clone()),
             cite: self.cite(cite),
             reads,
+            assumed,
         }
     }
 
@@ -218,6 +228,7 @@ pub(crate) fn compile(
         warnings: Vec::new(),
         clause_ids: pack.clauses.keys().cloned().collect(),
         slots: 0,
+        assumed: Vec::new(),
     };
     let citations = inputs::citations(&pack, &mut c);
     if pack.rounding.scale > Rounding::MAX_SCALE {
@@ -291,6 +302,7 @@ pub(crate) fn compile(
         }
     }
     let params = inputs::params(&pack, &mut c, &fields);
+    c.assumed = params.iter().map(|p| p.assumed.is_some()).collect();
     let choice_ids = fields
         .iter()
         .map(|f| f.choices.iter().map(|(id, _)| id.clone()).collect())
