@@ -316,7 +316,7 @@ export function bind(glue, entry) {
     /** What `other` (a reform of this policy, or another version) changes of it. */
     diff(other) {
       needsWhole('diff');
-      if (!(other instanceof Policy)) throw new TypeError('diff(other): other must be a Policy');
+      if (!(other instanceof Policy)) throw new TypeError(`diff(other): other must be a Policy of ${entry}`);
       const [raw, theirs] = [this.#handle(), other.#handle()];
       return JSON.parse(call(() => raw.diff(theirs)));
     }
@@ -340,7 +340,11 @@ export function bind(glue, entry) {
      */
     static screen(household, asOf, policies, options = {}) {
       needsWhole('Policy.screen');
-      const raws = Array.from(policies, (p) => p.#handle());
+      const raws = Array.from(policies, (p) => {
+        // A policy compiled by the other module (huimin/form) lives in that module's memory.
+        if (!(p instanceof Policy)) throw new TypeError(`Policy.screen: every policy must be a Policy of ${entry}`);
+        return p.#handle();
+      });
       const place = options.where === undefined || options.where === null ? undefined : String(options.where);
       const json = jsonText(household);
       return JSON.parse(call(() => {

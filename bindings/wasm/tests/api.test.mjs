@@ -630,3 +630,15 @@ test('huimin/form: what the form module lacks throws HuiminError not_in_module, 
   }
   p.free();
 });
+
+test("a policy of the form's module is not the whole module's: screen and diff say so", () => {
+  const p = form.Policy.fromJson(WANZHOU, 'chongqing-wanzhou-2020.json');
+  const q = wz();
+  assert.throws(() => Policy.screen({ members: [CAP] }, '2021-03-01', [q, p]), {
+    name: 'TypeError',
+    message: 'Policy.screen: every policy must be a Policy of huimin/init',
+  });
+  assert.throws(() => q.diff(p), { name: 'TypeError', message: 'diff(other): other must be a Policy of huimin/init' });
+  p.free();
+  q.free();
+});
