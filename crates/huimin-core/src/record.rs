@@ -40,21 +40,21 @@ impl Policy {
                 statuses.add(t);
                 continue;
             }
-            match statuses.add(t) {
-                true => unused.push(t.clone()),
-                false => {
-                    let mut e = input_error(
-                        &format!("tags[{i}]"),
-                        "unknown_tag",
-                        &format!("未知身份标签“{t}”"),
-                        &format!("unknown tag `{t}`"),
-                    );
-                    if let Some(h) = did_you_mean(t, self.tags.iter().map(|(id, _)| id.as_str())) {
-                        e.message.en.push_str(&format!("; {h}"));
-                    }
-                    errors.push(e);
-                }
+            // A vocabulary status the pack does not read is noted as unused.
+            if statuses.add(t) {
+                unused.push(t.clone());
+                continue;
             }
+            let mut e = input_error(
+                &format!("tags[{i}]"),
+                "unknown_tag",
+                &format!("未知身份标签“{t}”"),
+                &format!("unknown tag `{t}`"),
+            );
+            if let Some(h) = did_you_mean(t, self.tags.iter().map(|(id, _)| id.as_str())) {
+                e.message.en.push_str(&format!("; {h}"));
+            }
+            errors.push(e);
         }
         // Each key: one of the pack's inputs (by name or registry alias), one of its tags (yes
         // or no), a vocabulary term it does not read (reported as unused), or an error.
