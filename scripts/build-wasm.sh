@@ -91,11 +91,12 @@ cp "${JS[@]/#/$STAGE/}" "$STAGE"/index.d.ts "$STAGE"/form.d.ts "$STAGE"/README.m
    "$STAGE"/huimin_wasm.js "$STAGE"/huimin_wasm_bg.wasm "$PKG/"
 cp "$STAGE"/form/huimin_wasm.js "$STAGE"/form/huimin_wasm_bg.wasm "$PKG/form/"
 
-# 5. The demo's bundled assets: the package's browser files (not node.js) and every pack, so
-#    the page works offline from any static server.
+# 5. The demo's bundled assets: the package's files the page loads (form.js first, then
+#    init.js; not the entries index.js and node.js) and every pack, so the page works offline
+#    from any static server.
 rm -rf "$DEMO/huimin"
 mkdir -p "$DEMO/huimin/form"
-cp "$PKG/index.js" "$PKG/init.js" "$PKG/form.js" "$PKG/api.js" "$PKG/money.js" "$PKG/huimin_wasm.js" \
+cp "$PKG/init.js" "$PKG/form.js" "$PKG/api.js" "$PKG/money.js" "$PKG/huimin_wasm.js" \
    "$PKG/huimin_wasm_bg.wasm" "$DEMO/huimin/"
 cp "$PKG"/form/* "$DEMO/huimin/form/"
 #    The package reads JSON only (no YAML reader: half the module), so each pack is compiled

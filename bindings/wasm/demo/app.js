@@ -687,11 +687,12 @@ async function keepOffline() {
 // it, and the form shows what the form's module could not (what would change, the
 // half-filled form's ranges, the other programs). Without it the form still works.
 // Its module is fetched while its JS is imported, not after.
-const WHOLE = ['huimin/init.js', 'huimin/huimin_wasm.js', 'huimin/huimin_wasm_bg.wasm'];
+const WHOLE_WASM = 'huimin/huimin_wasm_bg.wasm';
+const WHOLE = ['huimin/init.js', 'huimin/huimin_wasm.js', WHOLE_WASM];
 async function loadWhole() {
   let full;
   try {
-    const wasm = fetch('huimin/huimin_wasm_bg.wasm');
+    const wasm = fetch(WHOLE_WASM);
     wasm.catch(() => {}); // a failed download is init's to report, not an unhandled rejection
     full = await import('./huimin/init.js');
     await full.init({ wasm });

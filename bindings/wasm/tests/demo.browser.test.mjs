@@ -295,7 +295,8 @@ test('per-evaluation time measured in the page', async () => {
 
 test('a panic in the page is a HuiminError with code internal, and the form goes on working', async () => {
   const e = await page.evaluate(async () => {
-    const { _panicForTest } = await import('./huimin/index.js');
+    // The whole module, which the demo runs on once loaded.
+    const { _panicForTest } = await import('./huimin/init.js');
     try {
       _panicForTest();
     } catch (e) {
