@@ -7,6 +7,7 @@ use crate::text::{Label, Name, Text};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -121,11 +122,12 @@ pub struct Assumption {
     /// What it is.
     pub label: Label,
     /// Its value in force on the date (empty when none is).
-    pub value: String,
+    pub value: Name,
     /// Why the pack assumes it.
     pub reason: Label,
     /// The rules that read it, in the order they were gone through.
-    pub rules: Vec<Name>,
+    // Inline for one or two, as it mostly is: noting an assumption then allocates nothing.
+    pub rules: SmallVec<[Name; 2]>,
 }
 
 impl Assumption {
@@ -190,7 +192,78 @@ pub struct Allocation {
     /// The amount split.
     pub amount: Money,
     /// Each payer's part.
-    pub parts: BTreeMap<Name, Money>,
+    #[schemars(with = "BTreeMap<Name, Money>")]
+    pub parts: Parts,
+}
+
+/// Each payer's part of an amount, in the order of the payers' ids: a map in JSON
+/// (`{"city": "60.00", "district": "40.00"}`).
+// Inline for one or two payers, as most splits have: a split then allocates nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Parts(SmallVec<[(Name, Money); 2]>);
+
+impl Parts {
+    /// `payer`'s part, if it has one.
+    pub fn get(&self, payer: &str) -> Option<&Money> {
+        self.iter()
+            .find(|(p, _)| p.as_str() == payer)
+            .map(|(_, m)| m)
+    }
+
+    /// Sets `payer`'s part; its former part, if it had one.
+    pub fn insert(&mut self, payer: Name, part: Money) -> Option<Money> {
+        match self.0.binary_search_by(|(p, _)| p.cmp(&payer)) {
+            Ok(i) => self.0.get_mut(i).map(|(_, m)| std::mem::replace(m, part)),
+            Err(i) => {
+                self.0.insert(i, (payer, part));
+                None
+            }
+        }
+    }
+
+    /// Each payer and its part, in the order of the payers' ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&Name, &Money)> {
+        self.0.iter().map(|(p, m)| (p, m))
+    }
+
+    /// The parts, in the order of the payers' ids.
+    pub fn values(&self) -> impl Iterator<Item = &Money> {
+        self.0.iter().map(|(_, m)| m)
+    }
+
+    /// How many payers have a part.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no payer has a part.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(Name, Money)> for Parts {
+    fn from_iter<I: IntoIterator<Item = (Name, Money)>>(iter: I) -> Parts {
+        let mut parts = Parts::default();
+        for (p, m) in iter {
+            parts.insert(p, m);
+        }
+        parts
+    }
+}
+
+impl Serialize for Parts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Parts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Parts, D::Error> {
+        Ok(BTreeMap::<Name, Money>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
 }
 
 /// A counted entitlement.
@@ -282,5 +355,38 @@ impl Decision {
     /// The decision as JSON, in the documented shape.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yuan(fen: i128) -> Money {
+        Money::from_units(fen, 2).unwrap_or(Money::zero(2))
+    }
+
+    /// Parts are kept in the payers' text order whatever order they are set in, and read and
+    /// write as the JSON map a `BTreeMap` made.
+    #[test]
+    fn parts_are_a_map_in_payer_order() {
+        let mut parts = Parts::default();
+        assert_eq!(parts.insert(Name::from("district"), yuan(4000)), None);
+        assert_eq!(parts.insert(Name::from("city"), yuan(6000)), None);
+        assert_eq!(parts.insert(Name::from("county"), yuan(1)), None);
+        // Setting a part again replaces it.
+        assert_eq!(parts.insert(Name::from("county"), yuan(0)), Some(yuan(1)));
+        let json = serde_json::to_string(&parts).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"city":"60.00","county":"0.00","district":"40.00"}"#
+        );
+        assert_eq!(parts.get("district"), Some(&yuan(4000)));
+        assert_eq!(parts.get("province"), None);
+        assert_eq!(parts.len(), 3);
+        let back: Parts =
+            serde_json::from_str(r#"{"district":"40.00","city":"60.00"}"#).unwrap_or_default();
+        let ids: Vec<&str> = back.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(ids, ["city", "district"]);
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::decision::{
     Allocation, Assumption, Citation, Decision, Document as DocOut, Entitlement as EntOut, Line,
-    Reason, Step, StepKind, ESTIMABLE,
+    Parts, Reason, Step, StepKind, ESTIMABLE,
 };
 use crate::error::{Error, EvalError};
 use crate::explain::Trace;
@@ -412,7 +412,7 @@ impl Ledger<Decimal> for Recorder<'_> {
                 .and_then(|p| policy.payers.get(*p))
                 .map(|(id, _)| id.clone()),
         };
-        let mut out = BTreeMap::new();
+        let mut out = Parts::default();
         for (p, part) in payers.iter().zip(parts) {
             let Some((pid, _)) = policy.payers.get(*p) else {
                 continue;
@@ -598,7 +598,7 @@ impl Policy {
             out.step(
                 StepKind::Parameter,
                 &head,
-                || dated.shown.clone(),
+                || dated.shown.to_string(),
                 Some(Arc::clone(&dated.said)),
             );
         }
@@ -638,16 +638,16 @@ fn estimable(policy: &Policy, on: &[bool; ESTIMABLE.len()]) -> Vec<Name> {
 /// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
 /// stands in.
 fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, name: &Name, rule: &Name) {
-    let (Some(reason), Some(value)) = (&f.estimate, &f.default) else {
+    let (Some(reason), Some(value)) = (&f.estimate, &f.default_shown) else {
         return;
     };
     if !noted_again(list, name, rule) {
         list.push(Assumption {
             parameter: name.clone(),
             label: f.label.clone(),
-            value: value.to_string(),
+            value: value.clone(),
             reason: reason.clone(),
-            rules: vec![rule.clone()],
+            rules: smallvec::smallvec![rule.clone()],
         });
     }
 }
@@ -668,16 +668,13 @@ fn noted_again(list: &mut [Assumption], name: &Name, rule: &Name) -> bool {
 fn note_assumption(list: &mut Vec<Assumption>, p: &Param, dated: Option<&Dated>, rule: &Name) {
     let Some(reason) = &p.assumed else { return };
     if !noted_again(list, &p.head.id, rule) {
-        // Room for the few rules that read one value, so that noting them does not grow it.
-        let mut rules = Vec::with_capacity(4);
-        rules.push(rule.clone());
         list.push(Assumption {
             parameter: p.head.id.clone(),
             label: p.head.label.clone(),
             // Its text, written at compile time.
             value: dated.map(|d| d.shown.clone()).unwrap_or_default(),
             reason: reason.clone(),
-            rules,
+            rules: smallvec::smallvec![rule.clone()],
         });
     }
 }
@@ -707,7 +704,7 @@ impl Policy {
     /// on it. `None` unless its default is an estimate (an input an authority sets).
     pub(crate) fn default_estimate(&self, field: usize) -> Option<(Assumption, Vec<Name>)> {
         let f = self.fields.get(field)?;
-        let (reason, value) = (f.estimate.as_ref()?, f.default.as_ref()?);
+        let (reason, value) = (f.estimate.as_ref()?, f.default_shown.as_ref()?);
         let reads = |h: &Head| {
             h.reads
                 .iter()
@@ -716,7 +713,7 @@ impl Policy {
         let assumption = Assumption {
             parameter: self.field_name(field)?.clone(),
             label: f.label.clone(),
-            value: value.to_string(),
+            value: value.clone(),
             reason: reason.clone(),
             rules: self
                 .heads()

@@ -137,6 +137,8 @@ pub(crate) struct Field {
     pub max: Option<Decimal>,
     pub choices: Vec<(String, Text)>,
     pub default: Option<Scalar>,
+    /// The default as text (an assumption's value), written once with it.
+    pub default_shown: Option<Name>,
     /// Who sets it, when an authority does rather than the applicant.
     pub set_by: Option<Text>,
     /// Why its default is an estimate, when it stands in for an authority's number: the
@@ -245,7 +247,7 @@ pub(crate) struct Dated {
     pub from: NaiveDate,
     pub value: Decimal,
     pub cite: Option<usize>,
-    pub shown: String,
+    pub shown: Name,
     pub said: Arc<Text>,
 }
 

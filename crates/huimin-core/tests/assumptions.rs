@@ -69,7 +69,7 @@ fn a_decision_names_the_assumed_value_its_reason_and_the_fields_that_rest_on_it(
     assert_eq!(a.reason.zh, "原文未给费率");
     assert_eq!(a.reason.en, "the source gives no rate");
     assert_eq!(a.label.en, "Fee per class-hour");
-    assert_eq!(a.rules, ["service"]);
+    assert_eq!(a.rules[..], ["service"]);
 
     // The fee reads the rate; half of an estimated fee is an estimate too; the subsidy is not.
     assert_eq!(d.fees[0].assumed, ["rate"]);
@@ -206,7 +206,7 @@ fn a_budget_says_which_totals_are_estimates_and_why() {
     let s = &r.scenarios[0];
     assert_eq!(s.assumptions.len(), 1);
     assert_eq!(s.assumptions[0].value, "3.00");
-    assert_eq!(s.assumptions[0].rules, ["service"]);
+    assert_eq!(s.assumptions[0].rules[..], ["service"]);
     assert_eq!(s.estimated, policy.estimated());
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["scenarios"][0]["assumptions"][0]["parameter"], "rate");
@@ -241,7 +241,7 @@ fn an_input_set_by_an_authority_is_an_estimate_only_when_its_default_stands_in()
     assert_eq!(d.assumptions.len(), 1);
     assert_eq!(d.assumptions[0].parameter, "district_standard");
     assert_eq!(d.assumptions[0].value, "150");
-    assert_eq!(d.assumptions[0].rules, ["basic_care_funding"]);
+    assert_eq!(d.assumptions[0].rules[..], ["basic_care_funding"]);
     assert_eq!(d.subsidies[0].assumed, ["district_standard"]);
     assert_eq!(d.estimated, ["subsidy_total", "payers.district"]);
     // Explained, the step and the parent's sentence say so too.
@@ -392,7 +392,7 @@ fn a_population_run_says_how_many_rows_the_authoritys_default_stood_in_for() {
     assert_eq!(s.assumptions.len(), 1);
     assert_eq!(s.assumptions[0].parameter, "district_standard");
     assert_eq!(s.assumptions[0].value, "150");
-    assert_eq!(s.assumptions[0].rules, ["basic_care_funding"]);
+    assert_eq!(s.assumptions[0].rules[..], ["basic_care_funding"]);
     assert_eq!(s.estimated, ["subsidy_total", "payers.district"]);
     assert_eq!(s.defaulted.len(), 1);
     assert_eq!(

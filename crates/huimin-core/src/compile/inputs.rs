@@ -124,6 +124,7 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             max,
             choices,
             default: None,
+            default_shown: None,
             set_by: decl.set_by.clone(),
             estimate: estimate(decl).map(Label::from),
         };
@@ -141,7 +142,10 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
                 _ => Value::Text(d.value.0.clone()),
             };
             match coerce(&field, &v) {
-                Ok(s) => field.default = Some(s),
+                Ok(s) => {
+                    field.default_shown = Some(crate::Name::from(s.to_string()));
+                    field.default = Some(s);
+                }
                 Err(e) => {
                     let message = format!("default of `{name}`: {}", e.message.en);
                     // A default a values file gave is that file's error, at its line.
@@ -184,7 +188,7 @@ pub(super) fn params(pack: &Pack, c: &mut Compiler, fields: &[Field]) -> Vec<Par
                 from: v.from,
                 value: v.value.0,
                 cite: c.cite(&v.cite),
-                shown: v.value.0.to_string(),
+                shown: crate::Name::from(v.value.0.to_string()),
                 said: Arc::new(Text::new(
                     format!("自 {} 起施行{}", v.from, estimate(true)),
                     format!("in force from {}{}", v.from, estimate(false)),
