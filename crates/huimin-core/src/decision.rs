@@ -242,27 +242,37 @@ impl Parts {
     }
 }
 
-impl FromIterator<(Name, Money)> for Parts {
-    fn from_iter<I: IntoIterator<Item = (Name, Money)>>(iter: I) -> Parts {
-        let mut parts = Parts::default();
-        for (p, m) in iter {
-            parts.insert(p, m);
-        }
-        parts
-    }
-}
-
 impl Serialize for Parts {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter())
     }
 }
 
+/// Read as a map; a payer given twice is an error, not a part silently dropped.
 impl<'de> Deserialize<'de> for Parts {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Parts, D::Error> {
-        Ok(BTreeMap::<Name, Money>::deserialize(d)?
-            .into_iter()
-            .collect())
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Parts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of payer ids to amounts")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Parts, M::Error> {
+                let mut parts = Parts::default();
+                while let Some((payer, part)) = map.next_entry::<Name, Money>()? {
+                    if parts.insert(payer.clone(), part).is_some() {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "payer `{payer}` given twice"
+                        )));
+                    }
+                }
+                Ok(parts)
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -388,5 +398,13 @@ mod tests {
             serde_json::from_str(r#"{"district":"40.00","city":"60.00"}"#).unwrap_or_default();
         let ids: Vec<&str> = back.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(ids, ["city", "district"]);
+        // A payer given twice is refused, not half-read.
+        let twice = serde_json::from_str::<Parts>(r#"{"city":"60.00","city":"40.00"}"#);
+        let err = twice.map(|_| ()).map_err(|e| e.to_string());
+        assert!(
+            err.as_ref()
+                .is_err_and(|e| e.contains("payer `city` given twice")),
+            "{err:?}"
+        );
     }
 }

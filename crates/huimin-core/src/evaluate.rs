@@ -638,15 +638,13 @@ fn estimable(policy: &Policy, on: &[bool; ESTIMABLE.len()]) -> Vec<Name> {
 /// Notes that rule `rule` reads the authority-set input `f`, which was not given: its default
 /// stands in.
 fn note_default(list: &mut Vec<Assumption>, f: &crate::policy::Field, name: &Name, rule: &Name) {
-    let (Some(reason), Some(value)) = (&f.estimate, &f.default_shown) else {
-        return;
-    };
+    let Some(estimate) = &f.estimate else { return };
     if !noted_again(list, name, rule) {
         list.push(Assumption {
             parameter: name.clone(),
             label: f.label.clone(),
-            value: value.clone(),
-            reason: reason.clone(),
+            value: estimate.shown.clone(),
+            reason: estimate.reason.clone(),
             rules: smallvec::smallvec![rule.clone()],
         });
     }
@@ -704,7 +702,7 @@ impl Policy {
     /// on it. `None` unless its default is an estimate (an input an authority sets).
     pub(crate) fn default_estimate(&self, field: usize) -> Option<(Assumption, Vec<Name>)> {
         let f = self.fields.get(field)?;
-        let (reason, value) = (f.estimate.as_ref()?, f.default_shown.as_ref()?);
+        let estimate = f.estimate.as_ref()?;
         let reads = |h: &Head| {
             h.reads
                 .iter()
@@ -713,8 +711,8 @@ impl Policy {
         let assumption = Assumption {
             parameter: self.field_name(field)?.clone(),
             label: f.label.clone(),
-            value: value.clone(),
-            reason: reason.clone(),
+            value: estimate.shown.clone(),
+            reason: estimate.reason.clone(),
             rules: self
                 .heads()
                 .filter(|(_, h)| reads(h))

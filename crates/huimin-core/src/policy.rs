@@ -137,13 +137,19 @@ pub(crate) struct Field {
     pub max: Option<Decimal>,
     pub choices: Vec<(String, Text)>,
     pub default: Option<Scalar>,
-    /// The default as text (an assumption's value), written once with it.
-    pub default_shown: Option<Name>,
     /// Who sets it, when an authority does rather than the applicant.
     pub set_by: Option<Text>,
-    /// Why its default is an estimate, when it stands in for an authority's number: the
-    /// pack's own default, or an example deployment's.
-    pub estimate: Option<Label>,
+    /// When its default stands in for an authority's number (the pack's own default, or an
+    /// example deployment's): why that is an estimate. Only a field with a default has one.
+    pub estimate: Option<Estimate>,
+}
+
+/// Why a field's default is an estimate, with the default as an assumption shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Estimate {
+    pub reason: Label,
+    /// The default as text, written once at compile time.
+    pub shown: Name,
 }
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use crate::expr::did_you_mean;
 use crate::model::{standard_field, FieldType, Value};
 use crate::money::parse_decimal;
 use crate::pack::{Pack, Pos};
-use crate::policy::{Dated, Field, Head, Param};
+use crate::policy::{Dated, Estimate, Field, Head, Param};
 use crate::record::coerce;
 use crate::text::{Label, Text};
 use rust_decimal::Decimal;
@@ -124,9 +124,8 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             max,
             choices,
             default: None,
-            default_shown: None,
             set_by: decl.set_by.clone(),
-            estimate: estimate(decl).map(Label::from),
+            estimate: None,
         };
         if let Some(d) = &decl.default {
             let v = match ty {
@@ -143,7 +142,10 @@ pub(super) fn fields(pack: &Pack, c: &mut Compiler) -> Vec<Field> {
             };
             match coerce(&field, &v) {
                 Ok(s) => {
-                    field.default_shown = Some(crate::Name::from(s.to_string()));
+                    field.estimate = estimate(decl).map(|reason| Estimate {
+                        reason: Label::from(reason),
+                        shown: crate::Name::from(s.to_string()),
+                    });
                     field.default = Some(s);
                 }
                 Err(e) => {
