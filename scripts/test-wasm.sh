@@ -35,9 +35,10 @@ section "build (scripts/build-wasm.sh)"
 "$REPO/scripts/build-wasm.sh"
 
 section "size budget (each .wasm, gzip -9)"
-# The issue's goal is 250 KB. The whole module (no YAML reader) is ~419 KB; the form's module,
-# which a page loads first, ~271 KB. Each budget holds today's size with a little room, so that
-# growth is a decision, not an accident.
+# The issue's goal is 250 KB. The form's module, which a page loads first (no YAML reader, no
+# lints: it reads packs `huimin compile` checked), is ~247 KB and must stay under 250 000 B. The
+# whole module (no YAML reader) is ~422 KB; its budget holds today's size with a little room, so
+# that growth is a decision, not an accident.
 budget() { # budget NAME FILE BYTES
   local gz
   gz="$(gzip -9c "$2" | wc -c)"
@@ -48,8 +49,8 @@ budget() { # budget NAME FILE BYTES
   fi
   SUMMARY+=("size of $1: $gz bytes gzipped (budget $3)")
 }
-budget huimin_wasm_bg.wasm "$REPO/bindings/wasm/pkg/huimin_wasm_bg.wasm" "${HUIMIN_WASM_BUDGET_GZ:-421000}"
-budget form/huimin_wasm_bg.wasm "$REPO/bindings/wasm/pkg/form/huimin_wasm_bg.wasm" "${HUIMIN_WASM_FORM_BUDGET_GZ:-274000}"
+budget huimin_wasm_bg.wasm "$REPO/bindings/wasm/pkg/huimin_wasm_bg.wasm" "${HUIMIN_WASM_BUDGET_GZ:-424000}"
+budget form/huimin_wasm_bg.wasm "$REPO/bindings/wasm/pkg/form/huimin_wasm_bg.wasm" "${HUIMIN_WASM_FORM_BUDGET_GZ:-250000}"
 
 section "tsc --noEmit (bindings/wasm/pkg/index.d.ts + tests/usage.ts)"
 "$BIN/tsc" --version

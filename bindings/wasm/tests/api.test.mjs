@@ -631,6 +631,46 @@ test('huimin/form: what the form module lacks throws HuiminError not_in_module, 
   p.free();
 });
 
+test("huimin/form reads only packs `huimin compile` checked: no stamp, other rules or values given here are refused", () => {
+  // Without the stamp: the form's module has no lints to run; the whole module lints it itself.
+  const bare = packObject('chongqing-wanzhou-2020');
+  delete bare.checked;
+  const e = thrown(() => form.Policy.fromJson(bare, 'wz.json'));
+  assert.ok(e instanceof HuiminError);
+  assert.deepEqual([e.kind, e.code, e.file], ['pack', 'unchecked', 'wz.json']);
+  assert.match(e.message, /reads only packs checked by `huimin compile`/);
+  assert.match(e.hint, /^`huimin compile <pack\.yaml> \[--values <values\.yaml>\] -o <pack\.json>`/);
+  Policy.fromJson(bare, 'wz.json').free();
+  // The monthly cap changed after the check (170 to 150): the stamp is of other rules.
+  const changed = packObject('chongqing-wanzhou-2020');
+  changed.parameters.monthly_cap.values[0].value = '150';
+  const s = thrown(() => form.Policy.fromJson(changed, 'wz.json'));
+  assert.deepEqual([s.kind, s.code], ['pack', 'stale_check']);
+  assert.match(s.message, /rules are not the ones `huimin compile` checked/);
+  const linted = Policy.fromJson(changed, 'wz.json');
+  assert.deepEqual(linted.info().warnings.map((w) => w.code), ['stale_check']);
+  // 60 hours at 3 yuan is 180, capped at the changed 150.
+  assert.equal(linted.evaluate(CAP, '2021-03-01').net_fee, '150.00');
+  linted.free();
+  // Values given at load change the rules the stamp was made of: `huimin compile --values`.
+  const v = thrown(() => form.Policy.fromJson(packJson('wuhu-opinion-2021'), 'wuhu.json', WUHU_VALUES, 'wuhu.values.json'));
+  assert.deepEqual([v.kind, v.code], ['pack', 'stale_check']);
+  const withValues = form.Policy.fromJson(packJson('wuhu-opinion-2021', 'wuhu-opinion-2021.example.yaml'), 'wuhu.json');
+  assert.equal(withValues.evaluate({ stage: 'primary', remote: true, approved_rate: '400' }, '2021-10-01').net_fee, '300.00');
+  withValues.free();
+});
+
+test("huimin/form: the lints' warnings are the stamp's, the same as the whole module finds", () => {
+  const text = packJson('nanjing-2021');
+  const a = form.Policy.fromJson(text, 'nanjing-2021.json');
+  const b = Policy.fromJson(text, 'nanjing-2021.json');
+  // One value of `semesters_per_year` cites no clause.
+  assert.deepEqual(a.info().warnings.map((w) => [w.code, w.severity]), [['no_citation', 'warning']]);
+  assert.deepEqual(a.info().warnings, b.info().warnings);
+  a.free();
+  b.free();
+});
+
 test("a policy of the form's module is not the whole module's: screen and diff say so", () => {
   const p = form.Policy.fromJson(WANZHOU, 'chongqing-wanzhou-2020.json');
   const q = wz();

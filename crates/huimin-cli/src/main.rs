@@ -57,7 +57,8 @@ enum Command {
         base: Option<PathBuf>,
     },
     /// Write a pack, with its deployment's values and a reform's changes applied, as its
-    /// canonical JSON: what the browser package (built without YAML) loads, with the same
+    /// canonical JSON with the `checked` stamp of the lints that passed it: what the browser
+    /// package (built without YAML; its form module without the lints) loads, with the same
     /// fingerprint and the same answers.
     Compile {
         /// The pack or reform file (YAML or JSON).
@@ -778,10 +779,12 @@ fn compile(
     output: Option<&Path>,
 ) -> Result<u8, Fail> {
     let p = open(pack, values, base).map_err(Fail::pack)?;
+    let json = p.checked_json().map_err(|e| Fail::pack(e.into()))?;
     match output {
-        Some(out) => std::fs::write(out, p.canonical() + "\n")
-            .map_err(|e| Fail::io(&out.display().to_string(), e))?,
-        None => say!("{}", p.canonical())?,
+        Some(out) => {
+            std::fs::write(out, json + "\n").map_err(|e| Fail::io(&out.display().to_string(), e))?
+        }
+        None => say!("{json}")?,
     }
     Ok(0)
 }

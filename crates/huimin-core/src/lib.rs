@@ -94,6 +94,7 @@ mod explain;
 pub mod expr;
 pub mod ffi;
 pub mod limits;
+#[cfg(feature = "lint")]
 mod lint;
 pub mod load;
 pub mod model;

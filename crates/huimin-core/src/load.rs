@@ -114,6 +114,7 @@ impl Policy {
         let mut p = self.pack.clone();
         p.apply_reform(&reform, base_file, &limits)
             .map_err(unplaced)?;
+        unstamped(&mut p);
         let mut policy = compiled(p, &origin.text, base_file, &limits).map_err(relocated)?;
         for w in &mut policy.warnings {
             origin.relocate(w);
@@ -152,7 +153,17 @@ fn with_values(
     let mut pack = parse(text, file, &limits)?;
     let v = pack::parse_values(values, values_file, &limits)?;
     pack.apply_values(&v, values_file)?;
+    unstamped(&mut pack);
     Ok(compiled(pack, text, file, &limits)?)
+}
+
+/// A pack changed on loading (values, a reform): with the lints, which check it as changed, the
+/// stamp of the file is dropped; without them it stays, and no longer matches the rules.
+fn unstamped(_pack: &mut pack::Pack) {
+    #[cfg(feature = "lint")]
+    {
+        _pack.checked = None;
+    }
 }
 
 /// Reads a pack, reform or values file of at most `max_pack_bytes` (a pipe or a device, which
@@ -189,13 +200,172 @@ pub fn read_bounded(path: &Path, limits: &Limits) -> Result<String, Error> {
     Ok(text)
 }
 
-/// Compiles a read pack, then lints it: errors refuse it, warnings go with it.
+/// Compiles a read pack, then lints it, or in a build without the lints reads what they found
+/// from its `checked` stamp: errors refuse it, warnings go with it.
 fn compiled(
     pack: pack::Pack,
     text: &str,
     file: &str,
     limits: &Limits,
 ) -> Result<Policy, PackErrors> {
-    let policy = crate::compile::compile(pack, text, file, limits)?;
-    crate::lint::check(file, policy)
+    let mut policy = crate::compile::compile(pack, text, file, limits)?;
+    let found = linted(file, &policy)?;
+    policy.warnings.extend(found);
+    crate::error::in_source_order(&mut policy.warnings);
+    Ok(policy)
+}
+
+/// The lints' warnings. A `checked` stamp that does not match is one more: the form's module
+/// would refuse the pack.
+#[cfg(feature = "lint")]
+fn linted(file: &str, policy: &Policy) -> Result<Vec<PackError>, PackErrors> {
+    let mut found = crate::lint::check(file, policy)?;
+    if let Some(why) = policy.pack.checked.as_ref().and_then(|c| stale(c, policy)) {
+        found.push(stamp_problem(
+            file,
+            policy,
+            Severity::Warning,
+            "stale_check",
+            why,
+        ));
+    }
+    Ok(found)
+}
+
+/// The warnings of the lints `huimin compile` ran, from the pack's `checked` stamp, which must
+/// be this version's and of these rules: without the lints, a pack they did not pass is refused.
+#[cfg(not(feature = "lint"))]
+fn linted(file: &str, policy: &Policy) -> Result<Vec<PackError>, PackErrors> {
+    let refuse = |code, why| {
+        PackErrors(vec![stamp_problem(
+            file,
+            policy,
+            Severity::Error,
+            code,
+            why,
+        )])
+    };
+    let Some(c) = policy.pack.checked.as_ref() else {
+        return Err(refuse(
+            "unchecked",
+            "this build reads only packs checked by `huimin compile` (it does not lint them), and this pack has no `checked` stamp".to_owned(),
+        ));
+    };
+    if let Some(why) = stale(c, policy) {
+        return Err(refuse("stale_check", why));
+    }
+    c.warnings
+        .iter()
+        .map(|w| {
+            let Some(code) = LINT_WARNINGS.iter().copied().find(|k| *k == w.code) else {
+                return Err(refuse(
+                    "stale_check",
+                    format!(
+                        "its `checked` stamp holds a warning this version does not know (`{}`)",
+                        w.code
+                    ),
+                ));
+            };
+            Ok(PackError {
+                hint: w.hint.clone(),
+                ..crate::pack::Pos::default().problem(
+                    file,
+                    Severity::Warning,
+                    code,
+                    w.message.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The codes of the lints' warnings, as a stamp names them (`huimin compile` refuses to stamp
+/// another).
+const LINT_WARNINGS: &[&str] = &[
+    "never_matches",
+    "no_citation",
+    "not_checked",
+    "period",
+    "unreachable",
+    "vocabulary",
+    "yaml11",
+];
+
+/// Why a `checked` stamp is not of this version's lints on these rules, if it is not.
+fn stale(c: &pack::Checked, policy: &Policy) -> Option<String> {
+    if c.engine != crate::VERSION {
+        return Some(format!(
+            "its `checked` stamp is of huimin {}, this is huimin {}: run `huimin compile` of this version again",
+            c.engine,
+            crate::VERSION
+        ));
+    }
+    (c.fingerprint != policy.fingerprint()).then(|| {
+        "its rules are not the ones `huimin compile` checked (changed since, or given values here): its `checked` stamp is of other rules".to_owned()
+    })
+}
+
+/// A problem with the `checked` stamp, placed at the pack's id, with the command that makes one.
+fn stamp_problem(
+    file: &str,
+    policy: &Policy,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+) -> PackError {
+    PackError {
+        hint: Some(
+            "`huimin compile <pack.yaml> [--values <values.yaml>] -o <pack.json>` checks a pack and writes it with its stamp"
+                .to_owned(),
+        ),
+        ..crate::pack::Pos::of(&policy.pack.id).problem(file, severity, code, message)
+    }
+}
+
+impl Policy {
+    /// What `huimin compile` writes: [`Policy::canonical`] with the `checked` stamp of this
+    /// version's lints (their warnings, and the fingerprint of the rules they passed), which a
+    /// build without the lints (the browser's form module) requires.
+    #[cfg(feature = "lint")]
+    pub fn checked_json(&self) -> Result<String, PackErrors> {
+        /// The canonical pack, then its stamp.
+        #[derive(serde::Serialize)]
+        struct Stamped<'a> {
+            #[serde(flatten)]
+            pack: &'a pack::Pack,
+            checked: pack::Checked,
+        }
+        let internal = |message| {
+            PackErrors(vec![crate::pack::Pos::default().problem(
+                "",
+                Severity::Error,
+                "internal",
+                message,
+            )])
+        };
+        let warnings = crate::lint::check("", self)?;
+        if let Some(w) = warnings.iter().find(|w| !LINT_WARNINGS.contains(&w.code)) {
+            return Err(internal(format!(
+                "the lint warning `{}` is not among the codes a stamp may hold",
+                w.code
+            )));
+        }
+        let checked = pack::Checked {
+            engine: crate::VERSION.to_owned(),
+            fingerprint: self.fingerprint().to_owned(),
+            warnings: warnings
+                .into_iter()
+                .map(|w| pack::CheckedWarning {
+                    code: w.code.to_owned(),
+                    message: w.message,
+                    hint: w.hint,
+                })
+                .collect(),
+        };
+        let stamped = Stamped {
+            pack: &self.pack,
+            checked,
+        };
+        serde_json::to_string(&stamped).map_err(|e| internal(e.to_string()))
+    }
 }

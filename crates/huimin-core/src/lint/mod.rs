@@ -22,23 +22,24 @@ use rust_decimal::Decimal;
 use search::Search;
 use std::collections::BTreeSet;
 
-/// Runs every lint on a policy that compiled: errors refuse it, warnings are added to it.
-pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors> {
+/// Every lint, on a policy that compiled: its errors, which refuse it, or its warnings, in
+/// source order.
+pub(crate) fn check(file: &str, policy: &Policy) -> Result<Vec<PackError>, PackErrors> {
     let mut l = Lints {
         file,
         found: Vec::new(),
     };
-    let dates = l.dates(&policy);
-    l.split_shares(&policy);
-    l.yaml11(&policy);
-    l.vocabulary(&policy);
-    l.uncited_values(&policy);
-    l.bounds(&policy, &dates);
-    l.uplift_bounds(&policy, &dates);
-    l.subsidy_ceilings(&policy, &dates);
-    let search = Search::new(&policy, &dates);
-    l.overlapping_reductions(&policy, &search);
-    l.reachability(&policy, &search);
+    let dates = l.dates(policy);
+    l.split_shares(policy);
+    l.yaml11(policy);
+    l.vocabulary(policy);
+    l.uncited_values(policy);
+    l.bounds(policy, &dates);
+    l.uplift_bounds(policy, &dates);
+    l.subsidy_ceilings(policy, &dates);
+    let search = Search::new(policy, &dates);
+    l.overlapping_reductions(policy, &search);
+    l.reachability(policy, &search);
     if search.over_budget() {
         l.push(
             Severity::Warning,
@@ -50,7 +51,7 @@ pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors
             ),
         );
     }
-    let (mut errors, warnings): (Vec<_>, Vec<_>) = l
+    let (mut errors, mut warnings): (Vec<_>, Vec<_>) = l
         .found
         .into_iter()
         .partition(|e| e.severity == Severity::Error);
@@ -58,9 +59,8 @@ pub(crate) fn check(file: &str, mut policy: Policy) -> Result<Policy, PackErrors
         crate::error::in_source_order(&mut errors);
         return Err(PackErrors(errors));
     }
-    policy.warnings.extend(warnings);
-    crate::error::in_source_order(&mut policy.warnings);
-    Ok(policy)
+    crate::error::in_source_order(&mut warnings);
+    Ok(warnings)
 }
 
 struct Lints<'a> {

@@ -9,6 +9,7 @@ mod load;
 mod program;
 mod reform;
 mod values;
+#[cfg(feature = "lint")]
 mod yaml11;
 
 pub(crate) use hover::bilingual;
@@ -21,6 +22,7 @@ pub use program::{
 };
 pub use reform::{parse_reform, reform_base, reform_schema, ParamChange, Reform, RuleChanges};
 pub use values::{parse_values, values_schema, SetValue, ValuesFile};
+#[cfg(feature = "lint")]
 pub(crate) use yaml11::traps as yaml11_traps;
 
 use crate::model::FieldType;
@@ -245,6 +247,39 @@ pub struct Pack {
     /// {class_hours}课时，每月最多收{monthly_cap}元`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub plain: IndexMap<String, Text>,
+    /// What the lints found when `huimin compile` checked this pack (written by it, not by
+    /// authors). A build without the lints (the browser's form module) reads only a pack whose
+    /// stamp is of its own version and of these very rules. Not part of the canonical JSON.
+    #[serde(default, skip_serializing)]
+    pub checked: Option<Checked>,
+}
+
+/// The stamp `huimin compile` writes into a pack it checked: which engine's lints passed it,
+/// on which rules, and what they warned of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Checked {
+    /// The huimin version whose lints checked the pack.
+    pub engine: String,
+    /// The fingerprint of the rules they checked (the SHA-256 of the canonical JSON).
+    pub fingerprint: String,
+    /// Their warnings (the pack loads with them).
+    #[serde(default)]
+    pub warnings: Vec<CheckedWarning>,
+}
+
+/// One warning of the lints, as a stamp keeps it: without its place, which is in the source
+/// `huimin check` reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckedWarning {
+    /// The lint's code (`unreachable`, `no_citation`…).
+    pub code: String,
+    /// What it found.
+    pub message: String,
+    /// A one-line suggestion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 /// The kind of program.
