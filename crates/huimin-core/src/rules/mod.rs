@@ -315,7 +315,7 @@ fn reductions<A: Amount>(
         s.candidates.push((k, m));
     }
     let ceiling = optional(v, "reductions", &group.ceiling)?;
-    stack(group.stacking, &s.candidates, &mut s.applied, |k| {
+    stack(group.stacking, &mut s.candidates, &mut s.applied, |k| {
         group.rules.get(k).map_or("", |r| r.head.id.as_str())
     })?;
     let mut left = ceiling.map_or(gross, |c| c.min(gross));
@@ -429,7 +429,7 @@ fn subsidies<A: Amount>(
         s.candidates.push((k, m));
     }
     let ceiling = optional(v, "subsidies", &group.ceiling)?;
-    stack(group.stacking, &s.candidates, &mut s.applied, |k| {
+    stack(group.stacking, &mut s.candidates, &mut s.applied, |k| {
         group.rules.get(k).map_or("", |r| r.head.id.as_str())
     })?;
     let mut left = ceiling;
@@ -566,16 +566,17 @@ fn bound<A: Amount>(
     Ok(out)
 }
 
-/// Which candidates a stacking policy applies, in order, into `applied`.
+/// Which candidates a stacking policy applies, in order, into `applied`; `candidates` is
+/// spent (all of them are applied by swapping the two, not by copying).
 fn stack<'n, A: Amount>(
     policy: Stacking,
-    candidates: &[(usize, A)],
+    candidates: &mut Vec<(usize, A)>,
     applied: &mut Vec<(usize, A)>,
     name: impl Fn(usize) -> &'n str,
 ) -> Result<(), Fail> {
     applied.clear();
     match policy {
-        Stacking::Add => applied.extend_from_slice(candidates),
+        Stacking::Add => std::mem::swap(candidates, applied),
         Stacking::First => applied.extend(candidates.first().copied()),
         Stacking::Highest => {
             let mut best: Option<(usize, A)> = None;
