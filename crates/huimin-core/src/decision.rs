@@ -163,8 +163,9 @@ pub struct Line {
     pub amount: Money,
     /// The assumed parameters the rule reads ([`Decision::assumptions`]): the amount is an
     /// estimate when this is not empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assumed: Vec<Name>,
+    // Inline for one or two, as it mostly is: an estimated line then allocates nothing more.
+    #[serde(default, skip_serializing_if = "SmallVec::is_empty")]
+    pub assumed: SmallVec<[Name; 2]>,
     /// For a fee: the price asked, when it was above the limit the source sets (the fee is
     /// charged at the limit). A program audit reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -564,7 +564,8 @@ impl Policy {
     /// The pack this policy was compiled from, with its deployment's values and its reforms
     /// applied, as one JSON text: the same for the same rules however they were written
     /// (comments, key order, YAML or JSON), and [`Policy::from_json`] of it compiles this
-    /// policy again. What a worker is sent to rebuild the policy.
+    /// policy again. What a worker is sent to rebuild the policy. A build without the `lint`
+    /// feature reads it only with the stamp `Policy::checked_json` adds.
     pub fn canonical(&self) -> String {
         serde_json::to_string(&self.pack).unwrap_or_default()
     }

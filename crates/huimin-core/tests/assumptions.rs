@@ -72,8 +72,8 @@ fn a_decision_names_the_assumed_value_its_reason_and_the_fields_that_rest_on_it(
     assert_eq!(a.rules[..], ["service"]);
 
     // The fee reads the rate; half of an estimated fee is an estimate too; the subsidy is not.
-    assert_eq!(d.fees[0].assumed, ["rate"]);
-    assert_eq!(d.reductions[0].assumed, ["rate"]);
+    assert_eq!(d.fees[0].assumed[..], ["rate"]);
+    assert_eq!(d.reductions[0].assumed[..], ["rate"]);
     assert!(d.subsidies[0].assumed.is_empty());
     assert_eq!(
         d.estimated,
@@ -242,7 +242,7 @@ fn an_input_set_by_an_authority_is_an_estimate_only_when_its_default_stands_in()
     assert_eq!(d.assumptions[0].parameter, "district_standard");
     assert_eq!(d.assumptions[0].value, "150");
     assert_eq!(d.assumptions[0].rules[..], ["basic_care_funding"]);
-    assert_eq!(d.subsidies[0].assumed, ["district_standard"]);
+    assert_eq!(d.subsidies[0].assumed[..], ["district_standard"]);
     assert_eq!(d.estimated, ["subsidy_total", "payers.district"]);
     // Explained, the step and the parent's sentence say so too.
     let d = policy
