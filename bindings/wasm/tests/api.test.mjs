@@ -669,6 +669,14 @@ test("huimin/form: the lints' warnings are the stamp's, the same as the whole mo
   assert.deepEqual(a.info().warnings, b.info().warnings);
   a.free();
   b.free();
+  // Weifang's two parameters without a value at the start are the compiler's warnings, in both.
+  const weifang = packJson('weifang-summer-2021');
+  const c = form.Policy.fromJson(weifang, 'weifang.json');
+  const w = Policy.fromJson(weifang, 'weifang.json');
+  assert.deepEqual(c.info().warnings.map((x) => x.code), ['gap', 'gap']);
+  assert.deepEqual(c.info().warnings, w.info().warnings);
+  c.free();
+  w.free();
 });
 
 test("a policy of the form's module is not the whole module's: screen and diff say so", () => {

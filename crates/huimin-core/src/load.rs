@@ -220,7 +220,15 @@ fn compiled(
 #[cfg(feature = "lint")]
 fn linted(file: &str, policy: &Policy) -> Result<Vec<PackError>, PackErrors> {
     let mut found = crate::lint::check(file, policy)?;
-    if let Some(why) = policy.pack.checked.as_ref().and_then(|c| stale(c, policy)) {
+    let why = policy.pack.checked.as_ref().and_then(|c| {
+        stale(c, policy).or_else(|| {
+            (c.warnings != as_stamped(&found)).then(|| {
+                "its `checked` stamp's warnings are not the ones the lints give on these rules"
+                    .to_owned()
+            })
+        })
+    });
+    if let Some(why) = why {
         found.push(stamp_problem(
             file,
             policy,
@@ -288,8 +296,20 @@ const LINT_WARNINGS: &[&str] = &[
     "period",
     "unreachable",
     "vocabulary",
-    "yaml11",
 ];
+
+/// The lints' warnings as a stamp keeps them: without their place.
+#[cfg(feature = "lint")]
+fn as_stamped(found: &[PackError]) -> Vec<pack::CheckedWarning> {
+    found
+        .iter()
+        .map(|w| pack::CheckedWarning {
+            code: w.code.to_owned(),
+            message: w.message.clone(),
+            hint: w.hint.clone(),
+        })
+        .collect()
+}
 
 /// Why a `checked` stamp is not of this version's lints on these rules, if it is not.
 fn stale(c: &pack::Checked, policy: &Policy) -> Option<String> {
@@ -343,7 +363,12 @@ impl Policy {
                 message,
             )])
         };
-        let warnings = crate::lint::check("", self)?;
+        // The lints of the rules as their JSON is read, as a build without them will read it:
+        // the lint of the source text (YAML 1.1 traps) has nothing to say of JSON.
+        let canonical = self.canonical();
+        let read = pack::parse_json_with(&canonical, "", &self.limits)?;
+        let again = crate::compile::compile(read, &canonical, "", &self.limits)?;
+        let warnings = crate::lint::check("", &again)?;
         if let Some(w) = warnings.iter().find(|w| !LINT_WARNINGS.contains(&w.code)) {
             return Err(internal(format!(
                 "the lint warning `{}` is not among the codes a stamp may hold",
@@ -353,14 +378,7 @@ impl Policy {
         let checked = pack::Checked {
             engine: crate::VERSION.to_owned(),
             fingerprint: self.fingerprint().to_owned(),
-            warnings: warnings
-                .into_iter()
-                .map(|w| pack::CheckedWarning {
-                    code: w.code.to_owned(),
-                    message: w.message,
-                    hint: w.hint,
-                })
-                .collect(),
+            warnings: as_stamped(&warnings),
         };
         let stamped = Stamped {
             pack: &self.pack,
