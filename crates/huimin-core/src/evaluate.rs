@@ -154,6 +154,9 @@ impl Recorder<'_> {
             let dated = p.in_force(self.env.as_of);
             note_assumption(&mut self.decision.assumptions, p, dated, &head.id);
         }
+        if self.estimated.is_empty() {
+            return;
+        }
         let given = |i: usize| {
             applied
                 || conditions.iter().flatten().any(|e| {

@@ -289,7 +289,8 @@ pub(crate) fn coerce(f: &Field, v: &Value) -> Result<Scalar, InputError> {
         (FieldType::Date, _) => return Err(wrong("日期（年-月-日）", "a date, YYYY-MM-DD")),
     };
     if let Scalar::Num(d) = &s {
-        if f.ty == FieldType::Integer && !d.fract().is_zero() {
+        // At scale 0 a number is whole: `fract` (a division) only for the others.
+        if f.ty == FieldType::Integer && d.scale() != 0 && !d.fract().is_zero() {
             return Err(wrong("整数", "a whole number"));
         }
         let below = f.min.is_some_and(|m| *d < m);
