@@ -48,7 +48,7 @@ impl Case {
         let field = |k: &str| v.get(k);
         let as_of = field("as_of")
             .and_then(Value::as_str)
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .and_then(crate::expr::parse_date)
             .ok_or_else(|| format!("{name}: `as_of` must be a date, YYYY-MM-DD"))?;
         if field("note")
             .and_then(Value::as_str)

@@ -104,7 +104,7 @@ pub fn bad_as_of(text: &str) -> InputError {
 
 /// Reads an evaluation date, `YYYY-MM-DD` (surrounding spaces ignored).
 pub fn as_of(text: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Error::Input {
+    crate::expr::parse_date(text.trim()).ok_or_else(|| Error::Input {
         errors: vec![bad_as_of(text)],
     })
 }

@@ -540,12 +540,60 @@ impl Parser {
 
 /// Parses `YYYY-MM-DD`.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    use chrono::format::{parse, Item, Numeric, Pad, Parsed};
+    // What chrono makes of "%Y-%m-%d", written out once: every call then skips scanning the
+    // format text (`parse_from_str` does, each time), and accepts exactly what it accepts.
+    const YMD: [Item<'static>; 5] = [
+        Item::Numeric(Numeric::Year, Pad::Zero),
+        Item::Literal("-"),
+        Item::Numeric(Numeric::Month, Pad::Zero),
+        Item::Literal("-"),
+        Item::Numeric(Numeric::Day, Pad::Zero),
+    ];
+    let mut parsed = Parsed::new();
+    parse(&mut parsed, s, YMD.iter()).ok()?;
+    parsed.to_naive_date().ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_reads_as_chrono_reads_the_format_text() {
+        let texts = [
+            "2021-03-01",
+            "2024-02-29",
+            "2023-02-29",
+            "2021-13-01",
+            "2021-3-1",
+            "+2021-03-01",
+            "-0001-12-31",
+            "0000-01-01",
+            "99999-01-01",
+            " 2021-03-01",
+            "2021-03-01 ",
+            "2021 -03-01",
+            "2021/03/01",
+            "20210301",
+            "2021-03-01T00:00",
+            "2021-03-1x",
+            "２０２１-03-01",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(
+                parse_date(t),
+                NaiveDate::parse_from_str(t, "%Y-%m-%d").ok(),
+                "{t:?}"
+            );
+        }
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(parse_date("2023-02-29"), None);
+    }
 
     #[test]
     fn precedence_binds_multiplication_tighter_than_comparison_and_logic() {
