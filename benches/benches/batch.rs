@@ -34,7 +34,7 @@ fn batch(c: &mut Criterion) {
     let as_of = chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
     let canonical = Policy::from_path(pack_path("bench-canonical")).unwrap();
     let pop = Population::synthetic(n, 20_241_001);
-    let batch = pop.to_batch(&canonical).unwrap();
+    let batch = pop.to_batch(&canonical, 1).unwrap();
     let mut threads = vec![1];
     if cores > 1 {
         threads.push(cores);
@@ -50,7 +50,7 @@ fn batch(c: &mut Criterion) {
     }
     g.bench_function(format!("bench-canonical/{n}/marshal+eval/{cores}t"), |b| {
         b.iter(|| {
-            let batch = pop.to_batch(&canonical).unwrap();
+            let batch = pop.to_batch(&canonical, cores).unwrap();
             canonical.evaluate_batch(black_box(&batch), as_of).unwrap()
         })
     });

@@ -13,7 +13,7 @@ fn main() {
     let reps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
     let policy = huimin_core::Policy::from_path(pack_path(&pack)).unwrap();
     let pop = Population::synthetic(1_000_000, 20_241_001);
-    let batch = pop.to_batch(&policy).unwrap();
+    let batch = pop.to_batch(&policy, threads).unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
     let mut best = f64::MAX;
     for _ in 0..reps {
@@ -24,7 +24,7 @@ fn main() {
         assert_eq!(out.scalar_rows, 0);
     }
     let t = std::time::Instant::now();
-    let b2 = pop.to_batch(&policy).unwrap();
+    let b2 = pop.to_batch(&policy, threads).unwrap();
     let m = t.elapsed().as_secs_f64();
     drop(b2);
     println!(

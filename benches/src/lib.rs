@@ -128,11 +128,12 @@ impl Population {
         Population { n, columns }
     }
 
-    /// The population as a [`Batch`] for `policy`: a column whose name (or, for
-    /// `class_hours_attended`, the standard field `class_hours`) is one of the pack's fields
-    /// becomes that field (yes/no fields as booleans, others as whole numbers); a column named
-    /// like one of the pack's tags becomes that tag's flags; other columns are left out.
-    pub fn to_batch(&self, policy: &Policy) -> Result<Batch, Error> {
+    /// The population as a [`Batch`] for `policy`, converted on up to `threads` threads: a
+    /// column whose name (or, for `class_hours_attended`, the standard field `class_hours`) is
+    /// one of the pack's fields becomes that field (yes/no fields as booleans, others as whole
+    /// numbers); a column named like one of the pack's tags becomes that tag's flags; other
+    /// columns are left out.
+    pub fn to_batch(&self, policy: &Policy, threads: usize) -> Result<Batch, Error> {
         let schema = policy.input_schema();
         let mut batch = Batch::new(self.n);
         for (name, col) in &self.columns {
@@ -142,17 +143,43 @@ impl Population {
             };
             if let Some(f) = schema.fields.iter().find(|f| f.name == field_name) {
                 let c = if f.ty == huimin_core::model::FieldType::Boolean {
-                    Column::bool(col.iter().map(|b| *b != 0).collect())
+                    Column::bool(map_column(col, threads, |b| b != 0))
                 } else {
-                    Column::int(col.iter().map(|b| i64::from(*b)).collect())
+                    Column::int(map_column(col, threads, i64::from))
                 };
                 batch = batch.column(field_name, c)?;
             } else if schema.tags.iter().any(|t| t.id == *name) {
-                batch = batch.tag_flags(*name, col.iter().map(|b| *b != 0).collect())?;
+                batch = batch.tag_flags(*name, map_column(col, threads, |b| b != 0))?;
             }
         }
         Ok(batch)
     }
+}
+
+/// `f` of each byte of `col`, as a new column, on up to `threads` threads: each writes its own
+/// range of rows, so the new column's fresh pages are faulted in on all of them.
+fn map_column<T, F>(col: &[u8], threads: usize, f: F) -> Vec<T>
+where
+    T: Copy + Default + Send,
+    F: Fn(u8) -> T + Copy + Send + Sync,
+{
+    let mut out = vec![T::default(); col.len()];
+    let fill = |out: &mut [T], col: &[u8]| {
+        for (o, b) in out.iter_mut().zip(col) {
+            *o = f(*b);
+        }
+    };
+    if threads <= 1 {
+        fill(&mut out, col);
+        return out;
+    }
+    let per = col.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        for (o, c) in out.chunks_mut(per).zip(col.chunks(per)) {
+            s.spawn(move || fill(o, c));
+        }
+    });
+    out
 }
 
 /// Every pack id in `fixtures/policies/`, sorted.

@@ -146,7 +146,9 @@ fn main() {
 
     // The timed region: marshalling in, evaluation, outputs to arrays, totals.
     let t = Instant::now();
-    let batch = pop.to_batch(&policy).unwrap_or_else(|e| panic!("{e}"));
+    let batch = pop
+        .to_batch(&policy, threads)
+        .unwrap_or_else(|e| panic!("{e}"));
     let t_eval = Instant::now();
     let mut res = policy
         .evaluate_batch_on(&batch, as_of, threads)
@@ -162,23 +164,32 @@ fn main() {
         }
     }
     // Each output column becomes the contract's array in its own buffer, so the engine's
-    // columns and the contract's arrays are never held at once.
+    // columns and the contract's arrays are never held at once; with more than one thread,
+    // the columns are converted at the same time.
     let unit = 10f64.powi(i32::try_from(scale).unwrap_or(2));
-    let mut arrays: Vec<Vec<f64>> = Vec::with_capacity(5);
-    let mut totals: Vec<i128> = Vec::with_capacity(5);
-    for k in 0..MONEY_OUTPUTS.len() {
-        let col = match k {
-            0 => std::mem::take(&mut res.net_fee),
-            1 => std::mem::take(&mut res.reduction_total),
-            2 => std::mem::take(&mut res.subsidy_total),
-            3 => take_payer(&mut res.payers, "city", n),
-            _ => take_payer(&mut res.payers, "district", n),
-        };
-        let (array, total) = convert(col, unit);
-        arrays.push(array);
-        totals.push(total);
-    }
+    let cols = vec![
+        std::mem::take(&mut res.net_fee),
+        std::mem::take(&mut res.reduction_total),
+        std::mem::take(&mut res.subsidy_total),
+        take_payer(&mut res.payers, "city", n),
+        take_payer(&mut res.payers, "district", n),
+    ];
     drop(res);
+    let converted: Vec<(Vec<f64>, i128)> = if threads <= 1 {
+        cols.into_iter().map(|c| convert(c, unit)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = cols
+                .into_iter()
+                .map(|c| s.spawn(move || convert(c, unit)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a conversion thread panicked"))
+                .collect()
+        })
+    };
+    let (arrays, totals): (Vec<Vec<f64>>, Vec<i128>) = converted.into_iter().unzip();
     let wall_s = t.elapsed().as_secs_f64();
 
     // Outputs (not timed).
