@@ -189,10 +189,6 @@ impl Lints<'_> {
     /// the deployment's values file instead).
     /// Keys and values a YAML 1.1 reader (PyYAML, many editors) reads otherwise than huimin.
     fn yaml11(&mut self, p: &Policy) {
-        // JSON quotes every string: nothing in it reads otherwise to a YAML 1.1 reader.
-        if serde_json::from_str::<serde::de::IgnoredAny>(&p.origin.text).is_ok() {
-            return;
-        }
         for (line, column, message) in pack::yaml11_traps(&p.origin.text) {
             self.push(Severity::Warning, Pos { line, column }, "yaml11", message);
         }

@@ -86,19 +86,37 @@ fn clock(t: &str) -> bool {
 
 /// The line without a `#` comment (a `#` after a space, outside quotes).
 fn strip_comment(line: &str) -> &str {
-    let mut quote: Option<char> = None;
+    let mut inside_to = 0; // the byte after the quoted scalar being skipped
     let mut prev = ' ';
     for (i, c) in line.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' && prev.is_whitespace() => return line.get(..i).unwrap_or(line),
-            None => {}
+        if i < inside_to {
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            inside_to = quoted_end(line.as_bytes(), i);
+        } else if c == '#' && prev.is_whitespace() {
+            return line.get(..i).unwrap_or(line);
         }
         prev = c;
     }
     line
+}
+
+/// The byte after the quoted scalar that opens at `start` (or the line's end when it does not
+/// close on this line). Inside double quotes `\"` is an escaped quote, inside single quotes
+/// `''` is: neither closes it.
+fn quoted_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes.get(start).copied();
+    let mut j = start + 1;
+    while let Some(&c) = bytes.get(j) {
+        match c {
+            b'\\' if quote == Some(b'"') => j += 2,
+            b'\'' if quote == Some(b'\'') && bytes.get(j + 1) == Some(&b'\'') => j += 2,
+            _ if Some(c) == quote => return j + 1,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Calls `each` with the plain (unquoted) scalars of a line: byte column, text, whether it is
@@ -106,22 +124,32 @@ fn strip_comment(line: &str) -> &str {
 fn plain_scalars<'l>(line: &'l str, mut each: impl FnMut(usize, &'l str, bool, bool)) {
     let bytes = line.as_bytes();
     let mut depth = 0_i32;
+    // Just after a quoted scalar or a flow collection, where a `:` is the mapping's indicator
+    // even with no space after it (`"key":value`, as JSON writes it).
+    let mut after_node = false;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes.get(i).copied().unwrap_or(b' ');
         match c {
             b'"' | b'\'' => {
-                // Skip a quoted scalar.
-                let end = line
-                    .get(i + 1..)
-                    .and_then(|r| r.find(c as char))
-                    .map_or(bytes.len(), |e| i + 1 + e + 1);
-                i = end;
+                i = quoted_end(bytes, i);
+                after_node = true;
                 continue;
             }
             b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth -= 1,
-            b' ' | b'\t' | b',' | b'-' if c != b'-' || next_is_space(bytes, i) => {}
+            b'}' | b']' => {
+                depth -= 1;
+                after_node = true;
+                i += 1;
+                continue;
+            }
+            b':' if after_node || next_is_space(bytes, i) => {}
+            b' ' | b'\t' => {
+                i += 1;
+                continue;
+            }
+            b',' => {}
+            b'-' if next_is_space(bytes, i) => {}
             _ => {
                 // A plain scalar runs to `: `, `,` or a closing bracket inside a flow, or to the
                 // end of the line outside one.
@@ -142,10 +170,12 @@ fn plain_scalars<'l>(line: &'l str, mut each: impl FnMut(usize, &'l str, bool, b
                 if !token.is_empty() {
                     each(start, token, is_key, depth > 0);
                 }
+                after_node = false;
                 i = end + 1;
                 continue;
             }
         }
+        after_node = false;
         i += 1;
     }
 }
@@ -168,5 +198,23 @@ mod tests {
             "{:#?}",
             traps(text)
         );
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_end_the_quoted_scalar() {
+        // `\"` in double quotes and `''` in single quotes are quotes inside the scalar: the `?`,
+        // `yes` and `#` after them are still inside it. JSON writes its quotes so.
+        let text = "a: { zh: \"他说\\\"好? yes\\\"\", en: 'it''s? on' }\nb: \"x \\\" # on\"\n{\"c\": \"\\\"?\\\" off\", \"d\": [\"yes\"]}\n";
+        assert_eq!(traps(text), vec![], "{text}");
+        // JSON's keys: the `:` right after a quoted key is the indicator, not a plain scalar.
+        let json = "{\"name\":{\"zh\":\"鲁?矿\",\"en\":\"yes\"},\"n\":1,\"l\":[\"on\"]}\n";
+        assert_eq!(traps(json), vec![], "{json}");
+        let adjacent = "{\"a\":on}\n";
+        let found: Vec<(u32, u32)> = traps(adjacent).iter().map(|(l, c, _)| (*l, *c)).collect();
+        assert_eq!(found, vec![(1, 6)], "{adjacent}");
+        // The trap after such a scalar is still found.
+        let after = "a: { zh: \"\\\"\", en: on }\n";
+        let found: Vec<(u32, u32)> = traps(after).iter().map(|(l, c, _)| (*l, *c)).collect();
+        assert_eq!(found, vec![(1, 20)], "{after}");
     }
 }
