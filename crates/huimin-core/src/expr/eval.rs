@@ -48,28 +48,50 @@ impl std::fmt::Display for Fault {
 }
 
 impl Node {
-    pub(crate) fn eval<'a>(&'a self, env: &Env<'a>) -> Result<V<'a>, Fault> {
-        Ok(match self {
+    /// A leaf's value: a literal, an input, a parameter, the date, the category or a tag test;
+    /// `None` for an operator. Inlined where an operator reads its operands, so that a leaf
+    /// (most operands: `age >= 60`, `has(dibao) and local_hukou`) costs no call.
+    // Inlined on native targets, where a leaf then costs no call; the browser's module is
+    // built for size.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn leaf<'a>(&'a self, env: &Env<'a>) -> Option<Result<V<'a>, Fault>> {
+        Some(Ok(match self {
             Node::Num(d) => V::Num(*d),
             Node::Bool(b) => V::Bool(*b),
             Node::Text(s) => V::Text(s),
             Node::Date(d) => V::Date(*d),
-            Node::Field(i) => match env.fields.get(*i).ok_or(Fault::Internal)? {
-                Scalar::Num(d) => V::Num(*d),
-                Scalar::Bool(b) => V::Bool(*b),
-                Scalar::Text(s) => V::Text(s),
-                Scalar::Date(d) => V::Date(*d),
+            Node::Field(i) => match env.fields.get(*i) {
+                Some(Scalar::Num(d)) => V::Num(*d),
+                Some(Scalar::Bool(b)) => V::Bool(*b),
+                Some(Scalar::Text(s)) => V::Text(s),
+                Some(Scalar::Date(d)) => V::Date(*d),
+                None => return Some(Err(Fault::Internal)),
             },
-            Node::Param(i) => V::Num(
-                env.params
-                    .get(*i)
-                    .ok_or(Fault::Internal)?
-                    .ok_or(Fault::NoValue(*i))?,
-            ),
+            Node::Param(i) => match env.params.get(*i) {
+                Some(Some(d)) => V::Num(*d),
+                Some(None) => return Some(Err(Fault::NoValue(*i))),
+                None => return Some(Err(Fault::Internal)),
+            },
             Node::AsOf => V::Date(env.as_of),
             Node::Category => V::Text(env.category.unwrap_or("")),
             Node::HasAny(tags) => V::Bool(tags.iter().any(|t| env.tags.contains(*t))),
             Node::HasAll(tags) => V::Bool(tags.iter().all(|t| env.tags.contains(*t))),
+            _ => return None,
+        }))
+    }
+
+    /// The expression's value.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub(crate) fn eval<'a>(&'a self, env: &Env<'a>) -> Result<V<'a>, Fault> {
+        match self.leaf(env) {
+            Some(v) => v,
+            None => self.operator(env),
+        }
+    }
+
+    /// An operator's value, its operands evaluated first (leaves in place).
+    fn operator<'a>(&'a self, env: &Env<'a>) -> Result<V<'a>, Fault> {
+        Ok(match self {
             Node::Neg(e) => V::Num(-e.num(env)?),
             Node::Not(e) => V::Bool(!e.truth(env)?),
             Node::And(a, b) => V::Bool(a.truth(env)? && b.truth(env)?),
@@ -138,9 +160,21 @@ impl Node {
                 };
                 V::Num(Decimal::from(full_years(from, to)))
             }
+            // Answered by `leaf`, which `eval` asks first.
+            Node::Num(_)
+            | Node::Bool(_)
+            | Node::Text(_)
+            | Node::Date(_)
+            | Node::Field(_)
+            | Node::Param(_)
+            | Node::AsOf
+            | Node::Category
+            | Node::HasAny(_)
+            | Node::HasAll(_) => return self.leaf(env).unwrap_or(Err(Fault::Internal)),
         })
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(crate) fn num(&self, env: &Env<'_>) -> Result<Decimal, Fault> {
         match self.eval(env)? {
             V::Num(d) => Ok(d),
@@ -148,6 +182,7 @@ impl Node {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(crate) fn truth(&self, env: &Env<'_>) -> Result<bool, Fault> {
         match self.eval(env)? {
             V::Bool(b) => Ok(b),
