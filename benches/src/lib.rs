@@ -131,7 +131,7 @@ impl Population {
     /// The population as a [`Batch`] for `policy`, converted on up to `threads` threads: a
     /// column whose name (or, for `class_hours_attended`, the standard field `class_hours`) is
     /// one of the pack's fields becomes that field (yes/no fields as booleans, others as whole
-    /// numbers); a column named like one of the pack's tags becomes that tag's flags; other
+    /// numbers kept as bytes); a column named like one of the pack's tags becomes that tag's flags; other
     /// columns are left out.
     pub fn to_batch(&self, policy: &Policy, threads: usize) -> Result<Batch, Error> {
         let schema = policy.input_schema();
@@ -145,7 +145,7 @@ impl Population {
                 let c = if f.ty == huimin_core::model::FieldType::Boolean {
                     Column::bool(map_column(col, threads, |b| b != 0))
                 } else {
-                    Column::int(map_column(col, threads, i64::from))
+                    Column::int(map_column(col, threads, |b| b))
                 };
                 batch = batch.column(field_name, c)?;
             } else if schema.tags.iter().any(|t| t.id == *name) {

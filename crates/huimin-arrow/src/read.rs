@@ -6,16 +6,19 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int64Type};
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
+    UInt32Type, UInt8Type,
+};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
-    ListArray, RecordBatch, StringArray,
+    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, ListArray,
+    RecordBatch, StringArray,
 };
 use arrow_buffer::NullBuffer;
 use arrow_cast::{cast_with_options, CastOptions};
 use arrow_schema::{ArrowError, DataType, Field};
 use chrono::NaiveDate;
-use huimin_core::batch::{Batch, Column, Defaulted};
+use huimin_core::batch::{Batch, Column, Defaulted, Ints};
 use huimin_core::model::FieldType;
 use huimin_core::{InputError, Participant, Policy, Text, Value};
 use rust_decimal::Decimal;
@@ -33,7 +36,8 @@ fn input_err(path: &str, code: &'static str, zh: String, en: String) -> InputErr
 /// One input column, normalised to a handful of Arrow types.
 enum Col {
     Null,
-    Int(Int64Array),
+    /// Whole numbers at their own width (`UInt64` cast to `Int64`, which fails beyond it).
+    Int(ArrayRef),
     /// Floats (float32 ones widened exactly, `single` set: their text is float32's).
     Float {
         values: Float64Array,
@@ -100,6 +104,58 @@ fn admit(
     }
 }
 
+/// An integer array's values at their own width.
+enum IntValues<'a> {
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+}
+
+/// The values of an integer array of any width `Col::new` keeps; `None` for another type.
+fn ints(a: &ArrayRef) -> Option<IntValues<'_>> {
+    Some(match a.data_type() {
+        DataType::Int8 => IntValues::I8(a.as_primitive_opt::<Int8Type>()?.values()),
+        DataType::Int16 => IntValues::I16(a.as_primitive_opt::<Int16Type>()?.values()),
+        DataType::Int32 => IntValues::I32(a.as_primitive_opt::<Int32Type>()?.values()),
+        DataType::Int64 => IntValues::I64(a.as_primitive_opt::<Int64Type>()?.values()),
+        DataType::UInt8 => IntValues::U8(a.as_primitive_opt::<UInt8Type>()?.values()),
+        DataType::UInt16 => IntValues::U16(a.as_primitive_opt::<UInt16Type>()?.values()),
+        DataType::UInt32 => IntValues::U32(a.as_primitive_opt::<UInt32Type>()?.values()),
+        _ => return None,
+    })
+}
+
+impl IntValues<'_> {
+    fn get(&self, i: usize) -> Option<i64> {
+        match self {
+            IntValues::I8(v) => v.get(i).map(|x| i64::from(*x)),
+            IntValues::I16(v) => v.get(i).map(|x| i64::from(*x)),
+            IntValues::I32(v) => v.get(i).map(|x| i64::from(*x)),
+            IntValues::I64(v) => v.get(i).copied(),
+            IntValues::U8(v) => v.get(i).map(|x| i64::from(*x)),
+            IntValues::U16(v) => v.get(i).map(|x| i64::from(*x)),
+            IntValues::U32(v) => v.get(i).map(|x| i64::from(*x)),
+        }
+    }
+
+    /// A batch column's values, copied at the same width.
+    fn to_ints(&self) -> Ints {
+        match self {
+            IntValues::I8(v) => v.to_vec().into(),
+            IntValues::I16(v) => v.to_vec().into(),
+            IntValues::I32(v) => v.to_vec().into(),
+            IntValues::I64(v) => v.to_vec().into(),
+            IntValues::U8(v) => v.to_vec().into(),
+            IntValues::U16(v) => v.to_vec().into(),
+            IntValues::U32(v) => v.to_vec().into(),
+        }
+    }
+}
+
 impl Col {
     fn new(name: &str, a: &ArrayRef) -> Result<Col, InputError> {
         let dt = a.data_type();
@@ -113,15 +169,8 @@ impl Col {
             | DataType::Int64
             | DataType::UInt8
             | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64 => {
-                let c = cast(a.as_ref(), &DataType::Int64).map_err(bad)?;
-                Col::Int(
-                    c.as_primitive_opt::<Int64Type>()
-                        .ok_or_else(missing)?
-                        .clone(),
-                )
-            }
+            | DataType::UInt32 => Col::Int(Arc::clone(a)),
+            DataType::UInt64 => Col::Int(cast(a.as_ref(), &DataType::Int64).map_err(bad)?),
             DataType::Float16 | DataType::Float32 | DataType::Float64 => {
                 let c = cast(a.as_ref(), &DataType::Float64).map_err(bad)?;
                 Col::Float {
@@ -200,7 +249,9 @@ impl Col {
             Col::Null => None,
             Col::Int(a) => a
                 .is_valid(i)
-                .then(|| Value::Number(Decimal::from(a.value(i)))),
+                .then(|| ints(a)?.get(i))
+                .flatten()
+                .map(|v| Value::Number(Decimal::from(v))),
             Col::Float { values, .. } => values.is_valid(i).then(|| {
                 let text = self.float_text(i);
                 // Read exactly, or kept as text (NaN, ±inf, beyond 28 places) for the row's
@@ -582,7 +633,10 @@ impl Col {
     fn column(&self, ty: FieldType, rows: usize) -> AsColumn {
         match self {
             Col::Null => AsColumn::Absent,
-            Col::Int(a) => masked(Column::int(a.values().to_vec()), validity(rows, a.nulls())),
+            Col::Int(a) => match ints(a) {
+                Some(v) => masked(Column::int(v.to_ints()), validity(rows, a.nulls())),
+                None => AsColumn::Inexact,
+            },
             Col::Float { values: a, .. } => {
                 // The shortest text of each float: the core parses it for a number field exactly
                 // as `get` does (NaN, ±inf and the like take the scalar engine's error). Only

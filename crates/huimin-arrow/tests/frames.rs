@@ -133,6 +133,63 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
     }
 }
 
+/// Integer columns of every width Arrow has are read at that width (a registry's bytes are
+/// not widened to 64 bits) and decide as the JSON path does; a `UInt64` value beyond `i64` is
+/// the column's error.
+#[test]
+fn integer_columns_of_every_width_agree_with_json() {
+    let w = wanzhou();
+    let hours: Vec<Option<f64>> = (0..12).map(|i| Some(f64::from(i * 7 % 70))).collect();
+    let base = table(hours);
+    let schema = base.schema();
+    let at = |name: &str| schema.index_of(name).unwrap();
+    for ty in [
+        DataType::Int8,
+        DataType::Int16,
+        DataType::Int64,
+        DataType::UInt8,
+        DataType::UInt16,
+        DataType::UInt32,
+        DataType::UInt64,
+    ] {
+        let mut cols = base.columns().to_vec();
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| (**f).clone()).collect();
+        for k in [at("grade"), at("class_hours")] {
+            cols[k] = arrow_cast::cast(&cols[k], &ty).unwrap();
+            fields[k] = Field::new(fields[k].name(), ty.clone(), true);
+        }
+        let t = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap();
+        agrees_with_json(&w, &t);
+    }
+    let huge = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![Field::new(
+            "class_hours",
+            DataType::UInt64,
+            true,
+        )])),
+        vec![Arc::new(arrow_array::UInt64Array::from(vec![u64::MAX]))],
+    )
+    .unwrap();
+    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
+        huimin_arrow::evaluate(
+            &w,
+            std::slice::from_ref(&huge),
+            &huge.schema(),
+            as_of(),
+            SHORTEST,
+            &|_| true,
+        )
+    else {
+        panic!("a UInt64 beyond i64 must be refused");
+    };
+    let hours: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.path == "class_hours")
+        .map(|e| e.code)
+        .collect();
+    assert_eq!(hours, ["wrong_type"]);
+}
+
 #[test]
 fn whole_floats_take_the_integer_fast_path() {
     let p = wanzhou();
@@ -146,7 +203,7 @@ fn whole_floats_take_the_integer_fast_path() {
         .batch()
         .unwrap();
     let ints =
-        Column::int(vec![60, 0, 7, 12, 0]).with_validity(vec![true, false, true, true, false]);
+        Column::int(vec![60_i64, 0, 7, 12, 0]).with_validity(vec![true, false, true, true, false]);
     let direct = Batch::new(5)
         .column(
             "stage",

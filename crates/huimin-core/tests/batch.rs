@@ -320,3 +320,59 @@ fn tag_columns_tag_only_their_rows() {
         .1;
     assert_eq!(priority[..3], [true, false, true]);
 }
+
+/// Whole-number columns keep the width they came in (bytes from a registry, 32 bits from
+/// Spark): every width decides as 64 bits do, a negative value is read as negative (below
+/// `class_hours`' minimum of 0: that row's error), and a value too large for the field is
+/// that row's error too.
+#[test]
+fn whole_number_columns_of_every_width_decide_alike() {
+    use huimin_core::batch::{Column, Ints};
+    let policy = Policy::from_path(fixtures().join("policies/bench-canonical.yaml")).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
+    let decide = |grade: Ints, hours: Ints| {
+        let batch = Batch::new(4)
+            .column("grade", Column::int(grade))
+            .unwrap()
+            .column("class_hours", Column::int(hours))
+            .unwrap()
+            .column("district_remote", Column::bool(vec![false; 4]))
+            .unwrap();
+        policy.evaluate_batch(&batch, as_of).unwrap()
+    };
+    // 3.00 × 60 = 180 capped at 170; 3.00 × 40 = 120; no hours, no fee; 3.00 × 10 = 30. A
+    // subsidy of 50.00 for every row with hours; priority for grade 2 only (≤ 3).
+    let check = |out: &huimin_core::batch::BatchOutput, width: &str| {
+        assert!(out.errors.is_empty(), "{width}: {:?}", out.errors);
+        assert_eq!(out.gross_fee, [17_000, 12_000, 0, 3_000], "{width}");
+        assert_eq!(out.subsidy_total, [5_000, 5_000, 0, 5_000], "{width}");
+        let priority = &out
+            .priority
+            .iter()
+            .find(|(g, _)| g == "priority")
+            .unwrap()
+            .1;
+        assert_eq!(priority, &[false, true, false, false], "{width}");
+    };
+    /// The same values at another width.
+    fn w<T: TryFrom<i64>>(v: &[i64]) -> Vec<T> {
+        v.iter().map(|x| T::try_from(*x).ok().unwrap()).collect()
+    }
+    let (g, h) = ([5, 2, 9, 5], [60, 40, 0, 10]);
+    check(&decide(Ints::I8(w(&g)), Ints::I8(w(&h))), "i8");
+    check(&decide(Ints::I16(w(&g)), Ints::I16(w(&h))), "i16");
+    check(&decide(Ints::I32(w(&g)), Ints::I32(w(&h))), "i32");
+    check(&decide(Ints::I64(w(&g)), Ints::I64(w(&h))), "i64");
+    check(&decide(Ints::U8(w(&g)), Ints::U8(w(&h))), "u8");
+    check(&decide(Ints::U16(w(&g)), Ints::U16(w(&h))), "u16");
+    check(&decide(Ints::U32(w(&g)), Ints::U32(w(&h))), "u32");
+    // −1 hours as a byte is −1, not 255; 40 000 hours is above the field's 10 000.
+    let negative = decide(Ints::I8(w(&g)), Ints::I8(vec![60, -1, 0, 10]));
+    let large = decide(Ints::U16(w(&g)), Ints::U16(vec![60, 40, 0, 40_000]));
+    let rows = |out: &huimin_core::batch::BatchOutput| -> Vec<usize> {
+        out.errors.iter().map(|(r, _)| *r).collect()
+    };
+    assert_eq!(rows(&negative), [1]);
+    assert_eq!(rows(&large), [3]);
+    assert_eq!(negative.gross_fee, [17_000, 0, 0, 3_000]);
+}

@@ -105,18 +105,14 @@ pub(crate) fn fill(
     let ok_num = |v: i64| -> bool { v >= min && v <= max && (!integer || v % fixed::ONE == 0) };
     let valid = |row: usize| col.is_valid(row);
     match (&col.data, f.ty) {
-        (ColumnData::Int(v), FieldType::Integer | FieldType::Decimal) => {
-            for (k, (x, b)) in v
-                .get(s..e)
-                .unwrap_or_default()
-                .iter()
-                .zip(bad.iter_mut())
-                .enumerate()
-            {
+        (ColumnData::Int(ints), FieldType::Integer | FieldType::Decimal) => {
+            ints.each(s, e, |k, x| {
                 let fx = x.checked_mul(fixed::ONE);
-                *b |= !(valid(s + k) && fx.is_some_and(ok_num));
+                if let Some(b) = bad.get_mut(k) {
+                    *b |= !(valid(s + k) && fx.is_some_and(ok_num));
+                }
                 buf.push(fx.unwrap_or(0));
-            }
+            });
         }
         (ColumnData::Decimal { units, scale }, FieldType::Integer | FieldType::Decimal) => {
             for (k, (u, b)) in units

@@ -37,7 +37,7 @@ pub struct Column {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
     /// Whole numbers.
-    Int(Vec<i64>),
+    Int(Ints),
     /// Decimals as integers with a fixed number of decimal places (Arrow's Decimal128).
     Decimal {
         /// The values × 10^scale.
@@ -58,11 +58,80 @@ pub enum ColumnData {
     Date(Vec<NaiveDate>),
 }
 
+/// Whole numbers at the width they came in: a registry's `grade` column of bytes stays an
+/// eighth of the memory it would take as `i64` (Arrow's and numpy's integer types).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ints {
+    /// 8-bit.
+    I8(Vec<i8>),
+    /// 16-bit.
+    I16(Vec<i16>),
+    /// 32-bit.
+    I32(Vec<i32>),
+    /// 64-bit.
+    I64(Vec<i64>),
+    /// Unsigned 8-bit.
+    U8(Vec<u8>),
+    /// Unsigned 16-bit.
+    U16(Vec<u16>),
+    /// Unsigned 32-bit.
+    U32(Vec<u32>),
+}
+
+/// `$body` for the vector `$v` of whichever width `$ints` holds.
+macro_rules! each_width {
+    ($ints:expr, $v:ident => $body:expr) => {
+        match $ints {
+            Ints::I8($v) => $body,
+            Ints::I16($v) => $body,
+            Ints::I32($v) => $body,
+            Ints::I64($v) => $body,
+            Ints::U8($v) => $body,
+            Ints::U16($v) => $body,
+            Ints::U32($v) => $body,
+        }
+    };
+}
+
+impl Ints {
+    fn len(&self) -> usize {
+        each_width!(self, v => v.len())
+    }
+
+    // `i64::from` is the identity in the 64-bit arm.
+    #[allow(clippy::useless_conversion)]
+    fn get(&self, row: usize) -> Option<i64> {
+        each_width!(self, v => v.get(row).map(|x| i64::from(*x)))
+    }
+
+    /// `f(k, value)` for each row `s + k` of `s..e` (fewer when the column is shorter).
+    #[allow(clippy::useless_conversion)]
+    pub(crate) fn each(&self, s: usize, e: usize, mut f: impl FnMut(usize, i64)) {
+        each_width!(self, v => {
+            for (k, x) in v.get(s..e).unwrap_or_default().iter().enumerate() {
+                f(k, i64::from(*x));
+            }
+        })
+    }
+}
+
+macro_rules! ints_from {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl From<Vec<$t>> for Ints {
+            fn from(v: Vec<$t>) -> Ints {
+                Ints::$variant(v)
+            }
+        }
+    )*};
+}
+
+ints_from!(i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8, u16 => U16, u32 => U32);
+
 impl Column {
-    /// A column of whole numbers.
-    pub fn int(v: Vec<i64>) -> Column {
+    /// A column of whole numbers, kept at its width (`Vec<u8>`, `Vec<i32>`, `Vec<i64>` …).
+    pub fn int(v: impl Into<Ints>) -> Column {
         Column {
-            data: ColumnData::Int(v),
+            data: ColumnData::Int(v.into()),
             valid: None,
         }
     }
@@ -138,7 +207,7 @@ impl Column {
             return None;
         }
         Some(match &self.data {
-            ColumnData::Int(v) => Value::Number(Decimal::from(*v.get(row)?)),
+            ColumnData::Int(v) => Value::Number(Decimal::from(v.get(row)?)),
             ColumnData::Decimal { units, scale } => {
                 Value::Number(Decimal::try_from_i128_with_scale(*units.get(row)?, *scale).ok()?)
             }
