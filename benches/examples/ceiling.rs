@@ -4,20 +4,24 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! `cargo run --release -p huimin-benches --example ceiling [N] [reps]`: the canonical workload
+//! `cargo run --release -p huimin-benches --example ceiling [N] [reps]` (`N`: `1m`, `100k`,
+//! `10k` or a number; default `1m`): the canonical workload
 //! written by hand for that one policy, in checked `i64` fen, over the harness's own file
 //! (`$ANCHORS_DATA/pop_<N>.u8`), in the harness region's shape: read the rows, compute, write
-//! the contract's five `f64` arrays and `priority`, add up the exact totals (they are the
-//! reference's). An engine that reads the policy as data does at least this work, so this
+//! the contract's five `f64` arrays and `priority`, add up the exact totals (checked against
+//! the reference's `ref_<N>/totals.json` when the harness has written it). An engine that reads the policy as data does at least this work, so this
 //! rate bounds any engine's in the same region on the same machine (issue 18 asks for
 //! ≥ 40 M students/s on one core).
 //!
 //! Each repetition runs twice: into fresh arrays, as the harness's one run per process does
 //! (every page of the 41 MB of outputs is mapped by a fault on its first write), then into the
 //! same arrays again (no fault: the loop alone).
+use huimin_benches::{anchors_data, population_size, units_text, Population, POP_COLUMNS};
 use std::time::Instant;
 
-/// Fen per class-hour, the month's cap, the subsidy, the remote one (yuan × 100).
+/// The workload's numbers as the harness's README gives them ("The workload"), in fen: 3.00
+/// yuan per class-hour, capped at 170.00 a month; a subsidy of 500 ÷ 10 = 50.00, × 1.2 = 60.00
+/// in a remote district, 60 % of it to the city (half up) and the rest to the district.
 const RATE: i64 = 300;
 const CAP: i64 = 17_000;
 const BASE: i64 = 5_000;
@@ -46,7 +50,8 @@ fn region(rows: &[u8], out: &mut Out) -> [i128; 5] {
     let priority = &mut out.priority;
     let [fee, cut, sub, city, district] = &mut out.money;
     for (k, r) in rows.chunks_exact(10).enumerate() {
-        // Columns: grade, dibao, jiandang_lika, four more flags, hours, remote, padding.
+        // Columns as `POP_COLUMNS` (checked in `main`): grade, dibao, jiandang_lika, four more
+        // flags, hours, remote, padding.
         let (grade, waived, hours, remote) = (r[0], r[1] | r[2], r[7], r[8]);
         let gross = (RATE.checked_mul(i64::from(hours)).expect("overflow")).min(CAP);
         let due = if waived != 0 { 0 } else { gross };
@@ -84,12 +89,52 @@ fn region(rows: &[u8], out: &mut Out) -> [i128; 5] {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let n = args.next().unwrap_or_else(|| "1000000".into());
-    let reps: usize = args.next().map_or(5, |r| r.parse().expect("reps"));
-    let data = std::env::var("ANCHORS_DATA").unwrap_or_else(|_| "/tmp/anchors-data".into());
-    let path = format!("{data}/pop_{n}.u8");
-    let rows = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let n = rows.len() / 10;
+    let n = population_size(&args.next().unwrap_or_else(|| "1m".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reps: usize = args
+        .next()
+        .map_or(5, |r| r.parse().expect("reps: a number"));
+    assert_eq!(
+        POP_COLUMNS[..9],
+        [
+            "grade",
+            "dibao",
+            "jiandang_lika",
+            "disabled",
+            "left_behind",
+            "migrant_child",
+            "dual_worker",
+            "class_hours_attended",
+            "district_remote"
+        ],
+        "the loop reads the columns in this order"
+    );
+    let path = anchors_data().join(format!("pop_{n}.u8"));
+    let rows = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rows_read = Population::rows(&rows).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        rows_read,
+        n,
+        "{}: {rows_read} rows, expected {n}",
+        path.display()
+    );
+    // The reference's exact totals, when the harness has written them.
+    let reference: Option<Vec<String>> =
+        std::fs::read_to_string(anchors_data().join(format!("ref_{n}/totals.json")))
+            .ok()
+            .map(|t| {
+                let v: serde_json::Value = serde_json::from_str(&t).expect("ref totals.json");
+                [
+                    "fee_due",
+                    "reduction",
+                    "subsidy",
+                    "city_share",
+                    "district_share",
+                ]
+                .iter()
+                .map(|k| v[k].as_str().expect("a total as text").to_owned())
+                .collect()
+            });
     let mut out = Out::new(0);
     for _ in 0..reps {
         for fresh in [true, false] {
@@ -104,12 +149,12 @@ fn main() {
             let totals = region(&rows, &mut out);
             let s = t.elapsed().as_secs_f64();
             std::hint::black_box(&out);
-            let fen: Vec<String> = totals
-                .iter()
-                .map(|t| format!("{}.{:02}", t / 100, t % 100))
-                .collect();
+            let exact: Vec<String> = totals.iter().map(|t| units_text(*t, 2)).collect();
+            if let Some(r) = &reference {
+                assert_eq!(&exact, r, "totals against the reference's");
+            }
             println!(
-                "{}: {:.4} s, {:.1} M students/s; totals {}",
+                "{}: {:.4} s, {:.1} M students/s; totals {} ({})",
                 if fresh {
                     "fresh arrays "
                 } else {
@@ -117,7 +162,12 @@ fn main() {
                 },
                 s,
                 n as f64 / s / 1e6,
-                fen.join(" ")
+                exact.join(" "),
+                if reference.is_some() {
+                    "the reference's"
+                } else {
+                    "no reference to check against"
+                }
             );
         }
     }

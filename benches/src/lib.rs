@@ -35,6 +35,40 @@ pub fn pack_and_reps(default_id: &str, default_reps: usize) -> Result<(String, u
     }
 }
 
+/// The anchors harness's data folder: `$ANCHORS_DATA`, by default `/tmp/anchors-data`.
+pub fn anchors_data() -> PathBuf {
+    PathBuf::from(std::env::var("ANCHORS_DATA").unwrap_or_else(|_| "/tmp/anchors-data".into()))
+}
+
+/// A population size as the harness writes it: `10k`, `100k`, `1m` or a number (`1_000_000`).
+pub fn population_size(s: &str) -> Result<usize, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "10k" => Ok(10_000),
+        "100k" => Ok(100_000),
+        "1m" => Ok(1_000_000),
+        other => other
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("bad N `{s}`: 10k, 100k, 1m or a number")),
+    }
+}
+
+/// An exact amount given in units of 10^-scale, as decimal text (`8242326100`, 2 →
+/// `82423261.00`).
+pub fn units_text(units: i128, scale: u32) -> String {
+    let neg = units < 0;
+    let digits = units.unsigned_abs().to_string();
+    let scale = scale as usize;
+    let digits = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = digits.split_at(digits.len() - scale);
+    let sign = if neg { "-" } else { "" };
+    if scale == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
 /// Column order of `pop_<N>.u8` (anchors `common.py`, `INPUT_COLUMNS`): N rows of 10 bytes.
 pub const POP_COLUMNS: [&str; 10] = [
     "grade",
@@ -58,8 +92,8 @@ pub struct Population {
 }
 
 impl Population {
-    /// Splits the row-major bytes of `pop_<N>.u8` into columns.
-    pub fn from_bytes(raw: &[u8]) -> Result<Population, String> {
+    /// The rows of the row-major bytes of `pop_<N>.u8`, or why they are not whole rows.
+    pub fn rows(raw: &[u8]) -> Result<usize, String> {
         let w = POP_COLUMNS.len();
         if raw.len() % w != 0 {
             return Err(format!(
@@ -67,7 +101,13 @@ impl Population {
                 raw.len()
             ));
         }
-        let n = raw.len() / w;
+        Ok(raw.len() / w)
+    }
+
+    /// Splits the row-major bytes of `pop_<N>.u8` into columns.
+    pub fn from_bytes(raw: &[u8]) -> Result<Population, String> {
+        let w = POP_COLUMNS.len();
+        let n = Population::rows(raw)?;
         let mut columns: Vec<(&'static str, Vec<u8>)> = POP_COLUMNS
             .iter()
             .filter(|c| !c.starts_with('_'))
@@ -131,8 +171,8 @@ impl Population {
     /// The population as a [`Batch`] for `policy`, converted on up to `threads` threads: a
     /// column whose name (or, for `class_hours_attended`, the standard field `class_hours`) is
     /// one of the pack's fields becomes that field (yes/no fields as booleans, others as whole
-    /// numbers kept as bytes); a column named like one of the pack's tags becomes that tag's flags; other
-    /// columns are left out.
+    /// numbers kept as bytes); a column named like one of the pack's tags becomes that tag's
+    /// flags; other columns are left out.
     pub fn to_batch(&self, policy: &Policy, threads: usize) -> Result<Batch, Error> {
         let schema = policy.input_schema();
         let mut batch = Batch::new(self.n);

@@ -21,7 +21,7 @@
     clippy::indexing_slicing
 )]
 
-use huimin_benches::{pack_path, Population};
+use huimin_benches::{anchors_data, pack_path, population_size, units_text, Population};
 use huimin_core::Policy;
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,33 +34,6 @@ const MONEY_OUTPUTS: [&str; 5] = [
     "city_share",
     "district_share",
 ];
-
-fn parse_n(s: &str) -> usize {
-    match s.to_ascii_lowercase().as_str() {
-        "10k" => 10_000,
-        "100k" => 100_000,
-        "1m" => 1_000_000,
-        other => other
-            .replace('_', "")
-            .parse()
-            .unwrap_or_else(|_| panic!("bad N `{s}`")),
-    }
-}
-
-/// An exact amount given in units of 10^-scale, as decimal text.
-fn units_text(units: i128, scale: u32) -> String {
-    let neg = units < 0;
-    let digits = units.unsigned_abs().to_string();
-    let scale = scale as usize;
-    let digits = format!("{digits:0>width$}", width = scale + 1);
-    let (int, frac) = digits.split_at(digits.len() - scale);
-    let sign = if neg { "-" } else { "" };
-    if scale == 0 {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    }
-}
 
 /// A payer's column, moved out of the output (zeros when the pack has no such payer).
 fn take_payer(payers: &mut [(String, Vec<i64>)], id: &str, n: usize) -> Vec<i64> {
@@ -118,7 +91,9 @@ fn main() {
                 println!("usage: huimin-anchors <N> --out <dir> [--pack <pack.yaml>] [--threads <k>] [--as-of <YYYY-MM-DD>]");
                 return;
             }
-            other if n.is_none() && !other.starts_with('-') => n = Some(parse_n(other)),
+            other if n.is_none() && !other.starts_with('-') => {
+                n = Some(population_size(other).unwrap_or_else(|e| panic!("{e}")))
+            }
             other => panic!("unknown argument `{other}`"),
         }
     }
@@ -127,8 +102,7 @@ fn main() {
     if let Ok(t) = std::env::var("HUIMIN_THREADS") {
         threads = t.parse().expect("HUIMIN_THREADS=<k>");
     }
-    let data =
-        PathBuf::from(std::env::var("ANCHORS_DATA").unwrap_or_else(|_| "/tmp/anchors-data".into()));
+    let data = anchors_data();
 
     // Building the engine (not timed by the harness either; reported as setup_s).
     let t = Instant::now();

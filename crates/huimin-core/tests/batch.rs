@@ -278,6 +278,11 @@ fn a_population_run_stops_between_slices_when_asked() {
     assert_eq!(whole, Some(policy.simulate(&people, as_of, &|_| {})));
 }
 
+/// Whether each row is in the priority group `id`.
+fn group<'o>(out: &'o huimin_core::batch::BatchOutput, id: &str) -> &'o [bool] {
+    &out.priority.iter().find(|(g, _)| g == id).unwrap().1
+}
+
 /// Tags given as yes/no columns (the shape a registry has): each true cell adds its tag to
 /// that row only, and a column for a tag the pack does not know is an error in the rows
 /// where it is set, and nowhere else.
@@ -312,13 +317,7 @@ fn tag_columns_tag_only_their_rows() {
     assert_eq!(out.reduction_total[..3], [17_000, 0, 0]);
     assert_eq!(out.net_fee[..3], [0, 12_000, 0]);
     assert_eq!(out.subsidy_total[..3], [5_000, 6_000, 0]);
-    let priority = &out
-        .priority
-        .iter()
-        .find(|(g, _)| g == "priority")
-        .unwrap()
-        .1;
-    assert_eq!(priority[..3], [true, false, true]);
+    assert_eq!(group(&out, "priority")[..3], [true, false, true]);
 }
 
 /// Whole-number columns keep the width they came in (bytes from a registry, 32 bits from
@@ -346,13 +345,11 @@ fn whole_number_columns_of_every_width_decide_alike() {
         assert!(out.errors.is_empty(), "{width}: {:?}", out.errors);
         assert_eq!(out.gross_fee, [17_000, 12_000, 0, 3_000], "{width}");
         assert_eq!(out.subsidy_total, [5_000, 5_000, 0, 5_000], "{width}");
-        let priority = &out
-            .priority
-            .iter()
-            .find(|(g, _)| g == "priority")
-            .unwrap()
-            .1;
-        assert_eq!(priority, &[false, true, false, false], "{width}");
+        assert_eq!(
+            group(out, "priority"),
+            [false, true, false, false],
+            "{width}"
+        );
     };
     /// The same values at another width.
     fn w<T: TryFrom<i64>>(v: &[i64]) -> Vec<T> {
