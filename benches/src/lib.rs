@@ -53,22 +53,6 @@ pub fn population_size(s: &str) -> Result<usize, String> {
     }
 }
 
-/// An exact amount given in units of 10^-scale, as decimal text (`8242326100`, 2 →
-/// `82423261.00`).
-pub fn units_text(units: i128, scale: u32) -> String {
-    let neg = units < 0;
-    let digits = units.unsigned_abs().to_string();
-    let scale = scale as usize;
-    let digits = format!("{digits:0>width$}", width = scale + 1);
-    let (int, frac) = digits.split_at(digits.len() - scale);
-    let sign = if neg { "-" } else { "" };
-    if scale == 0 {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    }
-}
-
 /// Column order of `pop_<N>.u8` (anchors `common.py`, `INPUT_COLUMNS`): N rows of 10 bytes.
 pub const POP_COLUMNS: [&str; 10] = [
     "grade",

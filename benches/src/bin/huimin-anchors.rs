@@ -21,8 +21,9 @@
     clippy::indexing_slicing
 )]
 
-use huimin_benches::{anchors_data, pack_path, population_size, units_text, Population};
+use huimin_benches::{anchors_data, pack_path, population_size, Population};
 use huimin_core::Policy;
+use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,6 +35,13 @@ const MONEY_OUTPUTS: [&str; 5] = [
     "city_share",
     "district_share",
 ];
+
+/// An exact total in units of 10^-scale, as decimal text (`8242326100`, 2 → `82423261.00`).
+fn exact(units: i128, scale: u32) -> String {
+    Decimal::try_from_i128_with_scale(units, scale)
+        .expect("a total within 28 digits")
+        .to_string()
+}
 
 /// A payer's column, moved out of the output (zeros when the pack has no such payer).
 fn take_payer(payers: &mut [(String, Vec<i64>)], id: &str, n: usize) -> Vec<i64> {
@@ -175,7 +183,7 @@ fn main() {
     let totals_json: serde_json::Map<String, serde_json::Value> = MONEY_OUTPUTS
         .iter()
         .zip(&totals)
-        .map(|(k, v)| ((*k).to_string(), units_text(*v, scale).into()))
+        .map(|(k, v)| ((*k).to_string(), exact(*v, scale).into()))
         .collect();
     let result = serde_json::json!({
         "engine": "huimin",

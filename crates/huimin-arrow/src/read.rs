@@ -37,7 +37,10 @@ fn input_err(path: &str, code: &'static str, zh: String, en: String) -> InputErr
 enum Col {
     Null,
     /// Whole numbers at their own width (`UInt64` cast to `Int64`, which fails beyond it).
-    Int(ArrayRef),
+    Int {
+        values: Ints,
+        nulls: Option<NullBuffer>,
+    },
     /// Floats (float32 ones widened exactly, `single` set: their text is float32's).
     Float {
         values: Float64Array,
@@ -104,56 +107,18 @@ fn admit(
     }
 }
 
-/// An integer array's values at their own width.
-enum IntValues<'a> {
-    I8(&'a [i8]),
-    I16(&'a [i16]),
-    I32(&'a [i32]),
-    I64(&'a [i64]),
-    U8(&'a [u8]),
-    U16(&'a [u16]),
-    U32(&'a [u32]),
-}
-
-/// The values of an integer array of any width `Col::new` keeps; `None` for another type.
-fn ints(a: &ArrayRef) -> Option<IntValues<'_>> {
+/// An integer array's values, copied at their own width; `None` for another type.
+fn ints(a: &ArrayRef) -> Option<Ints> {
     Some(match a.data_type() {
-        DataType::Int8 => IntValues::I8(a.as_primitive_opt::<Int8Type>()?.values()),
-        DataType::Int16 => IntValues::I16(a.as_primitive_opt::<Int16Type>()?.values()),
-        DataType::Int32 => IntValues::I32(a.as_primitive_opt::<Int32Type>()?.values()),
-        DataType::Int64 => IntValues::I64(a.as_primitive_opt::<Int64Type>()?.values()),
-        DataType::UInt8 => IntValues::U8(a.as_primitive_opt::<UInt8Type>()?.values()),
-        DataType::UInt16 => IntValues::U16(a.as_primitive_opt::<UInt16Type>()?.values()),
-        DataType::UInt32 => IntValues::U32(a.as_primitive_opt::<UInt32Type>()?.values()),
+        DataType::Int8 => a.as_primitive_opt::<Int8Type>()?.values().to_vec().into(),
+        DataType::Int16 => a.as_primitive_opt::<Int16Type>()?.values().to_vec().into(),
+        DataType::Int32 => a.as_primitive_opt::<Int32Type>()?.values().to_vec().into(),
+        DataType::Int64 => a.as_primitive_opt::<Int64Type>()?.values().to_vec().into(),
+        DataType::UInt8 => a.as_primitive_opt::<UInt8Type>()?.values().to_vec().into(),
+        DataType::UInt16 => a.as_primitive_opt::<UInt16Type>()?.values().to_vec().into(),
+        DataType::UInt32 => a.as_primitive_opt::<UInt32Type>()?.values().to_vec().into(),
         _ => return None,
     })
-}
-
-impl IntValues<'_> {
-    fn get(&self, i: usize) -> Option<i64> {
-        match self {
-            IntValues::I8(v) => v.get(i).map(|x| i64::from(*x)),
-            IntValues::I16(v) => v.get(i).map(|x| i64::from(*x)),
-            IntValues::I32(v) => v.get(i).map(|x| i64::from(*x)),
-            IntValues::I64(v) => v.get(i).copied(),
-            IntValues::U8(v) => v.get(i).map(|x| i64::from(*x)),
-            IntValues::U16(v) => v.get(i).map(|x| i64::from(*x)),
-            IntValues::U32(v) => v.get(i).map(|x| i64::from(*x)),
-        }
-    }
-
-    /// A batch column's values, copied at the same width.
-    fn to_ints(&self) -> Ints {
-        match self {
-            IntValues::I8(v) => v.to_vec().into(),
-            IntValues::I16(v) => v.to_vec().into(),
-            IntValues::I32(v) => v.to_vec().into(),
-            IntValues::I64(v) => v.to_vec().into(),
-            IntValues::U8(v) => v.to_vec().into(),
-            IntValues::U16(v) => v.to_vec().into(),
-            IntValues::U32(v) => v.to_vec().into(),
-        }
-    }
 }
 
 impl Col {
@@ -169,8 +134,17 @@ impl Col {
             | DataType::Int64
             | DataType::UInt8
             | DataType::UInt16
-            | DataType::UInt32 => Col::Int(Arc::clone(a)),
-            DataType::UInt64 => Col::Int(cast(a.as_ref(), &DataType::Int64).map_err(bad)?),
+            | DataType::UInt32
+            | DataType::UInt64 => {
+                let a = match dt {
+                    DataType::UInt64 => cast(a.as_ref(), &DataType::Int64).map_err(bad)?,
+                    _ => Arc::clone(a),
+                };
+                Col::Int {
+                    values: ints(&a).ok_or_else(missing)?,
+                    nulls: a.nulls().cloned(),
+                }
+            }
             DataType::Float16 | DataType::Float32 | DataType::Float64 => {
                 let c = cast(a.as_ref(), &DataType::Float64).map_err(bad)?;
                 Col::Float {
@@ -247,9 +221,10 @@ impl Col {
     fn get(&self, i: usize) -> Option<Value> {
         match self {
             Col::Null => None,
-            Col::Int(a) => a
-                .is_valid(i)
-                .then(|| ints(a)?.get(i))
+            Col::Int { values, nulls } => nulls
+                .as_ref()
+                .is_none_or(|n| n.is_valid(i))
+                .then(|| values.get(i))
                 .flatten()
                 .map(|v| Value::Number(Decimal::from(v))),
             Col::Float { values, .. } => values.is_valid(i).then(|| {
@@ -633,10 +608,9 @@ impl Col {
     fn column(&self, ty: FieldType, rows: usize) -> AsColumn {
         match self {
             Col::Null => AsColumn::Absent,
-            Col::Int(a) => match ints(a) {
-                Some(v) => masked(Column::int(v.to_ints()), validity(rows, a.nulls())),
-                None => AsColumn::Inexact,
-            },
+            Col::Int { values, nulls } => {
+                masked(Column::int(values.clone()), validity(rows, nulls.as_ref()))
+            }
             Col::Float { values: a, .. } => {
                 // The shortest text of each float: the core parses it for a number field exactly
                 // as `get` does (NaN, ±inf and the like take the scalar engine's error). Only

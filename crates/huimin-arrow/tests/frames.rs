@@ -42,6 +42,27 @@ fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 3, 1).unwrap()
 }
 
+/// The input errors that refuse `table` as a whole; fails with `why` if it is not refused.
+fn input_errors(
+    policy: &Policy,
+    table: &RecordBatch,
+    options: Options,
+    why: &str,
+) -> Vec<huimin_core::InputError> {
+    match huimin_arrow::evaluate(
+        policy,
+        std::slice::from_ref(table),
+        &table.schema(),
+        as_of(),
+        options,
+        &|_| true,
+    ) {
+        Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) => errors,
+        Err(e) => panic!("{why}: {e}"),
+        Ok(_) => panic!("{why}: it was read"),
+    }
+}
+
 fn table(hours: Vec<Option<f64>>) -> RecordBatch {
     let n = hours.len();
     let stage: DictionaryArray<Int32Type> = ["primary", "primary", "junior", "primary", "primary"]
@@ -139,7 +160,10 @@ fn agrees_with_json(policy: &Policy, input: &RecordBatch) {
 #[test]
 fn integer_columns_of_every_width_agree_with_json() {
     let w = wanzhou();
-    let hours: Vec<Option<f64>> = (0..12).map(|i| Some(f64::from(i * 7 % 70))).collect();
+    // row 5 null: the mask is kept at every width
+    let hours: Vec<Option<f64>> = (0..12)
+        .map(|i| (i != 5).then(|| f64::from(i * 7 % 70)))
+        .collect();
     let base = table(hours);
     let schema = base.schema();
     let at = |name: &str| schema.index_of(name).unwrap();
@@ -159,6 +183,21 @@ fn integer_columns_of_every_width_agree_with_json() {
             fields[k] = Field::new(fields[k].name(), ty.clone(), true);
         }
         let t = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap();
+        let people = huimin_arrow::participants(
+            &w,
+            std::slice::from_ref(&t),
+            Floats::Shortest,
+            Extra::Refuse,
+            &|_| true,
+        )
+        .unwrap();
+        let hours = |i: usize| people[i].fields.get("class_hours").cloned();
+        assert_eq!(
+            hours(4),
+            Some(huimin_core::Value::Number(28.into())),
+            "{ty}"
+        );
+        assert_eq!(hours(5), None, "{ty}: a null is a missing value, not 0");
         agrees_with_json(&w, &t);
     }
     let huge = RecordBatch::try_new(
@@ -170,18 +209,7 @@ fn integer_columns_of_every_width_agree_with_json() {
         vec![Arc::new(arrow_array::UInt64Array::from(vec![u64::MAX]))],
     )
     .unwrap();
-    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(
-            &w,
-            std::slice::from_ref(&huge),
-            &huge.schema(),
-            as_of(),
-            SHORTEST,
-            &|_| true,
-        )
-    else {
-        panic!("a UInt64 beyond i64 must be refused");
-    };
+    let errors = input_errors(&w, &huge, SHORTEST, "a UInt64 beyond i64 must be refused");
     let hours: Vec<&str> = errors
         .iter()
         .filter(|e| e.path == "class_hours")
@@ -269,18 +297,7 @@ fn a_missing_required_column_is_one_input_error() {
         vec![Arc::new(StringArray::from(vec!["primary"]))],
     )
     .unwrap();
-    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(
-            &p,
-            std::slice::from_ref(&t),
-            &t.schema(),
-            as_of(),
-            SHORTEST,
-            &|_| true,
-        )
-    else {
-        panic!("expected an input error");
-    };
+    let errors = input_errors(&p, &t, SHORTEST, "expected an input error");
     let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(paths, ["grade", "class_hours"]);
 }
@@ -310,18 +327,7 @@ fn a_column_named_twice_is_refused_not_half_read() {
         ],
     )
     .unwrap();
-    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(
-            &p,
-            std::slice::from_ref(&t),
-            &t.schema(),
-            as_of(),
-            SHORTEST,
-            &|_| true,
-        )
-    else {
-        panic!("expected an input error");
-    };
+    let errors = input_errors(&p, &t, SHORTEST, "expected an input error");
     assert_eq!(errors, vec![ffi::duplicate("class_hours")]);
     assert_eq!(errors[0].code, "duplicate_key");
 }
@@ -389,18 +395,12 @@ fn prices(values: ArrayRef) -> RecordBatch {
 fn a_float_column_is_refused_unless_read_by_its_shortest_text() {
     let p = course_pack();
     let t = prices(Arc::new(Float64Array::from(vec![1000.49])));
-    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(
-            &p,
-            std::slice::from_ref(&t),
-            &t.schema(),
-            as_of(),
-            Options::default(),
-            &|_| true,
-        )
-    else {
-        panic!("a float column for money must be refused by default");
-    };
+    let errors = input_errors(
+        &p,
+        &t,
+        Options::default(),
+        "a float column for money must be refused by default",
+    );
     assert_eq!(errors.len(), 1);
     assert_eq!(
         (errors[0].path.as_str(), errors[0].code),
@@ -447,18 +447,12 @@ fn a_float_column_is_refused_unless_read_by_its_shortest_text() {
         ],
     )
     .unwrap();
-    let Err(huimin_arrow::Error::Core(huimin_core::Error::Input { errors })) =
-        huimin_arrow::evaluate(
-            &w,
-            std::slice::from_ref(&t),
-            &t.schema(),
-            as_of(),
-            SHORTEST,
-            &|_| true,
-        )
-    else {
-        panic!("a float column for a choice must be refused");
-    };
+    let errors = input_errors(
+        &w,
+        &t,
+        SHORTEST,
+        "a float column for a choice must be refused",
+    );
     assert_eq!(
         errors[0].message.en,
         "column `stage` holds floats (Float64) but the field is not a number: give it as a text column"

@@ -98,9 +98,10 @@ impl Ints {
         each_width!(self, v => v.len())
     }
 
+    /// The value at `row`, `None` beyond the column.
     // `i64::from` is the identity in the 64-bit arm.
     #[allow(clippy::useless_conversion)]
-    fn get(&self, row: usize) -> Option<i64> {
+    pub fn get(&self, row: usize) -> Option<i64> {
         each_width!(self, v => v.get(row).map(|x| i64::from(*x)))
     }
 
